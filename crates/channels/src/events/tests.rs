@@ -1,0 +1,365 @@
+//! Parsing tests, from the documented payload shapes.
+
+use super::*;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn instagram_entry() -> Value {
+    // Written from Meta's documented shape, with the escapes Meta uses.
+    serde_json::from_str(
+        r#"{"id":"17841400000000001","time":1732350000000,"messaging":[
+            {"sender":{"id":"5550001"},"recipient":{"id":"17841400000000001"},"timestamp":1732350000123,
+             "message":{"mid":"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAw","text":"Hola! \u00bfCu\u00e1nto cuesta un corte? \ud83d\udc87 http:\/\/x.y"}},
+            {"sender":{"id":"17841400000000001"},"recipient":{"id":"5550001"},"timestamp":1732350000999,
+             "message":{"mid":"echo-1","text":"Thanks!","is_echo":true,"app_id":1234}}
+        ]}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn instagram_dm_and_echo_become_messages() {
+    let events = parse_entry(
+        RouteKind::Instagram,
+        "17841400000000001",
+        &instagram_entry(),
+    )
+    .unwrap();
+    let [Event::Message(inbound), Event::Message(echo)] = events.as_slice() else {
+        panic!("expected two messages, got {events:?}");
+    };
+    assert_eq!(inbound.direction, Direction::Inbound);
+    assert_eq!(inbound.contact_id, "5550001");
+    assert_eq!(
+        inbound.text.as_deref(),
+        Some("Hola! ¿Cuánto cuesta un corte? 💇 http://x.y")
+    );
+    assert_eq!(inbound.timestamp_ms, 1_732_350_000_123);
+    assert_eq!(echo.direction, Direction::Outbound);
+    assert_eq!(
+        echo.contact_id, "5550001",
+        "an echo's contact is its recipient"
+    );
+}
+
+#[test]
+fn events_are_ordered_by_platform_time_not_arrival() {
+    let entry = json!({"id": "A", "messaging": [
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 20, "message": {"mid": "second", "text": "b"}},
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 10, "message": {"mid": "first", "text": "a"}}
+    ]});
+    let events = parse_entry(RouteKind::Instagram, "A", &entry).unwrap();
+    let mids: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(m) => Some(m.platform_message_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mids, ["first", "second"]);
+}
+
+#[test]
+fn reads_and_deliveries_become_receipts() {
+    let entry = json!({"id": "A", "messaging": [
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1, "read": {"mid": "m1"}},
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "delivery": {"mids": ["m2", "m3"], "watermark": 1_700}},
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 3, "read": {"watermark": 1_800}}
+    ]});
+    let receipts: Vec<(Delivery, Vec<String>, Option<i64>)> =
+        parse_entry(RouteKind::Messenger, "A", &entry)
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Receipt(r) => Some((r.state, r.message_ids, r.watermark_ms)),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(
+        receipts,
+        vec![
+            (Delivery::Read, vec!["m1".to_owned()], None),
+            (
+                Delivery::Delivered,
+                vec!["m2".to_owned(), "m3".to_owned()],
+                Some(1_700)
+            ),
+            (Delivery::Read, vec![], Some(1_800)),
+        ]
+    );
+}
+
+#[test]
+fn whatsapp_statuses_carry_their_errors() {
+    let entry = json!({"id": "WABA", "changes": [{"field": "messages", "value": {
+    "messaging_product": "whatsapp", "metadata": {"phone_number_id": "P1"},
+    "statuses": [
+        {"id": "wamid.S1", "status": "read", "timestamp": "1732350000", "recipient_id": "346"},
+        {"id": "wamid.S2", "status": "failed", "timestamp": "1732350001", "recipient_id": "346",
+         "errors": [{"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message"}]},
+        {"id": "wamid.S3", "status": "deleted", "timestamp": "1", "recipient_id": "346"}
+    ]}}]});
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    let Event::Receipt(failed) = &events[1] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        (failed.state, failed.error.clone()),
+        (
+            Delivery::Failed,
+            Some((131_047, "Re-engagement message".into()))
+        )
+    );
+    assert!(matches!(&events[2], Event::Unsupported { kind, .. } if kind == "status:deleted"));
+}
+
+#[test]
+fn reactions_are_kept_as_unsupported() {
+    let entry = json!({"id": "A", "messaging": [
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "reaction": {"mid": "m", "action": "react"}}
+    ]});
+    let kinds: Vec<_> = parse_entry(RouteKind::Instagram, "A", &entry)
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Unsupported { kind, .. } => Some(kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["reaction"]);
+}
+
+#[test]
+fn attachments_are_listed() {
+    let entry = json!({"id": "A", "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1,
+        "message": {"mid": "m", "attachments": [{"type": "image", "payload": {"url": "https://cdn/x.jpg"}}]}}]});
+    let events = parse_entry(RouteKind::Instagram, "A", &entry).unwrap();
+    let Event::Message(message) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(message.text, None);
+    assert_eq!(
+        message.attachments,
+        vec![Attachment {
+            kind: "image".into(),
+            url: Some("https://cdn/x.jpg".into())
+        }]
+    );
+}
+
+#[test]
+fn whatsapp_text_with_and_without_phone_number() {
+    let entry = json!({"id": "WABA", "changes": [{"field": "messages", "value": {
+    "messaging_product": "whatsapp",
+    "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
+    "contacts": [{"profile": {"name": "Ana"}, "wa_id": "34600111222"}, {"profile": {"name": "Bo"}, "user_id": "US.1349"}],
+    "messages": [
+        {"from": "34600111222", "id": "wamid.1", "timestamp": "1732350000", "type": "text", "text": {"body": "Hi"}},
+        {"from_user_id": "US.1349", "id": "wamid.2", "timestamp": "1732350001", "type": "text", "text": {"body": "Yo"}}
+    ]}}]});
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    let names: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(m) => Some((
+                m.contact_id.as_str(),
+                m.contact_name.as_deref(),
+                m.timestamp_ms,
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("34600111222", Some("Ana"), 1_732_350_000_000),
+            ("US.1349", Some("Bo"), 1_732_350_001_000)
+        ]
+    );
+}
+
+#[test]
+fn instagram_comments_in_both_documented_variants() {
+    let variant = |id_key: &str| {
+        json!({"id": "IGB", "time": 1_732_350_000, "changes": [{"field": "comments", "value": {
+        "from": {"id": "IGSID9", "username": "carla.g"}, id_key: 17_999_000_111_i64,
+        "text": "Precio? \u{1f485}", "media": {"id": "MEDIA1", "media_product_type": "FEED"}}}]})
+    };
+    for key in ["id", "comment_id"] {
+        let events = parse_entry(RouteKind::Instagram, "IGB", &variant(key)).unwrap();
+        let [Event::Message(comment)] = events.as_slice() else {
+            panic!("{events:?}")
+        };
+        assert_eq!(comment.platform_message_id, "17999000111");
+        assert_eq!(comment.contact_name.as_deref(), Some("carla.g"));
+        assert_eq!(comment.timestamp_ms, 1_732_350_000_000);
+        assert_eq!(
+            comment.comment,
+            Some(CommentRef {
+                media_id: Some("MEDIA1".into()),
+                parent_id: None
+            })
+        );
+        assert_eq!(comment.direction, Direction::Inbound);
+    }
+    let mention = json!({"id": "IGB", "time": 1, "changes": [{"field": "mentions", "value": {"media_id": "M", "comment_id": "C"}}]});
+    assert!(matches!(
+        parse_entry(RouteKind::Instagram, "IGB", &mention).unwrap()[0],
+        Event::Unsupported { .. }
+    ));
+}
+
+#[test]
+fn whatsapp_media_location_contacts_buttons_and_reactions_are_readable() {
+    let message = |kind: &str, body: Value| {
+        let mut m = json!({"from": "346", "id": format!("wamid.{kind}"), "timestamp": "1732350000", "type": kind});
+        m[kind] = body;
+        m
+    };
+    let entry = json!({"id": "WABA", "changes": [{"field": "messages", "value": {
+    "messaging_product": "whatsapp", "metadata": {"phone_number_id": "P1"},
+    "contacts": [{"profile": {"name": "Ana"}, "wa_id": "346"}],
+    "messages": [
+        message("image", json!({"id": "MEDIA1", "mime_type": "image/jpeg", "caption": "like this?"})),
+        message("location", json!({"latitude": 39.4699, "longitude": -0.3763, "name": "Valencia"})),
+        message("contacts", json!([{"name": {"formatted_name": "Bo"}, "phones": [{"phone": "+34 611"}]}])),
+        message("button", json!({"text": "Yes, book me", "payload": "BOOK"})),
+        message("interactive", json!({"type": "button_reply", "button_reply": {"id": "b1", "title": "Saturday"}})),
+        message("reaction", json!({"message_id": "wamid.X", "emoji": "👍"})),
+        message("order", json!({}))
+    ]}}]});
+    let texts: Vec<String> = parse_entry(RouteKind::Whatsapp, "P1", &entry)
+        .unwrap()
+        .into_iter()
+        .map(|e| match e {
+            Event::Message(m) => m.text.unwrap_or_default(),
+            Event::Unsupported { kind, .. } => format!("unsupported:{kind}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "[image] like this?",
+            "[location 39.46990, -0.37630] Valencia",
+            "[shared contact] Bo +34 611",
+            "Yes, book me",
+            "Saturday",
+            "[reacted 👍]",
+            "unsupported:order",
+        ]
+    );
+}
+
+#[test]
+fn lead_ads_with_numeric_ids_and_organic_leads() {
+    let entry = json!({"id": "PAGE1", "time": 1_732_350_000, "changes": [{"field": "leadgen", "value": {
+        "leadgen_id": 444_555_666_777_i64, "form_id": "FORM1", "page_id": "PAGE1", "created_time": 1_732_350_100, "ad_id": 0, "adgroup_id": 0
+    }}]});
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    assert_eq!(
+        events,
+        vec![Event::LeadForm(LeadFormEvent {
+            account_id: "PAGE1".into(),
+            leadgen_id: "444555666777".into(),
+            form_id: Some("FORM1".into()),
+            ad_id: None,
+            created_ms: 1_732_350_100_000,
+        })]
+    );
+}
+
+#[test]
+fn whatsapp_user_preferences_become_opt_outs() {
+    let entry = json!({"id": "WABA", "changes": [{"field": "user_preferences", "value": {
+    "messaging_product": "whatsapp",
+    "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
+    "user_preferences": [
+        {"wa_id": "34600111222", "detail": "User requested to stop marketing messages", "category": "marketing_messages", "value": "stop", "timestamp": 1732350000},
+        {"wa_id": "34600999888", "category": "marketing_messages", "value": "resume", "timestamp": 1732350001}
+    ]}}]});
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            Event::MessagingPreference {
+                route: RouteKind::Whatsapp,
+                account_id: "P1".into(),
+                contact_id: "34600111222".into(),
+                opted_out: true
+            },
+            Event::MessagingPreference {
+                route: RouteKind::Whatsapp,
+                account_id: "P1".into(),
+                contact_id: "34600999888".into(),
+                opted_out: false
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_message_without_mid_is_an_error_not_a_silent_drop() {
+    let entry = json!({"id": "A", "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1, "message": {"text": "x"}}]});
+    assert_eq!(
+        parse_entry(RouteKind::Instagram, "A", &entry),
+        Err(ParseError::Missing("messaging[].message.mid"))
+    );
+}
+
+fn mutate(value: &mut Value, path_choice: usize, replacement: Value) {
+    let mut paths = Vec::new();
+    collect_paths(value, String::new(), &mut paths);
+    let path = &paths[path_choice % paths.len()];
+    if let Some(slot) = value.pointer_mut(path) {
+        *slot = replacement;
+    }
+}
+
+fn collect_paths(value: &Value, prefix: String, out: &mut Vec<String>) {
+    out.push(prefix.clone());
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| collect_paths(v, format!("{prefix}/{i}"), out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            collect_paths(
+                v,
+                format!("{prefix}/{}", k.replace('~', "~0").replace('/', "~1")),
+                out,
+            )
+        }),
+        _ => {}
+    }
+}
+
+fn json_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        ".{0,20}".prop_map(Value::String),
+        Just(json!([])),
+        Just(json!({})),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn mutated_valid_payloads_never_panic(choice in any::<usize>(), leaf in json_leaf(), route in prop_oneof![Just(RouteKind::Instagram), Just(RouteKind::Whatsapp)]) {
+        let mut entry = instagram_entry();
+        mutate(&mut entry, choice, leaf);
+        let _ = parse_entry(route, "17841400000000001", &entry);
+    }
+
+    #[test]
+    fn message_events_round_trip_through_json(text in ".{0,200}", mid in "[a-zA-Z0-9_.-]{1,40}", ts in 0i64..4_000_000_000_000) {
+        let event = Event::Message(MessageEvent {
+            route: RouteKind::Instagram, account_id: "A".into(), contact_id: "u".into(), contact_name: None,
+            direction: Direction::Inbound, platform_message_id: mid, text: Some(text), attachments: vec![], timestamp_ms: ts, comment: None,
+        });
+        let json = serde_json::to_string(&event).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+    }
+}

@@ -1,0 +1,367 @@
+//! The Graph API calls the desktop makes with an account's own token: sending
+//! a reply a person approved, and checking a token when an account is added.
+//! Base URLs and the API version are configuration, so the same code talks to
+//! Meta or to a local server in tests.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::{Connection, RouteKind};
+
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
+pub const DEFAULT_INSTAGRAM_URL: &str = "https://graph.instagram.com";
+pub const DEFAULT_VERSION: &str = "v21.0";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("the reply is {length} characters; {platform} allows at most {limit}")]
+    TooLong {
+        platform: RouteKind,
+        length: usize,
+        limit: usize,
+    },
+    #[error("Meta refused: this reply is outside the time allowed to answer this person")]
+    OutsideWindow,
+    #[error("this person cannot receive messages right now")]
+    PersonUnavailable,
+    #[error(
+        "the connection to this account has expired or was revoked; reconnect the account in Leadbox"
+    )]
+    TokenExpired,
+    #[error(
+        "more than 24 hours have passed since this person's last WhatsApp message: only an approved template can be sent"
+    )]
+    TemplateNeeded,
+    #[error("WhatsApp is limiting how fast this number sends; try again in a minute")]
+    ThroughputLimit,
+    #[error(
+        "too many messages were sent to this person in a short time; wait before sending again"
+    )]
+    TooManyToPerson,
+    #[error("WhatsApp could not deliver this message (the number may not use WhatsApp)")]
+    Undeliverable,
+    #[error("Meta withheld this message to protect its users")]
+    WithheldByMeta,
+    #[error("Meta is rate-limiting this account; try again in a few minutes")]
+    RateLimited,
+    #[error("Meta cannot be reached ({0}); the draft is kept, try again")]
+    Network(String),
+    #[error("Meta refused the message: {message} (code {code})")]
+    Other { code: i64, message: String },
+}
+
+impl SendError {
+    /// Whether the account needs reconnecting (its token no longer works).
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self, SendError::TokenExpired)
+    }
+
+    /// Reads Meta's `{"error": {"code", "error_subcode", "message"}}` body.
+    pub fn from_graph_error(body: &Value) -> SendError {
+        let error = body.get("error").unwrap_or(body);
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+        let subcode = error
+            .get("error_subcode")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("no details")
+            .to_owned();
+        match (code, subcode) {
+            (10, 2_018_278) => SendError::OutsideWindow,
+            (551, _) | (_, 1_545_041) => SendError::PersonUnavailable,
+            (190, _) | (102, _) | (_, 463) | (_, 467) | (_, 460) => SendError::TokenExpired,
+            (131_047, _) => SendError::TemplateNeeded,
+            (130_429, _) => SendError::ThroughputLimit,
+            (131_056, _) => SendError::TooManyToPerson,
+            (131_026, _) => SendError::Undeliverable,
+            (131_049, _) => SendError::WithheldByMeta,
+            (4 | 17 | 32 | 613 | 80_006, _) => SendError::RateLimited,
+            _ => SendError::Other { code, message },
+        }
+    }
+}
+
+/// Where a reply goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// A page- or Instagram-scoped user id.
+    User(String),
+    /// A private reply to a comment.
+    Comment(String),
+    /// A WhatsApp user: phone number (wa_id) or business-scoped user id.
+    Whatsapp(String),
+}
+
+/// One reply to send. `human_agent` must be true only for a reply a person
+/// approved outside the 24-hour window (the caller's window decision).
+#[derive(Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub platform: RouteKind,
+    pub connection: Connection,
+    /// The WhatsApp phone-number id; Messenger and Instagram send as `me` of their token.
+    pub account_id: &'a str,
+    pub token: &'a str,
+    pub recipient: &'a Recipient,
+    pub text: &'a str,
+    pub human_agent: bool,
+}
+
+impl std::fmt::Debug for Outgoing<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("platform", &self.platform)
+            .field("account_id", &self.account_id)
+            .field("token", &"***")
+            .field("human_agent", &self.human_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    graph_url: String,
+    instagram_url: String,
+    version: String,
+}
+
+/// What `check_token` learned about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    pub id: String,
+    pub name: String,
+}
+
+pub fn limit(platform: RouteKind) -> usize {
+    match platform {
+        RouteKind::Messenger => 2000,
+        RouteKind::Instagram => 1000,
+        RouteKind::Whatsapp => 4096,
+    }
+}
+
+impl GraphClient {
+    pub fn new(graph_url: &str, instagram_url: &str, version: &str) -> GraphClient {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        GraphClient {
+            http,
+            graph_url: graph_url.trim_end_matches('/').to_owned(),
+            instagram_url: instagram_url.trim_end_matches('/').to_owned(),
+            version: version.to_owned(),
+        }
+    }
+
+    /// Sends a text reply; returns the platform's message id.
+    pub async fn send_text(&self, reply: &Outgoing<'_>) -> Result<String, SendError> {
+        let Outgoing {
+            platform,
+            connection,
+            account_id,
+            token,
+            recipient,
+            text,
+            human_agent,
+        } = *reply;
+        let length = text.chars().count();
+        let max = limit(platform);
+        if length > max {
+            return Err(SendError::TooLong {
+                platform,
+                length,
+                limit: max,
+            });
+        }
+        let (url, body) = match (connection, recipient) {
+            (Connection::WhatsappCloud, Recipient::Whatsapp(to)) => (
+                format!("{}/{}/{account_id}/messages", self.graph_url, self.version),
+                json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+                       "type": "text", "text": {"preview_url": false, "body": text}}),
+            ),
+            (Connection::WhatsappCloud, _) | (_, Recipient::Whatsapp(_)) => {
+                return Err(SendError::Other {
+                    code: 0,
+                    message: "this account cannot send to this recipient".into(),
+                });
+            }
+            (connection, recipient) => {
+                // With a page token `me` is the page, which sends for Messenger and for the
+                // Instagram account linked to it; an Instagram Login token's `me` is the account.
+                let url = match connection {
+                    Connection::InstagramLogin => {
+                        format!("{}/{}/me/messages", self.instagram_url, self.version)
+                    }
+                    _ => format!("{}/{}/me/messages", self.graph_url, self.version),
+                };
+                let recipient = match recipient {
+                    Recipient::Comment(id) => json!({"comment_id": id}),
+                    Recipient::User(id) | Recipient::Whatsapp(id) => json!({"id": id}),
+                };
+                let mut body = json!({"recipient": recipient, "message": {"text": text}});
+                if human_agent {
+                    body["messaging_type"] = json!("MESSAGE_TAG");
+                    body["tag"] = json!("HUMAN_AGENT");
+                } else {
+                    body["messaging_type"] = json!("RESPONSE");
+                }
+                (url, body)
+            }
+        };
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| {
+                SendError::Network(if e.is_timeout() {
+                    "timed out".into()
+                } else {
+                    "connection failed".into()
+                })
+            })?;
+        let ok = response.status().is_success();
+        let body: Value = response.json().await.unwrap_or_default();
+        if !ok {
+            return Err(SendError::from_graph_error(&body));
+        }
+        body.get("message_id")
+            .or_else(|| body.pointer("/messages/0/id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| SendError::Other {
+                code: 0,
+                message: "Meta's answer had no message id".into(),
+            })
+    }
+
+    /// A lead-ad submission's answers: `{id, created_time, field_data: [{name, values}]}`.
+    pub async fn fetch_lead(&self, leadgen_id: &str, page_token: &str) -> Result<Value, SendError> {
+        let url = format!(
+            "{}/{}/{leadgen_id}?fields=id,created_time,form_id,field_data",
+            self.graph_url, self.version
+        );
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(page_token)
+            .send()
+            .await
+            .map_err(|_| SendError::Network("connection failed".into()))?;
+        let ok = response.status().is_success();
+        let body: Value = response.json().await.unwrap_or_default();
+        if ok {
+            Ok(body)
+        } else {
+            Err(SendError::from_graph_error(&body))
+        }
+    }
+
+    /// Checks a token against the account it should belong to.
+    pub async fn check_token(
+        &self,
+        platform: RouteKind,
+        connection: Connection,
+        account_id: &str,
+        token: &str,
+    ) -> Result<AccountInfo, SendError> {
+        let url = match connection {
+            // A page token reads the Instagram account linked to its page by id.
+            Connection::Page if platform == RouteKind::Instagram => format!(
+                "{}/{}/{account_id}?fields=id,username",
+                self.graph_url, self.version
+            ),
+            Connection::Page => format!("{}/{}/me?fields=id,name", self.graph_url, self.version),
+            Connection::InstagramLogin => format!(
+                "{}/{}/me?fields=user_id,username",
+                self.instagram_url, self.version
+            ),
+            Connection::WhatsappCloud => format!(
+                "{}/{}/{account_id}?fields=id,display_phone_number,verified_name",
+                self.graph_url, self.version
+            ),
+        };
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|_| SendError::Network("connection failed".into()))?;
+        let ok = response.status().is_success();
+        let body: Value = response.json().await.unwrap_or_default();
+        if !ok {
+            return Err(SendError::from_graph_error(&body));
+        }
+        let text = |key: &str| {
+            body.get(key).and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        };
+        let id = text("user_id").or_else(|| text("id")).unwrap_or_default();
+        let name = text("name")
+            .or_else(|| text("username"))
+            .or_else(|| text("verified_name"))
+            .unwrap_or_default();
+        if connection != Connection::InstagramLogin && id != account_id {
+            return Err(SendError::Other {
+                code: 0,
+                message: format!("this token belongs to account {id}, not {account_id}"),
+            });
+        }
+        Ok(AccountInfo { id, name })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_error_codes_become_plain_words() {
+        let error = |code: i64, subcode: i64| {
+            SendError::from_graph_error(
+                &json!({"error": {"message": "x", "type": "OAuthException", "code": code, "error_subcode": subcode}}),
+            )
+        };
+        assert_eq!(error(10, 2_018_278), SendError::OutsideWindow);
+        assert_eq!(error(551, 1_545_041), SendError::PersonUnavailable);
+        assert_eq!(error(190, 463), SendError::TokenExpired);
+        assert!(error(190, 0).needs_reconnect());
+        assert_eq!(error(131_047, 0), SendError::TemplateNeeded);
+        assert_eq!(error(130_429, 0), SendError::ThroughputLimit);
+        assert_eq!(error(131_056, 0), SendError::TooManyToPerson);
+        assert_eq!(error(131_026, 0), SendError::Undeliverable);
+        assert_eq!(error(131_049, 0), SendError::WithheldByMeta);
+        assert_eq!(error(613, 0), SendError::RateLimited);
+        assert_eq!(
+            error(100, 0),
+            SendError::Other {
+                code: 100,
+                message: "x".into()
+            }
+        );
+        assert!(SendError::TokenExpired.to_string().contains("reconnect"));
+    }
+
+    #[test]
+    fn malformed_error_bodies_do_not_panic() {
+        for body in [
+            json!(null),
+            json!("x"),
+            json!({"error": "x"}),
+            json!({"error": {"code": "10"}}),
+        ] {
+            let _ = SendError::from_graph_error(&body);
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! `leadbox-cli`: the desktop engine without a window.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use leadbox_inbox::{Backoff, Engine, InboxError, SyncReport};
+use leadbox_vault::{OsKeychain, SecretStore, Vault};
+
+mod drafts_cli;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leadbox-cli",
+    version,
+    about = "Leadbox from the command line: pair, sync and read your inbox"
+)]
+struct Cli {
+    /// The data folder (default: the same folder the app uses).
+    #[arg(long, global = true, env = "LEADBOX_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Pair this computer with your relay using an invite code from `leadbox-relay invite`.
+    Pair {
+        #[arg(long)]
+        relay: String,
+        #[arg(long)]
+        invite: String,
+        /// How this computer is named at the relay.
+        #[arg(long, default_value = "Leadbox CLI")]
+        name: String,
+    },
+    /// Route a platform account's webhooks to this business.
+    Claim {
+        /// instagram, messenger or whatsapp
+        #[arg(long)]
+        platform: leadbox_inbox::RouteKind,
+        /// Instagram account id, Facebook Page id or WhatsApp phone-number id.
+        #[arg(long)]
+        account_id: String,
+    },
+    /// Fetch new messages from the relay.
+    Sync {
+        /// One round, then exit (otherwise keep syncing, retrying with backoff).
+        #[arg(long)]
+        once: bool,
+        /// How long one round waits for new envelopes, in seconds.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+    },
+    /// List conversations, most recent first.
+    Conversations {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change the business profile that drafts are written from.
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+    /// Show or choose the AI provider that writes drafts (offline by default).
+    Ai {
+        #[command(subcommand)]
+        action: AiAction,
+    },
+    /// List reply drafts waiting for your review.
+    Drafts {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Include sent, approved, rejected and queued drafts.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List lead-ad submissions (shown at once; answers appear when fetched).
+    Leads {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect accounts for sending replies (tokens go to the OS keychain).
+    Accounts {
+        #[command(subcommand)]
+        action: AccountsAction,
+    },
+    /// Approve a draft, optionally with your own wording, and send it.
+    Approve {
+        id: i64,
+        /// Replace the drafted text with this.
+        #[arg(long)]
+        text: Option<String>,
+        /// Send even though this person asked not to be messaged (only if they asked you to reply).
+        #[arg(long)]
+        override_opt_out: bool,
+    },
+    /// Reject a draft.
+    Reject { id: i64 },
+    /// Write a new draft for the same conversation.
+    Regenerate { id: i64 },
+    /// Put the vault key back in this computer's keychain using your recovery code.
+    Unlock {
+        /// The recovery code (read from standard input when omitted).
+        #[arg(long)]
+        recovery_code: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProfileAction {
+    /// Print the profile as TOML.
+    Show,
+    /// Replace the profile with a TOML file (see docs/profile.example.toml).
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Set one field, e.g. `profile set booking_link https://…`.
+    Set { field: String, value: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsAction {
+    /// Connect an account with a token pasted on standard input; Meta checks it first.
+    Add {
+        /// instagram, messenger or whatsapp
+        #[arg(long)]
+        platform: leadbox_inbox::RouteKind,
+        /// Page id, Instagram account id, or WhatsApp phone-number id.
+        #[arg(long)]
+        account_id: String,
+        /// page (a Facebook Page token), instagram-login, or whatsapp-cloud (a system-user token)
+        #[arg(long, value_parser = parse_connection)]
+        connection: leadbox_inbox::Connection,
+        /// The app has Meta's Human Agent feature: allow approved replies up to 7 days.
+        #[arg(long)]
+        human_agent: bool,
+    },
+    /// List accounts and whether they can send.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account's token (its conversations stay).
+    Remove {
+        #[arg(long)]
+        platform: leadbox_inbox::RouteKind,
+        #[arg(long)]
+        account_id: String,
+    },
+}
+
+fn parse_connection(text: &str) -> Result<leadbox_inbox::Connection, String> {
+    match text {
+        "page" => Ok(leadbox_inbox::Connection::Page),
+        "instagram-login" => Ok(leadbox_inbox::Connection::InstagramLogin),
+        "whatsapp-cloud" => Ok(leadbox_inbox::Connection::WhatsappCloud),
+        other => Err(format!(
+            "unknown connection `{other}`: use page, instagram-login or whatsapp-cloud"
+        )),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum AiAction {
+    /// Print the current provider (never the key).
+    Show,
+    /// Choose a provider. The API key is read from standard input with --api-key-stdin.
+    Set {
+        /// offline, openai-compatible (OpenAI, Ollama, llama.cpp, LM Studio) or anthropic
+        #[arg(long)]
+        provider: leadbox_inbox::ProviderKind,
+        /// e.g. https://api.openai.com/v1, http://localhost:11434/v1, https://api.anthropic.com
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        api_key_stdin: bool,
+        /// Replace emails and phone numbers before text leaves this computer.
+        #[arg(long)]
+        redact: Option<bool>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEADBOX_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("leadbox-cli: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let data_dir = cli
+        .data_dir
+        .or_else(leadbox_inbox::default_data_dir)
+        .context("no data folder: pass --data-dir or set LEADBOX_DATA_DIR")?;
+    let secrets: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+    if let Command::Unlock { recovery_code } = &cli.command {
+        return unlock(&data_dir, secrets.as_ref(), recovery_code.clone());
+    }
+    let (engine, recovery) = Engine::open(&data_dir, secrets)?;
+    if let Some(code) = recovery {
+        eprintln!(
+            "Created a new encrypted vault in {}.\nWrite down this recovery code and keep it safe; it is the only way to open the vault on another computer:\n\n    {}\n",
+            data_dir.display(),
+            code.expose()
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Pair {
+            relay,
+            invite,
+            name,
+        } => {
+            let pairing = runtime.block_on(engine.pair(&relay, &invite, &name))?;
+            writeln!(
+                out,
+                "Paired with {} as device {} of {}.",
+                pairing.relay_url, pairing.device_id, pairing.business_name
+            )?;
+        }
+        Command::Claim {
+            platform,
+            account_id,
+        } => {
+            runtime.block_on(engine.claim(platform, &account_id))?;
+            writeln!(
+                out,
+                "Webhooks for {platform} account {account_id} now come to this business."
+            )?;
+        }
+        Command::Sync { once: true, wait } => {
+            let report = runtime.block_on(engine.sync_once(Duration::from_secs(wait)))?;
+            writeln!(out, "{}", describe(&report))?;
+            let forms = runtime.block_on(engine.fetch_lead_forms())?;
+            if forms > 0 {
+                writeln!(out, "{forms} lead form(s) fetched.")?;
+            }
+            let drafted = runtime.block_on(engine.draft_pending())?;
+            if drafted.drafted + drafted.failed > 0 {
+                writeln!(
+                    out,
+                    "{} draft(s) ready for review, {} failed.",
+                    drafted.drafted, drafted.failed
+                )?;
+            }
+        }
+        Command::Sync { once: false, wait } => {
+            runtime.block_on(sync_forever(&engine, wait.max(25), &mut out))?
+        }
+        Command::Conversations { json } => {
+            for conversation in engine.vault().conversations()? {
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&conversation)?)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:>5}  {:<9}  {:<28}  {:>3} unread  {}",
+                        conversation.id,
+                        conversation.platform,
+                        conversation.display_name,
+                        conversation.unread_count,
+                        conversation.last_message_text.unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        Command::Profile { action } => drafts_cli::profile(&engine, action, &mut out)?,
+        Command::Ai { action } => drafts_cli::ai(&engine, action, &mut out)?,
+        Command::Drafts { json, all } => drafts_cli::list(&engine, json, all, &mut out)?,
+        Command::Approve {
+            id,
+            text,
+            override_opt_out,
+        } => {
+            let approved = engine
+                .vault()
+                .approve_draft(id, text.as_deref())
+                .map_err(InboxError::from)?;
+            let message_id = runtime.block_on(engine.send_approved(approved, override_opt_out))?;
+            writeln!(out, "Sent draft {id} (platform message id {message_id}).")?;
+        }
+        Command::Leads { json } => {
+            for form in engine.vault().lead_forms()? {
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&form)?)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:<10} {:<24} {:<28} {:<16} {}",
+                        form.status,
+                        form.name.as_deref().unwrap_or("(answers pending)"),
+                        form.email.as_deref().unwrap_or(""),
+                        form.phone.as_deref().unwrap_or(""),
+                        form.error.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+        }
+        Command::Accounts { action } => drafts_cli::accounts(&engine, &runtime, action, &mut out)?,
+        Command::Reject { id } => {
+            engine.vault().reject_draft(id).map_err(InboxError::from)?;
+            writeln!(out, "Rejected draft {id}.")?;
+        }
+        Command::Regenerate { id } => {
+            let new_id = engine
+                .vault()
+                .regenerate_draft(id)
+                .map_err(InboxError::from)?;
+            runtime.block_on(engine.draft_pending())?;
+            let row = engine
+                .vault()
+                .draft(new_id)?
+                .context("the new draft disappeared")?;
+            writeln!(
+                out,
+                "Draft {new_id} ({}):\n{}",
+                row.status,
+                row.text.or(row.error).unwrap_or_default()
+            )?;
+        }
+        Command::Unlock { .. } => unreachable!("handled before the vault is opened"),
+    }
+    Ok(())
+}
+
+async fn sync_forever(
+    engine: &Engine,
+    wait: u64,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    let mut backoff = Backoff::default();
+    loop {
+        match engine.sync_once(Duration::from_secs(wait)).await {
+            Ok(report) => {
+                backoff.reset();
+                if report.envelopes > 0 {
+                    writeln!(out, "{}", describe(&report))?;
+                    engine.fetch_lead_forms().await?;
+                    let drafted = engine.draft_pending().await?;
+                    if drafted.drafted > 0 {
+                        writeln!(out, "{} draft(s) ready for review.", drafted.drafted)?;
+                    }
+                }
+            }
+            Err(error) if error.is_transient() => {
+                let delay = backoff.next_delay();
+                eprintln!("leadbox-cli: {error} (retrying in {} s)", delay.as_secs());
+                tokio::time::sleep(delay).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+fn describe(report: &SyncReport) -> String {
+    format!(
+        "Synced {} envelope(s): {} new message(s), {} duplicate(s), {} new lead(s), {} unreadable.",
+        report.envelopes,
+        report.new_messages,
+        report.duplicates,
+        report.new_contacts.len(),
+        report.unreadable
+    )
+}
+
+fn unlock(
+    data_dir: &std::path::Path,
+    secrets: &dyn SecretStore,
+    code: Option<String>,
+) -> anyhow::Result<()> {
+    let code = match code {
+        Some(code) => code,
+        None => {
+            eprint!("Recovery code: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line
+        }
+    };
+    Vault::unlock_with_recovery_code(data_dir, secrets, &code).map_err(InboxError::from)?;
+    writeln!(
+        std::io::stdout(),
+        "The vault is unlocked and its key is back in this computer's keychain."
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn platforms_are_parsed_and_unknown_ones_refused() {
+        let cli = Cli::try_parse_from([
+            "leadbox-cli",
+            "claim",
+            "--platform",
+            "whatsapp",
+            "--account-id",
+            "P1",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Claim {
+                platform: leadbox_inbox::RouteKind::Whatsapp,
+                ..
+            }
+        ));
+        let error = Cli::try_parse_from([
+            "leadbox-cli",
+            "claim",
+            "--platform",
+            "tiktok",
+            "--account-id",
+            "1",
+        ])
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("use instagram, messenger or whatsapp")
+        );
+    }
+
+    #[test]
+    fn a_sync_report_reads_as_a_sentence() {
+        let report = SyncReport {
+            envelopes: 3,
+            new_messages: 2,
+            duplicates: 1,
+            ..SyncReport::default()
+        };
+        assert_eq!(
+            describe(&report),
+            "Synced 3 envelope(s): 2 new message(s), 1 duplicate(s), 0 new lead(s), 0 unreadable."
+        );
+    }
+}

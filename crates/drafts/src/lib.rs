@@ -1,0 +1,29 @@
+//! Reply drafting. A lead's message comes in; a draft reply goes out to the
+//! owner for approval, never to the lead. Drafts are built from the business
+//! profile's facts only, checked for links, prices, phone numbers and emails
+//! the profile does not contain, and flagged for the owner when in doubt.
+
+pub mod checks;
+mod drafter;
+pub mod enquiry;
+pub mod extract;
+pub mod language;
+pub mod offline;
+pub mod profile;
+pub mod prompt;
+pub mod providers;
+pub mod redact;
+mod retrieval;
+
+pub use drafter::{ConversationTurn, Draft, DraftError, DraftRequest, Drafter, Speaker};
+pub use leadbox_envelope::RouteKind;
+pub use profile::BusinessProfile;
+
+/// The longest reply each channel accepts, in characters.
+pub fn channel_limit(channel: RouteKind) -> usize {
+    match channel {
+        RouteKind::Instagram => 1000,
+        RouteKind::Messenger => 2000,
+        RouteKind::Whatsapp => 4096,
+    }
+}

@@ -1,0 +1,70 @@
+//! Requests and responses of the relay's device API (`/v1/...`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DevicePublicKey, RouteKind, SealedEnvelope};
+
+/// `POST /v1/devices`: redeem a single-use invite for a device identity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegisterDeviceRequest {
+    pub invite_code: String,
+    pub public_key: DevicePublicKey,
+    pub device_name: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct RegisterDeviceResponse {
+    pub device_id: String,
+    pub business_id: String,
+    pub business_name: String,
+    /// The bearer token for every later call. The relay keeps only its hash.
+    pub token: String,
+}
+
+impl std::fmt::Debug for RegisterDeviceResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterDeviceResponse")
+            .field("device_id", &self.device_id)
+            .field("business_id", &self.business_id)
+            .field("token", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /v1/routes`: claim a platform account id for the caller's business.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRouteRequest {
+    pub platform: RouteKind,
+    pub account_id: String,
+}
+
+/// `GET /v1/envelopes?after=CURSOR&wait=SECONDS`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnvelopePage {
+    pub envelopes: Vec<SealedEnvelope>,
+    /// Pass as `after` next time. Acked envelopes are gone either way.
+    pub next_cursor: u64,
+}
+
+/// `POST /v1/envelopes/ack`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AckRequest {
+    pub cursors: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AckResponse {
+    pub deleted: u64,
+}
+
+/// Every error the relay returns: a stable code for programs and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+/// Longest long-poll the relay honours, in seconds.
+pub const MAX_WAIT_SECONDS: u64 = 60;
+/// Most envelopes one page returns.
+pub const MAX_PAGE: usize = 500;

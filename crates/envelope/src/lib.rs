@@ -1,0 +1,60 @@
+//! The wire between the Leadbox relay and the owner's desktops.
+//!
+//! The relay seals every payload it receives to each device key of the business
+//! it belongs to ([`seal`]); only a desktop holding the matching
+//! [`DeviceSecretKey`] can [`open`] it. The API request and response types both
+//! sides speak live in [`api`], and what a sealed payload contains in [`payload`].
+
+pub mod api;
+mod keys;
+pub mod payload;
+mod sealing;
+
+pub use keys::{DevicePublicKey, DeviceSecretKey, KeyError};
+pub use sealing::{SealError, SealedEnvelope, open, seal};
+
+/// Which kind of platform account a routing id names. The relay routes each
+/// webhook entry by it; the desktop uses it to know which channel a message is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteKind {
+    /// An Instagram professional account id (`object: "instagram"`).
+    Instagram,
+    /// A Facebook Page id (`object: "page"`: Messenger and lead ads).
+    Messenger,
+    /// A WhatsApp Cloud API phone-number id.
+    Whatsapp,
+}
+
+impl RouteKind {
+    pub const ALL: [RouteKind; 3] = [
+        RouteKind::Instagram,
+        RouteKind::Messenger,
+        RouteKind::Whatsapp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteKind::Instagram => "instagram",
+            RouteKind::Messenger => "messenger",
+            RouteKind::Whatsapp => "whatsapp",
+        }
+    }
+}
+
+impl std::fmt::Display for RouteKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RouteKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RouteKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| format!("unknown platform `{s}`: use instagram, messenger or whatsapp"))
+    }
+}

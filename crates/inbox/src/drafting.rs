@@ -1,0 +1,281 @@
+//! Drafting replies for queued drafts, off the ingest path, with the provider
+//! the owner chose. Drafts wait for the owner; nothing here sends.
+
+use std::str::FromStr;
+
+use leadbox_drafts::extract::extract;
+use leadbox_drafts::offline::OfflineDrafter;
+use leadbox_drafts::providers::{Anthropic, AnyDrafter, OpenAiCompatible, ProviderSettings};
+use leadbox_drafts::{
+    BusinessProfile, ConversationTurn, DraftRequest, Drafter, RouteKind, Speaker,
+};
+use leadbox_vault::DraftOutcome;
+use serde::Serialize;
+
+use crate::{Engine, InboxError};
+
+const AI_PROVIDER: &str = "ai_provider";
+const AI_BASE_URL: &str = "ai_base_url";
+const AI_MODEL: &str = "ai_model";
+const AI_REDACT: &str = "ai_redact";
+/// How much of a conversation a drafter sees.
+const CONTEXT_MESSAGES: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// Built in; nothing leaves this computer.
+    Offline,
+    /// OpenAI, or a local Ollama / llama.cpp / LM Studio server.
+    OpenAiCompatible,
+    Anthropic,
+}
+
+impl FromStr for ProviderKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "offline" => Ok(ProviderKind::Offline),
+            "openai-compatible" | "openai_compatible" | "openai" | "ollama" => {
+                Ok(ProviderKind::OpenAiCompatible)
+            }
+            "anthropic" => Ok(ProviderKind::Anthropic),
+            other => Err(format!(
+                "unknown AI provider `{other}`: use offline, openai-compatible or anthropic"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AiSettings {
+    pub provider: ProviderKind,
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    /// Replace emails and phone numbers before text leaves this computer (default: on for
+    /// cloud addresses, off for servers on this computer).
+    pub redact: Option<bool>,
+    pub has_api_key: bool,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftingReport {
+    pub drafted: usize,
+    pub failed: usize,
+}
+
+fn channel(platform: &str) -> RouteKind {
+    platform.parse().unwrap_or(RouteKind::Instagram)
+}
+
+impl Engine {
+    pub fn business_profile(&self) -> Result<BusinessProfile, InboxError> {
+        // Bound first: a guard living through the match would deadlock `pairing()`.
+        let stored = self.vault().profile_toml()?;
+        match stored {
+            Some(text) => {
+                BusinessProfile::from_toml(&text).map_err(|e| InboxError::Profile(e.to_string()))
+            }
+            None => {
+                // Until the owner fills in a profile, drafts know only the business name.
+                let name = self
+                    .pairing()?
+                    .map(|p| p.business_name)
+                    .unwrap_or_else(|| "our business".into());
+                Ok(BusinessProfile {
+                    name,
+                    languages: vec!["en".into()],
+                    ..BusinessProfile::default()
+                })
+            }
+        }
+    }
+
+    pub fn set_business_profile(&self, profile: &BusinessProfile) -> Result<(), InboxError> {
+        profile
+            .validate()
+            .map_err(|e| InboxError::Profile(e.to_string()))?;
+        self.vault().set_profile_toml(&profile.to_toml())?;
+        Ok(())
+    }
+
+    pub fn ai_settings(&self) -> Result<AiSettings, InboxError> {
+        let vault = self.vault();
+        let provider = vault
+            .setting(AI_PROVIDER)?
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(ProviderKind::Offline);
+        let redact = vault.setting(AI_REDACT)?.map(|v| v == "true");
+        let settings = AiSettings {
+            provider,
+            base_url: vault.setting(AI_BASE_URL)?,
+            model: vault.setting(AI_MODEL)?,
+            redact,
+            has_api_key: false,
+        };
+        drop(vault);
+        let has_api_key = self
+            .secrets()
+            .get(&self.secret_name("ai-api-key"))?
+            .is_some();
+        Ok(AiSettings {
+            has_api_key,
+            ..settings
+        })
+    }
+
+    /// Chooses the drafting provider. The API key (if any) goes to the keychain.
+    pub fn set_ai_settings(
+        &self,
+        settings: &AiSettings,
+        api_key: Option<&str>,
+    ) -> Result<(), InboxError> {
+        if settings.provider != ProviderKind::Offline {
+            let url = settings.base_url.as_deref().unwrap_or_default();
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(InboxError::Settings(
+                    "the AI provider needs a base URL starting with https:// or http://".into(),
+                ));
+            }
+            if settings
+                .model
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .is_empty()
+            {
+                return Err(InboxError::Settings(
+                    "the AI provider needs a model name".into(),
+                ));
+            }
+        }
+        let vault = self.vault();
+        let kind = match settings.provider {
+            ProviderKind::Offline => "offline",
+            ProviderKind::OpenAiCompatible => "openai-compatible",
+            ProviderKind::Anthropic => "anthropic",
+        };
+        vault.set_setting(AI_PROVIDER, kind)?;
+        vault.set_setting(
+            AI_BASE_URL,
+            settings.base_url.as_deref().unwrap_or_default(),
+        )?;
+        vault.set_setting(AI_MODEL, settings.model.as_deref().unwrap_or_default())?;
+        match settings.redact {
+            Some(redact) => vault.set_setting(AI_REDACT, if redact { "true" } else { "false" })?,
+            None => vault.set_setting(AI_REDACT, "")?,
+        }
+        vault.audit("ai_provider_changed", kind)?;
+        drop(vault);
+        if let Some(key) = api_key.map(str::trim).filter(|k| !k.is_empty()) {
+            self.secrets()
+                .set(&self.secret_name("ai-api-key"), key.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn drafter(&self) -> Result<AnyDrafter, InboxError> {
+        let settings = self.ai_settings()?;
+        if settings.provider == ProviderKind::Offline {
+            return Ok(AnyDrafter::Offline(OfflineDrafter));
+        }
+        let key = self
+            .secrets()
+            .get(&self.secret_name("ai-api-key"))?
+            .map(|k| String::from_utf8_lossy(&k).into_owned());
+        let mut provider = ProviderSettings::new(
+            settings.base_url.unwrap_or_default(),
+            settings.model.unwrap_or_default(),
+            key,
+        );
+        if let Some(redact) = settings.redact {
+            provider.redact = redact;
+        }
+        Ok(match settings.provider {
+            ProviderKind::Anthropic => AnyDrafter::Anthropic(Anthropic::new(provider)),
+            _ => AnyDrafter::OpenAiCompatible(OpenAiCompatible::new(provider)),
+        })
+    }
+
+    /// Drafts every queued draft, and refreshes what is known about each lead.
+    pub async fn draft_pending(&self) -> Result<DraftingReport, InboxError> {
+        let drafter = self.drafter()?;
+        let profile = self.business_profile()?;
+        let mut report = DraftingReport::default();
+        loop {
+            let jobs = self.vault().queued_drafts(10)?;
+            if jobs.is_empty() {
+                return Ok(report);
+            }
+            for job in jobs {
+                let context = self.vault().draft_context(&job, CONTEXT_MESSAGES)?;
+                let lead_texts: Vec<&str> = context
+                    .messages
+                    .iter()
+                    .filter(|(inbound, _)| *inbound)
+                    .map(|(_, text)| text.as_str())
+                    .collect();
+                let details = extract(
+                    &lead_texts,
+                    context.contact_name.as_deref(),
+                    profile.phone_region.as_deref(),
+                );
+                self.vault().upsert_lead(
+                    context.contact_id,
+                    details.name.as_deref(),
+                    &serde_json::to_string(&details.emails).unwrap_or_default(),
+                    &serde_json::to_string(&details.phones).unwrap_or_default(),
+                    details.intent.as_str(),
+                    &serde_json::to_value(details.urgency)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    &details.summary,
+                )?;
+
+                let mut turns: Vec<ConversationTurn> = context
+                    .messages
+                    .iter()
+                    .map(|(inbound, text)| ConversationTurn {
+                        speaker: if *inbound {
+                            Speaker::Lead
+                        } else {
+                            Speaker::Business
+                        },
+                        text: text.clone(),
+                    })
+                    .collect();
+                let new_message = turns.pop().map(|t| t.text).unwrap_or_default();
+                let request = DraftRequest {
+                    profile: profile.clone(),
+                    channel: channel(&context.platform),
+                    lead_name: details.name.clone(),
+                    history: turns,
+                    new_message,
+                };
+                match drafter.draft(&request).await {
+                    Ok(draft) => {
+                        let outcome = DraftOutcome {
+                            text: draft.text,
+                            flags_json: serde_json::to_string(&draft.flags)
+                                .unwrap_or_else(|_| "[]".into()),
+                            provider: draft.provider,
+                            model: draft.model,
+                            latency_ms: draft.latency_ms,
+                            input_tokens: draft.input_tokens,
+                            output_tokens: draft.output_tokens,
+                        };
+                        self.vault().complete_draft(job.id, &outcome)?;
+                        report.drafted += 1;
+                    }
+                    Err(error) => {
+                        tracing::warn!(draft = job.id, %error, "drafting failed");
+                        self.vault().fail_draft(job.id, &error.to_string())?;
+                        report.failed += 1;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest};
+use leadbox_envelope::{DeviceSecretKey, RouteKind};
+use leadbox_vault::{Opened, RecoveryCode, SecretStore, Vault};
+use zeroize::Zeroizing;
+
+use crate::InboxError;
+use crate::relay_client::RelayClient;
+
+const RELAY_URL: &str = "relay_url";
+const DEVICE_ID: &str = "device_id";
+const BUSINESS_NAME: &str = "business_name";
+pub(crate) const CURSOR: &str = "relay_cursor";
+
+/// What pairing produced, for showing to the owner.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pairing {
+    pub relay_url: String,
+    pub device_id: String,
+    pub business_name: String,
+}
+
+/// The desktop engine over one data folder. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Engine {
+    data_dir: PathBuf,
+    vault: Mutex<Vault>,
+    secrets: Arc<dyn SecretStore>,
+    /// Set by tests (and later by settings) to reach a Graph API other than Meta's.
+    pub(crate) graph_override: Mutex<Option<leadbox_channels::graph::GraphClient>>,
+}
+
+impl Engine {
+    /// Opens (or, the first time, creates) the vault in `data_dir`. The recovery
+    /// code is returned only when the vault was just created.
+    pub fn open(
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<(Engine, Option<RecoveryCode>), InboxError> {
+        let (vault, code) = match Vault::open_or_create(data_dir, secrets.as_ref())? {
+            Opened::Existing(vault) => (vault, None),
+            Opened::Created(vault, code) => (vault, Some(code)),
+        };
+        Ok((
+            Engine {
+                data_dir: data_dir.to_owned(),
+                vault: Mutex::new(vault),
+                secrets,
+                graph_override: Mutex::new(None),
+            },
+            code,
+        ))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The vault, for reads and writes that need no network. Held briefly.
+    pub fn vault(&self) -> MutexGuard<'_, Vault> {
+        self.vault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+
+    pub(crate) fn secret_name(&self, what: &str) -> String {
+        format!("{what}:{}", self.vault().id())
+    }
+
+    /// Redeems an invite at the relay: creates this computer's sealing key,
+    /// registers its public half, and keeps the secret half and the token in the keychain.
+    pub async fn pair(
+        &self,
+        relay_url: &str,
+        invite_code: &str,
+        device_name: &str,
+    ) -> Result<Pairing, InboxError> {
+        let client = RelayClient::new(relay_url)?;
+        let secret = DeviceSecretKey::generate();
+        let request = RegisterDeviceRequest {
+            invite_code: invite_code.trim().to_owned(),
+            public_key: secret.public_key(),
+            device_name: device_name.to_owned(),
+        };
+        let response = client.register(&request).await?;
+        self.secrets
+            .set(&self.secret_name("device-secret"), secret.expose_bytes())?;
+        self.secrets
+            .set(&self.secret_name("relay-token"), response.token.as_bytes())?;
+        let vault = self.vault();
+        vault.set_setting(RELAY_URL, client.base())?;
+        vault.set_setting(DEVICE_ID, &response.device_id)?;
+        vault.set_setting(BUSINESS_NAME, &response.business_name)?;
+        vault.set_setting(CURSOR, "0")?;
+        vault.audit("paired", &format!("device {}", response.device_id))?;
+        tracing::info!(device = %response.device_id, "paired with relay");
+        Ok(Pairing {
+            relay_url: client.base().to_owned(),
+            device_id: response.device_id,
+            business_name: response.business_name,
+        })
+    }
+
+    pub fn pairing(&self) -> Result<Option<Pairing>, InboxError> {
+        let vault = self.vault();
+        let (Some(relay_url), Some(device_id)) =
+            (vault.setting(RELAY_URL)?, vault.setting(DEVICE_ID)?)
+        else {
+            return Ok(None);
+        };
+        let business_name = vault.setting(BUSINESS_NAME)?.unwrap_or_default();
+        Ok(Some(Pairing {
+            relay_url,
+            device_id,
+            business_name,
+        }))
+    }
+
+    /// Asks the relay to route a platform account's webhooks to this business.
+    pub async fn claim(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
+        let (client, token) = self.relay()?;
+        let request = ClaimRouteRequest {
+            platform,
+            account_id: account_id.trim().to_owned(),
+        };
+        client.claim(&token, &request).await?;
+        self.vault().ensure_account(platform, &request.account_id)?;
+        Ok(())
+    }
+
+    pub(crate) fn relay(&self) -> Result<(RelayClient, Zeroizing<String>), InboxError> {
+        let url = self
+            .vault()
+            .setting(RELAY_URL)?
+            .ok_or(InboxError::NotPaired)?;
+        let token = self
+            .secrets
+            .get(&self.secret_name("relay-token"))?
+            .ok_or(InboxError::NotPaired)?;
+        let token =
+            Zeroizing::new(String::from_utf8(token.to_vec()).map_err(|_| InboxError::NotPaired)?);
+        Ok((RelayClient::new(&url)?, token))
+    }
+
+    pub(crate) fn device_secret(&self) -> Result<DeviceSecretKey, InboxError> {
+        let bytes = self
+            .secrets
+            .get(&self.secret_name("device-secret"))?
+            .ok_or(InboxError::NotPaired)?;
+        DeviceSecretKey::from_bytes(&bytes).map_err(|_| InboxError::DamagedDeviceKey)
+    }
+}

@@ -1,0 +1,44 @@
+use leadbox_vault::{SecretError, VaultError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error(
+        "this computer is not paired with a relay yet: pair it with an invite code from your relay"
+    )]
+    NotPaired,
+    #[error(
+        "cannot reach the relay at {url}; Leadbox keeps working with what it has and will try again"
+    )]
+    RelayUnreachable { url: String },
+    #[error("the relay refused the request: {message}")]
+    Relay {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the relay address `{0}` is not a valid http:// or https:// URL")]
+    BadRelayUrl(String),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Keychain(#[from] SecretError),
+    #[error("the business profile is not valid: {0}")]
+    Profile(String),
+    #[error("{0}")]
+    Settings(String),
+    #[error("not sent: {0}. The reply is kept; you can try again")]
+    NotSent(String),
+    #[error("the device key in the keychain is damaged; pair this computer again")]
+    DamagedDeviceKey,
+}
+
+impl InboxError {
+    /// Whether retrying later can help (the relay or network was down).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            InboxError::RelayUnreachable { .. } => true,
+            InboxError::Relay { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The desktop's engine, shared by the app and `leadbox-cli`: pairing with a
+//! relay, syncing sealed envelopes, opening and ingesting them into the vault,
+//! and acknowledging them only after the vault transaction has committed.
+
+mod drafting;
+mod engine;
+mod error;
+mod lead_forms;
+mod relay_client;
+mod sending;
+mod sync;
+
+pub use drafting::{AiSettings, DraftingReport, ProviderKind};
+pub use engine::{Engine, Pairing};
+pub use error::InboxError;
+pub use leadbox_channels::Connection;
+pub use leadbox_drafts::BusinessProfile;
+pub use leadbox_drafts::checks::Flag;
+pub use leadbox_envelope::RouteKind;
+pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
+pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
+pub use sync::{Backoff, SyncReport};
+
+/// Where Leadbox keeps its data when no folder is given: the platform's data
+/// folder joined with the app identifier, the same folder the desktop app uses.
+pub fn default_data_dir() -> Option<std::path::PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("app.leadbox.desktop"))
+}
+
+/// Milliseconds since the Unix epoch, the unit every stored time uses.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

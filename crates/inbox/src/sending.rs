@@ -1,0 +1,215 @@
+//! Connecting accounts for sending, and sending approved replies. A reply
+//! leaves only as an [`ApprovedDraft`], which only the owner's approval makes.
+
+use leadbox_channels::graph::{
+    DEFAULT_GRAPH_URL, DEFAULT_INSTAGRAM_URL, DEFAULT_VERSION, GraphClient, Outgoing, Recipient,
+    SendError,
+};
+use leadbox_channels::window::{HUMAN_AGENT_WINDOW_MS, Window, window};
+use leadbox_channels::{Connection, RouteKind};
+use leadbox_vault::{AccountRow, ApprovedDraft};
+use zeroize::Zeroizing;
+
+use crate::{Engine, InboxError, now_ms};
+
+impl Engine {
+    /// The Graph API client. `LEADBOX_GRAPH_URL`, `LEADBOX_INSTAGRAM_GRAPH_URL`
+    /// and `LEADBOX_GRAPH_VERSION` override Meta's addresses (tests point them at a local server).
+    pub fn graph(&self) -> GraphClient {
+        if let Some(client) = self
+            .graph_override
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return client;
+        }
+        let var = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        GraphClient::new(
+            &var("LEADBOX_GRAPH_URL", DEFAULT_GRAPH_URL),
+            &var("LEADBOX_INSTAGRAM_GRAPH_URL", DEFAULT_INSTAGRAM_URL),
+            &var("LEADBOX_GRAPH_VERSION", DEFAULT_VERSION),
+        )
+    }
+
+    /// Uses `client` for every Graph API call from now on.
+    pub fn use_graph(&self, client: GraphClient) {
+        *self
+            .graph_override
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(client);
+    }
+
+    fn token_name(&self, platform: RouteKind, account_id: &str) -> String {
+        self.secret_name(&format!("account-token:{platform}:{account_id}"))
+    }
+
+    /// Checks the token with Meta, keeps it in the keychain and marks the account connected.
+    pub async fn add_account(
+        &self,
+        platform: RouteKind,
+        account_id: &str,
+        connection: Connection,
+        token: &str,
+        human_agent: bool,
+    ) -> Result<AccountRow, InboxError> {
+        let token = token.trim();
+        let fits = matches!(
+            (platform, connection),
+            (RouteKind::Whatsapp, Connection::WhatsappCloud)
+                | (RouteKind::Messenger, Connection::Page)
+                | (
+                    RouteKind::Instagram,
+                    Connection::Page | Connection::InstagramLogin
+                )
+        );
+        if !fits {
+            return Err(InboxError::Settings(format!(
+                "a {platform} account cannot be connected with a {connection:?} token"
+            )));
+        }
+        let info = self
+            .graph()
+            .check_token(platform, connection, account_id, token)
+            .await
+            .map_err(|e| InboxError::Settings(format!("the token was not accepted: {e}")))?;
+        self.secrets()
+            .set(&self.token_name(platform, account_id), token.as_bytes())?;
+        let human_agent = human_agent && platform != RouteKind::Whatsapp;
+        Ok(self.vault().connect_account(
+            platform,
+            account_id,
+            connection,
+            &info.name,
+            human_agent,
+        )?)
+    }
+
+    /// Removes the account's token from the keychain; its conversations stay.
+    pub fn remove_account(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
+        let account = self
+            .vault()
+            .find_account(platform, account_id)?
+            .ok_or_else(|| {
+                InboxError::Settings(format!("no {platform} account {account_id} here"))
+            })?;
+        self.secrets()
+            .delete(&self.token_name(platform, account_id))?;
+        self.vault().disconnect_account(account.id)?;
+        Ok(())
+    }
+
+    /// Sends an approved reply. On failure the draft stays (marked with the
+    /// reason) and an expired token marks the account "needs reconnect";
+    /// a reply is recorded as sent only with the platform's message id.
+    ///
+    /// A person who asked not to be messaged (STOP, or WhatsApp's preference)
+    /// is not sent to unless `override_opt_out` says the owner confirmed it.
+    pub async fn send_approved(
+        &self,
+        approved: ApprovedDraft,
+        override_opt_out: bool,
+    ) -> Result<String, InboxError> {
+        let target = self
+            .vault()
+            .reply_target(approved.conversation_id(), approved.draft_id())?;
+        let account = &target.account;
+        let refuse = |engine: &Engine,
+                      approved: ApprovedDraft,
+                      reason: String|
+         -> Result<String, InboxError> {
+            engine.vault().record_send_failure(approved, &reason)?;
+            Err(InboxError::NotSent(reason))
+        };
+        let (Some(connection), "connected") = (account.connection, account.status.as_str()) else {
+            let reason = if account.status == "needs_reconnect" {
+                SendError::TokenExpired.to_string()
+            } else {
+                format!(
+                    "the {} account {} is not connected for sending; connect it with `leadbox-cli accounts add`",
+                    account.platform, account.platform_account_id
+                )
+            };
+            return refuse(self, approved, reason);
+        };
+        if target.opted_out && !override_opt_out {
+            return refuse(
+                self,
+                approved,
+                "this person asked not to receive messages (they wrote STOP or changed their preference); send anyway only if they asked you to reply"
+                    .to_owned(),
+            );
+        }
+        let human_agent = match &target.comment {
+            // A private reply to a comment: one per comment, within 7 days of it.
+            Some(comment) if comment.already_answered => {
+                return refuse(
+                    self,
+                    approved,
+                    "you already replied privately to this comment; Meta allows one private reply"
+                        .into(),
+                );
+            }
+            Some(comment) if now_ms() - comment.commented_at_ms > HUMAN_AGENT_WINDOW_MS => {
+                return refuse(
+                    self,
+                    approved,
+                    "Meta allows a private reply to a comment only within 7 days of it".into(),
+                );
+            }
+            Some(_) => false,
+            None => match window(
+                account.platform,
+                target.last_inbound_ms,
+                now_ms(),
+                account.human_agent,
+            ) {
+                Window::Open { .. } => false,
+                Window::HumanAgent { .. } => true,
+                closed => return refuse(self, approved, closed.explain().to_owned()),
+            },
+        };
+        let Some(token) = self
+            .secrets()
+            .get(&self.token_name(account.platform, &account.platform_account_id))?
+        else {
+            self.vault().mark_needs_reconnect(account.id)?;
+            return refuse(self, approved, SendError::TokenExpired.to_string());
+        };
+        let token = Zeroizing::new(String::from_utf8_lossy(&token).into_owned());
+        let recipient = match (&target.comment, account.platform) {
+            (Some(comment), _) => Recipient::Comment(comment.comment_id.clone()),
+            (None, RouteKind::Whatsapp) => Recipient::Whatsapp(target.contact_platform_id.clone()),
+            (None, _) => Recipient::User(target.contact_platform_id.clone()),
+        };
+        let reply = Outgoing {
+            platform: account.platform,
+            connection,
+            account_id: &account.platform_account_id,
+            token: &token,
+            recipient: &recipient,
+            text: approved.text(),
+            human_agent,
+        };
+        let sent = self.graph().send_text(&reply).await;
+        match sent {
+            Ok(message_id) => {
+                tracing::info!(draft = approved.draft_id(), "reply sent");
+                self.vault().record_sent(approved, &message_id)?;
+                Ok(message_id)
+            }
+            Err(error) => {
+                tracing::warn!(draft = approved.draft_id(), %error, "reply not sent");
+                if error.needs_reconnect() {
+                    self.vault().mark_needs_reconnect(account.id)?;
+                }
+                refuse(self, approved, error.to_string())
+            }
+        }
+    }
+}

@@ -1,0 +1,696 @@
+//! Approved replies, end to end in one process: the real relay on loopback, the
+//! engine with an in-memory keychain, and a local Graph API that answers like
+//! Meta's, errors included.
+
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use hmac::{Hmac, Mac};
+use leadbox_channels::graph::GraphClient;
+use leadbox_inbox::{Connection, Engine, InboxError, RouteKind};
+use leadbox_vault::InMemorySecretStore;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tokio::sync::Mutex;
+
+const SECRET: &str = "graph-test-secret";
+
+#[derive(Default)]
+struct Graph {
+    sends: Vec<(String, String, Value)>,
+    expired: bool,
+    lead_fetches: usize,
+}
+
+type Shared = Arc<Mutex<Graph>>;
+
+fn graph_error(code: i64, subcode: i64, message: &str) -> (StatusCode, Json<Value>) {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(
+            json!({"error": {"message": message, "type": "OAuthException", "code": code, "error_subcode": subcode, "fbtrace_id": "A1"}}),
+        ),
+    )
+}
+
+async fn me(State(graph): State<Shared>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    if graph.lock().await.expired || headers["authorization"] != "Bearer page-token" {
+        return graph_error(
+            190,
+            463,
+            "Error validating access token: Session has expired",
+        );
+    }
+    (
+        StatusCode::OK,
+        Json(json!({"id": "PAGE1", "name": "Ana's Salon"})),
+    )
+}
+
+async fn node(
+    State(graph): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    if id.starts_with("LEAD") {
+        let mut graph = graph.lock().await;
+        graph.lead_fetches += 1;
+        if graph.lead_fetches == 1 {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(
+                    json!({"error": {"message": "An unknown error occurred", "code": 1, "is_transient": true}}),
+                ),
+            );
+        }
+        if headers["authorization"] != "Bearer page-token" {
+            return graph_error(190, 463, "Session has expired");
+        }
+        return (
+            StatusCode::OK,
+            Json(
+                json!({"id": id, "created_time": "2026-11-23T10:00:00+0000", "field_data": [
+                    {"name": "full_name", "values": ["Ana García"]},
+                    {"name": "email", "values": ["ana@example.com"]},
+                    {"name": "phone_number", "values": ["+34600111222"]},
+                    {"name": "preferred_day", "values": ["Saturday"]}
+                ]}),
+            ),
+        );
+    }
+    if headers["authorization"] == "Bearer page-token" {
+        // An Instagram account linked to the page, read with the page's token.
+        return (
+            StatusCode::OK,
+            Json(json!({"id": id, "username": "anas_salon"})),
+        );
+    }
+    if headers["authorization"] != "Bearer wa-token" {
+        return graph_error(190, 0, "Invalid OAuth access token");
+    }
+    (
+        StatusCode::OK,
+        Json(json!({"id": id, "display_phone_number": "15550001", "verified_name": "Ana's Salon"})),
+    )
+}
+
+async fn messages(
+    State(graph): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let mut graph = graph.lock().await;
+    let auth = headers["authorization"].to_str().unwrap().to_owned();
+    if graph.expired {
+        return graph_error(
+            190,
+            463,
+            "Error validating access token: Session has expired",
+        );
+    }
+    graph.sends.push((id.clone(), auth, body.clone()));
+    let n = graph.sends.len();
+    if body["messaging_product"] == "whatsapp" {
+        return (
+            StatusCode::OK,
+            Json(
+                json!({"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}], "messages": [{"id": format!("wamid.SENT{n}")}]}),
+            ),
+        );
+    }
+    (
+        StatusCode::OK,
+        Json(json!({"recipient_id": body["recipient"]["id"], "message_id": format!("m_SENT{n}")})),
+    )
+}
+
+async fn start_graph() -> (String, Shared) {
+    let state = Shared::default();
+    let app = axum::Router::new()
+        .route("/v21.0/me", get(me))
+        .route("/v21.0/{id}", get(node))
+        .route("/v21.0/{id}/messages", post(messages))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, state)
+}
+
+struct World {
+    engine: Engine,
+    relay_url: String,
+    graph: Shared,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl World {
+    async fn new(platform: RouteKind, account: &str) -> World {
+        let relay_dir = tempfile::tempdir().unwrap();
+        let config = leadbox_relay::RelayConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: relay_dir.path().to_owned(),
+            meta_app_secret: SECRET.into(),
+            meta_verify_token: "v".into(),
+            max_body_bytes: 1 << 20,
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+        let relay_url = format!("http://{}", listener.local_addr().unwrap());
+        let relay = leadbox_relay::prepare(config).unwrap();
+        let invite = relay
+            .store
+            .create_invite("Ana's Salon", leadbox_relay::store::unix_now())
+            .unwrap();
+        tokio::spawn(leadbox_relay::serve(
+            listener,
+            relay,
+            std::future::pending(),
+        ));
+
+        let desk_dir = tempfile::tempdir().unwrap();
+        let (engine, _) =
+            Engine::open(desk_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
+        engine.pair(&relay_url, &invite, "test").await.unwrap();
+        engine.claim(platform, account).await.unwrap();
+        let (graph_url, graph) = start_graph().await;
+        engine.use_graph(GraphClient::new(&graph_url, &graph_url, "v21.0"));
+        World {
+            engine,
+            relay_url,
+            graph,
+            _dirs: (relay_dir, desk_dir),
+        }
+    }
+
+    async fn webhook(&self, body: Value) {
+        let bytes = body.to_string().into_bytes();
+        let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(&bytes);
+        let signature = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        let status = reqwest::Client::new()
+            .post(format!("{}/webhooks/meta", self.relay_url))
+            .header("X-Hub-Signature-256", signature)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+        self.engine.sync_once(Duration::ZERO).await.unwrap();
+        self.engine.draft_pending().await.unwrap();
+    }
+
+    fn pending_draft(&self) -> i64 {
+        self.engine.vault().drafts(&["pending"]).unwrap()[0].id
+    }
+
+    async fn sends(&self) -> Vec<(String, String, Value)> {
+        self.graph.lock().await.sends.clone()
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn messenger_dm(mid: &str, text: &str, age_ms: i64, echo: bool) -> Value {
+    let (sender, recipient) = if echo {
+        ("PAGE1", "PSID7")
+    } else {
+        ("PSID7", "PAGE1")
+    };
+    json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms(), "messaging": [{
+        "sender": {"id": sender}, "recipient": {"id": recipient}, "timestamp": now_ms() - age_ms,
+        "message": {"mid": mid, "text": text, "is_echo": echo}
+    }]}]})
+}
+
+#[tokio::test]
+async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_not_a_duplicate() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .webhook(messenger_dm(
+            "m_in_1",
+            "How much is a haircut?",
+            60_000,
+            false,
+        ))
+        .await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+
+    // What was learned about the lead is stored with it (the first contact of a fresh vault).
+    let lead = world.engine.vault().lead(1).unwrap().unwrap();
+    assert_eq!(
+        (lead["intent"].as_str(), lead["urgency"].as_str()),
+        (Some("price"), Some("normal"))
+    );
+    let draft = world.pending_draft();
+    let approved = world
+        .engine
+        .vault()
+        .approve_draft(draft, Some("A haircut is €25."))
+        .unwrap();
+    let message_id = world.engine.send_approved(approved, false).await.unwrap();
+    assert_eq!(message_id, "m_SENT1");
+
+    let sends = world.sends().await;
+    assert_eq!(sends.len(), 1);
+    let (page, auth, body) = &sends[0];
+    assert_eq!(
+        (page.as_str(), auth.as_str()),
+        ("me", "Bearer page-token"),
+        "a page token sends as its page"
+    );
+    assert_eq!(
+        body,
+        &json!({"recipient": {"id": "PSID7"}, "messaging_type": "RESPONSE", "message": {"text": "A haircut is €25."}})
+    );
+    assert_eq!(
+        world.engine.vault().draft(draft).unwrap().unwrap().status,
+        "sent"
+    );
+
+    // Meta echoes the page's own send; it must not show twice.
+    world
+        .webhook(messenger_dm("m_SENT1", "A haircut is €25.", 0, true))
+        .await;
+    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    let texts: Vec<_> = world
+        .engine
+        .vault()
+        .messages(conversation.id)
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.direction, m.text))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            ("inbound".into(), Some("How much is a haircut?".into())),
+            ("outbound".into(), Some("A haircut is €25.".into()))
+        ]
+    );
+    // A sent draft cannot be approved (and so sent) again.
+    assert!(world.engine.vault().approve_draft(draft, None).is_err());
+}
+
+#[tokio::test]
+async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .webhook(messenger_dm("m_in_1", "Hi, can I book?", 60_000, false))
+        .await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    world.graph.lock().await.expired = true;
+
+    let draft = world.pending_draft();
+    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let error = world
+        .engine
+        .send_approved(approved, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, InboxError::NotSent(_)));
+    assert!(
+        error.to_string().contains("reconnect the account"),
+        "{error}"
+    );
+
+    let row = world.engine.vault().draft(draft).unwrap().unwrap();
+    assert_eq!(row.status, "send_failed");
+    assert!(row.text.is_some(), "the draft is kept");
+    assert_eq!(
+        world.engine.vault().accounts().unwrap()[0].status,
+        "needs_reconnect"
+    );
+    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    assert_eq!(
+        world
+            .engine
+            .vault()
+            .messages(conversation.id)
+            .unwrap()
+            .len(),
+        1,
+        "nothing shown as sent"
+    );
+
+    // Trying again does not even reach Meta until the account is reconnected.
+    let again = world.engine.vault().approve_draft(draft, None).unwrap();
+    assert!(world.engine.send_approved(again, false).await.is_err());
+    assert!(world.sends().await.is_empty());
+    // A bad token is refused when connecting.
+    world.graph.lock().await.expired = false;
+    let refused = world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "wrong",
+            false,
+        )
+        .await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("the token was not accepted")
+    );
+}
+
+#[tokio::test]
+async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .webhook(messenger_dm(
+            "m_in_old",
+            "Still available?",
+            3 * 24 * 3_600_000,
+            false,
+        ))
+        .await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    let draft = world.pending_draft();
+    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let error = world
+        .engine
+        .send_approved(approved, false)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("24 hours"), "{error}");
+    assert!(world.sends().await.is_empty());
+
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            true,
+        )
+        .await
+        .unwrap();
+    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    world.engine.send_approved(approved, false).await.unwrap();
+    let sends = world.sends().await;
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].2["messaging_type"], "MESSAGE_TAG");
+    assert_eq!(sends[0].2["tag"], "HUMAN_AGENT");
+}
+
+#[tokio::test]
+async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
+    let world = World::new(RouteKind::Whatsapp, "P1").await;
+    world
+        .webhook(json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
+            "contacts": [{"profile": {"name": "Ana"}, "wa_id": "34600111222"}],
+            "messages": [{"from": "34600111222", "id": "wamid.IN1", "timestamp": (now_ms() / 1000).to_string(), "type": "text", "text": {"body": "¿Abrís el sábado?"}}]
+        }}]}]}))
+        .await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Whatsapp,
+            "P1",
+            Connection::WhatsappCloud,
+            "wa-token",
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(
+        !world.engine.vault().accounts().unwrap()[0].human_agent,
+        "no Human Agent on WhatsApp"
+    );
+    let draft = world.pending_draft();
+    let approved = world
+        .engine
+        .vault()
+        .approve_draft(draft, Some("¡Sí, de 10 a 14!"))
+        .unwrap();
+    assert_eq!(
+        world.engine.send_approved(approved, false).await.unwrap(),
+        "wamid.SENT1"
+    );
+    let (phone_id, auth, body) = world.sends().await.remove(0);
+    assert_eq!(
+        (phone_id.as_str(), auth.as_str()),
+        ("P1", "Bearer wa-token")
+    );
+    assert_eq!(
+        body,
+        json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "34600111222", "type": "text",
+               "text": {"preview_url": false, "body": "¡Sí, de 10 a 14!"}})
+    );
+}
+
+#[tokio::test]
+async fn an_account_that_was_never_connected_cannot_send() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .webhook(messenger_dm("m_in_1", "hello", 1000, false))
+        .await;
+    let draft = world.pending_draft();
+    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let error = world
+        .engine
+        .send_approved(approved, false)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("accounts add"), "{error}");
+    assert!(world.sends().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .webhook(messenger_dm("m_in_1", "How much is a cut?", 60_000, false))
+        .await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    let draft = world.pending_draft();
+    world
+        .webhook(messenger_dm("m_in_2", "STOP", 30_000, false))
+        .await;
+    assert!(world.engine.vault().conversations().unwrap()[0].opted_out);
+    assert_eq!(
+        world.engine.vault().draft(draft).unwrap().unwrap().status,
+        "stale"
+    );
+    assert!(
+        world
+            .engine
+            .vault()
+            .drafts(&["pending", "queued"])
+            .unwrap()
+            .is_empty(),
+        "STOP gets no draft"
+    );
+
+    let new_id = world.engine.vault().regenerate_draft(draft).unwrap();
+    world.engine.draft_pending().await.unwrap();
+    let approved = world
+        .engine
+        .vault()
+        .approve_draft(new_id, Some("Sorry to bother you, we won't write again."))
+        .unwrap();
+    let error = world
+        .engine
+        .send_approved(approved, false)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("asked not to receive messages"),
+        "{error}"
+    );
+    assert!(world.sends().await.is_empty());
+
+    let approved = world.engine.vault().approve_draft(new_id, None).unwrap();
+    world.engine.send_approved(approved, true).await.unwrap();
+    assert_eq!(world.sends().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_comment_gets_one_private_reply() {
+    let world = World::new(RouteKind::Instagram, "IGB").await;
+    world
+        .webhook(json!({"object": "instagram", "entry": [{"id": "IGB", "time": now_ms() / 1000, "changes": [{"field": "comments", "value": {
+            "from": {"id": "IGSID9", "username": "carla.g"}, "comment_id": "C123", "text": "How much?", "media": {"id": "M1"}
+        }}]}]}))
+        .await;
+    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    assert_eq!(
+        world.engine.vault().messages(conversation.id).unwrap()[0].kind,
+        "comment"
+    );
+
+    let first = world.pending_draft();
+    // Regenerated once: the first draft goes stale, the second is the one sent.
+    let draft = world.engine.vault().regenerate_draft(first).unwrap();
+    world.engine.draft_pending().await.unwrap();
+    world
+        .engine
+        .add_account(
+            RouteKind::Instagram,
+            "IGB",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    let approved = world
+        .engine
+        .vault()
+        .approve_draft(draft, Some("Hi Carla! Sent you the prices by DM."))
+        .unwrap();
+    world.engine.send_approved(approved, false).await.unwrap();
+    let (path, _, body) = world.sends().await.remove(0);
+    assert_eq!(path, "me");
+    assert_eq!(body["recipient"], json!({"comment_id": "C123"}));
+
+    let again = world.engine.vault().regenerate_draft(first).unwrap();
+    world.engine.draft_pending().await.unwrap();
+    let approved = world.engine.vault().approve_draft(again, None).unwrap();
+    let error = world
+        .engine
+        .send_approved(approved, false)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("already replied privately"),
+        "{error}"
+    );
+    assert_eq!(world.sends().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let leadgen = json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms() / 1000, "changes": [{"field": "leadgen", "value": {
+        "leadgen_id": "LEAD42", "form_id": "FORM1", "page_id": "PAGE1", "created_time": now_ms() / 1000, "ad_id": "AD9"
+    }}]}]});
+    world.webhook(leadgen.clone()).await;
+    world.webhook(leadgen).await;
+    let forms = world.engine.vault().lead_forms().unwrap();
+    assert_eq!(forms.len(), 1, "Meta's retries give one lead");
+    assert_eq!(forms[0].status, "pending");
+
+    // Without the page's token the fetch waits, with a reason the owner can act on.
+    assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 0);
+    let waiting = &world.engine.vault().lead_forms().unwrap()[0];
+    assert!(
+        waiting.error.as_deref().unwrap().contains("accounts add"),
+        "{waiting:?}"
+    );
+
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    world
+        .engine
+        .vault()
+        .retry_lead_form(waiting.id, "test: due now", 0, false)
+        .unwrap();
+    assert_eq!(
+        world.engine.fetch_lead_forms().await.unwrap(),
+        0,
+        "the first Graph call fails (transient)"
+    );
+    let retrying = &world.engine.vault().lead_forms().unwrap()[0];
+    assert_eq!(retrying.status, "pending");
+    assert!(retrying.attempts >= 2);
+    assert!(
+        world
+            .engine
+            .vault()
+            .due_lead_forms(now_ms())
+            .unwrap()
+            .is_empty(),
+        "the retry is scheduled later"
+    );
+
+    world
+        .engine
+        .vault()
+        .retry_lead_form(retrying.id, "test: due now", 0, false)
+        .unwrap();
+    assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 1);
+    let fetched = &world.engine.vault().lead_forms().unwrap()[0];
+    assert_eq!(fetched.status, "fetched");
+    assert_eq!(
+        (
+            fetched.name.as_deref(),
+            fetched.email.as_deref(),
+            fetched.phone.as_deref()
+        ),
+        (
+            Some("Ana García"),
+            Some("ana@example.com"),
+            Some("+34600111222")
+        )
+    );
+    assert!(fetched.answers.to_string().contains("preferred_day"));
+}

@@ -1,0 +1,208 @@
+//! The relay's one config file, with every field overridable by environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid TOML: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{field} is not set: put it in the config file or set {env}")]
+    MissingField {
+        field: &'static str,
+        env: &'static str,
+    },
+    #[error("{field} is invalid: {reason}")]
+    Invalid { field: &'static str, reason: String },
+}
+
+/// The fields as written in `relay.toml`; everything optional so the environment can fill gaps.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    meta_app_secret: Option<String>,
+    meta_verify_token: Option<String>,
+    max_body_bytes: Option<usize>,
+}
+
+#[derive(Clone)]
+pub struct RelayConfig {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Signs Meta's webhooks; only ever used to verify them.
+    pub meta_app_secret: String,
+    /// What Meta must echo back in the subscription handshake.
+    pub meta_verify_token: String,
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for RelayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayConfig")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("meta_app_secret", &"***")
+            .field("meta_verify_token", &"***")
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl RelayConfig {
+    /// Reads `path` (if given), then lets `LEADBOX_RELAY_*` variables from `env` override it.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let raw = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                toml::from_str::<RawConfig>(&text).map_err(|e| ConfigError::Syntax {
+                    path: path.to_owned(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => RawConfig::default(),
+        };
+        let pick =
+            |file: Option<String>, var: &str| env(var).or(file).filter(|v| !v.trim().is_empty());
+
+        let listen_text =
+            pick(raw.listen, "LEADBOX_RELAY_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
+            field: "listen",
+            reason: format!("`{listen_text}` is not an address like 127.0.0.1:8080"),
+        })?;
+        let data_dir = env("LEADBOX_RELAY_DATA_DIR")
+            .map(PathBuf::from)
+            .or(raw.data_dir)
+            .ok_or(ConfigError::MissingField {
+                field: "data_dir",
+                env: "LEADBOX_RELAY_DATA_DIR",
+            })?;
+        let meta_app_secret = pick(raw.meta_app_secret, "LEADBOX_RELAY_META_APP_SECRET").ok_or(
+            ConfigError::MissingField {
+                field: "meta_app_secret",
+                env: "LEADBOX_RELAY_META_APP_SECRET",
+            },
+        )?;
+        let meta_verify_token = pick(raw.meta_verify_token, "LEADBOX_RELAY_META_VERIFY_TOKEN")
+            .ok_or(ConfigError::MissingField {
+                field: "meta_verify_token",
+                env: "LEADBOX_RELAY_META_VERIFY_TOKEN",
+            })?;
+        let max_body_bytes = match env("LEADBOX_RELAY_MAX_BODY_BYTES") {
+            Some(text) => text.parse().map_err(|_| ConfigError::Invalid {
+                field: "max_body_bytes",
+                reason: format!("`{text}` is not a number of bytes"),
+            })?,
+            None => raw.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        };
+        if max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid {
+                field: "max_body_bytes",
+                reason: "must be at least 1024".into(),
+            });
+        }
+        Ok(RelayConfig {
+            listen,
+            data_dir,
+            meta_app_secret,
+            meta_verify_token,
+            max_body_bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    #[test]
+    fn file_values_are_read_and_env_overrides_them() {
+        let file = write(
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/relay\"\nmeta_app_secret = \"s\"\nmeta_verify_token = \"t\"\n",
+        );
+        let config = RelayConfig::load(
+            Some(file.path()),
+            env_of(&[("LEADBOX_RELAY_META_VERIFY_TOKEN", "from-env")]),
+        )
+        .unwrap();
+        assert_eq!(config.listen.port(), 9000);
+        assert_eq!(config.data_dir, PathBuf::from("/srv/relay"));
+        assert_eq!(config.meta_verify_token, "from-env");
+        assert_eq!(config.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    #[test]
+    fn missing_secret_names_the_field_and_the_variable() {
+        let file = write("data_dir = \"/srv\"\nmeta_verify_token = \"t\"\n");
+        let error = RelayConfig::load(Some(file.path()), env_of(&[])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "meta_app_secret is not set: put it in the config file or set LEADBOX_RELAY_META_APP_SECRET"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_addresses_are_refused() {
+        let file = write("listne = \"x\"\n");
+        assert!(matches!(
+            RelayConfig::load(Some(file.path()), env_of(&[])),
+            Err(ConfigError::Syntax { .. })
+        ));
+        let env = env_of(&[
+            ("LEADBOX_RELAY_LISTEN", "localhost"),
+            ("LEADBOX_RELAY_DATA_DIR", "/d"),
+            ("LEADBOX_RELAY_META_APP_SECRET", "s"),
+            ("LEADBOX_RELAY_META_VERIFY_TOKEN", "t"),
+        ]);
+        assert!(matches!(
+            RelayConfig::load(None, env),
+            Err(ConfigError::Invalid {
+                field: "listen",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn debug_output_hides_the_secrets() {
+        let env = env_of(&[
+            ("LEADBOX_RELAY_DATA_DIR", "/d"),
+            ("LEADBOX_RELAY_META_APP_SECRET", "app-secret-value"),
+            ("LEADBOX_RELAY_META_VERIFY_TOKEN", "verify-token-value"),
+        ]);
+        let shown = format!("{:?}", RelayConfig::load(None, env).unwrap());
+        assert!(!shown.contains("app-secret-value") && !shown.contains("verify-token-value"));
+    }
+}

@@ -1,0 +1,155 @@
+//! The device API: pairing, claiming accounts, fetching and acknowledging envelopes.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use leadbox_envelope::api::{
+    AckRequest, AckResponse, ClaimRouteRequest, EnvelopePage, MAX_PAGE, MAX_WAIT_SECONDS,
+    RegisterDeviceRequest, RegisterDeviceResponse,
+};
+use serde::Deserialize;
+
+use super::{ApiFailure, SharedState};
+use crate::metrics::Metrics;
+use crate::now_ms;
+use crate::store::Device;
+
+async fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Device, ApiFailure> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiFailure::unauthorized)?
+        .to_owned();
+    let relay = state.clone();
+    tokio::task::spawn_blocking(move || relay.store.device_for_token(&token))
+        .await??
+        .ok_or_else(ApiFailure::unauthorized)
+}
+
+pub async fn register(
+    State(state): State<SharedState>,
+    Json(request): Json<RegisterDeviceRequest>,
+) -> Result<(StatusCode, Json<RegisterDeviceResponse>), ApiFailure> {
+    let name = request
+        .device_name
+        .trim()
+        .chars()
+        .take(80)
+        .collect::<String>();
+    let relay = state.clone();
+    let registration = tokio::task::spawn_blocking(move || {
+        relay.store.register_device(
+            &request.invite_code,
+            &request.public_key,
+            &name,
+            now_ms() / 1000,
+        )
+    })
+    .await??;
+    tracing::info!(device = %registration.device_id, business = %registration.business_id, "device paired");
+    Ok((
+        StatusCode::CREATED,
+        Json(RegisterDeviceResponse {
+            device_id: registration.device_id,
+            business_id: registration.business_id,
+            business_name: registration.business_name,
+            token: registration.token,
+        }),
+    ))
+}
+
+pub async fn claim_route(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Json(request): Json<ClaimRouteRequest>,
+) -> Result<StatusCode, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let account_id = request.account_id.trim().to_owned();
+    if account_id.is_empty()
+        || account_id.len() > 64
+        || !account_id.chars().all(|c| c.is_ascii_graphic())
+    {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_account_id",
+            "the account id must be 1 to 64 visible characters",
+        ));
+    }
+    let relay = state.clone();
+    tokio::task::spawn_blocking(move || {
+        relay.store.claim_route(
+            &device.business_id,
+            request.platform,
+            &account_id,
+            now_ms() / 1000,
+        )
+    })
+    .await??;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnvelopeQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default)]
+    wait: u64,
+    limit: Option<usize>,
+}
+
+/// Long-poll: answers at once when envelopes are waiting, else when one arrives
+/// or `wait` seconds pass.
+pub async fn envelopes(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<EnvelopeQuery>,
+) -> Result<Json<EnvelopePage>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(query.wait.min(MAX_WAIT_SECONDS));
+    let mut newest = state.newest_cursor.subscribe();
+    loop {
+        newest.mark_unchanged();
+        let relay = state.clone();
+        let device_id = device.device_id.clone();
+        let envelopes = tokio::task::spawn_blocking(move || {
+            relay.store.envelopes_after(&device_id, query.after, limit)
+        })
+        .await??;
+        if !envelopes.is_empty() || tokio::time::Instant::now() >= deadline {
+            Metrics::add(&state.metrics.envelopes_delivered, envelopes.len() as u64);
+            let next_cursor = envelopes.last().map_or(query.after, |e| e.cursor);
+            return Ok(Json(EnvelopePage {
+                envelopes,
+                next_cursor,
+            }));
+        }
+        // Either a new envelope was stored, or the wait ran out: look again.
+        let _ = tokio::time::timeout_at(deadline, newest.changed()).await;
+    }
+}
+
+pub async fn ack(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Json(request): Json<AckRequest>,
+) -> Result<Json<AckResponse>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    if request.cursors.len() > MAX_PAGE * 4 {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "too_many",
+            "acknowledge at most 2000 envelopes at once",
+        ));
+    }
+    let relay = state.clone();
+    let deleted =
+        tokio::task::spawn_blocking(move || relay.store.ack(&device.device_id, &request.cursors))
+            .await??;
+    Metrics::add(&state.metrics.envelopes_acked, deleted);
+    Ok(Json(AckResponse { deleted }))
+}

@@ -1,0 +1,168 @@
+//! `GET|POST /webhooks/meta`: Meta's subscription handshake and webhook intake.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use leadbox_channels::routing::split_webhook;
+use leadbox_envelope::payload::Payload;
+use leadbox_envelope::{SealedEnvelope, seal};
+use subtle::ConstantTimeEq;
+
+use super::{ApiFailure, SharedState};
+use crate::metrics::Metrics;
+use crate::now_ms;
+use crate::secrets::{SignatureCheck, verify_meta_signature};
+use crate::store::Recipients;
+
+/// Answers Meta's `hub.challenge` when `hub.verify_token` matches the configured one.
+pub async fn verify_subscription(
+    State(state): State<SharedState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<String, ApiFailure> {
+    let mode = query.get("hub.mode").map(String::as_str);
+    let token = query
+        .get("hub.verify_token")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let challenge = query.get("hub.challenge");
+    let token_matches: bool = token
+        .as_bytes()
+        .ct_eq(state.config.meta_verify_token.as_bytes())
+        .into();
+    match (mode, challenge) {
+        (Some("subscribe"), Some(challenge)) if token_matches => {
+            tracing::info!("Meta webhook subscription verified");
+            Ok(challenge.clone())
+        }
+        (Some("subscribe"), Some(_)) => {
+            tracing::warn!("Meta webhook verification failed: wrong verify token");
+            Err(ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                "wrong_verify_token",
+                "the verify token does not match meta_verify_token in the relay config; paste the same value in the Meta app's webhook settings",
+            ))
+        }
+        _ => Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "not_a_handshake",
+            "expected hub.mode=subscribe, hub.verify_token and hub.challenge",
+        )),
+    }
+}
+
+/// Verifies, routes, seals and durably stores a webhook, and only then answers 200.
+pub async fn receive(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<&'static str, ApiFailure> {
+    let metrics = &state.metrics;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Metrics::add(&metrics.rejected_too_large, 1);
+            ApiFailure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the webhook body is larger than max_body_bytes",
+            )
+        } else {
+            Metrics::add(&metrics.rejected_malformed, 1);
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                "the webhook body could not be read",
+            )
+        }
+    })?;
+    let signature = headers
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok());
+    match verify_meta_signature(&state.config.meta_app_secret, signature, &body) {
+        SignatureCheck::Valid => {}
+        SignatureCheck::Missing => {
+            Metrics::add(&metrics.rejected_missing_signature, 1);
+            return Err(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                "missing_signature",
+                "X-Hub-Signature-256 is missing",
+            ));
+        }
+        SignatureCheck::Invalid => {
+            Metrics::add(&metrics.rejected_bad_signature, 1);
+            tracing::warn!("webhook refused: signature does not match meta_app_secret");
+            return Err(ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                "bad_signature",
+                "X-Hub-Signature-256 does not match; check meta_app_secret in the relay config",
+            ));
+        }
+    }
+    let entries = split_webhook(&body).map_err(|error| {
+        Metrics::add(&metrics.rejected_malformed, 1);
+        ApiFailure::new(StatusCode::BAD_REQUEST, "malformed", error.to_string())
+    })?;
+    Metrics::add(&metrics.webhooks_received, 1);
+
+    let relay = state.clone();
+    let stored = tokio::task::spawn_blocking(move || -> Result<(usize, u64), ApiFailure> {
+        let received_at_ms = now_ms();
+        let mut sealed: Vec<(String, SealedEnvelope)> = Vec::new();
+        let mut unrouted = 0u64;
+        for routed in entries {
+            let Some(Recipients {
+                business_id,
+                devices,
+            }) = relay.store.recipients(routed.route, &routed.account_id)?
+            else {
+                unrouted += 1;
+                continue;
+            };
+            if devices.is_empty() {
+                unrouted += 1;
+                continue;
+            }
+            let envelope_id = uuid::Uuid::new_v4().to_string();
+            let payload = Payload::MetaWebhookEntry {
+                object: routed.object,
+                route: routed.route,
+                account_id: routed.account_id,
+                received_at_ms,
+                entry: routed.entry,
+            }
+            .to_bytes();
+            for (device_id, key) in devices {
+                let envelope =
+                    seal(&key, &business_id, &envelope_id, &payload).map_err(|error| {
+                        tracing::error!(%error, "sealing failed");
+                        ApiFailure::new(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "internal",
+                            "the relay could not seal the webhook",
+                        )
+                    })?;
+                sealed.push((device_id, envelope));
+            }
+        }
+        Metrics::add(&relay.metrics.entries_unrouted, unrouted);
+        let newest = if sealed.is_empty() {
+            0
+        } else {
+            relay
+                .store
+                .insert_envelopes(&sealed, received_at_ms / 1000)?
+        };
+        Ok((sealed.len(), newest))
+    })
+    .await??;
+
+    let (count, newest) = stored;
+    if count > 0 {
+        Metrics::add(&metrics.envelopes_sealed, count as u64);
+        state.newest_cursor.send_replace(newest);
+    }
+    tracing::debug!(envelopes = count, "webhook stored");
+    Ok("EVENT_RECEIVED")
+}

@@ -1,0 +1,114 @@
+//! `leadbox-relay`: serve, or mint an invite for a business.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use leadbox_relay::RelayConfig;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leadbox-relay",
+    version,
+    about = "The Leadbox relay: receives webhooks, seals them to your desktops"
+)]
+struct Cli {
+    /// The relay config file (TOML). Every field can be overridden by a LEADBOX_RELAY_* variable.
+    #[arg(long, short, global = true, env = "LEADBOX_RELAY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the relay.
+    Serve,
+    /// Print a single-use invite code that pairs one desktop with a business (created if new).
+    Invite {
+        #[arg(long)]
+        business: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEADBOX_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match RelayConfig::load(cli.config.as_deref(), |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("leadbox-relay: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(config),
+        Command::Invite { business } => invite(config, &business),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("leadbox-relay: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn invite(config: RelayConfig, business: &str) -> anyhow::Result<()> {
+    let business = business.trim();
+    anyhow::ensure!(!business.is_empty(), "the business name must not be empty");
+    let store = leadbox_relay::Store::open(&config.data_dir)?;
+    let code = store.create_invite(business, leadbox_relay::store::unix_now())?;
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{code}");
+    }
+    Ok(())
+}
+
+fn serve(config: RelayConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+        let address = listener.local_addr()?;
+        let state = leadbox_relay::prepare(config)?;
+        tracing::info!(%address, "relay listening");
+        // Tests and supervisors read the bound address (port 0 picks a free one).
+        #[allow(clippy::print_stdout)]
+        {
+            println!("listening on {address}");
+        }
+        leadbox_relay::serve(listener, state, shutdown_signal()).await?;
+        tracing::info!("relay stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

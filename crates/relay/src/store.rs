@@ -1,0 +1,522 @@
+//! The relay's durable state: businesses, invites, devices, routes and the
+//! per-device envelope queues. Plaintext payloads never reach this module.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+use sha2::{Digest, Sha256};
+
+use crate::secrets::random_token;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the relay database failed: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the relay database could not be migrated: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("cannot create the relay's data folder {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("this invite code is unknown, already used or expired")]
+    InviteInvalid,
+    #[error("{0} account {1} is already claimed by another business")]
+    RouteTaken(RouteKind, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub device_id: String,
+    pub business_id: String,
+}
+
+/// Who a webhook entry for one platform account is sealed to.
+#[derive(Debug)]
+pub struct Recipients {
+    pub business_id: String,
+    /// Device id and public key of each active device.
+    pub devices: Vec<(String, DevicePublicKey)>,
+}
+
+#[derive(Debug)]
+pub struct Registration {
+    pub device_id: String,
+    pub business_id: String,
+    pub business_name: String,
+    pub token: String,
+}
+
+const INVITE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE businesses (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE invites (
+            code_hash TEXT PRIMARY KEY,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER
+        );
+        CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            public_key TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
+        CREATE TABLE routes (
+            kind TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, account_id)
+        );
+        CREATE TABLE envelopes (
+            cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id TEXT NOT NULL REFERENCES devices(id),
+            envelope_id TEXT NOT NULL,
+            business_id TEXT NOT NULL,
+            encapsulated_key TEXT NOT NULL,
+            ciphertext TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX envelopes_by_device ON envelopes(device_id, cursor);",
+    )])
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// SQLite in WAL mode with `synchronous=FULL`: a webhook is answered 200 only
+/// after its envelopes survive a power cut.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(data_dir.join("relay.sqlite3"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A poisoned lock only means another request panicked mid-call; SQLite's
+        // own transactions keep the data consistent, so carry on.
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut conn)
+    }
+
+    /// Creates the business if it does not exist yet and returns a new single-use invite code.
+    pub fn create_invite(&self, business_name: &str, now: i64) -> Result<String, StoreError> {
+        let code = random_token(15);
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO businesses (id, name, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO NOTHING",
+                params![uuid::Uuid::new_v4().to_string(), business_name, now],
+            )?;
+            let business_id: String =
+                tx.query_row("SELECT id FROM businesses WHERE name = ?1", [business_name], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO invites (code_hash, business_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![hash_secret(&code), business_id, now + INVITE_LIFETIME_SECONDS],
+            )?;
+            tx.commit()?;
+            Ok(code)
+        })
+    }
+
+    pub fn register_device(
+        &self,
+        invite_code: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let invite: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT i.business_id, b.name FROM invites i JOIN businesses b ON b.id = i.business_id
+                     WHERE i.code_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2",
+                    params![hash_secret(invite_code.trim()), now],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (business_id, business_name) = invite.ok_or(StoreError::InviteInvalid)?;
+            tx.execute("UPDATE invites SET used_at = ?1 WHERE code_hash = ?2", params![now, hash_secret(invite_code.trim())])?;
+            let device_id = uuid::Uuid::new_v4().to_string();
+            let token = random_token(32);
+            tx.execute(
+                "INSERT INTO devices (id, business_id, name, token_hash, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![device_id, business_id, device_name, hash_secret(&token), public_key.to_base64(), now],
+            )?;
+            tx.commit()?;
+            Ok(Registration { device_id, business_id, business_name, token })
+        })
+    }
+
+    pub fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT id, business_id FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+                    [hash_secret(token)],
+                    |r| Ok(Device { device_id: r.get(0)?, business_id: r.get(1)? }),
+                )
+                .optional()?)
+        })
+    }
+
+    /// Claims a platform account for a business. Claiming one's own again is fine.
+    pub fn claim_route(
+        &self,
+        business_id: &str,
+        kind: RouteKind,
+        account_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",
+                    params![kind.as_str(), account_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match owner {
+                Some(owner) if owner == business_id => {}
+                Some(_) => return Err(StoreError::RouteTaken(kind, account_id.to_owned())),
+                None => {
+                    tx.execute(
+                        "INSERT INTO routes (kind, account_id, business_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![kind.as_str(), account_id, business_id, now],
+                    )?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// The business that claimed an account and the public keys of its active devices.
+    pub fn recipients(
+        &self,
+        kind: RouteKind,
+        account_id: &str,
+    ) -> Result<Option<Recipients>, StoreError> {
+        self.with(|conn| {
+            let business: Option<String> = conn
+                .query_row(
+                    "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",
+                    params![kind.as_str(), account_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(business_id) = business else {
+                return Ok(None);
+            };
+            let mut statement = conn.prepare_cached(
+                "SELECT id, public_key FROM devices WHERE business_id = ?1 AND revoked_at IS NULL",
+            )?;
+            let devices = statement
+                .query_map([&business_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
+                .filter_map(Result::ok)
+                .filter_map(|(id, key)| {
+                    DevicePublicKey::from_base64(&key).ok().map(|key| (id, key))
+                })
+                .collect();
+            Ok(Some(Recipients {
+                business_id,
+                devices,
+            }))
+        })
+    }
+
+    /// Stores all envelopes of one webhook in one transaction; returns the highest cursor.
+    pub fn insert_envelopes(
+        &self,
+        envelopes: &[(String, SealedEnvelope)],
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let mut last = 0;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO envelopes (device_id, envelope_id, business_id, encapsulated_key, ciphertext, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for (device_id, envelope) in envelopes {
+                    insert.execute(params![
+                        device_id,
+                        envelope.envelope_id,
+                        envelope.business_id,
+                        envelope.encapsulated_key,
+                        envelope.ciphertext,
+                        now
+                    ])?;
+                    last = u64::try_from(tx.last_insert_rowid()).unwrap_or(0);
+                }
+            }
+            tx.commit()?;
+            Ok(last)
+        })
+    }
+
+    pub fn envelopes_after(
+        &self,
+        device_id: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<SealedEnvelope>, StoreError> {
+        self.with(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT cursor, envelope_id, business_id, encapsulated_key, ciphertext FROM envelopes
+                 WHERE device_id = ?1 AND cursor > ?2 ORDER BY cursor LIMIT ?3",
+            )?;
+            let rows = statement.query_map(params![device_id, after as i64, limit as i64], |r| {
+                Ok(SealedEnvelope {
+                    cursor: r.get::<_, i64>(0)? as u64,
+                    envelope_id: r.get(1)?,
+                    business_id: r.get(2)?,
+                    encapsulated_key: r.get(3)?,
+                    ciphertext: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Deletes acknowledged envelopes. Only the device's own envelopes can be deleted.
+    pub fn ack(&self, device_id: &str, cursors: &[u64]) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let mut deleted = 0;
+            {
+                let mut delete = tx
+                    .prepare_cached("DELETE FROM envelopes WHERE device_id = ?1 AND cursor = ?2")?;
+                for cursor in cursors {
+                    deleted += delete.execute(params![device_id, *cursor as i64])? as u64;
+                }
+            }
+            tx.commit()?;
+            Ok(deleted)
+        })
+    }
+
+    pub fn queue_depth(&self) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            Ok(
+                conn.query_row("SELECT COUNT(*) FROM envelopes", [], |r| r.get::<_, i64>(0))?
+                    as u64,
+            )
+        })
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    crate::now_ms() / 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leadbox_envelope::DeviceSecretKey;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    fn register(store: &Store, business: &str) -> Registration {
+        let code = store.create_invite(business, 100).unwrap();
+        store
+            .register_device(
+                &code,
+                &DeviceSecretKey::generate().public_key(),
+                "laptop",
+                100,
+            )
+            .unwrap()
+    }
+
+    fn envelope(business_id: &str, id: &str) -> SealedEnvelope {
+        SealedEnvelope {
+            cursor: 0,
+            envelope_id: id.into(),
+            business_id: business_id.into(),
+            encapsulated_key: "k".into(),
+            ciphertext: "c".into(),
+        }
+    }
+
+    #[test]
+    fn an_invite_works_once() {
+        let (_dir, store) = store();
+        let code = store.create_invite("Salon", 100).unwrap();
+        let key = DeviceSecretKey::generate().public_key();
+        let first = store.register_device(&code, &key, "a", 100).unwrap();
+        assert_eq!(first.business_name, "Salon");
+        assert!(matches!(
+            store.register_device(&code, &key, "b", 100),
+            Err(StoreError::InviteInvalid)
+        ));
+        assert_eq!(
+            store
+                .device_for_token(&first.token)
+                .unwrap()
+                .map(|d| d.device_id),
+            Some(first.device_id)
+        );
+        assert_eq!(store.device_for_token("not-a-token").unwrap(), None);
+    }
+
+    #[test]
+    fn an_expired_invite_is_refused() {
+        let (_dir, store) = store();
+        let code = store.create_invite("Salon", 100).unwrap();
+        let key = DeviceSecretKey::generate().public_key();
+        let later = 100 + INVITE_LIFETIME_SECONDS + 1;
+        assert!(matches!(
+            store.register_device(&code, &key, "a", later),
+            Err(StoreError::InviteInvalid)
+        ));
+    }
+
+    #[test]
+    fn tokens_are_stored_only_as_hashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let registration = register(&store, "Salon");
+        drop(store);
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        assert!(
+            !bytes
+                .windows(registration.token.len())
+                .any(|w| w == registration.token.as_bytes())
+        );
+    }
+
+    #[test]
+    fn a_route_belongs_to_one_business() {
+        let (_dir, store) = store();
+        let a = register(&store, "A");
+        let b = register(&store, "B");
+        store
+            .claim_route(&a.business_id, RouteKind::Instagram, "178", 1)
+            .unwrap();
+        store
+            .claim_route(&a.business_id, RouteKind::Instagram, "178", 2)
+            .unwrap();
+        assert!(matches!(
+            store.claim_route(&b.business_id, RouteKind::Instagram, "178", 3),
+            Err(StoreError::RouteTaken(RouteKind::Instagram, _))
+        ));
+        // The same id on another platform is another account.
+        store
+            .claim_route(&b.business_id, RouteKind::Messenger, "178", 4)
+            .unwrap();
+        let recipients = store
+            .recipients(RouteKind::Instagram, "178")
+            .unwrap()
+            .unwrap();
+        assert_eq!(recipients.business_id, a.business_id);
+        assert_eq!(recipients.devices.len(), 1);
+        assert!(
+            store
+                .recipients(RouteKind::Whatsapp, "178")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_device_sees_and_acks_only_its_own_envelopes() {
+        let (_dir, store) = store();
+        let a = register(&store, "A");
+        let b = register(&store, "B");
+        store
+            .insert_envelopes(
+                &[
+                    (a.device_id.clone(), envelope(&a.business_id, "1")),
+                    (b.device_id.clone(), envelope(&b.business_id, "2")),
+                ],
+                1,
+            )
+            .unwrap();
+        let mine = store.envelopes_after(&a.device_id, 0, 10).unwrap();
+        assert_eq!(
+            mine.iter()
+                .map(|e| e.envelope_id.as_str())
+                .collect::<Vec<_>>(),
+            ["1"]
+        );
+        let theirs = store.envelopes_after(&b.device_id, 0, 10).unwrap();
+        assert_eq!(
+            store.ack(&a.device_id, &[theirs[0].cursor]).unwrap(),
+            0,
+            "cannot ack another device's envelope"
+        );
+        assert_eq!(store.queue_depth().unwrap(), 2);
+        assert_eq!(store.ack(&a.device_id, &[mine[0].cursor]).unwrap(), 1);
+        assert!(
+            store
+                .envelopes_after(&a.device_id, 0, 10)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn envelopes_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = {
+            let store = Store::open(dir.path()).unwrap();
+            let a = register(&store, "A");
+            store
+                .insert_envelopes(&[(a.device_id.clone(), envelope(&a.business_id, "1"))], 1)
+                .unwrap();
+            a.device_id
+        };
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.envelopes_after(&device, 0, 10).unwrap().len(), 1);
+    }
+}

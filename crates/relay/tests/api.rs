@@ -1,0 +1,354 @@
+//! The relay's HTTP API, served in-process on a loopback port.
+
+#![allow(clippy::unwrap_used)] // Test support code: a failed unwrap is a failed test.
+
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
+use leadbox_envelope::payload::Payload;
+use leadbox_envelope::{DeviceSecretKey, open};
+use leadbox_relay::{RelayConfig, SharedState};
+use serde_json::json;
+use sha2::Sha256;
+
+const SECRET: &str = "test-app-secret";
+
+struct Relay {
+    url: String,
+    state: SharedState,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn start_relay(max_body_bytes: usize) -> Relay {
+    let dir = tempfile::tempdir().unwrap();
+    let config = RelayConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_owned(),
+        meta_app_secret: SECRET.into(),
+        meta_verify_token: "verify-me".into(),
+        max_body_bytes,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let state = leadbox_relay::prepare(config).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    Relay {
+        url,
+        state,
+        http: reqwest::Client::new(),
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+fn sign(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn instagram_dm(account: &str, mid: &str, text: &str) -> Vec<u8> {
+    json!({"object": "instagram", "entry": [{"id": account, "time": 1, "messaging": [
+        {"sender": {"id": "lead-1"}, "recipient": {"id": account}, "timestamp": 1_732_350_000_000_i64,
+         "message": {"mid": mid, "text": text}}
+    ]}]})
+    .to_string()
+    .into_bytes()
+}
+
+struct Device {
+    secret: DeviceSecretKey,
+    token: String,
+}
+
+impl Relay {
+    async fn pair(&self, business: &str) -> Device {
+        let code = self
+            .state
+            .store
+            .create_invite(business, leadbox_relay::store::unix_now())
+            .unwrap();
+        let secret = DeviceSecretKey::generate();
+        let response = self
+            .http
+            .post(format!("{}/v1/devices", self.url))
+            .json(&json!({"invite_code": code, "public_key": secret.public_key(), "device_name": "test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let registration: RegisterDeviceResponse = response.json().await.unwrap();
+        Device {
+            secret,
+            token: registration.token,
+        }
+    }
+
+    async fn claim(&self, device: &Device, platform: &str, account: &str) -> u16 {
+        self.http
+            .post(format!("{}/v1/routes", self.url))
+            .bearer_auth(&device.token)
+            .json(&json!({"platform": platform, "account_id": account}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn post_webhook(&self, body: Vec<u8>, signature: Option<String>) -> u16 {
+        let mut request = self
+            .http
+            .post(format!("{}/webhooks/meta", self.url))
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("X-Hub-Signature-256", signature);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    async fn fetch(&self, device: &Device, wait: u64) -> EnvelopePage {
+        let response = self
+            .http
+            .get(format!("{}/v1/envelopes?after=0&wait={wait}", self.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    async fn metric(&self, name: &str) -> u64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(name)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or_else(|| panic!("metric {name} missing from:\n{text}"))
+    }
+}
+
+#[tokio::test]
+async fn the_handshake_answers_the_challenge_only_for_the_right_token() {
+    let relay = start_relay(4096).await;
+    let get = |token: &str| {
+        relay
+            .http
+            .get(format!("{}/webhooks/meta", relay.url))
+            .query(&[
+                ("hub.mode", "subscribe"),
+                ("hub.verify_token", token),
+                ("hub.challenge", "1158201444"),
+            ])
+            .send()
+    };
+    let ok = get("verify-me").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.text().await.unwrap(), "1158201444");
+    let wrong = get("nope").await.unwrap();
+    assert_eq!(wrong.status(), 403);
+    assert!(wrong.text().await.unwrap().contains("meta_verify_token"));
+}
+
+#[tokio::test]
+async fn a_signed_webhook_is_sealed_to_the_claiming_device_only() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    let clinic = relay.pair("Clinic").await;
+    assert_eq!(relay.claim(&salon, "instagram", "1784").await, 204);
+    let body = instagram_dm("1784", "m1", "Hola, ¿precio? 💇");
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+
+    let page = relay.fetch(&salon, 0).await;
+    assert_eq!(page.envelopes.len(), 1);
+    let plaintext = open(&salon.secret, &page.envelopes[0]).unwrap();
+    let Payload::MetaWebhookEntry {
+        account_id, entry, ..
+    } = Payload::from_bytes(&plaintext).unwrap();
+    assert_eq!(account_id, "1784");
+    assert_eq!(
+        entry["messaging"][0]["message"]["text"],
+        "Hola, ¿precio? 💇"
+    );
+    assert!(open(&clinic.secret, &page.envelopes[0]).is_err());
+    assert!(
+        relay.fetch(&clinic, 0).await.envelopes.is_empty(),
+        "another business sees nothing"
+    );
+}
+
+#[tokio::test]
+async fn bad_signatures_are_refused_and_nothing_is_stored() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    let body = instagram_dm("1784", "m1", "hi");
+    assert_eq!(relay.post_webhook(body.clone(), None).await, 401);
+    assert_eq!(
+        relay
+            .post_webhook(body.clone(), Some(sign(b"other body")))
+            .await,
+        403
+    );
+    assert_eq!(
+        relay
+            .post_webhook(body.clone(), Some("sha256=zz".into()))
+            .await,
+        403
+    );
+    assert!(relay.fetch(&device, 0).await.envelopes.is_empty());
+    assert_eq!(
+        relay
+            .metric("leadbox_webhooks_rejected_total{reason=\"bad_signature\"}")
+            .await,
+        2
+    );
+    assert_eq!(
+        relay
+            .metric("leadbox_webhooks_rejected_total{reason=\"missing_signature\"}")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_are_refused_and_counted() {
+    let relay = start_relay(2048).await;
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    let malformed = b"{\"object\":\"instagram\",\"entry\":[".to_vec();
+    assert_eq!(
+        relay
+            .post_webhook(malformed.clone(), Some(sign(&malformed)))
+            .await,
+        400
+    );
+    let huge = instagram_dm("1784", "m1", &"x".repeat(4096));
+    assert_eq!(
+        relay.post_webhook(huge.clone(), Some(sign(&huge))).await,
+        413
+    );
+    assert!(relay.fetch(&device, 0).await.envelopes.is_empty());
+    assert_eq!(
+        relay
+            .metric("leadbox_webhooks_rejected_total{reason=\"malformed\"}")
+            .await,
+        1
+    );
+    assert_eq!(
+        relay
+            .metric("leadbox_webhooks_rejected_total{reason=\"too_large\"}")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn entries_for_unclaimed_accounts_are_counted_and_dropped() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    let body = json!({"object": "instagram", "entry": [
+        {"id": "1784", "messaging": []},
+        {"id": "9999", "messaging": []}
+    ]})
+    .to_string()
+    .into_bytes();
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+    assert_eq!(relay.fetch(&device, 0).await.envelopes.len(), 1);
+    assert_eq!(relay.metric("leadbox_entries_unrouted_total").await, 1);
+}
+
+#[tokio::test]
+async fn a_claimed_account_cannot_be_claimed_by_another_business() {
+    let relay = start_relay(4096).await;
+    let salon = relay.pair("Salon").await;
+    let clinic = relay.pair("Clinic").await;
+    assert_eq!(relay.claim(&salon, "whatsapp", "P1").await, 204);
+    assert_eq!(relay.claim(&clinic, "whatsapp", "P1").await, 409);
+    assert_eq!(relay.claim(&clinic, "whatsapp", "").await, 400);
+    let stranger = Device {
+        secret: DeviceSecretKey::generate(),
+        token: "made-up".into(),
+    };
+    assert_eq!(relay.claim(&stranger, "whatsapp", "P2").await, 401);
+}
+
+#[tokio::test]
+async fn a_device_cannot_ack_another_devices_envelopes() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    let clinic = relay.pair("Clinic").await;
+    relay.claim(&salon, "instagram", "1784").await;
+    let body = instagram_dm("1784", "m1", "hi");
+    relay.post_webhook(body.clone(), Some(sign(&body))).await;
+    let cursor = relay.fetch(&salon, 0).await.envelopes[0].cursor;
+    let ack = |device: &Device| {
+        relay
+            .http
+            .post(format!("{}/v1/envelopes/ack", relay.url))
+            .bearer_auth(&device.token)
+            .json(&json!({"cursors": [cursor]}))
+            .send()
+    };
+    let foreign: serde_json::Value = ack(&clinic).await.unwrap().json().await.unwrap();
+    assert_eq!(foreign["deleted"], 0);
+    assert_eq!(
+        relay.fetch(&salon, 0).await.envelopes.len(),
+        1,
+        "still there for its owner"
+    );
+    let own: serde_json::Value = ack(&salon).await.unwrap().json().await.unwrap();
+    assert_eq!(own["deleted"], 1);
+    assert!(relay.fetch(&salon, 0).await.envelopes.is_empty());
+}
+
+#[tokio::test]
+async fn a_long_poll_returns_as_soon_as_a_webhook_is_stored() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    let started = Instant::now();
+    let waiting = relay.fetch(&device, 30);
+    let posting = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let body = instagram_dm("1784", "m1", "hi");
+        relay.post_webhook(body.clone(), Some(sign(&body))).await
+    };
+    let (page, status) = tokio::join!(waiting, posting);
+    assert_eq!(status, 200);
+    assert_eq!(page.envelopes.len(), 1);
+    // Behaviour, not speed: it answered because of the webhook, long before the 30 s wait ran out.
+    assert!(started.elapsed() < Duration::from_secs(25));
+}
+
+#[tokio::test]
+async fn a_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait() {
+    let relay = start_relay(4096).await;
+    let device = relay.pair("Salon").await;
+    let page = relay.fetch(&device, 1).await;
+    assert!(page.envelopes.is_empty());
+    assert_eq!(page.next_cursor, 0);
+}

@@ -1,0 +1,231 @@
+//! Connected platform accounts and the bookkeeping of sending a reply.
+
+use leadbox_channels::Connection;
+use leadbox_channels::RouteKind;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::drafts::ApprovedDraft;
+use crate::ingest::now_ms;
+use crate::{Vault, VaultError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub platform: RouteKind,
+    pub platform_account_id: String,
+    pub name: Option<String>,
+    pub connection: Option<Connection>,
+    /// `connected`, `needs_reconnect`, `not_connected` or `disconnected`.
+    pub status: String,
+    pub human_agent: bool,
+}
+
+/// Everything a send needs to know about a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTarget {
+    pub account: AccountRow,
+    pub contact_platform_id: String,
+    pub last_inbound_ms: Option<i64>,
+    pub opted_out: bool,
+    /// When the draft answers a public comment: the comment's id and time, and
+    /// whether a private reply to it was already sent (Meta allows one).
+    pub comment: Option<CommentTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentTarget {
+    pub comment_id: String,
+    pub commented_at_ms: i64,
+    pub already_answered: bool,
+}
+
+fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
+    let platform: String = r.get(1)?;
+    let connection: Option<String> = r.get(4)?;
+    Ok(AccountRow {
+        id: r.get(0)?,
+        platform: platform.parse().unwrap_or(RouteKind::Instagram),
+        platform_account_id: r.get(2)?,
+        name: r.get(3)?,
+        connection: connection
+            .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok()),
+        status: r.get(5)?,
+        human_agent: r.get(6)?,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, platform, platform_account_id, name, connection, status, human_agent";
+
+fn connection_name(connection: Connection) -> String {
+    serde_json::to_value(connection)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl Vault {
+    pub fn connect_account(
+        &self,
+        platform: RouteKind,
+        platform_account_id: &str,
+        connection: Connection,
+        name: &str,
+        human_agent: bool,
+    ) -> Result<AccountRow, VaultError> {
+        let id = self.ensure_account(platform, platform_account_id)?;
+        self.conn.execute(
+            "UPDATE accounts SET connection = ?2, name = ?3, status = 'connected', human_agent = ?4 WHERE id = ?1",
+            params![id, connection_name(connection), name, human_agent],
+        )?;
+        self.audit("account_connected", &format!("account {id}"))?;
+        Ok(self.conn.query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [id],
+            account,
+        )?)
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountRow>, VaultError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+        ))?;
+        let rows = statement.query_map([], account)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn find_account(
+        &self,
+        platform: RouteKind,
+        platform_account_id: &str,
+    ) -> Result<Option<AccountRow>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE platform = ?1 AND platform_account_id = ?2"),
+                params![platform.as_str(), platform_account_id],
+                account,
+            )
+            .optional()?)
+    }
+
+    /// Forgets how to send for an account. Its conversations stay (erasing them is a separate choice).
+    pub fn disconnect_account(&self, id: i64) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE accounts SET connection = NULL, status = 'disconnected' WHERE id = ?1",
+            [id],
+        )?;
+        self.audit("account_disconnected", &format!("account {id}"))
+    }
+
+    pub fn mark_needs_reconnect(&self, id: i64) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE accounts SET status = 'needs_reconnect' WHERE id = ?1",
+            [id],
+        )?;
+        self.audit("account_needs_reconnect", &format!("account {id}"))
+    }
+
+    pub fn reply_target(
+        &self,
+        conversation_id: i64,
+        draft_id: i64,
+    ) -> Result<ReplyTarget, VaultError> {
+        let comment = self
+            .conn
+            .query_row(
+                "SELECT m.platform_message_id, m.sent_at, m.id FROM drafts d JOIN messages m ON m.id = d.reply_to_message_id
+                 WHERE d.id = ?1 AND m.kind = 'comment'",
+                [draft_id],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+            )
+            .optional()?;
+        let comment = match comment {
+            Some((comment_id, commented_at_ms, message_id)) => {
+                let answered: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM drafts WHERE reply_to_message_id = ?1 AND status = 'sent'",
+                    [message_id],
+                    |r| r.get(0),
+                )?;
+                Some(CommentTarget {
+                    comment_id,
+                    commented_at_ms,
+                    already_answered: answered > 0,
+                })
+            }
+            None => None,
+        };
+        let (account_id, contact_platform_id, opted_out, last_inbound_ms): (i64, String, bool, Option<i64>) = self.conn.query_row(
+            "SELECT c.account_id, ct.platform_contact_id, ct.opted_out_at IS NOT NULL,
+                    (SELECT max(sent_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound')
+             FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
+            [conversation_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let account = self.conn.query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [account_id],
+            account,
+        )?;
+        Ok(ReplyTarget {
+            account,
+            contact_platform_id,
+            last_inbound_ms,
+            opted_out,
+            comment,
+        })
+    }
+
+    /// Records a reply the platform accepted. Taking the [`ApprovedDraft`] by
+    /// value means only an approved draft can ever be recorded as sent.
+    pub fn record_sent(
+        &mut self,
+        approved: ApprovedDraft,
+        platform_message_id: &str,
+    ) -> Result<(), VaultError> {
+        let now = now_ms();
+        let tx = self.conn.transaction()?;
+        let account_id: i64 = tx.query_row(
+            "SELECT account_id FROM conversations WHERE id = ?1",
+            [approved.conversation_id()],
+            |r| r.get(0),
+        )?;
+        // The platform's echo of this message carries the same id and is then ignored as a duplicate.
+        tx.execute(
+            "INSERT INTO messages (conversation_id, account_id, platform_message_id, direction, body, attachments, sent_at, stored_at, delivery)
+             VALUES (?1, ?2, ?3, 'outbound', ?4, '[]', ?5, ?5, 'sent') ON CONFLICT(account_id, platform_message_id) DO NOTHING",
+            params![approved.conversation_id(), account_id, platform_message_id, approved.text(), now],
+        )?;
+        tx.execute(
+            "UPDATE conversations SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
+            params![approved.conversation_id(), now],
+        )?;
+        tx.execute(
+            "UPDATE drafts SET status = 'sent', sent_message_id = ?2, error = NULL, updated_at = ?3 WHERE id = ?1",
+            params![approved.draft_id(), platform_message_id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'reply_sent', ?2)",
+            params![now, format!("draft {}", approved.draft_id())],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A send that did not go through: the draft stays, marked with the reason.
+    pub fn record_send_failure(
+        &self,
+        approved: ApprovedDraft,
+        reason: &str,
+    ) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE drafts SET status = 'send_failed', error = ?2, updated_at = ?3 WHERE id = ?1",
+            params![approved.draft_id(), reason, now_ms()],
+        )?;
+        self.audit(
+            "reply_send_failed",
+            &format!("draft {}", approved.draft_id()),
+        )
+    }
+}

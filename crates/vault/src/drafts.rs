@@ -1,0 +1,523 @@
+//! Reply drafts and their lifecycle: queued → pending → approved | rejected,
+//! or stale when a newer message arrives. Only [`Vault::approve_draft`] can
+//! produce an [`ApprovedDraft`], the one value a send can take.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::ingest::now_ms;
+use crate::{Vault, VaultError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub reply_to_message_id: i64,
+    pub status: String,
+    pub text: Option<String>,
+    /// What the drafter wrote, when the owner edited it before approving.
+    pub original_text: Option<String>,
+    /// JSON list of flags, as the drafter produced them.
+    pub flags: serde_json::Value,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub latency_ms: Option<i64>,
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: i64,
+}
+
+/// What a drafter produced, to store on a queued draft.
+#[derive(Debug, Clone)]
+pub struct DraftOutcome {
+    pub text: String,
+    pub flags_json: String,
+    pub provider: String,
+    pub model: Option<String>,
+    pub latency_ms: u64,
+    pub input_tokens: Option<u32>,
+    pub output_tokens: Option<u32>,
+}
+
+/// Everything a drafter needs about one conversation.
+#[derive(Debug, Clone)]
+pub struct DraftContext {
+    pub platform: String,
+    pub contact_id: i64,
+    pub contact_name: Option<String>,
+    /// (inbound?, text), oldest first, up to the message the draft answers.
+    pub messages: Vec<(bool, String)>,
+}
+
+/// A draft the owner approved. It cannot be built, cloned or deserialized
+/// outside this crate, so no code path can send a draft nobody approved.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ApprovedDraft {
+    draft_id: i64,
+    conversation_id: i64,
+    text: String,
+}
+
+impl ApprovedDraft {
+    pub fn draft_id(&self) -> i64 {
+        self.draft_id
+    }
+    pub fn conversation_id(&self) -> i64 {
+        self.conversation_id
+    }
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DraftStateError {
+    #[error("there is no draft {0}")]
+    NotFound(i64),
+    #[error("draft {id} is {status}; only a draft waiting for review can be {action}")]
+    WrongState {
+        id: i64,
+        status: String,
+        action: &'static str,
+    },
+    #[error("an approved reply cannot be empty")]
+    EmptyText,
+}
+
+const COLUMNS: &str =
+    "id, conversation_id, reply_to_message_id, status, text, original_text, flags, provider, model,
+    latency_ms, input_tokens, output_tokens, error, created_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
+    let flags: String = r.get(6)?;
+    Ok(DraftRow {
+        id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        reply_to_message_id: r.get(2)?,
+        status: r.get(3)?,
+        text: r.get(4)?,
+        original_text: r.get(5)?,
+        flags: serde_json::from_str(&flags).unwrap_or_default(),
+        provider: r.get(7)?,
+        model: r.get(8)?,
+        latency_ms: r.get(9)?,
+        input_tokens: r.get(10)?,
+        output_tokens: r.get(11)?,
+        error: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+impl Vault {
+    pub fn profile_toml(&self) -> Result<Option<String>, VaultError> {
+        Ok(self
+            .conn
+            .query_row("SELECT toml FROM business_profile WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_profile_toml(&self, toml: &str) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO business_profile (id, toml, updated_at) VALUES (1, ?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, updated_at = excluded.updated_at",
+            params![toml, now_ms()],
+        )?;
+        self.audit("profile_updated", "")
+    }
+
+    pub fn draft(&self, id: i64) -> Result<Option<DraftRow>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM drafts WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// Drafts with one of `statuses`, newest first.
+    pub fn drafts(&self, statuses: &[&str]) -> Result<Vec<DraftRow>, VaultError> {
+        let placeholders = vec!["?"; statuses.len()].join(", ");
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM drafts WHERE status IN ({placeholders}) ORDER BY id DESC"
+        ))?;
+        let rows = statement.query_map(rusqlite::params_from_iter(statuses), row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The draft of a conversation that still needs the owner: queued, pending or failed.
+    pub fn open_draft(&self, conversation_id: i64) -> Result<Option<DraftRow>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM drafts WHERE conversation_id = ?1
+                     AND status IN ('queued', 'pending', 'failed', 'send_failed') ORDER BY id DESC LIMIT 1"
+                ),
+                [conversation_id],
+                row,
+            )
+            .optional()?)
+    }
+
+    /// Queued drafts, oldest first: the drafting worker's to-do list.
+    pub fn queued_drafts(&self, limit: usize) -> Result<Vec<DraftRow>, VaultError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM drafts WHERE status = 'queued' ORDER BY id LIMIT ?1"
+        ))?;
+        let rows = statement.query_map([limit as i64], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The conversation up to (and including) the message a draft answers.
+    pub fn draft_context(
+        &self,
+        draft: &DraftRow,
+        max_messages: usize,
+    ) -> Result<DraftContext, VaultError> {
+        let (platform, contact_id, contact_name): (String, i64, Option<String>) = self.conn.query_row(
+            "SELECT a.platform, ct.id, ct.name FROM conversations c
+             JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
+            [draft.conversation_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT direction, COALESCE(body, '') FROM messages
+             WHERE conversation_id = ?1 AND (sent_at, id) <= (SELECT sent_at, id FROM messages WHERE id = ?2)
+             ORDER BY sent_at DESC, id DESC LIMIT ?3",
+        )?;
+        let mut messages: Vec<(bool, String)> = statement
+            .query_map(
+                params![
+                    draft.conversation_id,
+                    draft.reply_to_message_id,
+                    max_messages as i64
+                ],
+                |r| Ok((r.get::<_, String>(0)? == "inbound", r.get(1)?)),
+            )?
+            .collect::<Result<_, _>>()?;
+        messages.reverse();
+        Ok(DraftContext {
+            platform,
+            contact_id,
+            contact_name,
+            messages,
+        })
+    }
+
+    /// Stores a drafter's result, unless the draft went stale meanwhile.
+    pub fn complete_draft(&self, id: i64, outcome: &DraftOutcome) -> Result<bool, VaultError> {
+        let changed = self.conn.execute(
+            "UPDATE drafts SET status = 'pending', text = ?2, flags = ?3, provider = ?4, model = ?5, latency_ms = ?6,
+                 input_tokens = ?7, output_tokens = ?8, error = NULL, updated_at = ?9
+             WHERE id = ?1 AND status = 'queued'",
+            params![
+                id,
+                outcome.text,
+                outcome.flags_json,
+                outcome.provider,
+                outcome.model,
+                outcome.latency_ms as i64,
+                outcome.input_tokens,
+                outcome.output_tokens,
+                now_ms()
+            ],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub fn fail_draft(&self, id: i64, error: &str) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE drafts SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'queued'",
+            params![id, error, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    fn transition(
+        &self,
+        id: i64,
+        allowed: &[&str],
+        action: &'static str,
+    ) -> Result<DraftRow, VaultError> {
+        let draft = self.draft(id)?.ok_or(DraftStateError::NotFound(id))?;
+        if !allowed.contains(&draft.status.as_str()) {
+            return Err(DraftStateError::WrongState {
+                id,
+                status: draft.status,
+                action,
+            }
+            .into());
+        }
+        Ok(draft)
+    }
+
+    /// The owner's approval, with their edits if any. The only way to get an [`ApprovedDraft`].
+    pub fn approve_draft(
+        &self,
+        id: i64,
+        edited_text: Option<&str>,
+    ) -> Result<ApprovedDraft, VaultError> {
+        let draft = self.transition(id, &["pending", "send_failed"], "approved")?;
+        let drafted = draft.text.clone().unwrap_or_default();
+        let text = edited_text
+            .map(str::trim)
+            .unwrap_or(drafted.trim())
+            .to_owned();
+        if text.is_empty() {
+            return Err(DraftStateError::EmptyText.into());
+        }
+        let original = (text != drafted.trim()).then_some(drafted);
+        self.conn.execute(
+            "UPDATE drafts SET status = 'approved', text = ?2, original_text = COALESCE(original_text, ?3), error = NULL, updated_at = ?4
+             WHERE id = ?1 AND status IN ('pending', 'send_failed')",
+            params![id, text, original, now_ms()],
+        )?;
+        let how = if original.is_some() {
+            "edited"
+        } else {
+            "as drafted"
+        };
+        self.audit("draft_approved", &format!("draft {id}, {how}"))?;
+        Ok(ApprovedDraft {
+            draft_id: id,
+            conversation_id: draft.conversation_id,
+            text,
+        })
+    }
+
+    pub fn reject_draft(&self, id: i64) -> Result<(), VaultError> {
+        self.transition(
+            id,
+            &["pending", "stale", "failed", "send_failed"],
+            "rejected",
+        )?;
+        self.conn.execute(
+            "UPDATE drafts SET status = 'rejected', updated_at = ?2 WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        self.audit("draft_rejected", &format!("draft {id}"))
+    }
+
+    /// Queues a new draft answering the conversation's latest inbound message;
+    /// the old one becomes stale. Returns the new draft's id.
+    pub fn regenerate_draft(&self, id: i64) -> Result<i64, VaultError> {
+        let draft = self.transition(
+            id,
+            &["pending", "stale", "failed", "rejected"],
+            "regenerated",
+        )?;
+        let latest: i64 = self.conn.query_row(
+            "SELECT id FROM messages WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1",
+            [draft.conversation_id],
+            |r| r.get(0),
+        )?;
+        let now = now_ms();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE drafts SET status = 'stale', updated_at = ?2
+             WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
+            params![draft.conversation_id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO drafts (conversation_id, reply_to_message_id, status, created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
+            params![draft.conversation_id, latest, now],
+        )?;
+        let new_id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.audit("draft_regenerated", &format!("draft {id} -> {new_id}"))?;
+        Ok(new_id)
+    }
+
+    /// Stores what was extracted about a lead (JSON lists for emails and phones).
+    #[allow(clippy::too_many_arguments)]
+    pub fn upsert_lead(
+        &self,
+        contact_id: i64,
+        name: Option<&str>,
+        emails_json: &str,
+        phones_json: &str,
+        intent: &str,
+        urgency: &str,
+        summary: &str,
+    ) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO leads (contact_id, name, emails, phones, intent, urgency, summary, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(contact_id) DO UPDATE SET name = excluded.name, emails = excluded.emails, phones = excluded.phones,
+                 intent = excluded.intent, urgency = excluded.urgency, summary = excluded.summary, updated_at = excluded.updated_at",
+            params![contact_id, name, emails_json, phones_json, intent, urgency, summary, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn lead(&self, contact_id: i64) -> Result<Option<serde_json::Value>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, emails, phones, intent, urgency, summary FROM leads WHERE contact_id = ?1",
+                [contact_id],
+                |r| {
+                    let list = |i: usize| -> rusqlite::Result<serde_json::Value> {
+                        Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or_default())
+                    };
+                    Ok(serde_json::json!({
+                        "name": r.get::<_, Option<String>>(0)?,
+                        "emails": list(1)?,
+                        "phones": list(2)?,
+                        "intent": r.get::<_, Option<String>>(3)?,
+                        "urgency": r.get::<_, Option<String>>(4)?,
+                        "summary": r.get::<_, Option<String>>(5)?,
+                    }))
+                },
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InMemorySecretStore;
+    use leadbox_channels::RouteKind;
+    use leadbox_channels::events::{Direction, Event, MessageEvent};
+
+    fn vault() -> (tempfile::TempDir, Vault) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open_or_create(dir.path(), &InMemorySecretStore::default())
+            .unwrap()
+            .into_vault();
+        (dir, vault)
+    }
+
+    fn inbound(vault: &mut Vault, mid: &str, text: &str, at: i64) {
+        let event = Event::Message(MessageEvent {
+            route: RouteKind::Instagram,
+            account_id: "178".into(),
+            contact_id: "u1".into(),
+            contact_name: None,
+            direction: Direction::Inbound,
+            platform_message_id: mid.into(),
+            text: Some(text.into()),
+            attachments: vec![],
+            timestamp_ms: at,
+            comment: None,
+        });
+        vault.ingest(&[vec![event]]).unwrap();
+    }
+
+    fn outcome(text: &str) -> DraftOutcome {
+        DraftOutcome {
+            text: text.into(),
+            flags_json: "[]".into(),
+            provider: "offline".into(),
+            model: None,
+            latency_ms: 1,
+            input_tokens: None,
+            output_tokens: None,
+        }
+    }
+
+    #[test]
+    fn an_inbound_message_queues_a_draft_and_a_newer_one_makes_it_stale() {
+        let (_dir, mut vault) = vault();
+        inbound(&mut vault, "m1", "price?", 10);
+        let first = vault.queued_drafts(10).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(
+            vault
+                .complete_draft(first[0].id, &outcome("It's €25"))
+                .unwrap()
+        );
+        inbound(&mut vault, "m2", "and on Saturday?", 20);
+        assert_eq!(vault.draft(first[0].id).unwrap().unwrap().status, "stale");
+        let second = vault.queued_drafts(10).unwrap();
+        assert_eq!(second.len(), 1);
+        let context = vault.draft_context(&second[0], 10).unwrap();
+        assert_eq!(
+            context.messages,
+            vec![(true, "price?".into()), (true, "and on Saturday?".into())]
+        );
+        // A duplicate delivery queues nothing new.
+        inbound(&mut vault, "m2", "and on Saturday?", 20);
+        assert_eq!(vault.queued_drafts(10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_draft_that_went_stale_while_drafting_stays_stale() {
+        let (_dir, mut vault) = vault();
+        inbound(&mut vault, "m1", "hi", 10);
+        let job = vault.queued_drafts(1).unwrap().remove(0);
+        inbound(&mut vault, "m2", "hello?", 20);
+        assert!(!vault.complete_draft(job.id, &outcome("Hi!")).unwrap());
+        assert_eq!(vault.draft(job.id).unwrap().unwrap().status, "stale");
+    }
+
+    #[test]
+    fn approval_needs_a_pending_draft_and_keeps_the_original_when_edited() {
+        let (_dir, mut vault) = vault();
+        inbound(&mut vault, "m1", "price?", 10);
+        let id = vault.queued_drafts(1).unwrap()[0].id;
+        assert!(matches!(
+            vault.approve_draft(id, None),
+            Err(VaultError::DraftState(DraftStateError::WrongState { .. }))
+        ));
+        vault.complete_draft(id, &outcome("It's €25")).unwrap();
+        assert!(matches!(
+            vault.approve_draft(id, Some("   ")),
+            Err(VaultError::DraftState(DraftStateError::EmptyText))
+        ));
+        let approved = vault
+            .approve_draft(id, Some("It's €25, see you soon!"))
+            .unwrap();
+        assert_eq!(approved.text(), "It's €25, see you soon!");
+        let row = vault.draft(id).unwrap().unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.original_text.as_deref()),
+            ("approved", Some("It's €25"))
+        );
+        assert!(
+            matches!(
+                vault.approve_draft(id, None),
+                Err(VaultError::DraftState(_))
+            ),
+            "approved once only"
+        );
+        assert!(matches!(
+            vault.reject_draft(id),
+            Err(VaultError::DraftState(_))
+        ));
+    }
+
+    #[test]
+    fn reject_and_regenerate_are_audited() {
+        let (_dir, mut vault) = vault();
+        inbound(&mut vault, "m1", "price?", 10);
+        let id = vault.queued_drafts(1).unwrap()[0].id;
+        vault.complete_draft(id, &outcome("x")).unwrap();
+        vault.reject_draft(id).unwrap();
+        let new_id = vault.regenerate_draft(id).unwrap();
+        assert_ne!(new_id, id);
+        assert_eq!(vault.queued_drafts(5).unwrap()[0].id, new_id);
+        let actions: Vec<String> = vault
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            actions.ends_with(&["draft_rejected".to_owned(), "draft_regenerated".to_owned()]),
+            "{actions:?}"
+        );
+        assert!(matches!(
+            vault.reject_draft(999),
+            Err(VaultError::DraftState(DraftStateError::NotFound(999)))
+        ));
+    }
+}

@@ -1,0 +1,595 @@
+//! Storing normalized events: one transaction per batch, idempotent on the
+//! platform's message id.
+
+use leadbox_channels::RouteKind;
+use leadbox_channels::events::{Delivery, Direction, Event, MessageEvent, Receipt};
+use leadbox_channels::optout::{is_start_request, is_stop_request};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::{Vault, VaultError};
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A contact seen for the first time in this batch: a new lead to announce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContact {
+    pub conversation_id: i64,
+    pub platform: RouteKind,
+    pub display_name: String,
+    pub first_words: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Messages stored now (duplicates of stored ones are not counted).
+    pub new_messages: usize,
+    /// Messages that were already stored (redelivery or Meta retries).
+    pub duplicates: usize,
+    pub unsupported: usize,
+    pub new_contacts: Vec<NewContact>,
+    /// Lead-ad submissions seen for the first time.
+    pub new_lead_forms: usize,
+}
+
+impl IngestReport {
+    fn absorb(&mut self, other: IngestReport) {
+        self.new_messages += other.new_messages;
+        self.duplicates += other.duplicates;
+        self.unsupported += other.unsupported;
+        self.new_contacts.extend(other.new_contacts);
+        self.new_lead_forms += other.new_lead_forms;
+    }
+}
+
+impl Vault {
+    /// Stores a batch of events in one transaction: all of it or none of it.
+    pub fn ingest(&mut self, batch: &[Vec<Event>]) -> Result<IngestReport, VaultError> {
+        let tx = self.conn.transaction()?;
+        let mut report = IngestReport::default();
+        for events in batch {
+            for event in events {
+                report.absorb(ingest_event(&tx, event)?);
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Makes sure an account row exists for a platform account this desktop claimed.
+    pub fn ensure_account(
+        &self,
+        platform: RouteKind,
+        platform_account_id: &str,
+    ) -> Result<i64, VaultError> {
+        Ok(upsert_account(&self.conn, platform, platform_account_id)?)
+    }
+}
+
+fn upsert_account(
+    conn: &rusqlite::Connection,
+    platform: RouteKind,
+    account: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO accounts (platform, platform_account_id, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(platform, platform_account_id) DO NOTHING",
+        params![platform.as_str(), account, now_ms()],
+    )?;
+    conn.query_row(
+        "SELECT id FROM accounts WHERE platform = ?1 AND platform_account_id = ?2",
+        params![platform.as_str(), account],
+        |r| r.get(0),
+    )
+}
+
+fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, VaultError> {
+    match event {
+        Event::Message(message) => ingest_message(tx, message),
+        Event::LeadForm(form) => {
+            let account = upsert_account(tx, RouteKind::Messenger, &form.account_id)?;
+            let inserted = tx.execute(
+                "INSERT INTO lead_forms (account_id, leadgen_id, form_id, ad_id, created_at, status, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0) ON CONFLICT(account_id, leadgen_id) DO NOTHING",
+                params![account, form.leadgen_id, form.form_id, form.ad_id, form.created_ms],
+            )?;
+            Ok(IngestReport {
+                new_lead_forms: inserted,
+                ..IngestReport::default()
+            })
+        }
+        Event::Receipt(receipt) => {
+            apply_receipt(tx, receipt)?;
+            Ok(IngestReport::default())
+        }
+        Event::MessagingPreference {
+            route,
+            account_id,
+            contact_id,
+            opted_out,
+        } => {
+            let account = upsert_account(tx, *route, account_id)?;
+            tx.execute(
+                "INSERT INTO contacts (account_id, platform_contact_id, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(account_id, platform_contact_id) DO NOTHING",
+                params![account, contact_id, now_ms()],
+            )?;
+            set_opt_out(tx, account, contact_id, *opted_out)?;
+            Ok(IngestReport::default())
+        }
+        Event::Unsupported {
+            route,
+            account_id,
+            kind,
+        } => {
+            tx.execute(
+                "INSERT INTO unsupported_events (platform, platform_account_id, kind, stored_at) VALUES (?1, ?2, ?3, ?4)",
+                params![route.as_str(), account_id, kind, now_ms()],
+            )?;
+            Ok(IngestReport {
+                unsupported: 1,
+                ..IngestReport::default()
+            })
+        }
+    }
+}
+
+fn ingest_message(
+    tx: &Transaction<'_>,
+    message: &MessageEvent,
+) -> Result<IngestReport, VaultError> {
+    let account_id = upsert_account(tx, message.route, &message.account_id)?;
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM messages WHERE account_id = ?1 AND platform_message_id = ?2",
+            params![account_id, message.platform_message_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if already.is_some() {
+        return Ok(IngestReport {
+            duplicates: 1,
+            ..IngestReport::default()
+        });
+    }
+
+    let existing_contact: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM contacts WHERE account_id = ?1 AND platform_contact_id = ?2",
+            params![account_id, message.contact_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let is_new_contact = existing_contact.is_none();
+    let contact_id = match existing_contact {
+        Some(id) => {
+            if let Some(name) = &message.contact_name {
+                tx.execute(
+                    "UPDATE contacts SET name = ?1 WHERE id = ?2",
+                    params![name, id],
+                )?;
+            }
+            id
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO contacts (account_id, platform_contact_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![account_id, message.contact_id, message.contact_name, now_ms()],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    let inbound = message.direction == Direction::Inbound;
+    tx.execute(
+        "INSERT INTO conversations (account_id, contact_id, last_message_at, unread_count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(account_id, contact_id) DO UPDATE SET
+             last_message_at = max(last_message_at, excluded.last_message_at),
+             unread_count = unread_count + excluded.unread_count",
+        params![account_id, contact_id, message.timestamp_ms, i64::from(inbound)],
+    )?;
+    let conversation_id: i64 = tx.query_row(
+        "SELECT id FROM conversations WHERE account_id = ?1 AND contact_id = ?2",
+        params![account_id, contact_id],
+        |r| r.get(0),
+    )?;
+    let attachments = serde_json::to_string(&message.attachments).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "INSERT INTO messages (conversation_id, account_id, platform_message_id, direction, body, attachments, sent_at, stored_at, kind, media_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            conversation_id,
+            account_id,
+            message.platform_message_id,
+            if inbound { "inbound" } else { "outbound" },
+            message.text,
+            attachments,
+            message.timestamp_ms,
+            now_ms(),
+            if message.comment.is_some() { "comment" } else { "direct" },
+            message.comment.as_ref().and_then(|c| c.media_id.clone()),
+        ],
+    )?;
+    let text = message.text.as_deref().unwrap_or_default();
+    if inbound && is_stop_request(text) {
+        // A "STOP" gets no reply draft: answering it is exactly what it asks us not to do.
+        set_opt_out(tx, account_id, &message.contact_id, true)?;
+        tx.execute(
+            "UPDATE drafts SET status = 'stale', updated_at = ?2
+             WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
+            params![conversation_id, now_ms()],
+        )?;
+    } else if inbound {
+        if is_start_request(text) {
+            set_opt_out(tx, account_id, &message.contact_id, false)?;
+        }
+        queue_draft(tx, conversation_id, tx.last_insert_rowid())?;
+    }
+    let new_contacts = if is_new_contact && inbound {
+        vec![NewContact {
+            conversation_id,
+            platform: message.route,
+            display_name: display_name(
+                message.route,
+                message.contact_name.as_deref(),
+                &message.contact_id,
+            ),
+            first_words: message.text.as_deref().map(first_words),
+        }]
+    } else {
+        Vec::new()
+    };
+    Ok(IngestReport {
+        new_messages: 1,
+        new_contacts,
+        ..IngestReport::default()
+    })
+}
+
+/// States only move forward (sent → delivered → read); a failure always shows.
+const DELIVERY_RANK: &str = "CASE delivery WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END";
+
+fn apply_receipt(tx: &Transaction<'_>, receipt: &Receipt) -> rusqlite::Result<()> {
+    let account_id = upsert_account(tx, receipt.route, &receipt.account_id)?;
+    let rank = match receipt.state {
+        Delivery::Sent => 1,
+        Delivery::Delivered => 2,
+        Delivery::Read => 3,
+        Delivery::Failed => 4,
+    };
+    let error = receipt
+        .error
+        .as_ref()
+        .map(|(code, message)| format!("Meta error {code}: {message}"));
+    for id in &receipt.message_ids {
+        tx.execute(
+            &format!(
+                "UPDATE messages SET delivery = ?1, delivery_error = ?2
+                 WHERE account_id = ?3 AND platform_message_id = ?4 AND direction = 'outbound' AND {DELIVERY_RANK} < ?5"
+            ),
+            params![receipt.state.as_str(), error, account_id, id, rank],
+        )?;
+    }
+    if let Some(watermark) = receipt.watermark_ms {
+        tx.execute(
+            &format!(
+                "UPDATE messages SET delivery = ?1
+                 WHERE direction = 'outbound' AND sent_at <= ?2 AND {DELIVERY_RANK} < ?3 AND conversation_id IN (
+                     SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+                     WHERE c.account_id = ?4 AND ct.platform_contact_id = ?5)"
+            ),
+            params![receipt.state.as_str(), watermark, rank, account_id, receipt.contact_id],
+        )?;
+    }
+    Ok(())
+}
+
+fn set_opt_out(
+    tx: &Transaction<'_>,
+    account_id: i64,
+    contact_id: &str,
+    opted_out: bool,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE contacts SET opted_out_at = CASE WHEN ?3 THEN COALESCE(opted_out_at, ?4) ELSE NULL END
+         WHERE account_id = ?1 AND platform_contact_id = ?2",
+        params![account_id, contact_id, opted_out, now_ms()],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_log (at, action, detail) SELECT ?1, ?2, 'contact ' || id FROM contacts
+         WHERE account_id = ?3 AND platform_contact_id = ?4",
+        params![
+            now_ms(),
+            if opted_out {
+                "contact_opted_out"
+            } else {
+                "contact_opted_in"
+            },
+            account_id,
+            contact_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// A new inbound message makes any draft still waiting for review stale and
+/// queues a fresh one that answers it. Drafting itself happens later, off the
+/// ingest path.
+fn queue_draft(
+    tx: &Transaction<'_>,
+    conversation_id: i64,
+    message_id: i64,
+) -> rusqlite::Result<()> {
+    let now = now_ms();
+    tx.execute(
+        "UPDATE drafts SET status = 'stale', updated_at = ?2 WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed')",
+        params![conversation_id, now],
+    )?;
+    tx.execute(
+        "INSERT INTO drafts (conversation_id, reply_to_message_id, status, created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
+        params![conversation_id, message_id, now],
+    )?;
+    Ok(())
+}
+
+/// The name to show for a contact: their platform name, or a neutral label.
+pub(crate) fn display_name(
+    platform: RouteKind,
+    name: Option<&str>,
+    platform_contact_id: &str,
+) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => name.to_owned(),
+        None => {
+            let platform = match platform {
+                RouteKind::Instagram => "Instagram",
+                RouteKind::Messenger => "Messenger",
+                RouteKind::Whatsapp => "WhatsApp",
+            };
+            let tail: String = platform_contact_id
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("{platform} user …{tail}")
+        }
+    }
+}
+
+fn first_words(text: &str) -> String {
+    const LIMIT: usize = 80;
+    let mut words = String::new();
+    for word in text.split_whitespace() {
+        if words.chars().count() + word.chars().count() + 1 > LIMIT {
+            words.push('…');
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InMemorySecretStore;
+
+    fn vault() -> (tempfile::TempDir, Vault) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open_or_create(dir.path(), &InMemorySecretStore::default())
+            .unwrap()
+            .into_vault();
+        (dir, vault)
+    }
+
+    fn message(mid: &str, contact: &str, text: &str, at: i64, direction: Direction) -> Event {
+        Event::Message(MessageEvent {
+            route: RouteKind::Instagram,
+            account_id: "178".into(),
+            contact_id: contact.into(),
+            contact_name: None,
+            direction,
+            platform_message_id: mid.into(),
+            text: Some(text.into()),
+            attachments: vec![],
+            timestamp_ms: at,
+            comment: None,
+        })
+    }
+
+    #[test]
+    fn the_same_message_twice_is_stored_once() {
+        let (_dir, mut vault) = vault();
+        let first = vault
+            .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
+            .unwrap();
+        assert_eq!(first.new_messages, 1);
+        assert_eq!(first.new_contacts.len(), 1);
+        let again = vault
+            .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
+            .unwrap();
+        assert_eq!(
+            (
+                again.new_messages,
+                again.duplicates,
+                again.new_contacts.len()
+            ),
+            (0, 1, 0)
+        );
+        let conversations = vault.conversations().unwrap();
+        assert_eq!(conversations.len(), 1);
+        assert_eq!(conversations[0].unread_count, 1);
+        assert_eq!(vault.messages(conversations[0].id).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_second_message_from_a_known_contact_is_not_a_new_lead() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
+            .unwrap();
+        let report = vault
+            .ingest(&[vec![message("m2", "u1", "Price?", 20, Direction::Inbound)]])
+            .unwrap();
+        assert!(report.new_contacts.is_empty());
+        let conversation = &vault.conversations().unwrap()[0];
+        assert_eq!(conversation.unread_count, 2);
+        assert_eq!(conversation.last_message_text.as_deref(), Some("Price?"));
+    }
+
+    #[test]
+    fn echoes_are_outbound_and_do_not_count_as_unread() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![
+                message("m1", "u1", "Hi", 10, Direction::Inbound),
+                message("m2", "u1", "Hello!", 20, Direction::Outbound),
+            ]])
+            .unwrap();
+        let conversation = &vault.conversations().unwrap()[0];
+        assert_eq!(conversation.unread_count, 1);
+        let directions: Vec<_> = vault
+            .messages(conversation.id)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.direction)
+            .collect();
+        assert_eq!(directions, ["inbound", "outbound"]);
+    }
+
+    #[test]
+    fn a_failing_batch_stores_nothing() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
+            .unwrap();
+        // Break the schema under the second event so the batch fails midway.
+        vault.conn.execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.platform_message_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END;").unwrap();
+        let result = vault.ingest(&[vec![
+            message("m2", "u2", "ok", 11, Direction::Inbound),
+            message("bad", "u3", "x", 12, Direction::Inbound),
+        ]]);
+        assert!(result.is_err());
+        assert_eq!(
+            vault.conversations().unwrap().len(),
+            1,
+            "neither m2 nor bad was stored"
+        );
+    }
+
+    #[test]
+    fn stop_opts_the_contact_out_without_a_draft_and_start_opts_back_in() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
+            .unwrap();
+        vault
+            .ingest(&[vec![message("m2", "u1", "STOP", 20, Direction::Inbound)]])
+            .unwrap();
+        let conversation = &vault.conversations().unwrap()[0];
+        assert!(conversation.opted_out);
+        assert_eq!(
+            vault.drafts(&["queued"]).unwrap().len(),
+            0,
+            "the STOP got no draft and the old one went stale"
+        );
+        vault
+            .ingest(&[vec![message("m3", "u1", "start", 30, Direction::Inbound)]])
+            .unwrap();
+        assert!(!vault.conversations().unwrap()[0].opted_out);
+        assert_eq!(vault.drafts(&["queued"]).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_preference_event_opts_out_even_a_contact_never_seen() {
+        let (_dir, mut vault) = vault();
+        let event = Event::MessagingPreference {
+            route: RouteKind::Whatsapp,
+            account_id: "P1".into(),
+            contact_id: "346".into(),
+            opted_out: true,
+        };
+        vault.ingest(&[vec![event]]).unwrap();
+        let opted: i64 = vault
+            .conn
+            .query_row(
+                "SELECT count(*) FROM contacts WHERE opted_out_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(opted, 1);
+    }
+
+    #[test]
+    fn receipts_move_outbound_messages_forward_only() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![
+                message("in1", "u1", "Hi", 10, Direction::Inbound),
+                message("out1", "u1", "Hello", 20, Direction::Outbound),
+                message("out2", "u1", "Book?", 30, Direction::Outbound),
+            ]])
+            .unwrap();
+        let receipt = |state, ids: &[&str], watermark| {
+            Event::Receipt(Receipt {
+                route: RouteKind::Instagram,
+                account_id: "178".into(),
+                contact_id: "u1".into(),
+                state,
+                message_ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+                watermark_ms: watermark,
+                error: None,
+            })
+        };
+        vault
+            .ingest(&[vec![
+                receipt(Delivery::Read, &["out1"], None),
+                receipt(Delivery::Delivered, &["out1"], None),
+            ]])
+            .unwrap();
+        vault
+            .ingest(&[vec![receipt(Delivery::Delivered, &[], Some(25))]])
+            .unwrap();
+        let conversation = vault.conversations().unwrap()[0].id;
+        let states: Vec<_> = vault
+            .messages(conversation)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.delivery)
+            .collect();
+        assert_eq!(
+            states,
+            vec![None, Some("read".into()), None],
+            "read is not undone; the watermark stops at 25"
+        );
+    }
+
+    #[test]
+    fn names_fall_back_to_a_neutral_label() {
+        assert_eq!(
+            display_name(RouteKind::Instagram, None, "5550001234"),
+            "Instagram user …1234"
+        );
+        assert_eq!(
+            display_name(RouteKind::Whatsapp, Some("  Ana "), "1"),
+            "Ana"
+        );
+    }
+
+    #[test]
+    fn first_words_are_bounded() {
+        let long = "word ".repeat(100);
+        let words = first_words(&long);
+        assert!(words.chars().count() <= 81 && words.ends_with('…'));
+        assert_eq!(first_words("short  text"), "short text");
+    }
+}

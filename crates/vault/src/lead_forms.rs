@@ -1,0 +1,105 @@
+//! Lead-ad submissions and the fetching of their answers.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::{Vault, VaultError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeadForm {
+    pub id: i64,
+    /// The page's id.
+    pub page_id: String,
+    pub leadgen_id: String,
+    pub form_id: Option<String>,
+    pub ad_id: Option<String>,
+    pub created_at: i64,
+    /// `pending` (answers not fetched yet), `fetched` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    /// The form's answers as Meta returned them: `[{name, values}]`.
+    pub answers: serde_json::Value,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What was read from a form's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LeadFormAnswers {
+    pub raw_json: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+const COLUMNS: &str = "f.id, a.platform_account_id, f.leadgen_id, f.form_id, f.ad_id, f.created_at, f.status, f.attempts,
+    f.answers, f.name, f.email, f.phone, f.error";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadForm> {
+    let answers: Option<String> = r.get(8)?;
+    Ok(LeadForm {
+        id: r.get(0)?,
+        page_id: r.get(1)?,
+        leadgen_id: r.get(2)?,
+        form_id: r.get(3)?,
+        ad_id: r.get(4)?,
+        created_at: r.get(5)?,
+        status: r.get(6)?,
+        attempts: r.get(7)?,
+        answers: answers
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .unwrap_or(serde_json::Value::Null),
+        name: r.get(9)?,
+        email: r.get(10)?,
+        phone: r.get(11)?,
+        error: r.get(12)?,
+    })
+}
+
+impl Vault {
+    /// Every lead form, newest first: shown even while its answers are pending.
+    pub fn lead_forms(&self) -> Result<Vec<LeadForm>, VaultError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM lead_forms f JOIN accounts a ON a.id = f.account_id ORDER BY f.created_at DESC, f.id DESC"
+        ))?;
+        let rows = statement.query_map([], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Pending forms whose next attempt is due at `now_ms`.
+    pub fn due_lead_forms(&self, now_ms: i64) -> Result<Vec<LeadForm>, VaultError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM lead_forms f JOIN accounts a ON a.id = f.account_id
+             WHERE f.status = 'pending' AND f.next_attempt_at <= ?1 ORDER BY f.id"
+        ))?;
+        let rows = statement.query_map([now_ms], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn complete_lead_form(&self, id: i64, answers: &LeadFormAnswers) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE lead_forms SET status = 'fetched', answers = ?2, name = ?3, email = ?4, phone = ?5, error = NULL,
+                 attempts = attempts + 1 WHERE id = ?1",
+            params![id, answers.raw_json, answers.name, answers.email, answers.phone],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed fetch: tried again at `next_attempt_at`, or given up when `give_up`.
+    pub fn retry_lead_form(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: i64,
+        give_up: bool,
+    ) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE lead_forms SET attempts = attempts + 1, error = ?2, next_attempt_at = ?3,
+                 status = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END WHERE id = ?1",
+            params![id, error, next_attempt_at, give_up],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,27 @@
+//! The encrypted local store of the Leadbox desktop.
+//!
+//! One SQLCipher database per data directory, keyed with 32 random bytes that
+//! live in the OS keychain (through [`SecretStore`]) and nowhere on disk. The
+//! owner gets a recovery code when the vault is created; without the keychain
+//! entry or that code, the vault stays closed: there is no plaintext fallback.
+
+mod accounts;
+mod drafts;
+mod error;
+mod ingest;
+mod key;
+mod lead_forms;
+mod queries;
+mod schema;
+pub mod secrets;
+mod vault;
+
+pub use accounts::{AccountRow, CommentTarget, ReplyTarget};
+pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
+pub use error::VaultError;
+pub use ingest::{IngestReport, NewContact};
+pub use key::{RecoveryCode, VaultKey};
+pub use lead_forms::{LeadForm, LeadFormAnswers};
+pub use queries::{ConversationSummary, StoredMessage};
+pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
+pub use vault::{Opened, Vault};

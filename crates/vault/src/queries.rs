@@ -1,0 +1,102 @@
+//! Read models for the inbox list and the conversation view.
+
+use leadbox_channels::RouteKind;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::ingest::display_name;
+use crate::{Vault, VaultError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub platform: RouteKind,
+    pub contact_id: String,
+    pub contact_name: Option<String>,
+    pub display_name: String,
+    pub last_message_text: Option<String>,
+    pub last_message_at: i64,
+    pub unread_count: i64,
+    /// The person asked not to be messaged.
+    pub opted_out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub platform_message_id: String,
+    pub direction: String,
+    pub text: Option<String>,
+    pub attachments: serde_json::Value,
+    pub sent_at: i64,
+    /// `direct` or `comment` (a public comment on a post).
+    pub kind: String,
+    /// For replies: `sent`, `delivered`, `read` or `failed`, as the platform reported.
+    pub delivery: Option<String>,
+    pub delivery_error: Option<String>,
+}
+
+impl Vault {
+    /// Conversations, most recent first.
+    pub fn conversations(&self) -> Result<Vec<ConversationSummary>, VaultError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at, c.unread_count, ct.opted_out_at IS NOT NULL,
+                    (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
+             FROM conversations c
+             JOIN accounts a ON a.id = c.account_id
+             JOIN contacts ct ON ct.id = c.contact_id
+             ORDER BY c.last_message_at DESC, c.id DESC",
+        )?;
+        let rows = statement.query_map([], |r| {
+            let platform_text: String = r.get(1)?;
+            let platform = platform_text
+                .parse::<RouteKind>()
+                .unwrap_or(RouteKind::Instagram);
+            let contact_id: String = r.get(2)?;
+            let contact_name: Option<String> = r.get(3)?;
+            Ok(ConversationSummary {
+                id: r.get(0)?,
+                platform,
+                display_name: display_name(platform, contact_name.as_deref(), &contact_id),
+                contact_id,
+                contact_name,
+                last_message_at: r.get(4)?,
+                unread_count: r.get(5)?,
+                opted_out: r.get(6)?,
+                last_message_text: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A conversation's messages in platform time order.
+    pub fn messages(&self, conversation_id: i64) -> Result<Vec<StoredMessage>, VaultError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, platform_message_id, direction, body, attachments, sent_at, kind, delivery, delivery_error FROM messages
+             WHERE conversation_id = ?1 ORDER BY sent_at, id",
+        )?;
+        let rows = statement.query_map(params![conversation_id], |r| {
+            let attachments: String = r.get(4)?;
+            Ok(StoredMessage {
+                id: r.get(0)?,
+                platform_message_id: r.get(1)?,
+                direction: r.get(2)?,
+                text: r.get(3)?,
+                attachments: serde_json::from_str(&attachments).unwrap_or_default(),
+                sent_at: r.get(5)?,
+                kind: r.get(6)?,
+                delivery: r.get(7)?,
+                delivery_error: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn mark_read(&self, conversation_id: i64) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE conversations SET unread_count = 0 WHERE id = ?1",
+            params![conversation_id],
+        )?;
+        Ok(())
+    }
+}

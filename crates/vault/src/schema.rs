@@ -1,0 +1,179 @@
+use rusqlite_migration::{M, Migrations};
+
+/// The vault's schema, one migration per version. `rusqlite_migration` keeps the
+/// version in SQLite's `user_version` and applies each step atomically.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            platform_account_id TEXT NOT NULL,
+            name TEXT,
+            created_at INTEGER NOT NULL,
+            UNIQUE (platform, platform_account_id)
+        );
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            platform_contact_id TEXT NOT NULL,
+            name TEXT,
+            created_at INTEGER NOT NULL,
+            UNIQUE (account_id, platform_contact_id)
+        );
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            last_message_at INTEGER NOT NULL,
+            unread_count INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (account_id, contact_id)
+        );
+        CREATE INDEX conversations_by_recency ON conversations(last_message_at DESC);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            platform_message_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+            body TEXT,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            sent_at INTEGER NOT NULL,
+            stored_at INTEGER NOT NULL,
+            UNIQUE (account_id, platform_message_id)
+        );
+        CREATE INDEX messages_by_conversation ON messages(conversation_id, sent_at);
+        CREATE TABLE unsupported_events (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            platform_account_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            stored_at INTEGER NOT NULL
+        );
+        CREATE TABLE unreadable_envelopes (
+            envelope_id TEXT PRIMARY KEY,
+            sealed TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            stored_at INTEGER NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );",
+    ),
+    // Drafting: the business profile, reply drafts and what was learned about each lead.
+    M::up(
+        "CREATE TABLE business_profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            toml TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            reply_to_message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'pending', 'stale', 'approved', 'rejected', 'failed')),
+            text TEXT,
+            original_text TEXT,
+            flags TEXT NOT NULL DEFAULT '[]',
+            provider TEXT,
+            model TEXT,
+            latency_ms INTEGER,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX drafts_by_status ON drafts(status, id);
+        CREATE INDEX drafts_by_conversation ON drafts(conversation_id);
+        CREATE TABLE leads (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+            name TEXT,
+            emails TEXT NOT NULL DEFAULT '[]',
+            phones TEXT NOT NULL DEFAULT '[]',
+            intent TEXT,
+            urgency TEXT,
+            summary TEXT,
+            updated_at INTEGER NOT NULL
+        );",
+    ),
+    // Sending: how each account is connected, and drafts that were sent or failed to send.
+    M::up(
+        "ALTER TABLE accounts ADD COLUMN connection TEXT;
+        ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'not_connected';
+        ALTER TABLE accounts ADD COLUMN human_agent INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE drafts_v3 (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            reply_to_message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'pending', 'stale', 'approved', 'rejected', 'failed', 'sent', 'send_failed')),
+            text TEXT,
+            original_text TEXT,
+            flags TEXT NOT NULL DEFAULT '[]',
+            provider TEXT,
+            model TEXT,
+            latency_ms INTEGER,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            sent_message_id TEXT
+        );
+        INSERT INTO drafts_v3 (id, conversation_id, reply_to_message_id, status, text, original_text, flags, provider, model,
+            latency_ms, input_tokens, output_tokens, error, created_at, updated_at)
+            SELECT id, conversation_id, reply_to_message_id, status, text, original_text, flags, provider, model,
+            latency_ms, input_tokens, output_tokens, error, created_at, updated_at FROM drafts;
+        DROP TABLE drafts;
+        ALTER TABLE drafts_v3 RENAME TO drafts;
+        CREATE INDEX drafts_by_status ON drafts(status, id);
+        CREATE INDEX drafts_by_conversation ON drafts(conversation_id);",
+    ),
+    // Opt-out: when a person asked not to be messaged (NULL: they did not, or asked to resume).
+    M::up("ALTER TABLE contacts ADD COLUMN opted_out_at INTEGER;"),
+    // Public comments live beside direct messages; a reply to one is a private reply.
+    M::up(
+        "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'direct' CHECK (kind IN ('direct', 'comment'));
+        ALTER TABLE messages ADD COLUMN media_id TEXT;",
+    ),
+    // What happened to a reply after it was sent: sent, delivered, read or failed.
+    M::up(
+        "ALTER TABLE messages ADD COLUMN delivery TEXT CHECK (delivery IN ('sent', 'delivered', 'read', 'failed'));
+        ALTER TABLE messages ADD COLUMN delivery_error TEXT;",
+    ),
+    // Lead-ad submissions: stored at once, answers fetched from the Graph API with retries.
+    M::up(
+        "CREATE TABLE lead_forms (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            leadgen_id TEXT NOT NULL,
+            form_id TEXT,
+            ad_id TEXT,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'fetched', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            answers TEXT,
+            name TEXT,
+            email TEXT,
+            phone TEXT,
+            error TEXT,
+            UNIQUE (account_id, leadgen_id)
+        );",
+    ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,314 @@
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::VaultError;
+use crate::key::{RecoveryCode, VaultKey};
+use crate::schema::migrations;
+use crate::secrets::SecretStore;
+
+const DATABASE_FILE: &str = "leadbox.vault";
+const ID_FILE: &str = "vault-id";
+
+/// An open, unlocked vault.
+#[derive(Debug)]
+pub struct Vault {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    id: String,
+}
+
+/// What opening a data folder produced.
+#[derive(Debug)]
+pub enum Opened {
+    /// A vault that already existed.
+    Existing(Vault),
+    /// A new vault; show the recovery code to the owner once.
+    Created(Vault, RecoveryCode),
+}
+
+impl Opened {
+    pub fn into_vault(self) -> Vault {
+        match self {
+            Opened::Existing(vault) | Opened::Created(vault, _) => vault,
+        }
+    }
+}
+
+fn key_name(vault_id: &str) -> String {
+    format!("vault-key:{vault_id}")
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
+    move |source| VaultError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+impl Vault {
+    /// Opens the vault in `data_dir`, creating it (and its key) only when no
+    /// vault file exists there. An existing vault is never replaced.
+    pub fn open_or_create(
+        data_dir: &Path,
+        secrets: &dyn SecretStore,
+    ) -> Result<Opened, VaultError> {
+        let path = data_dir.join(DATABASE_FILE);
+        if path.exists() {
+            return Ok(Opened::Existing(Vault::open(data_dir, secrets)?));
+        }
+        std::fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
+        let vault_id = uuid::Uuid::new_v4().to_string();
+        let key = VaultKey::generate();
+        // The key goes to the keychain first: a vault whose key was never saved
+        // would be unreadable the moment this process exits.
+        secrets.set(&key_name(&vault_id), key.expose_bytes())?;
+        let id_path = data_dir.join(ID_FILE);
+        std::fs::write(&id_path, &vault_id).map_err(io_error(&id_path))?;
+        let vault = Vault::connect(&path, &key, vault_id.clone())?;
+        tracing::info!(vault = %vault_id, "created a new vault");
+        Ok(Opened::Created(vault, key.recovery_code()))
+    }
+
+    /// Opens an existing vault with the key from the keychain.
+    pub fn open(data_dir: &Path, secrets: &dyn SecretStore) -> Result<Vault, VaultError> {
+        let path = data_dir.join(DATABASE_FILE);
+        let vault_id = read_vault_id(data_dir)?;
+        let stored = secrets
+            .get(&key_name(&vault_id))?
+            .ok_or_else(|| VaultError::KeyMissing(path.clone()))?;
+        let key =
+            VaultKey::from_bytes(&stored).ok_or_else(|| VaultError::WrongKey(path.clone()))?;
+        Vault::connect(&path, &key, vault_id)
+    }
+
+    /// Checks a recovery code against the vault and, when it opens it, puts the
+    /// key back in the keychain.
+    pub fn unlock_with_recovery_code(
+        data_dir: &Path,
+        secrets: &dyn SecretStore,
+        code: &str,
+    ) -> Result<Vault, VaultError> {
+        let key = VaultKey::from_recovery_code(code)?;
+        let vault_id = read_vault_id(data_dir)?;
+        let vault = Vault::connect(&data_dir.join(DATABASE_FILE), &key, vault_id.clone())?;
+        secrets.set(&key_name(&vault_id), key.expose_bytes())?;
+        Ok(vault)
+    }
+
+    fn connect(path: &Path, key: &VaultKey, id: String) -> Result<Vault, VaultError> {
+        let existed = path.exists();
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "key", key.pragma_value().as_str())?;
+        // The first read is where SQLCipher finds out whether the key fits.
+        if let Err(error) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            return Err(match error.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) if existed => {
+                    VaultError::WrongKey(path.to_owned())
+                }
+                _ => VaultError::Database(error),
+            });
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Vault {
+            conn,
+            path: path.to_owned(),
+            id,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A random id naming this vault's secrets in the keychain; not secret itself.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, VaultError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps an envelope this device could not open, still sealed, so that
+    /// acknowledging it at the relay never loses it.
+    pub fn keep_unreadable_envelope(
+        &self,
+        envelope_id: &str,
+        sealed: &str,
+        reason: &str,
+    ) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO unreadable_envelopes (envelope_id, sealed, reason, stored_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(envelope_id) DO NOTHING",
+            rusqlite::params![envelope_id, sealed, reason, crate::ingest::now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Records what happened, with ids and counts only, never personal data.
+    pub fn audit(&self, action: &str, detail: &str) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+            rusqlite::params![crate::ingest::now_ms(), action, detail],
+        )?;
+        Ok(())
+    }
+}
+
+fn read_vault_id(data_dir: &Path) -> Result<String, VaultError> {
+    let id_path = data_dir.join(ID_FILE);
+    match std::fs::read_to_string(&id_path) {
+        Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
+        Ok(_) => Err(VaultError::MissingId(data_dir.to_owned())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(VaultError::MissingId(data_dir.to_owned()))
+        }
+        Err(source) => Err(VaultError::Io {
+            path: id_path,
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InMemorySecretStore;
+
+    fn file_bytes(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_new_vault_is_created_once_and_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = InMemorySecretStore::default();
+        let created = Vault::open_or_create(dir.path(), &secrets).unwrap();
+        assert!(matches!(created, Opened::Created(..)));
+        created
+            .into_vault()
+            .set_setting("relay_url", "http://x")
+            .unwrap();
+        let again = Vault::open_or_create(dir.path(), &secrets).unwrap();
+        let Opened::Existing(vault) = again else {
+            panic!("expected the existing vault")
+        };
+        assert_eq!(
+            vault.setting("relay_url").unwrap().as_deref(),
+            Some("http://x")
+        );
+    }
+
+    #[test]
+    fn the_file_is_encrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = InMemorySecretStore::default();
+        let vault = Vault::open_or_create(dir.path(), &secrets)
+            .unwrap()
+            .into_vault();
+        vault
+            .set_setting("marker", "plain-text-marker-value")
+            .unwrap();
+        vault
+            .conn
+            .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
+        let bytes = file_bytes(vault.path());
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(!bytes.windows(23).any(|w| w == b"plain-text-marker-value"));
+    }
+
+    #[test]
+    fn a_missing_key_is_an_error_and_the_file_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Vault::open_or_create(dir.path(), &InMemorySecretStore::default())
+            .unwrap()
+            .into_vault()
+            .path()
+            .to_owned();
+        let before = file_bytes(&path);
+        let empty_keychain = InMemorySecretStore::default();
+        assert!(matches!(
+            Vault::open_or_create(dir.path(), &empty_keychain),
+            Err(VaultError::KeyMissing(_))
+        ));
+        assert_eq!(file_bytes(&path), before);
+    }
+
+    #[test]
+    fn a_wrong_key_is_an_error_and_the_file_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = InMemorySecretStore::default();
+        let path = Vault::open_or_create(dir.path(), &secrets)
+            .unwrap()
+            .into_vault()
+            .path()
+            .to_owned();
+        let before = file_bytes(&path);
+        let vault_id = std::fs::read_to_string(dir.path().join(ID_FILE)).unwrap();
+        secrets
+            .set(&key_name(&vault_id), VaultKey::generate().expose_bytes())
+            .unwrap();
+        assert!(matches!(
+            Vault::open(dir.path(), &secrets),
+            Err(VaultError::WrongKey(_))
+        ));
+        assert_eq!(file_bytes(&path), before);
+    }
+
+    #[test]
+    fn the_recovery_code_restores_a_lost_keychain_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let Opened::Created(vault, code) =
+            Vault::open_or_create(dir.path(), &InMemorySecretStore::default()).unwrap()
+        else {
+            panic!("expected a new vault")
+        };
+        vault.set_setting("k", "v").unwrap();
+        drop(vault);
+        let new_machine = InMemorySecretStore::default();
+        let wrong = VaultKey::generate().recovery_code();
+        assert!(matches!(
+            Vault::unlock_with_recovery_code(dir.path(), &new_machine, wrong.expose()),
+            Err(VaultError::WrongKey(_))
+        ));
+        let vault =
+            Vault::unlock_with_recovery_code(dir.path(), &new_machine, code.expose()).unwrap();
+        assert_eq!(vault.setting("k").unwrap().as_deref(), Some("v"));
+        assert!(
+            Vault::open(dir.path(), &new_machine).is_ok(),
+            "the key is back in the keychain"
+        );
+    }
+
+    #[test]
+    fn a_missing_id_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Vault::open_or_create(dir.path(), &InMemorySecretStore::default()).unwrap());
+        std::fs::remove_file(dir.path().join(ID_FILE)).unwrap();
+        assert!(matches!(
+            Vault::open_or_create(dir.path(), &InMemorySecretStore::default()),
+            Err(VaultError::MissingId(_))
+        ));
+    }
+}

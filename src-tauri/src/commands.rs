@@ -1,0 +1,162 @@
+//! One command per use case, so the capability file can allow each by name.
+
+use leadbox_inbox::{ConversationSummary, DraftRow, Flag, StoredMessage};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::{AppState, SyncStatus};
+
+#[derive(Debug, Serialize)]
+pub struct InboxStatus {
+    pub vault: VaultStatus,
+    pub sync: SyncStatus,
+    pub business_name: Option<String>,
+    pub relay_url: Option<String>,
+    pub data_dir: String,
+    pub recovery_code: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum VaultStatus {
+    Open,
+    Locked { message: String },
+}
+
+#[tauri::command]
+pub fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandError> {
+    let sync = state.sync.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let recovery_code = state
+        .recovery_code
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let data_dir = state.data_dir.display().to_string();
+    match state.require_engine() {
+        Ok(engine) => {
+            let pairing = engine.pairing()?;
+            Ok(InboxStatus {
+                vault: VaultStatus::Open,
+                sync,
+                business_name: pairing.as_ref().map(|p| p.business_name.clone()),
+                relay_url: pairing.map(|p| p.relay_url),
+                data_dir,
+                recovery_code,
+            })
+        }
+        Err(error) => Ok(InboxStatus {
+            vault: VaultStatus::Locked {
+                message: error.message,
+            },
+            sync,
+            business_name: None,
+            relay_url: None,
+            data_dir,
+            recovery_code: None,
+        }),
+    }
+}
+
+#[tauri::command]
+pub fn list_conversations(
+    state: State<'_, AppState>,
+) -> Result<Vec<ConversationSummary>, CommandError> {
+    Ok(state.require_engine()?.vault().conversations()?)
+}
+
+#[tauri::command]
+pub fn conversation_messages(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<Vec<StoredMessage>, CommandError> {
+    Ok(state.require_engine()?.vault().messages(conversation_id)?)
+}
+
+#[tauri::command]
+pub fn mark_conversation_read(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<(), CommandError> {
+    Ok(state.require_engine()?.vault().mark_read(conversation_id)?)
+}
+
+#[tauri::command]
+pub fn dismiss_recovery_code(state: State<'_, AppState>) {
+    *state
+        .recovery_code
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// A draft as the window shows it: the text to edit and each warning in words.
+#[derive(Debug, Serialize)]
+pub struct DraftView {
+    pub id: i64,
+    pub status: String,
+    pub text: String,
+    pub warnings: Vec<String>,
+    /// Why the last attempt failed (drafting or sending), in plain words.
+    pub problem: Option<String>,
+}
+
+impl From<DraftRow> for DraftView {
+    fn from(row: DraftRow) -> Self {
+        let warnings = row
+            .flags
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|flag| serde_json::from_value::<Flag>(flag.clone()).ok())
+            .map(|flag| flag.explain())
+            .collect();
+        DraftView {
+            id: row.id,
+            status: row.status,
+            text: row.text.unwrap_or_default(),
+            warnings,
+            problem: row.error,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn conversation_draft(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<Option<DraftView>, CommandError> {
+    Ok(state
+        .require_engine()?
+        .vault()
+        .open_draft(conversation_id)?
+        .map(DraftView::from))
+}
+
+/// The owner's click: approve (with their edits) and send. Returns the platform's message id.
+#[tauri::command]
+pub async fn approve_and_send_draft(
+    state: State<'_, AppState>,
+    draft_id: i64,
+    text: String,
+) -> Result<String, CommandError> {
+    let engine = state.require_engine()?;
+    let approved = engine.vault().approve_draft(draft_id, Some(&text))?;
+    // The window offers no override: a person who asked not to be messaged is never sent to from here.
+    Ok(engine.send_approved(approved, false).await?)
+}
+
+#[tauri::command]
+pub fn reject_draft(state: State<'_, AppState>, draft_id: i64) -> Result<(), CommandError> {
+    Ok(state.require_engine()?.vault().reject_draft(draft_id)?)
+}
+
+#[tauri::command]
+pub async fn regenerate_draft(
+    state: State<'_, AppState>,
+    draft_id: i64,
+) -> Result<Option<DraftView>, CommandError> {
+    let engine = state.require_engine()?;
+    let new_id = engine.vault().regenerate_draft(draft_id)?;
+    engine.draft_pending().await?;
+    Ok(engine.vault().draft(new_id)?.map(DraftView::from))
+}

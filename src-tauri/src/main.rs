@@ -1,0 +1,53 @@
+//! The Leadbox desktop shell: window, tray, notifications and the commands the
+//! front end calls. Everything else lives in the library crates.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod notifications;
+mod state;
+mod sync_loop;
+mod tray;
+
+use tauri::Manager as _;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEADBOX_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            let state = state::AppState::open(app.handle());
+            let engine = state.engine();
+            app.manage(state);
+            tray::install(app.handle())?;
+            notifications::route_clicks_to_conversations(app.handle());
+            if let Some(engine) = engine {
+                sync_loop::spawn(app.handle().clone(), engine);
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::inbox_status,
+            commands::list_conversations,
+            commands::conversation_messages,
+            commands::mark_conversation_read,
+            commands::dismiss_recovery_code,
+            commands::conversation_draft,
+            commands::approve_and_send_draft,
+            commands::reject_draft,
+            commands::regenerate_draft,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("Leadbox could not start: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,286 @@
+"""Fixtures for the end-to-end tests: the real relay and CLI binaries, the real
+app under Xvfb driven through tauri-driver + WebKitWebDriver, and a mock
+notification server on the private session bus.
+
+These run inside scripts/with-test-session (private D-Bus, unlocked throw-away
+GNOME Keyring, Xvfb), which scripts/test sets up.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+BIN = TARGET / "debug"
+APP_SECRET = "e2e-app-secret"
+SCREENSHOTS = TARGET / "e2e"
+
+
+def binary(name: str) -> Path:
+    path = BIN / name
+    assert path.exists(), f"{path} is missing: build the workspace first (scripts/test does)"
+    return path
+
+
+def sign(body: bytes) -> str:
+    return "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+
+def instagram_dm(account: str, sender: str, mid: str, text: str) -> bytes:
+    entry = {
+        "id": account,
+        "time": 1732350000456,
+        "messaging": [
+            {
+                "sender": {"id": sender},
+                "recipient": {"id": account},
+                "timestamp": int(time.time() * 1000),
+                "message": {"mid": mid, "text": text},
+            }
+        ],
+    }
+    # ensure_ascii mimics Meta's \uXXXX escaping of non-ASCII characters.
+    return json.dumps({"object": "instagram", "entry": [entry]}, ensure_ascii=True).encode()
+
+
+class Relay:
+    def __init__(self, workdir: Path):
+        self.config = workdir / "relay.toml"
+        self.config.write_text(
+            f'listen = "127.0.0.1:0"\ndata_dir = "{workdir / "relay-data"}"\n'
+            f'meta_app_secret = "{APP_SECRET}"\nmeta_verify_token = "e2e"\n'
+        )
+        self.process = subprocess.Popen(
+            [binary("leadbox-relay"), "--config", self.config, "serve"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.process.stdout.readline().strip()
+        assert line.startswith("listening on "), line
+        self.url = "http://" + line.removeprefix("listening on ")
+
+    def invite(self, business: str) -> str:
+        out = subprocess.run(
+            [binary("leadbox-relay"), "--config", self.config, "invite", "--business", business],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip()
+
+    def post_webhook(self, body: bytes) -> int:
+        request = urllib.request.Request(
+            self.url + "/webhooks/meta",
+            data=body,
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+class Desk:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+
+    def cli(self, *args: str, stdin: str | None = None, env: dict | None = None) -> str:
+        out = subprocess.run(
+            [binary("leadbox-cli"), "--data-dir", self.data_dir, *args],
+            capture_output=True,
+            text=True,
+            input=stdin,
+            env=dict(os.environ, **(env or {})),
+        )
+        assert out.returncode == 0, f"leadbox-cli {args} failed: {out.stderr}"
+        return out.stdout
+
+    def vault_key_hex(self) -> str:
+        vault_id = (self.data_dir / "vault-id").read_text().strip()
+        out = subprocess.run(
+            ["secret-tool", "lookup", "service", "app.leadbox.desktop", "username", f"vault-key:{vault_id}"],
+            capture_output=True,
+            check=True,
+        )
+        return out.stdout.hex()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_session():
+    assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "run through scripts/with-test-session"
+    assert os.environ.get("DISPLAY"), "run through scripts/with-test-session"
+
+
+@pytest.fixture
+def workdir():
+    path = Path(tempfile.mkdtemp(prefix="leadbox-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def relay(workdir):
+    relay = Relay(workdir)
+    yield relay
+    relay.stop()
+
+
+@pytest.fixture
+def desk(workdir, relay):
+    desk = Desk(workdir / "desk")
+    desk.cli("pair", "--relay", relay.url, "--invite", relay.invite("Ana's Salon"))
+    desk.cli("claim", "--platform", "instagram", "--account-id", "17841400000000001")
+    return desk
+
+
+@pytest.fixture(scope="session")
+def notification_log():
+    """A mock org.freedesktop.Notifications server recording every call."""
+    log = Path(tempfile.mkdtemp(prefix="leadbox-notify-")) / "calls.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dbusmock", "--session", "--template", "notification_daemon", "-l", str(log)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        probe = subprocess.run(
+            [
+                "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if "boolean true" in probe.stdout:
+            break
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the mock notification server did not start")
+    yield log
+    process.kill()
+    process.wait()
+
+
+class FakeGraph:
+    """Meta's Graph API as far as sending needs it: /me and /{id}/messages."""
+
+    def __init__(self, account_id: str):
+        import http.server
+        import threading
+
+        self.sends = []
+        graph = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                authorized = self.headers.get("Authorization") == "Bearer page-token"
+                # An Instagram account linked to a page is read by its id with the page's token.
+                if self.path.startswith(f"/v21.0/{account_id}?") and authorized:
+                    self.reply(200, {"id": account_id, "username": "anas_salon"})
+                else:
+                    self.reply(400, {"error": {"message": "Invalid OAuth access token", "code": 190}})
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                graph.sends.append((self.path, self.headers.get("Authorization"), body))
+                self.reply(200, {"recipient_id": body["recipient"]["id"], "message_id": f"m_e2e_{len(graph.sends)}"})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def fake_graph():
+    graph = FakeGraph("17841400000000001")
+    yield graph
+    graph.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"port {port} did not open")
+
+
+@pytest.fixture
+def app(desk, workdir, notification_log, fake_graph):
+    """The real Leadbox app on the desk's data folder, driven over WebDriver."""
+    from selenium import webdriver
+    from selenium.webdriver.common.options import ArgOptions
+
+    class WryOptions(ArgOptions):
+        @property
+        def default_capabilities(self):
+            return {"browserName": "wry"}
+
+    home = workdir / "home"
+    home.mkdir()
+    env = dict(os.environ, LEADBOX_DATA_DIR=str(desk.data_dir), XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
+               LEADBOX_GRAPH_URL=fake_graph.url)
+    port, native_port = free_port(), free_port()
+    driver_bin = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
+    driver_process = subprocess.Popen(
+        [driver_bin, "--port", str(port), "--native-port", str(native_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        wait_for_port(native_port)
+        options = WryOptions()
+        options.set_capability("tauri:options", {"application": str(binary("leadbox"))})
+        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+        try:
+            yield driver
+        finally:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            driver.quit()
+    finally:
+        driver_process.kill()
+        driver_process.wait()

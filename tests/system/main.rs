@@ -1,0 +1,214 @@
+//! Whole-system tests: the real relay binary, the real CLI, the real OS keychain
+//! (a private GNOME Keyring) and a real SQLCipher vault.
+
+#![allow(clippy::unwrap_used)] // Test support code: a failed unwrap is a failed test.
+
+mod drafting;
+mod support;
+
+use support::{Desk, Relay, VERIFY_TOKEN, instagram_dm, require_keychain, sign};
+
+#[test]
+fn an_instagram_dm_travels_from_a_signed_webhook_to_the_vault() {
+    require_keychain();
+    let relay = Relay::start();
+    let desk = Desk::new();
+    desk.pair_and_claim(&relay, "Ana's Salon", "17841400000000001");
+
+    let body = instagram_dm(
+        "17841400000000001",
+        "5550001",
+        "mid.1",
+        r"Hola! \u00bfCu\u00e1nto cuesta un corte? http:\/\/ana.example",
+    );
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    let synced = desk.ok(&["sync", "--once"]);
+    assert!(synced.contains("1 new message(s)"), "{synced}");
+
+    let conversations = desk.conversations();
+    assert_eq!(conversations.len(), 1);
+    let conversation = &conversations[0];
+    assert_eq!(conversation["platform"], "instagram");
+    assert_eq!(conversation["contact_id"], "5550001");
+    assert_eq!(
+        conversation["last_message_text"],
+        "Hola! ¿Cuánto cuesta un corte? http://ana.example"
+    );
+    assert_eq!(conversation["unread_count"], 1);
+    assert_eq!(
+        relay.metric("leadbox_queue_depth"),
+        0,
+        "acknowledged envelopes are deleted at the relay"
+    );
+}
+
+#[test]
+fn a_wrongly_signed_webhook_is_refused_and_stores_nothing() {
+    require_keychain();
+    let relay = Relay::start();
+    let desk = Desk::new();
+    desk.pair_and_claim(&relay, "Salon", "1784");
+    let body = instagram_dm("1784", "u1", "mid.1", "hi");
+    let forged = sign(b"something else");
+    assert_eq!(relay.post_webhook(&body, Some(&forged)), 403);
+    assert_eq!(relay.post_webhook(&body, None), 401);
+    assert_eq!(relay.metric("leadbox_queue_depth"), 0);
+    desk.ok(&["sync", "--once"]);
+    assert!(desk.conversations().is_empty());
+}
+
+#[test]
+fn the_same_webhook_delivered_twice_gives_one_message() {
+    require_keychain();
+    let relay = Relay::start();
+    let desk = Desk::new();
+    desk.pair_and_claim(&relay, "Salon", "1784");
+    let body = instagram_dm("1784", "u1", "mid.dup", "Is Saturday free?");
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    let synced = desk.ok(&["sync", "--once"]);
+    assert!(
+        synced.contains("1 new message(s), 1 duplicate(s)"),
+        "{synced}"
+    );
+    // And once more after a later sync: still one.
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    desk.ok(&["sync", "--once"]);
+    let conversations = desk.conversations();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0]["unread_count"], 1);
+}
+
+#[test]
+fn an_entry_for_an_unclaimed_account_is_counted_and_dropped() {
+    require_keychain();
+    let relay = Relay::start();
+    let desk = Desk::new();
+    desk.pair_and_claim(&relay, "Salon", "1784");
+    let body = instagram_dm("424242", "u1", "mid.1", "not for us");
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    assert_eq!(relay.metric("leadbox_entries_unrouted_total"), 1);
+    assert_eq!(relay.metric("leadbox_queue_depth"), 0);
+    desk.ok(&["sync", "--once"]);
+    assert!(desk.conversations().is_empty());
+}
+
+#[test]
+fn malformed_and_oversized_webhooks_are_refused() {
+    require_keychain();
+    let relay = Relay::start();
+    let malformed = b"{\"object\": \"instagram\", \"entry\": [{]".to_vec();
+    assert_eq!(relay.post_webhook(&malformed, Some(&sign(&malformed))), 400);
+    let oversized = instagram_dm("1784", "u1", "mid.1", &"a".repeat(70_000));
+    assert_eq!(relay.post_webhook(&oversized, Some(&sign(&oversized))), 413);
+    assert_eq!(
+        relay.metric("leadbox_webhooks_rejected_total{reason=\"malformed\"}"),
+        1
+    );
+    assert_eq!(
+        relay.metric("leadbox_webhooks_rejected_total{reason=\"too_large\"}"),
+        1
+    );
+}
+
+#[test]
+fn with_the_relay_down_the_cli_keeps_its_local_data() {
+    require_keychain();
+    let mut relay = Relay::start();
+    let desk = Desk::new();
+    desk.pair_and_claim(&relay, "Salon", "1784");
+    let body = instagram_dm("1784", "u1", "mid.1", "hello");
+    relay.post_webhook(&body, Some(&sign(&body)));
+    desk.ok(&["sync", "--once"]);
+    relay.stop();
+
+    let failed = desk.run(&["sync", "--once"]);
+    assert!(!failed.status.success());
+    let message = String::from_utf8_lossy(&failed.stderr);
+    assert!(message.contains("cannot reach the relay"), "{message}");
+    assert_eq!(desk.conversations().len(), 1, "local data is still there");
+}
+
+#[test]
+fn another_business_cannot_claim_a_claimed_account() {
+    require_keychain();
+    let relay = Relay::start();
+    let salon = Desk::new();
+    salon.pair_and_claim(&relay, "Salon", "1784");
+    let rival = Desk::new();
+    let invite = relay.invite("Rival");
+    rival.ok(&["pair", "--relay", &relay.url, "--invite", &invite]);
+    let claim = rival.run(&["claim", "--platform", "instagram", "--account-id", "1784"]);
+    assert!(!claim.status.success());
+    assert!(String::from_utf8_lossy(&claim.stderr).contains("already claimed"));
+    // An invite works once.
+    let reuse = Desk::new().run(&["pair", "--relay", &relay.url, "--invite", &invite]);
+    assert!(
+        String::from_utf8_lossy(&reuse.stderr)
+            .contains("invite code is unknown, already used or expired")
+    );
+}
+
+#[test]
+fn the_verification_handshake_is_answered_by_the_binary() {
+    let relay = Relay::start();
+    let url = |token: &str| {
+        format!(
+            "{}/webhooks/meta?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=CHALLENGE_42",
+            relay.url
+        )
+    };
+    let ok = reqwest::blocking::get(url(VERIFY_TOKEN)).unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.text().unwrap(), "CHALLENGE_42");
+    assert_eq!(reqwest::blocking::get(url("wrong")).unwrap().status(), 403);
+}
+
+#[test]
+fn a_bad_relay_config_is_one_clear_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("relay.toml");
+    std::fs::write(
+        &config,
+        "data_dir = \"/tmp/x\"\nmeta_verify_token = \"t\"\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(support::binary("leadbox-relay"))
+        .args(["--config", config.to_str().unwrap(), "serve"])
+        .env_remove("LEADBOX_RELAY_META_APP_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("meta_app_secret is not set"));
+}
+
+#[test]
+fn a_vault_whose_keychain_entry_is_gone_stays_closed_and_untouched() {
+    require_keychain();
+    let desk = Desk::new();
+    desk.ok(&["conversations", "--json"]);
+    let vault = desk.dir.path().join("leadbox.vault");
+    let before = std::fs::read(&vault).unwrap();
+    let id = std::fs::read_to_string(desk.dir.path().join("vault-id")).unwrap();
+    let cleared = std::process::Command::new("secret-tool")
+        .args([
+            "clear",
+            "service",
+            "app.leadbox.desktop",
+            "username",
+            &format!("vault-key:{}", id.trim()),
+        ])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    let output = desk.run(&["conversations", "--json"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("recovery code"));
+    assert_eq!(
+        std::fs::read(&vault).unwrap(),
+        before,
+        "no new vault was written over it"
+    );
+}

@@ -1,0 +1,202 @@
+//! Real processes for whole-system tests: the `leadbox-relay` binary on a
+//! loopback port and `leadbox-cli` on its own data folder. The CLI uses the OS
+//! keychain, so these tests run inside `scripts/with-test-session`, which gives
+//! them a private D-Bus session and an unlocked throw-away GNOME Keyring.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+pub const APP_SECRET: &str = "system-test-app-secret";
+pub const VERIFY_TOKEN: &str = "system-test-verify-token";
+
+/// The folder holding the workspace's binaries (next to this test's `deps/`).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows where it runs");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps")
+        .to_owned()
+}
+
+pub fn binary(name: &str) -> PathBuf {
+    let path = bin_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace --bins` first (scripts/test does)",
+        path.display()
+    );
+    path
+}
+
+pub fn require_keychain() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "these tests need a Secret Service: run them through scripts/with-test-session (scripts/test does)"
+    );
+}
+
+pub struct Relay {
+    pub url: String,
+    _dir: tempfile::TempDir,
+    config: PathBuf,
+    child: Child,
+}
+
+impl Relay {
+    pub fn start() -> Relay {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("relay.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{APP_SECRET}\"\nmeta_verify_token = \"{VERIFY_TOKEN}\"\nmax_body_bytes = 65536\n",
+                dir.path().join("data")
+            ),
+        )
+        .unwrap();
+        Relay::start_with(dir, config)
+    }
+
+    fn start_with(dir: tempfile::TempDir, config: PathBuf) -> Relay {
+        let mut child = Command::new(binary("leadbox-relay"))
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .env("LEADBOX_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected relay output: {line:?}"));
+        Relay {
+            url: format!("http://{address}"),
+            _dir: dir,
+            config,
+            child,
+        }
+    }
+
+    pub fn invite(&self, business: &str) -> String {
+        let output = Command::new(binary("leadbox-relay"))
+            .args([
+                "--config",
+                self.config.to_str().unwrap(),
+                "invite",
+                "--business",
+                business,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "invite failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    pub fn post_webhook(&self, body: &[u8], signature: Option<&str>) -> u16 {
+        let mut request = reqwest::blocking::Client::new()
+            .post(format!("{}/webhooks/meta", self.url))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        if let Some(signature) = signature {
+            request = request.header("X-Hub-Signature-256", signature);
+        }
+        request.send().unwrap().status().as_u16()
+    }
+
+    pub fn metric(&self, name: &str) -> u64 {
+        let text = reqwest::blocking::get(format!("{}/metrics", self.url))
+            .unwrap()
+            .text()
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(name)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or_else(|| panic!("metric {name} missing"))
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+pub fn sign(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A desktop: its own data folder, driven through the real `leadbox-cli`.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+}
+
+impl Desk {
+    pub fn new() -> Desk {
+        Desk {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(binary("leadbox-cli"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("LEADBOX_LOG", "warn")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs and insists on success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "leadbox-cli {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    pub fn pair_and_claim(&self, relay: &Relay, business: &str, account: &str) {
+        let invite = relay.invite(business);
+        self.ok(&["pair", "--relay", &relay.url, "--invite", &invite]);
+        self.ok(&["claim", "--platform", "instagram", "--account-id", account]);
+    }
+
+    pub fn conversations(&self) -> Vec<serde_json::Value> {
+        self.ok(&["conversations", "--json"])
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+}
+
+/// An Instagram DM webhook as Meta sends it: escaped non-ASCII, `\/` in links.
+pub fn instagram_dm(account: &str, sender: &str, mid: &str, text_json_escaped: &str) -> Vec<u8> {
+    format!(
+        r#"{{"object":"instagram","entry":[{{"id":"{account}","time":1732350000456,"messaging":[{{"sender":{{"id":"{sender}"}},"recipient":{{"id":"{account}"}},"timestamp":1732350000123,"message":{{"mid":"{mid}","text":"{text_json_escaped}"}}}}]}}]}}"#
+    )
+    .into_bytes()
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { deliveryLabel, draftStatusLabel, errorMessage, messageTime, platformName, preview, syncLabel } from "./format";
+
+describe("preview", () => {
+  it("folds whitespace and cuts long text on a character boundary", () => {
+    expect(preview("  hello \n  there ")).toBe("hello there");
+    const emoji = "💇".repeat(100);
+    const cut = preview(emoji, 10);
+    expect(Array.from(cut)).toHaveLength(10);
+    expect(cut.endsWith("…")).toBe(true);
+  });
+
+  it("labels messages without text", () => {
+    expect(preview(null)).toBe("(attachment)");
+  });
+});
+
+describe("messageTime", () => {
+  const now = new Date(2026, 10, 23, 15, 0);
+  it("shows only the time today", () => {
+    expect(messageTime(new Date(2026, 10, 23, 9, 5).getTime(), now)).toBe("09:05");
+  });
+  it("shows the weekday within a week", () => {
+    expect(messageTime(new Date(2026, 10, 20, 9, 5).getTime(), now)).toBe("Fri 09:05");
+  });
+  it("shows the date before that, with the year when it differs", () => {
+    expect(messageTime(new Date(2026, 9, 3, 9, 5).getTime(), now)).toBe("3 Oct");
+    expect(messageTime(new Date(2025, 9, 3, 9, 5).getTime(), now)).toBe("3 Oct 2025");
+  });
+});
+
+describe("labels", () => {
+  it("names platforms and sync states in plain words", () => {
+    expect(platformName("whatsapp")).toBe("WhatsApp");
+    expect(syncLabel({ state: "offline", message: "x" })).toMatch(/Offline/);
+    expect(syncLabel({ state: "failed", message: "Token expired" })).toBe("Token expired");
+  });
+
+  it("reads command errors, strings and anything else", () => {
+    expect(errorMessage({ code: "not_paired", message: "Pair first" })).toBe("Pair first");
+    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage(42)).toMatch(/Something went wrong/);
+  });
+});
+
+describe("draftStatusLabel", () => {
+  it("says that nothing is sent without a click", () => {
+    expect(draftStatusLabel("pending")).toMatch(/Nothing is sent until you click/);
+    expect(draftStatusLabel("send_failed")).toMatch(/Not sent/);
+    expect(draftStatusLabel("approved")).toBe("");
+  });
+});
+
+describe("deliveryLabel", () => {
+  it("reports each state and the failure reason", () => {
+    expect(deliveryLabel("read", null)).toBe("Read");
+    expect(deliveryLabel("failed", "Meta error 131047: Re-engagement message")).toBe(
+      "Not delivered: Meta error 131047: Re-engagement message",
+    );
+    expect(deliveryLabel(null, null)).toBe("");
+  });
+});

@@ -1,0 +1,92 @@
+// Pure presentation helpers: no DOM, no Tauri, so they are unit-tested.
+import type { CommandError, Platform, SyncStatus } from "./ipc/commands";
+
+const PLATFORM_NAMES: Record<Platform, string> = {
+  instagram: "Instagram",
+  messenger: "Messenger",
+  whatsapp: "WhatsApp",
+};
+
+export function platformName(platform: Platform): string {
+  return PLATFORM_NAMES[platform] ?? "Unknown channel";
+}
+
+/** "14:05" today, "Mon 14:05" within a week, "3 Nov" before that, "3 Nov 2025" another year. */
+export function messageTime(epochMs: number, now: Date = new Date()): string {
+  const when = new Date(epochMs);
+  const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  const sameDay = when.toDateString() === now.toDateString();
+  if (sameDay) return time;
+  const ageMs = now.getTime() - when.getTime();
+  if (ageMs >= 0 && ageMs < 6 * 24 * 3600 * 1000) {
+    return `${when.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
+  }
+  const options: Intl.DateTimeFormatOptions =
+    when.getFullYear() === now.getFullYear()
+      ? { day: "numeric", month: "short" }
+      : { day: "numeric", month: "short", year: "numeric" };
+  return when.toLocaleDateString("en-GB", options);
+}
+
+/** One line of preview: whitespace folded, cut at `limit` characters. */
+export function preview(text: string | null, limit = 80): string {
+  if (!text) return "(attachment)";
+  const folded = text.replace(/\s+/g, " ").trim();
+  const chars = Array.from(folded);
+  return chars.length <= limit ? folded : `${chars.slice(0, limit - 1).join("")}…`;
+}
+
+export function syncLabel(status: SyncStatus): string {
+  switch (status.state) {
+    case "online":
+      return "Connected to your relay";
+    case "connecting":
+      return "Connecting…";
+    case "not_paired":
+      return "Not paired with a relay yet";
+    case "offline":
+      return "Offline: showing what is on this computer";
+    case "failed":
+      return status.message;
+  }
+}
+
+/** Turns whatever a rejected command gave into a sentence for the owner. */
+export function errorMessage(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error) {
+    return String((error as CommandError).message);
+  }
+  return typeof error === "string" ? error : "Something went wrong. Try again.";
+}
+
+/** What the draft panel says about a draft's state. */
+export function draftStatusLabel(status: string): string {
+  switch (status) {
+    case "pending":
+      return "Waiting for your approval. Nothing is sent until you click.";
+    case "queued":
+      return "Writing a draft…";
+    case "failed":
+      return "The draft could not be written.";
+    case "send_failed":
+      return "Not sent. Fix the problem below and try again.";
+    default:
+      return "";
+  }
+}
+
+/** The line under a reply: what the platform reported about it. */
+export function deliveryLabel(delivery: string | null, error: string | null): string {
+  switch (delivery) {
+    case "sent":
+      return "Sent";
+    case "delivered":
+      return "Delivered";
+    case "read":
+      return "Read";
+    case "failed":
+      return `Not delivered${error ? `: ${error}` : ""}`;
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,75 @@
+// The only module (with ./events.ts) that talks to the Rust side. Types mirror
+// the serde shapes in src-tauri/src/commands.rs and crates/vault/src/queries.rs.
+import { invoke } from "@tauri-apps/api/core";
+
+export type Platform = "instagram" | "messenger" | "whatsapp";
+
+export interface ConversationSummary {
+  id: number;
+  platform: Platform;
+  contact_id: string;
+  contact_name: string | null;
+  display_name: string;
+  last_message_text: string | null;
+  last_message_at: number;
+  unread_count: number;
+  /** The person asked not to be messaged (STOP or a platform preference). */
+  opted_out: boolean;
+}
+
+export interface StoredMessage {
+  id: number;
+  platform_message_id: string;
+  direction: "inbound" | "outbound";
+  text: string | null;
+  attachments: { kind: string; url: string | null }[];
+  sent_at: number;
+  kind: "direct" | "comment";
+  delivery: "sent" | "delivered" | "read" | "failed" | null;
+  delivery_error: string | null;
+}
+
+export type SyncStatus =
+  | { state: "not_paired" }
+  | { state: "connecting" }
+  | { state: "online" }
+  | { state: "offline"; message: string }
+  | { state: "failed"; message: string };
+
+export interface InboxStatus {
+  vault: { state: "open" } | { state: "locked"; message: string };
+  sync: SyncStatus;
+  business_name: string | null;
+  relay_url: string | null;
+  data_dir: string;
+  recovery_code: string | null;
+}
+
+/** What every failed command rejects with. */
+export interface CommandError {
+  code: string;
+  message: string;
+}
+
+export const inboxStatus = () => invoke<InboxStatus>("inbox_status");
+export const listConversations = () => invoke<ConversationSummary[]>("list_conversations");
+export const conversationMessages = (conversationId: number) =>
+  invoke<StoredMessage[]>("conversation_messages", { conversationId });
+export const markConversationRead = (conversationId: number) =>
+  invoke<void>("mark_conversation_read", { conversationId });
+export const dismissRecoveryCode = () => invoke<void>("dismiss_recovery_code");
+
+export interface DraftView {
+  id: number;
+  status: "queued" | "pending" | "failed" | "send_failed" | string;
+  text: string;
+  warnings: string[];
+  problem: string | null;
+}
+
+export const conversationDraft = (conversationId: number) =>
+  invoke<DraftView | null>("conversation_draft", { conversationId });
+export const approveAndSendDraft = (draftId: number, text: string) =>
+  invoke<string>("approve_and_send_draft", { draftId, text });
+export const rejectDraft = (draftId: number) => invoke<void>("reject_draft", { draftId });
+export const regenerateDraft = (draftId: number) => invoke<DraftView | null>("regenerate_draft", { draftId });

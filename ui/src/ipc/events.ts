@@ -1,0 +1,14 @@
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { SyncStatus } from "./commands";
+
+export const onInboxChanged = (handler: () => void): Promise<UnlistenFn> =>
+  listen<number>("inbox-changed", () => handler());
+
+export const onSyncStatus = (handler: (status: SyncStatus) => void): Promise<UnlistenFn> =>
+  listen<SyncStatus>("sync-status", (event) => handler(event.payload));
+
+export const onOpenConversation = (handler: (id: number) => void): Promise<UnlistenFn> =>
+  listen<number>("open-conversation", (event) => handler(event.payload));
+
+export const onDraftsChanged = (handler: () => void): Promise<UnlistenFn> =>
+  listen<number>("drafts-changed", () => handler());

@@ -1,0 +1,234 @@
+// The inbox window. Every piece of untrusted text (names, messages) goes
+// through textContent, never through HTML parsing.
+import {
+  approveAndSendDraft,
+  conversationDraft,
+  conversationMessages,
+  dismissRecoveryCode,
+  inboxStatus,
+  listConversations,
+  markConversationRead,
+  regenerateDraft,
+  rejectDraft,
+  type ConversationSummary,
+  type DraftView,
+  type InboxStatus,
+  type StoredMessage,
+} from "./ipc/commands";
+import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
+import { deliveryLabel, draftStatusLabel, errorMessage, messageTime, platformName, preview, syncLabel } from "./format";
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`missing #${id}`);
+  return element as T;
+};
+
+let selected: number | null = null;
+let shownDraft: DraftView | null = null;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function showNotice(parts: (string | HTMLElement)[], onDismiss?: () => void) {
+  const notice = byId<HTMLElement>("notice");
+  notice.replaceChildren(...parts.map((p) => (typeof p === "string" ? element("p", undefined, p) : p)));
+  if (onDismiss) {
+    const button = element("button", "dismiss", "I have written it down");
+    button.addEventListener("click", () => {
+      notice.hidden = true;
+      onDismiss();
+    });
+    notice.append(button);
+  }
+  notice.hidden = false;
+}
+
+function renderStatus(status: InboxStatus) {
+  byId("business").textContent = status.business_name ?? "";
+  byId("sync-status").textContent = syncLabel(status.sync);
+  byId("sync-status").dataset.state = status.sync.state;
+  if (status.vault.state === "locked") {
+    showNotice([status.vault.message]);
+  } else if (status.recovery_code) {
+    showNotice(
+      [
+        "Your inbox is encrypted on this computer. Write down this recovery code: it is the only way to open your inbox on another computer.",
+        element("code", "recovery-code", status.recovery_code),
+      ],
+      () => void dismissRecoveryCode(),
+    );
+  } else if (status.sync.state === "not_paired") {
+    showNotice([
+      "Leadbox is not connected to your relay yet.",
+      "Ask for an invite code (leadbox-relay invite) and run: leadbox-cli pair --relay URL --invite CODE",
+    ]);
+  }
+}
+
+function renderConversations(conversations: ConversationSummary[]) {
+  const list = byId<HTMLUListElement>("conversations");
+  const empty = byId<HTMLParagraphElement>("empty-list");
+  empty.hidden = conversations.length > 0;
+  empty.textContent = "No conversations yet. New leads appear here as soon as they write.";
+  list.replaceChildren(
+    ...conversations.map((conversation) => {
+      const item = element("li", "conversation-item");
+      item.dataset.conversationId = String(conversation.id);
+      item.tabIndex = 0;
+      if (conversation.id === selected) item.classList.add("selected");
+      if (conversation.unread_count > 0) item.classList.add("unread");
+      const top = element("div", "row");
+      top.append(
+        element("span", "name", conversation.display_name),
+        element("span", "time", messageTime(conversation.last_message_at)),
+      );
+      const bottom = element("div", "row");
+      bottom.append(
+        element("span", `channel channel-${conversation.platform}`, platformName(conversation.platform)),
+        element("span", "preview", preview(conversation.last_message_text)),
+      );
+      if (conversation.opted_out) bottom.append(element("span", "opted-out", "Asked not to be messaged"));
+      if (conversation.unread_count > 0) bottom.append(element("span", "badge", String(conversation.unread_count)));
+      item.append(top, bottom);
+      const open = () => void selectConversation(conversation.id, conversation.display_name);
+      item.addEventListener("click", open);
+      item.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") open();
+      });
+      return item;
+    }),
+  );
+}
+
+function renderMessages(messages: StoredMessage[]) {
+  byId<HTMLOListElement>("messages").replaceChildren(
+    ...messages.map((message) => {
+      const item = element("li", `message ${message.direction}`);
+      if (message.kind === "comment") item.append(element("p", "kind", "Public comment on a post · your reply goes privately"));
+      item.append(element("p", "text", message.text ?? ""));
+      for (const attachment of message.attachments) {
+        // Shown as text: remote content is never loaded by default.
+        item.append(element("p", "attachment", `${attachment.kind}: ${attachment.url ?? "(no link)"}`));
+      }
+      const delivery = deliveryLabel(message.delivery, message.delivery_error);
+      const stamp = delivery ? `${messageTime(message.sent_at)} · ${delivery}` : messageTime(message.sent_at);
+      item.append(element("time", message.delivery === "failed" ? "time failed" : "time", stamp));
+      return item;
+    }),
+  );
+}
+
+function renderDraft(draft: DraftView | null, keepText = false) {
+  const panel = byId<HTMLElement>("draft");
+  const sameDraft = shownDraft !== null && draft !== null && shownDraft.id === draft.id;
+  shownDraft = draft;
+  panel.hidden = draft === null;
+  if (!draft) return;
+  byId("draft-status").textContent = draftStatusLabel(draft.status);
+  byId<HTMLUListElement>("draft-warnings").replaceChildren(
+    ...draft.warnings.map((warning) => element("li", undefined, warning)),
+  );
+  const problem = byId<HTMLParagraphElement>("draft-problem");
+  problem.hidden = !draft.problem;
+  problem.textContent = draft.problem ?? "";
+  const text = byId<HTMLTextAreaElement>("draft-text");
+  // Keep what the owner is typing when the same draft is refreshed.
+  if (!(keepText && sameDraft)) text.value = draft.text;
+  const actionable = draft.status === "pending" || draft.status === "send_failed";
+  byId<HTMLButtonElement>("draft-approve").disabled = !actionable;
+}
+
+async function refreshDraft(keepText = true) {
+  if (selected === null) return renderDraft(null);
+  renderDraft(await conversationDraft(selected), keepText);
+}
+
+async function draftAction(action: (draft: DraftView) => Promise<string>) {
+  const draft = shownDraft;
+  if (!draft) return;
+  const result = byId("draft-result");
+  const buttons = ["draft-approve", "draft-regenerate", "draft-reject"].map((id) => byId<HTMLButtonElement>(id));
+  buttons.forEach((button) => (button.disabled = true));
+  result.textContent = "";
+  try {
+    result.textContent = await action(draft);
+  } catch (error) {
+    result.textContent = errorMessage(error);
+  } finally {
+    buttons.forEach((button) => (button.disabled = false));
+    await refresh();
+    await refreshDraft(false);
+  }
+}
+
+function wireDraftPanel() {
+  byId("draft-approve").addEventListener("click", () =>
+    void draftAction(async (draft) => {
+      await approveAndSendDraft(draft.id, byId<HTMLTextAreaElement>("draft-text").value);
+      return "Sent.";
+    }),
+  );
+  byId("draft-reject").addEventListener("click", () =>
+    void draftAction(async (draft) => {
+      await rejectDraft(draft.id);
+      return "Draft rejected.";
+    }),
+  );
+  byId("draft-regenerate").addEventListener("click", () =>
+    void draftAction(async (draft) => {
+      await regenerateDraft(draft.id);
+      return "New draft written.";
+    }),
+  );
+}
+
+async function selectConversation(id: number, name?: string) {
+  selected = id;
+  byId("draft-result").textContent = "";
+  try {
+    if (name) byId("conversation-title").textContent = name;
+    renderMessages(await conversationMessages(id));
+    await refreshDraft(false);
+    await markConversationRead(id);
+    await refreshList();
+  } catch (error) {
+    showNotice([errorMessage(error)]);
+  }
+}
+
+async function refreshList() {
+  let conversations = await listConversations();
+  const open = conversations.find((c) => c.id === selected);
+  // A message arriving in the conversation the owner is looking at is read already.
+  if (open && open.unread_count > 0 && document.hasFocus()) {
+    await markConversationRead(open.id);
+    conversations = await listConversations();
+  }
+  renderConversations(conversations);
+  const current = conversations.find((c) => c.id === selected);
+  if (current) byId("conversation-title").textContent = current.display_name;
+}
+
+async function refresh() {
+  try {
+    renderStatus(await inboxStatus());
+    await refreshList();
+    if (selected !== null) renderMessages(await conversationMessages(selected));
+  } catch (error) {
+    showNotice([errorMessage(error)]);
+  }
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  wireDraftPanel();
+  void refresh();
+  void onDraftsChanged(() => void refreshDraft());
+  void onInboxChanged(() => void refresh());
+  void onSyncStatus(() => void refresh());
+  void onOpenConversation((id) => void selectConversation(id));
+});
