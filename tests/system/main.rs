@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // Test support code: a failed unwrap is a failed test.
 
+mod data_controls;
 mod drafting;
 mod support;
 

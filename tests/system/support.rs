@@ -168,6 +168,28 @@ impl Desk {
             .unwrap()
     }
 
+    /// Runs with `input` on standard input (passphrases, confirmations).
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write as _;
+        let mut child = Command::new(binary("leadbox-cli"))
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("LEADBOX_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// Runs and insists on success, returning stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);

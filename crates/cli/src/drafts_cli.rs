@@ -196,13 +196,17 @@ pub fn accounts(
         AccountsAction::Remove {
             platform,
             account_id,
-        } => {
-            engine.remove_account(platform, &account_id)?;
-            writeln!(
+            erase_conversations,
+        } => match engine.remove_account(platform, &account_id, erase_conversations)? {
+            Some(receipt) => writeln!(
+                out,
+                "Removed the token of {platform} account {account_id} and erased its data ({receipt})."
+            )?,
+            None => writeln!(
                 out,
                 "Removed the token of {platform} account {account_id}; its conversations are kept."
-            )?;
-        }
+            )?,
+        },
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use leadbox_inbox::{Backoff, Engine, InboxError, SyncReport};
 use leadbox_vault::{OsKeychain, SecretStore, Vault};
 
+mod data_cli;
 mod drafts_cli;
 
 #[derive(Debug, Parser)]
@@ -106,6 +107,49 @@ enum Command {
     Reject { id: i64 },
     /// Write a new draft for the same conversation.
     Regenerate { id: i64 },
+    /// How long conversations, message text and leads are kept; preview and run the purge.
+    Retention {
+        #[command(subcommand)]
+        action: data_cli::RetentionAction,
+    },
+    /// Erase everything held about one person (cannot be undone).
+    Erase {
+        /// instagram:ID, messenger:ID, whatsapp:NUMBER, @handle, +phone or an email address.
+        #[arg(long)]
+        contact: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Export conversations, contacts and leads as JSON Lines or CSV.
+    Export {
+        /// json (JSON Lines, see docs/export-schema.md) or csv (leads.csv, messages.csv)
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// A new or empty folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only what is held about this person (an access request).
+        #[arg(long)]
+        contact: Option<String>,
+        /// Only activity on or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Write an encrypted backup; the passphrase is read from standard input.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data folder; the passphrase is read from standard input.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Re-encrypt the vault with a new key and print the new recovery code.
+    Rekey,
+    /// Check that the vault file is intact.
+    Check,
     /// Put the vault key back in this computer's keychain using your recovery code.
     Unlock {
         /// The recovery code (read from standard input when omitted).
@@ -149,12 +193,15 @@ enum AccountsAction {
         #[arg(long)]
         json: bool,
     },
-    /// Remove an account's token (its conversations stay).
+    /// Remove an account's token (its conversations stay unless --erase-conversations).
     Remove {
         #[arg(long)]
         platform: leadbox_inbox::RouteKind,
         #[arg(long)]
         account_id: String,
+        /// Also erase every conversation, contact and lead of this account.
+        #[arg(long)]
+        erase_conversations: bool,
     },
 }
 
@@ -217,6 +264,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let secrets: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     if let Command::Unlock { recovery_code } = &cli.command {
         return unlock(&data_dir, secrets.as_ref(), recovery_code.clone());
+    }
+    if let Command::Restore { from } = &cli.command {
+        return data_cli::restore(&data_dir, from, secrets.as_ref(), &mut std::io::stdout());
     }
     let (engine, recovery) = Engine::open(&data_dir, secrets)?;
     if let Some(code) = recovery {
@@ -343,7 +393,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 row.text.or(row.error).unwrap_or_default()
             )?;
         }
-        Command::Unlock { .. } => unreachable!("handled before the vault is opened"),
+        Command::Retention { action } => data_cli::retention(&engine, action, &mut out)?,
+        Command::Erase { contact, yes } => data_cli::erase(&engine, &contact, yes, &mut out)?,
+        Command::Export {
+            format,
+            out: dir,
+            contact,
+            since,
+        } => data_cli::export(&engine, &format, &dir, contact, since, &mut out)?,
+        Command::Backup { out: file } => data_cli::backup(&engine, &file, &mut out)?,
+        Command::Rekey => {
+            let code = engine.vault().rotate_key(engine.secret_store())?;
+            writeln!(
+                out,
+                "The vault has a new key. Your old recovery code no longer works; write down the new one:\n\n    {}",
+                code.expose()
+            )?;
+        }
+        Command::Check => {
+            engine.vault().integrity_check().map_err(InboxError::from)?;
+            writeln!(out, "The vault at {} is intact.", data_dir.display())?;
+        }
+        Command::Unlock { .. } | Command::Restore { .. } => {
+            unreachable!("handled before the vault is opened")
+        }
     }
     Ok(())
 }

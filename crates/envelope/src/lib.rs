@@ -15,7 +15,9 @@ pub use sealing::{SealError, SealedEnvelope, open, seal};
 
 /// Which kind of platform account a routing id names. The relay routes each
 /// webhook entry by it; the desktop uses it to know which channel a message is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RouteKind {
     /// An Instagram professional account id (`object: "instagram"`).

@@ -69,6 +69,11 @@ impl Engine {
         self.secrets.as_ref()
     }
 
+    /// The keychain this engine keeps its secrets in (for key rotation).
+    pub fn secret_store(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+
     pub(crate) fn secret_name(&self, what: &str) -> String {
         format!("{what}:{}", self.vault().id())
     }

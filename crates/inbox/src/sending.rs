@@ -90,8 +90,15 @@ impl Engine {
         )?)
     }
 
-    /// Removes the account's token from the keychain; its conversations stay.
-    pub fn remove_account(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
+    /// Removes the account's token from the keychain. Its conversations stay,
+    /// unless `erase_conversations`: then every contact, message and lead of
+    /// that account is erased as for a per-person erasure.
+    pub fn remove_account(
+        &self,
+        platform: RouteKind,
+        account_id: &str,
+        erase_conversations: bool,
+    ) -> Result<Option<leadbox_vault::ErasureReceipt>, InboxError> {
         let account = self
             .vault()
             .find_account(platform, account_id)?
@@ -100,8 +107,12 @@ impl Engine {
             })?;
         self.secrets()
             .delete(&self.token_name(platform, account_id))?;
-        self.vault().disconnect_account(account.id)?;
-        Ok(())
+        let mut vault = self.vault();
+        vault.disconnect_account(account.id)?;
+        if erase_conversations {
+            return Ok(Some(vault.erase_account_data(account.id)?));
+        }
+        Ok(None)
     }
 
     /// Sends an approved reply. On failure the draft stays (marked with the

@@ -28,6 +28,22 @@ pub enum VaultError {
     Migration(#[from] rusqlite_migration::Error),
     #[error(transparent)]
     DraftState(#[from] crate::drafts::DraftStateError),
+    #[error("the passphrase does not open this backup; nothing was restored")]
+    BackupPassphrase,
+    #[error("{0} is not a Leadbox backup")]
+    NotABackup(PathBuf),
+    #[error("the backup failed: {0}")]
+    Backup(String),
+    #[error(
+        "the vault at {0} is damaged ({1}); nothing was written over it: restore from a backup"
+    )]
+    Damaged(PathBuf, String),
+    #[error("that setting is not valid: {0}")]
+    InvalidSetting(String),
+    #[error("cannot tell who that is: {0}")]
+    InvalidSelector(String),
+    #[error("nobody in the vault matches {0}; nothing was erased")]
+    NoSuchPerson(String),
     #[error("cannot use the data folder {path}: {source}")]
     Io {
         path: PathBuf,

@@ -6,22 +6,35 @@
 //! entry or that code, the vault stays closed: there is no plaintext fallback.
 
 mod accounts;
+mod backup;
 mod drafts;
+mod erasure;
 mod error;
+mod export;
 mod ingest;
 mod key;
 mod lead_forms;
 mod queries;
+mod retention;
 mod schema;
+mod search;
 pub mod secrets;
+#[cfg(test)]
+mod testing;
 mod vault;
 
 pub use accounts::{AccountRow, CommentTarget, ReplyTarget};
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
+pub use erasure::{ContactSelector, ErasureReceipt};
 pub use error::VaultError;
+pub use export::{
+    EXPORT_SCHEMA_VERSION, ExportFilter, ExportFormat, ExportProgress, ExportSummary,
+};
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
 pub use queries::{ConversationSummary, StoredMessage};
+pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
+pub use search::{SearchHit, SnippetPart};
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
 pub use vault::{Opened, Vault};

@@ -167,6 +167,28 @@ pub(crate) fn migrations() -> Migrations<'static> {
             UNIQUE (account_id, leadgen_id)
         );",
     ),
+    // Search, erasure and retention: a full-text index over message bodies that
+    // forgets deleted text at once ('secure-delete'), and when a body was removed
+    // by the retention policy.
+    M::up(
+        "CREATE VIRTUAL TABLE messages_fts USING fts5(
+            body, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN NEW.body IS NOT NULL BEGIN
+            INSERT INTO messages_fts(rowid, body) VALUES (NEW.id, NEW.body);
+        END;
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN OLD.body IS NOT NULL BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, body) SELECT 'delete', OLD.id, OLD.body WHERE OLD.body IS NOT NULL;
+            INSERT INTO messages_fts(rowid, body) SELECT NEW.id, NEW.body WHERE NEW.body IS NOT NULL;
+        END;
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+        ALTER TABLE messages ADD COLUMN body_removed_at INTEGER;
+        CREATE INDEX contacts_by_name ON contacts(name COLLATE NOCASE);",
+    ),
     ])
 }
 

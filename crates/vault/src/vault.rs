@@ -7,8 +7,8 @@ use crate::key::{RecoveryCode, VaultKey};
 use crate::schema::migrations;
 use crate::secrets::SecretStore;
 
-const DATABASE_FILE: &str = "leadbox.vault";
-const ID_FILE: &str = "vault-id";
+pub(crate) const DATABASE_FILE: &str = "leadbox.vault";
+pub(crate) const ID_FILE: &str = "vault-id";
 
 /// An open, unlocked vault.
 #[derive(Debug)]
@@ -35,8 +35,13 @@ impl Opened {
     }
 }
 
-fn key_name(vault_id: &str) -> String {
+pub(crate) fn key_name(vault_id: &str) -> String {
     format!("vault-key:{vault_id}")
+}
+
+/// Where a new key waits while the vault is being re-encrypted with it.
+pub(crate) fn pending_key_name(vault_id: &str) -> String {
+    format!("vault-key-pending:{vault_id}")
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
@@ -79,7 +84,29 @@ impl Vault {
             .ok_or_else(|| VaultError::KeyMissing(path.clone()))?;
         let key =
             VaultKey::from_bytes(&stored).ok_or_else(|| VaultError::WrongKey(path.clone()))?;
-        Vault::connect(&path, &key, vault_id)
+        match Vault::connect(&path, &key, vault_id.clone()) {
+            Err(VaultError::WrongKey(_)) => Vault::finish_key_rotation(&path, vault_id, secrets),
+            other => other,
+        }
+    }
+
+    /// A key rotation that stopped after the database was re-encrypted left the
+    /// new key in the keychain as pending: use it and make it the key.
+    fn finish_key_rotation(
+        path: &Path,
+        vault_id: String,
+        secrets: &dyn SecretStore,
+    ) -> Result<Vault, VaultError> {
+        let pending_name = pending_key_name(&vault_id);
+        let pending = secrets
+            .get(&pending_name)?
+            .and_then(|bytes| VaultKey::from_bytes(&bytes))
+            .ok_or_else(|| VaultError::WrongKey(path.to_owned()))?;
+        let vault = Vault::connect(path, &pending, vault_id.clone())?;
+        secrets.set(&key_name(&vault_id), pending.expose_bytes())?;
+        secrets.delete(&pending_name)?;
+        tracing::info!(vault = %vault_id, "finished an interrupted key rotation");
+        Ok(vault)
     }
 
     /// Checks a recovery code against the vault and, when it opens it, puts the
@@ -96,7 +123,7 @@ impl Vault {
         Ok(vault)
     }
 
-    fn connect(path: &Path, key: &VaultKey, id: String) -> Result<Vault, VaultError> {
+    pub(crate) fn connect(path: &Path, key: &VaultKey, id: String) -> Result<Vault, VaultError> {
         let existed = path.exists();
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "key", key.pragma_value().as_str())?;
@@ -114,6 +141,9 @@ impl Vault {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows are overwritten with zeros, so an erased person's text does
+        // not linger in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrations().to_latest(&mut conn)?;
         Ok(Vault {
             conn,

@@ -1,0 +1,254 @@
+//! Full-text search over message bodies and contact names.
+
+use leadbox_channels::RouteKind;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::ingest::display_name;
+use crate::{Vault, VaultError};
+
+/// Private-use characters mark matches inside a snippet; they cannot come from
+/// the FTS index's own output, and the snippet is split on them before it
+/// leaves the vault, so the UI never has to parse markup.
+const HIT_START: char = '\u{E000}';
+const HIT_END: char = '\u{E001}';
+
+/// One run of snippet text; `hit` runs matched the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    pub conversation_id: i64,
+    /// The matching message, or `None` when the contact's name matched.
+    pub message_id: Option<i64>,
+    pub platform: RouteKind,
+    pub display_name: String,
+    pub sent_at: i64,
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// Turns what the owner typed into an FTS5 query: every word must appear, the
+/// last one as a prefix (search as you type). Operators and quotes typed by the
+/// owner are treated as text, never as query syntax.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let words: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    let (last, rest) = words.split_last()?;
+    let mut query = rest.join(" ");
+    if !query.is_empty() {
+        query.push(' ');
+    }
+    query.push_str(last);
+    query.push('*');
+    Some(query)
+}
+
+fn split_snippet(marked: &str) -> Vec<SnippetPart> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut hit = false;
+    for c in marked.chars() {
+        if c == HIT_START || c == HIT_END {
+            if !current.is_empty() {
+                parts.push(SnippetPart {
+                    text: std::mem::take(&mut current),
+                    hit,
+                });
+            }
+            hit = c == HIT_START;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        parts.push(SnippetPart { text: current, hit });
+    }
+    parts
+}
+
+fn platform_of(text: &str) -> RouteKind {
+    text.parse().unwrap_or(RouteKind::Instagram)
+}
+
+impl Vault {
+    /// Messages and contacts matching `typed`, best matches first, at most `limit`.
+    pub fn search(&self, typed: &str, limit: usize) -> Result<Vec<SearchHit>, VaultError> {
+        let Some(query) = fts_query(typed) else {
+            return Ok(Vec::new());
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut hits = self.search_contacts(typed.trim(), limit)?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT m.conversation_id, m.id, a.platform, ct.platform_contact_id, ct.name, m.sent_at,
+                    snippet(messages_fts, 0, ?2, ?3, '…', 12)
+             FROM messages_fts
+             JOIN messages m ON m.id = messages_fts.rowid
+             JOIN conversations c ON c.id = m.conversation_id
+             JOIN accounts a ON a.id = c.account_id
+             JOIN contacts ct ON ct.id = c.contact_id
+             WHERE messages_fts MATCH ?1
+             ORDER BY bm25(messages_fts), m.sent_at DESC
+             LIMIT ?4",
+        )?;
+        let rows = statement.query_map(
+            params![query, HIT_START.to_string(), HIT_END.to_string(), limit],
+            |r| {
+                let platform = platform_of(&r.get::<_, String>(2)?);
+                let contact_id: String = r.get(3)?;
+                let name: Option<String> = r.get(4)?;
+                Ok(SearchHit {
+                    conversation_id: r.get(0)?,
+                    message_id: Some(r.get(1)?),
+                    platform,
+                    display_name: display_name(platform, name.as_deref(), &contact_id),
+                    sent_at: r.get(5)?,
+                    snippet: split_snippet(&r.get::<_, String>(6)?),
+                })
+            },
+        )?;
+        for row in rows {
+            hits.push(row?);
+        }
+        hits.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(hits)
+    }
+
+    fn search_contacts(&self, typed: &str, limit: i64) -> Result<Vec<SearchHit>, VaultError> {
+        let needle = typed.trim_start_matches('@').to_lowercase();
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at
+             FROM contacts ct
+             JOIN conversations c ON c.contact_id = ct.id
+             JOIN accounts a ON a.id = c.account_id
+             WHERE instr(lower(ct.name), ?1) > 0 OR ct.platform_contact_id = ?2
+             ORDER BY c.last_message_at DESC
+             LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![needle, typed, limit], |r| {
+            let platform = platform_of(&r.get::<_, String>(1)?);
+            let contact_id: String = r.get(2)?;
+            let name: Option<String> = r.get(3)?;
+            let shown = display_name(platform, name.as_deref(), &contact_id);
+            Ok(SearchHit {
+                conversation_id: r.get(0)?,
+                message_id: None,
+                platform,
+                snippet: highlight_name(&shown, &needle),
+                display_name: shown,
+                sent_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Marks the first case-insensitive occurrence of `needle` in `name`.
+fn highlight_name(name: &str, needle: &str) -> Vec<SnippetPart> {
+    let lower = name.to_lowercase();
+    // Lower-casing can change byte lengths (e.g. 'İ'); only split when the
+    // offsets line up with the original.
+    match lower.find(needle) {
+        Some(start) if lower.len() == name.len() && name.is_char_boundary(start) => {
+            let end = start + needle.len();
+            [
+                (&name[..start], false),
+                (&name[start..end], true),
+                (&name[end..], false),
+            ]
+            .into_iter()
+            .filter(|(text, _)| !text.is_empty())
+            .map(|(text, hit)| SnippetPart {
+                text: text.to_owned(),
+                hit,
+            })
+            .collect()
+        }
+        _ => vec![SnippetPart {
+            text: name.to_owned(),
+            hit: false,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{inbound, vault};
+    use proptest::prelude::*;
+
+    #[test]
+    fn typed_text_becomes_a_safe_prefix_query() {
+        assert_eq!(
+            fts_query("wedding pri").as_deref(),
+            Some("\"wedding\" \"pri\"*")
+        );
+        assert_eq!(
+            fts_query("a\" OR body:x NEAR(").as_deref(),
+            Some("\"a\" \"OR\" \"body\" \"x\" \"NEAR\"*")
+        );
+        assert_eq!(fts_query("  ,;  "), None);
+    }
+
+    #[test]
+    fn messages_and_names_are_found_with_highlights() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![
+                inbound("m1", "u1", Some("Ana Lima"), "Do you do bridal makeup?", 10),
+                inbound("m2", "u2", Some("Bruno"), "Price for a haircut", 20),
+                inbound("m3", "u3", Some("Anabel"), "hello", 30),
+            ]])
+            .unwrap();
+        let hits = vault.search("bridal", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].display_name, "Ana Lima");
+        assert!(hits[0].snippet.iter().any(|p| p.hit && p.text == "bridal"));
+        let names: Vec<_> = vault
+            .search("ana", 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.display_name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Anabel", "Ana Lima"],
+            "name matches, most recent first"
+        );
+        assert!(vault.search("hairc", 10).unwrap()[0].message_id.is_some());
+        assert!(vault.search("wedding", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn accents_are_ignored() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![inbound(
+                "m1",
+                "u1",
+                None,
+                "¿Cuánto cuesta el corte?",
+                10,
+            )]])
+            .unwrap();
+        assert_eq!(vault.search("cuanto", 10).unwrap().len(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_typed_text_is_a_valid_query(typed in "\\PC{0,40}") {
+            let (_dir, vault) = vault();
+            prop_assert!(vault.search(&typed, 5).is_ok());
+        }
+    }
+}
