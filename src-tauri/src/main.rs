@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod notifications;
+mod retention_loop;
 mod state;
 mod sync_loop;
 mod tray;
@@ -30,6 +31,7 @@ fn main() {
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
+                retention_loop::spawn(app.handle().clone(), engine.clone());
                 sync_loop::spawn(app.handle().clone(), engine);
             }
             Ok(())

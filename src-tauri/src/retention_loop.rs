@@ -1,0 +1,38 @@
+//! Applies the owner's retention policy at start and every hour.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leadbox_inbox::Engine;
+use tauri::Emitter as _;
+
+const EVERY: Duration = Duration::from_secs(60 * 60);
+
+pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let worker = Arc::clone(&engine);
+            let outcome = tauri::async_runtime::spawn_blocking(move || {
+                worker
+                    .vault()
+                    .run_retention(chrono::Utc::now().timestamp_millis())
+            })
+            .await;
+            match outcome {
+                Ok(Ok(report)) if !report.is_empty() => {
+                    tracing::info!(
+                        conversations = report.conversations,
+                        messages = report.messages,
+                        bodies = report.bodies_sanitized,
+                        "retention policy applied"
+                    );
+                    let _ = app.emit("inbox-changed", 0);
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "the retention policy could not run"),
+                Err(error) => tracing::warn!(%error, "the retention task stopped"),
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
