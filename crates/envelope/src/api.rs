@@ -44,12 +44,25 @@ pub struct EnvelopePage {
     pub envelopes: Vec<SealedEnvelope>,
     /// Pass as `after` next time. Acked envelopes are gone either way.
     pub next_cursor: u64,
+    /// Envelopes for this device that expired or were evicted (queue full)
+    /// before it fetched them, not yet confirmed with `lost_seen`.
+    #[serde(default)]
+    pub lost: u64,
+}
+
+/// `POST /v1/devices/key`: the device's new public key (key rotation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RotateKeyRequest {
+    pub public_key: DevicePublicKey,
 }
 
 /// `POST /v1/envelopes/ack`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AckRequest {
     pub cursors: Vec<u64>,
+    /// The `lost` count the device has recorded, so the relay stops reporting it.
+    #[serde(default)]
+    pub lost_seen: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

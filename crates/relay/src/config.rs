@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+pub const DEFAULT_ENVELOPE_TTL_DAYS: u32 = 14;
+pub const DEFAULT_MAX_QUEUE_PER_DEVICE: u64 = 100_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -34,6 +36,8 @@ struct RawConfig {
     meta_app_secret: Option<String>,
     meta_verify_token: Option<String>,
     max_body_bytes: Option<usize>,
+    envelope_ttl_days: Option<u32>,
+    max_queue_per_device: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -45,6 +49,10 @@ pub struct RelayConfig {
     /// What Meta must echo back in the subscription handshake.
     pub meta_verify_token: String,
     pub max_body_bytes: usize,
+    /// Envelopes nobody acknowledged are deleted after this many days (and counted as lost).
+    pub envelope_ttl_days: u32,
+    /// The most envelopes kept waiting for one desktop; the oldest go first (counted as lost).
+    pub max_queue_per_device: u64,
 }
 
 impl std::fmt::Debug for RelayConfig {
@@ -55,7 +63,26 @@ impl std::fmt::Debug for RelayConfig {
             .field("meta_app_secret", &"***")
             .field("meta_verify_token", &"***")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("envelope_ttl_days", &self.envelope_ttl_days)
+            .field("max_queue_per_device", &self.max_queue_per_device)
             .finish()
+    }
+}
+
+/// A number from the environment (first) or the file, else the default.
+fn number<T: std::str::FromStr + Copy>(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+    field: &'static str,
+    from_file: Option<T>,
+    default: T,
+) -> Result<T, ConfigError> {
+    match env(var) {
+        Some(text) => text.trim().parse().map_err(|_| ConfigError::Invalid {
+            field,
+            reason: format!("`{text}` is not a whole number"),
+        }),
+        None => Ok(from_file.unwrap_or(default)),
     }
 }
 
@@ -118,12 +145,40 @@ impl RelayConfig {
                 reason: "must be at least 1024".into(),
             });
         }
+        let envelope_ttl_days = number(
+            &env,
+            "LEADBOX_RELAY_ENVELOPE_TTL_DAYS",
+            "envelope_ttl_days",
+            raw.envelope_ttl_days,
+            DEFAULT_ENVELOPE_TTL_DAYS,
+        )?;
+        if !(1..=365).contains(&envelope_ttl_days) {
+            return Err(ConfigError::Invalid {
+                field: "envelope_ttl_days",
+                reason: "must be between 1 and 365 days".into(),
+            });
+        }
+        let max_queue_per_device = number(
+            &env,
+            "LEADBOX_RELAY_MAX_QUEUE_PER_DEVICE",
+            "max_queue_per_device",
+            raw.max_queue_per_device,
+            DEFAULT_MAX_QUEUE_PER_DEVICE,
+        )?;
+        if max_queue_per_device < 100 {
+            return Err(ConfigError::Invalid {
+                field: "max_queue_per_device",
+                reason: "must be at least 100".into(),
+            });
+        }
         Ok(RelayConfig {
             listen,
             data_dir,
             meta_app_secret,
             meta_verify_token,
             max_body_bytes,
+            envelope_ttl_days,
+            max_queue_per_device,
         })
     }
 }

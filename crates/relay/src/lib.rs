@@ -42,8 +42,42 @@ pub async fn serve(
     state: SharedState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let app = http::router(state);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    housekeeping.abort();
+    served
+}
+
+/// How often expired envelopes are removed and queue bounds enforced.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Expiry and queue bounds, at start and every minute. What goes is counted,
+/// per device, and told to that device on its next fetch: never silent.
+async fn housekeeping(state: SharedState) {
+    loop {
+        let relay = state.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let ttl_seconds = i64::from(relay.config.envelope_ttl_days) * 24 * 3600;
+            let expired = relay.store.expire(now_ms() / 1000 - ttl_seconds)?;
+            let evicted = relay
+                .store
+                .enforce_bound(relay.config.max_queue_per_device)?;
+            metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
+            metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
+            Ok::<_, store::StoreError>((expired.envelopes, evicted))
+        })
+        .await;
+        match outcome {
+            Ok(Ok((0, 0))) => {}
+            Ok(Ok((expired, evicted))) => {
+                tracing::warn!(expired, evicted, "envelopes dropped unacknowledged");
+            }
+            Ok(Err(error)) => tracing::error!(%error, "housekeeping failed"),
+            Err(error) => tracing::error!(%error, "housekeeping task stopped"),
+        }
+        tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+    }
 }

@@ -29,6 +29,23 @@ enum Command {
         #[arg(long)]
         business: String,
     },
+    /// List or revoke the desktops paired with this relay.
+    Devices {
+        #[command(subcommand)]
+        action: DevicesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DevicesAction {
+    /// Every paired desktop: business, name, queued and lost envelopes.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a desktop (a lost or stolen computer): its token stops working,
+    /// nothing more is sealed to it, and its queued envelopes are deleted.
+    Revoke { device_id: String },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +67,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve => serve(config),
         Command::Invite { business } => invite(config, &business),
+        Command::Devices { action } => devices(config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,6 +86,44 @@ fn invite(config: RelayConfig, business: &str) -> anyhow::Result<()> {
     #[allow(clippy::print_stdout)]
     {
         println!("{code}");
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn devices(config: RelayConfig, action: DevicesAction) -> anyhow::Result<()> {
+    let store = leadbox_relay::Store::open(&config.data_dir)?;
+    match action {
+        DevicesAction::List { json } => {
+            for device in store.devices()? {
+                if json {
+                    println!("{}", serde_json::to_string(&device)?);
+                } else {
+                    println!(
+                        "{}  {:<24} {:<20} {:>6} queued {:>4} lost  {}",
+                        device.device_id,
+                        device.business,
+                        device.name,
+                        device.queued,
+                        device.lost_unreported,
+                        if device.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        }
+                    );
+                }
+            }
+        }
+        DevicesAction::Revoke { device_id } => {
+            let revoked =
+                store.revoke_device(device_id.trim(), leadbox_relay::store::unix_now())?;
+            anyhow::ensure!(
+                revoked,
+                "no active device {device_id} (see `leadbox-relay devices list`)"
+            );
+            println!("Revoked {device_id}. Pair a replacement desktop with a new invite.");
+        }
     }
     Ok(())
 }

@@ -15,6 +15,8 @@ pub struct Metrics {
     pub envelopes_sealed: AtomicU64,
     pub envelopes_delivered: AtomicU64,
     pub envelopes_acked: AtomicU64,
+    pub envelopes_expired: AtomicU64,
+    pub envelopes_evicted: AtomicU64,
 }
 
 impl Metrics {
@@ -77,6 +79,15 @@ impl Metrics {
             "Envelopes acknowledged and deleted.",
             "counter",
             &[("", get(&self.envelopes_acked))],
+        );
+        line(
+            "leadbox_envelopes_dropped_total",
+            "Envelopes deleted unacknowledged, by reason (the device is told how many).",
+            "counter",
+            &[
+                ("{reason=\"expired\"}", get(&self.envelopes_expired)),
+                ("{reason=\"queue_full\"}", get(&self.envelopes_evicted)),
+            ],
         );
         line(
             "leadbox_queue_depth",

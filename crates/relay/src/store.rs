@@ -26,6 +26,8 @@ pub enum StoreError {
     InviteInvalid,
     #[error("{0} account {1} is already claimed by another business")]
     RouteTaken(RouteKind, String),
+    #[error("the relay is shutting down")]
+    Closed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +55,9 @@ pub struct Registration {
 const INVITE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE businesses (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE businesses (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             created_at INTEGER NOT NULL
@@ -91,7 +94,32 @@ fn migrations() -> Migrations<'static> {
             created_at INTEGER NOT NULL
         );
         CREATE INDEX envelopes_by_device ON envelopes(device_id, cursor);",
-    )])
+        ),
+        // Expiry and bounds: how many envelopes a device lost without being told yet.
+        M::up(
+            "ALTER TABLE devices ADD COLUMN lost_unreported INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE devices ADD COLUMN key_rotated_at INTEGER;
+        CREATE INDEX envelopes_by_age ON envelopes(created_at);",
+        ),
+    ])
+}
+
+/// One paired desktop, as `leadbox-relay devices list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    pub business: String,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub queued: u64,
+    pub lost_unreported: u64,
+}
+
+/// What an expiry pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expired {
+    pub envelopes: u64,
 }
 
 pub fn hash_secret(secret: &str) -> String {
@@ -334,6 +362,149 @@ impl Store {
             }
             tx.commit()?;
             Ok(deleted)
+        })
+    }
+
+    /// Deletes envelopes older than `before` (seconds) and counts them as lost
+    /// for their devices, who hear about it on their next fetch.
+    pub fn expire(&self, before: i64) -> Result<Expired, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE devices SET lost_unreported = lost_unreported + (
+                     SELECT count(*) FROM envelopes e WHERE e.device_id = devices.id AND e.created_at < ?1)
+                 WHERE id IN (SELECT DISTINCT device_id FROM envelopes WHERE created_at < ?1)",
+                [before],
+            )?;
+            let deleted = tx.execute("DELETE FROM envelopes WHERE created_at < ?1", [before])?;
+            tx.commit()?;
+            Ok(Expired {
+                envelopes: deleted as u64,
+            })
+        })
+    }
+
+    /// Keeps at most `max` envelopes per device, dropping the oldest (counted as lost).
+    pub fn enforce_bound(&self, max: u64) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let over: Vec<(String, i64)> = {
+                let mut statement = tx.prepare_cached(
+                    "SELECT device_id, count(*) - ?1 FROM envelopes GROUP BY device_id HAVING count(*) > ?1",
+                )?;
+                statement
+                    .query_map([max as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?
+            };
+            let mut evicted = 0u64;
+            for (device_id, excess) in over {
+                let deleted = tx.execute(
+                    "DELETE FROM envelopes WHERE cursor IN (
+                         SELECT cursor FROM envelopes WHERE device_id = ?1 ORDER BY cursor LIMIT ?2)",
+                    params![device_id, excess],
+                )?;
+                tx.execute(
+                    "UPDATE devices SET lost_unreported = lost_unreported + ?2 WHERE id = ?1",
+                    params![device_id, deleted as i64],
+                )?;
+                evicted += deleted as u64;
+            }
+            tx.commit()?;
+            Ok(evicted)
+        })
+    }
+
+    /// How many envelopes this device lost (expired or evicted) since it last confirmed.
+    pub fn lost_unreported(&self, device_id: &str) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT lost_unreported FROM devices WHERE id = ?1",
+                    [device_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+                .unwrap_or(0) as u64)
+        })
+    }
+
+    /// The device saw `count` lost envelopes reported; stop reporting them.
+    pub fn confirm_lost(&self, device_id: &str, count: u64) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE devices SET lost_unreported = max(0, lost_unreported - ?2) WHERE id = ?1",
+                params![device_id, count as i64],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whether a device may still fetch (not revoked).
+    pub fn device_active(&self, device_id: &str) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL",
+                    [device_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        })
+    }
+
+    /// A device registers a new public key. Envelopes already sealed to the old
+    /// key stay queued; the device keeps its old key until it has acked them.
+    pub fn rotate_device_key(
+        &self,
+        device_id: &str,
+        public_key: &DevicePublicKey,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE devices SET public_key = ?2, key_rotated_at = ?3 WHERE id = ?1 AND revoked_at IS NULL",
+                params![device_id, public_key.to_base64(), now],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn devices(&self) -> Result<Vec<DeviceInfo>, StoreError> {
+        self.with(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT d.id, b.name, d.name, d.created_at, d.revoked_at,
+                        (SELECT count(*) FROM envelopes e WHERE e.device_id = d.id), d.lost_unreported
+                 FROM devices d JOIN businesses b ON b.id = d.business_id
+                 ORDER BY b.name, d.created_at",
+            )?;
+            let rows = statement.query_map([], |r| {
+                Ok(DeviceInfo {
+                    device_id: r.get(0)?,
+                    business: r.get(1)?,
+                    name: r.get(2)?,
+                    created_at: r.get(3)?,
+                    revoked_at: r.get(4)?,
+                    queued: r.get::<_, i64>(5)? as u64,
+                    lost_unreported: r.get::<_, i64>(6)? as u64,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Revokes a device: its token stops working, nothing more is sealed to it,
+    /// and what was queued for it is deleted. Returns false for an unknown id.
+    pub fn revoke_device(&self, device_id: &str, now: i64) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let changed = tx.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                params![device_id, now],
+            )?;
+            tx.execute("DELETE FROM envelopes WHERE device_id = ?1", [device_id])?;
+            tx.commit()?;
+            Ok(changed == 1)
         })
     }
 

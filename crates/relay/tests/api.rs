@@ -30,6 +30,8 @@ async fn start_relay(max_body_bytes: usize) -> Relay {
         meta_app_secret: SECRET.into(),
         meta_verify_token: "verify-me".into(),
         max_body_bytes,
+        envelope_ttl_days: 14,
+        max_queue_per_device: 1_000,
     };
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -351,4 +353,226 @@ async fn a_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait() {
     let page = relay.fetch(&device, 1).await;
     assert!(page.envelopes.is_empty());
     assert_eq!(page.next_cursor, 0);
+}
+
+/// Reads Server-Sent Events from a push stream until one `envelopes` event arrives.
+async fn next_push_event(response: &mut reqwest::Response) -> EnvelopePage {
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: envelopes") {
+                let data: String = event
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: "))
+                    .collect();
+                return serde_json::from_str(&data).unwrap();
+            }
+        }
+    }
+}
+
+impl Relay {
+    async fn open_stream(&self, device: &Device, last_event_id: Option<u64>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .get(format!("{}/v1/stream", self.url))
+            .bearer_auth(&device.token);
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            "text/event-stream"
+        );
+        response
+    }
+
+    async fn ack(&self, device: &Device, cursors: &[u64], lost_seen: u64) {
+        let response = self
+            .http
+            .post(format!("{}/v1/envelopes/ack", self.url))
+            .bearer_auth(&device.token)
+            .json(&json!({"cursors": cursors, "lost_seen": lost_seen}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+
+    async fn send_dm(&self, account: &str, mid: &str, text: &str) {
+        let body = instagram_dm(account, mid, text);
+        assert_eq!(
+            self.post_webhook(body.clone(), Some(sign(&body))).await,
+            200
+        );
+    }
+}
+
+fn text_of(device_secret: &DeviceSecretKey, envelope: &leadbox_envelope::SealedEnvelope) -> String {
+    let plaintext = open(device_secret, envelope).unwrap();
+    let Payload::MetaWebhookEntry { entry, .. } = Payload::from_bytes(&plaintext).unwrap();
+    entry["messaging"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_push_stream_carries_envelopes_as_they_are_stored_and_resumes_from_a_cursor() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    relay.claim(&salon, "instagram", "1784").await;
+    let mut stream = relay.open_stream(&salon, None).await;
+    relay.send_dm("1784", "m1", "first").await;
+    let page = next_push_event(&mut stream).await;
+    assert_eq!(page.envelopes.len(), 1);
+    assert_eq!(text_of(&salon.secret, &page.envelopes[0]), "first");
+    drop(stream);
+
+    // Reconnecting with the last event id skips what was already received.
+    relay.send_dm("1784", "m2", "second").await;
+    let mut resumed = relay.open_stream(&salon, Some(page.next_cursor)).await;
+    let page = next_push_event(&mut resumed).await;
+    let texts: Vec<String> = page
+        .envelopes
+        .iter()
+        .map(|e| text_of(&salon.secret, e))
+        .collect();
+    assert_eq!(texts, ["second"]);
+}
+
+#[tokio::test]
+async fn the_push_stream_needs_a_valid_token() {
+    let relay = start_relay(4096).await;
+    let response = relay
+        .http
+        .get(format!("{}/v1/stream", relay.url))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn each_desktop_gets_its_own_copy_and_a_revoked_one_gets_nothing_more() {
+    let relay = start_relay(1 << 20).await;
+    let office = relay.pair("Salon").await;
+    let laptop = relay.pair("Salon").await;
+    relay.claim(&office, "instagram", "1784").await;
+    relay.send_dm("1784", "m1", "to both").await;
+    for device in [&office, &laptop] {
+        let page = relay.fetch(device, 0).await;
+        assert_eq!(page.envelopes.len(), 1);
+        assert_eq!(text_of(&device.secret, &page.envelopes[0]), "to both");
+    }
+    let laptop_id = relay
+        .state
+        .store
+        .devices()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.queued == 1 && d.business == "Salon" && d.name == "test")
+        .map(|d| d.device_id)
+        .unwrap();
+    // Revoke whichever device that id is; the other must keep working.
+    assert!(relay.state.store.revoke_device(&laptop_id, 0).unwrap());
+    let statuses: Vec<u16> = fetch_statuses(&relay, &[&office, &laptop]).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    relay.send_dm("1784", "m2", "only to the one left").await;
+    assert_eq!(relay.metric("leadbox_envelopes_sealed_total").await, 3);
+}
+
+async fn fetch_statuses(relay: &Relay, devices: &[&Device]) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for device in devices {
+        let status = relay
+            .http
+            .get(format!("{}/v1/envelopes?after=0", relay.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        statuses.push(status);
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn expired_and_evicted_envelopes_are_reported_as_lost_until_confirmed() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    relay.claim(&salon, "instagram", "1784").await;
+    for n in 0..3 {
+        relay.send_dm("1784", &format!("m{n}"), "hello").await;
+    }
+    let evicted = relay.state.store.enforce_bound(1).unwrap();
+    assert_eq!(evicted, 2);
+    let page = relay.fetch(&salon, 0).await;
+    assert_eq!(
+        (page.envelopes.len(), page.lost),
+        (1, 2),
+        "the newest stays"
+    );
+
+    let expired = relay
+        .state
+        .store
+        .expire(leadbox_relay::store::unix_now() + 10)
+        .unwrap();
+    assert_eq!(expired.envelopes, 1);
+    let page = relay.fetch(&salon, 0).await;
+    assert_eq!((page.envelopes.len(), page.lost), (0, 3));
+    relay.ack(&salon, &[], 3).await;
+    assert_eq!(
+        relay.fetch(&salon, 0).await.lost,
+        0,
+        "confirmed losses are not repeated"
+    );
+}
+
+#[tokio::test]
+async fn after_a_key_rotation_old_envelopes_still_open_with_the_old_key() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    relay.claim(&salon, "instagram", "1784").await;
+    relay.send_dm("1784", "m1", "before rotation").await;
+    let new_secret = DeviceSecretKey::generate();
+    let response = relay
+        .http
+        .post(format!("{}/v1/devices/key", relay.url))
+        .bearer_auth(&salon.token)
+        .json(&json!({"public_key": new_secret.public_key()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    relay.send_dm("1784", "m2", "after rotation").await;
+    let page = relay.fetch(&salon, 0).await;
+    assert_eq!(
+        text_of(&salon.secret, &page.envelopes[0]),
+        "before rotation"
+    );
+    assert_eq!(text_of(&new_secret, &page.envelopes[1]), "after rotation");
+    assert!(open(&salon.secret, &page.envelopes[1]).is_err());
 }

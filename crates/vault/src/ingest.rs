@@ -167,8 +167,9 @@ fn ingest_message(
     let contact_id = match existing_contact {
         Some(id) => {
             if let Some(name) = &message.contact_name {
+                // Only a real change touches the row (and the name index).
                 tx.execute(
-                    "UPDATE contacts SET name = ?1 WHERE id = ?2",
+                    "UPDATE contacts SET name = ?1 WHERE id = ?2 AND name IS NOT ?1",
                     params![name, id],
                 )?;
             }

@@ -20,6 +20,9 @@ const POLICY_SETTING: &str = "retention_policy";
 const PURGE_CHUNK: usize = 200;
 /// The longest period the owner can choose (ten years); longer is "never".
 const MAX_DAYS: u32 = 3650;
+/// Above this many messages a purge merges the search index once instead of
+/// scrubbing each deleted row from it.
+const BULK_PURGE_MESSAGES: u64 = 2_000;
 
 /// The owner's retention choices. `None` means "keep forever".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,10 +239,23 @@ impl Vault {
     pub fn run_retention(&mut self, now_ms: i64) -> Result<RetentionReport, VaultError> {
         let policy = self.retention_policy()?;
         let mut report = RetentionReport::default();
+        let bulk = self.due_messages(&policy, now_ms)? > BULK_PURGE_MESSAGES;
+        if bulk {
+            self.set_index_secure_delete(false)?;
+        }
         for platform in RouteKind::ALL {
             if let Some(days) = policy.days_for(platform) {
                 self.purge_conversations(platform, cutoff(now_ms, days), &mut report)?;
             }
+        }
+        if bulk {
+            // One merge of the whole index drops every deleted entry at once,
+            // far cheaper than scrubbing row by row; then back to scrubbing.
+            self.conn.execute(
+                "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+                [],
+            )?;
+            self.set_index_secure_delete(true)?;
         }
         let tx = self.conn.transaction()?;
         if let Some(days) = policy.keep_leads_days {
@@ -258,6 +274,33 @@ impl Vault {
             self.audit("retention_run", &report.to_string())?;
         }
         Ok(report)
+    }
+
+    fn due_messages(&self, policy: &RetentionPolicy, now_ms: i64) -> Result<u64, VaultError> {
+        let mut due = 0;
+        for platform in RouteKind::ALL {
+            if let Some(days) = policy.days_for(platform) {
+                let n: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                     JOIN accounts a ON a.id = c.account_id WHERE a.platform = ?1 AND c.last_message_at <= ?2",
+                    params![platform.as_str(), cutoff(now_ms, days)],
+                    |r| r.get(0),
+                )?;
+                due += u64::try_from(n).unwrap_or(0);
+            }
+        }
+        Ok(due)
+    }
+
+    /// FTS5's 'secure-delete' scrubs each deleted row from the index at once.
+    /// It is on except during a bulk purge, which merges the index instead; the
+    /// vault turns it back on whenever it opens, so a crash cannot leave it off.
+    pub(crate) fn set_index_secure_delete(&self, on: bool) -> Result<(), VaultError> {
+        self.conn.execute(
+            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', ?1)",
+            [i64::from(on)],
+        )?;
+        Ok(())
     }
 
     fn purge_conversations(
@@ -294,13 +337,10 @@ impl Vault {
         }
     }
 
-    /// After deleting, make sure the text is gone from the search index's
-    /// segments and from the write-ahead log, not just unlinked.
+    /// After deleting, make sure the text is gone from the write-ahead log too.
+    /// (The search index forgets deleted rows at once: it runs with FTS5's
+    /// 'secure-delete' option, so no index-wide merge is needed.)
     pub(crate) fn forget_deleted_text(&self) -> Result<(), VaultError> {
-        self.conn.execute(
-            "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
-            [],
-        )?;
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())

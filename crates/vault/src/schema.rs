@@ -186,8 +186,26 @@ pub(crate) fn migrations() -> Migrations<'static> {
             INSERT INTO messages_fts(rowid, body) SELECT NEW.id, NEW.body WHERE NEW.body IS NOT NULL;
         END;
         INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE contacts_fts USING fts5(
+            name, content='contacts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts WHEN NEW.name IS NOT NULL BEGIN
+            INSERT INTO contacts_fts(rowid, name) VALUES (NEW.id, NEW.name);
+        END;
+        CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts WHEN OLD.name IS NOT NULL BEGIN
+            INSERT INTO contacts_fts(contacts_fts, rowid, name) VALUES ('delete', OLD.id, OLD.name);
+        END;
+        CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name ON contacts BEGIN
+            INSERT INTO contacts_fts(contacts_fts, rowid, name) SELECT 'delete', OLD.id, OLD.name WHERE OLD.name IS NOT NULL;
+            INSERT INTO contacts_fts(rowid, name) SELECT NEW.id, NEW.name WHERE NEW.name IS NOT NULL;
+        END;
+        INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild');
         ALTER TABLE messages ADD COLUMN body_removed_at INTEGER;
-        CREATE INDEX contacts_by_name ON contacts(name COLLATE NOCASE);",
+        -- Deleting a message or contact checks these foreign keys; without the
+        -- indexes every deleted row would scan the whole table.
+        CREATE INDEX drafts_by_reply_to ON drafts(reply_to_message_id);
+        CREATE INDEX conversations_by_contact ON conversations(contact_id);",
     ),
     ])
 }

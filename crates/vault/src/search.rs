@@ -84,18 +84,21 @@ impl Vault {
             return Ok(Vec::new());
         };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut hits = self.search_contacts(typed.trim(), limit)?;
+        let mut hits = self.search_contacts(&query, limit)?;
+        // Newest first: FTS5 walks its index in rowid order and stops at the
+        // limit, so a common word costs no more than a rare one.
         let mut statement = self.conn.prepare_cached(
-            "SELECT m.conversation_id, m.id, a.platform, ct.platform_contact_id, ct.name, m.sent_at,
-                    snippet(messages_fts, 0, ?2, ?3, '…', 12)
-             FROM messages_fts
-             JOIN messages m ON m.id = messages_fts.rowid
+            "WITH hits AS (
+                 SELECT rowid AS id, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snippet
+                 FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4
+             )
+             SELECT m.conversation_id, m.id, a.platform, ct.platform_contact_id, ct.name, m.sent_at, hits.snippet
+             FROM hits
+             JOIN messages m ON m.id = hits.id
              JOIN conversations c ON c.id = m.conversation_id
              JOIN accounts a ON a.id = c.account_id
              JOIN contacts ct ON ct.id = c.contact_id
-             WHERE messages_fts MATCH ?1
-             ORDER BY bm25(messages_fts), m.sent_at DESC
-             LIMIT ?4",
+             ORDER BY m.id DESC",
         )?;
         let rows = statement.query_map(
             params![query, HIT_START.to_string(), HIT_END.to_string(), limit],
@@ -120,63 +123,36 @@ impl Vault {
         Ok(hits)
     }
 
-    fn search_contacts(&self, typed: &str, limit: i64) -> Result<Vec<SearchHit>, VaultError> {
-        let needle = typed.trim_start_matches('@').to_lowercase();
-        if needle.is_empty() {
-            return Ok(Vec::new());
-        }
+    fn search_contacts(&self, query: &str, limit: i64) -> Result<Vec<SearchHit>, VaultError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at
-             FROM contacts ct
+            "WITH hits AS (
+                 SELECT rowid AS id, highlight(contacts_fts, 0, ?2, ?3) AS marked
+                 FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4
+             )
+             SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at, hits.marked
+             FROM hits
+             JOIN contacts ct ON ct.id = hits.id
              JOIN conversations c ON c.contact_id = ct.id
              JOIN accounts a ON a.id = c.account_id
-             WHERE instr(lower(ct.name), ?1) > 0 OR ct.platform_contact_id = ?2
-             ORDER BY c.last_message_at DESC
-             LIMIT ?3",
+             ORDER BY c.last_message_at DESC",
         )?;
-        let rows = statement.query_map(params![needle, typed, limit], |r| {
-            let platform = platform_of(&r.get::<_, String>(1)?);
-            let contact_id: String = r.get(2)?;
-            let name: Option<String> = r.get(3)?;
-            let shown = display_name(platform, name.as_deref(), &contact_id);
-            Ok(SearchHit {
-                conversation_id: r.get(0)?,
-                message_id: None,
-                platform,
-                snippet: highlight_name(&shown, &needle),
-                display_name: shown,
-                sent_at: r.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map(
+            params![query, HIT_START.to_string(), HIT_END.to_string(), limit],
+            |r| {
+                let platform = platform_of(&r.get::<_, String>(1)?);
+                let contact_id: String = r.get(2)?;
+                let name: Option<String> = r.get(3)?;
+                Ok(SearchHit {
+                    conversation_id: r.get(0)?,
+                    message_id: None,
+                    platform,
+                    display_name: display_name(platform, name.as_deref(), &contact_id),
+                    sent_at: r.get(4)?,
+                    snippet: split_snippet(&r.get::<_, String>(5)?),
+                })
+            },
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-}
-
-/// Marks the first case-insensitive occurrence of `needle` in `name`.
-fn highlight_name(name: &str, needle: &str) -> Vec<SnippetPart> {
-    let lower = name.to_lowercase();
-    // Lower-casing can change byte lengths (e.g. 'İ'); only split when the
-    // offsets line up with the original.
-    match lower.find(needle) {
-        Some(start) if lower.len() == name.len() && name.is_char_boundary(start) => {
-            let end = start + needle.len();
-            [
-                (&name[..start], false),
-                (&name[start..end], true),
-                (&name[end..], false),
-            ]
-            .into_iter()
-            .filter(|(text, _)| !text.is_empty())
-            .map(|(text, hit)| SnippetPart {
-                text: text.to_owned(),
-                hit,
-            })
-            .collect()
-        }
-        _ => vec![SnippetPart {
-            text: name.to_owned(),
-            hit: false,
-        }],
     }
 }
 

@@ -123,10 +123,25 @@ impl Vault {
         Ok(vault)
     }
 
+    /// The same vault without encryption, so benchmarks can measure what
+    /// SQLCipher costs. Never built into the app or the CLI.
+    #[cfg(feature = "bench-plaintext")]
+    #[doc(hidden)]
+    pub fn open_plaintext_for_benchmark(data_dir: &Path) -> Result<Vault, VaultError> {
+        std::fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
+        Vault::connect_with(&data_dir.join(DATABASE_FILE), None, "plaintext".into())
+    }
+
     pub(crate) fn connect(path: &Path, key: &VaultKey, id: String) -> Result<Vault, VaultError> {
+        Vault::connect_with(path, Some(key), id)
+    }
+
+    fn connect_with(path: &Path, key: Option<&VaultKey>, id: String) -> Result<Vault, VaultError> {
         let existed = path.exists();
         let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "key", key.pragma_value().as_str())?;
+        if let Some(key) = key {
+            conn.pragma_update(None, "key", key.pragma_value().as_str())?;
+        }
         // The first read is where SQLCipher finds out whether the key fits.
         if let Err(error) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
@@ -145,11 +160,13 @@ impl Vault {
         // not linger in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
         migrations().to_latest(&mut conn)?;
-        Ok(Vault {
+        let vault = Vault {
             conn,
             path: path.to_owned(),
             id,
-        })
+        };
+        vault.set_index_secure_delete(true)?;
+        Ok(vault)
     }
 
     pub fn path(&self) -> &Path {

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use leadbox_envelope::api::{
     AckRequest, AckResponse, ClaimRouteRequest, EnvelopePage, MAX_PAGE, MAX_WAIT_SECONDS,
-    RegisterDeviceRequest, RegisterDeviceResponse,
+    RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
 };
 use serde::Deserialize;
 
@@ -16,7 +16,10 @@ use crate::metrics::Metrics;
 use crate::now_ms;
 use crate::store::Device;
 
-async fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Device, ApiFailure> {
+pub(super) async fn authenticate(
+    state: &SharedState,
+    headers: &HeaderMap,
+) -> Result<Device, ApiFailure> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -120,12 +123,17 @@ pub async fn envelopes(
             relay.store.envelopes_after(&device_id, query.after, limit)
         })
         .await??;
-        if !envelopes.is_empty() || tokio::time::Instant::now() >= deadline {
+        let relay = state.clone();
+        let device_id = device.device_id.clone();
+        let lost =
+            tokio::task::spawn_blocking(move || relay.store.lost_unreported(&device_id)).await??;
+        if !envelopes.is_empty() || lost > 0 || tokio::time::Instant::now() >= deadline {
             Metrics::add(&state.metrics.envelopes_delivered, envelopes.len() as u64);
             let next_cursor = envelopes.last().map_or(query.after, |e| e.cursor);
             return Ok(Json(EnvelopePage {
                 envelopes,
                 next_cursor,
+                lost,
             }));
         }
         // Either a new envelope was stored, or the wait ran out: look again.
@@ -147,9 +155,34 @@ pub async fn ack(
         ));
     }
     let relay = state.clone();
-    let deleted =
-        tokio::task::spawn_blocking(move || relay.store.ack(&device.device_id, &request.cursors))
-            .await??;
+    let deleted = tokio::task::spawn_blocking(move || {
+        if request.lost_seen > 0 {
+            relay
+                .store
+                .confirm_lost(&device.device_id, request.lost_seen)?;
+        }
+        relay.store.ack(&device.device_id, &request.cursors)
+    })
+    .await??;
     Metrics::add(&state.metrics.envelopes_acked, deleted);
     Ok(Json(AckResponse { deleted }))
+}
+
+/// Key rotation: envelopes from now on are sealed to the new key.
+pub async fn rotate_key(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Json(request): Json<RotateKeyRequest>,
+) -> Result<StatusCode, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let relay = state.clone();
+    let device_id = device.device_id.clone();
+    tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .rotate_device_key(&device_id, &request.public_key, now_ms() / 1000)
+    })
+    .await??;
+    tracing::info!(device = %device.device_id, "device key rotated");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -62,7 +62,10 @@ impl From<StoreError> for ApiFailure {
             StoreError::RouteTaken(..) => {
                 ApiFailure::new(StatusCode::CONFLICT, "route_taken", error.to_string())
             }
-            StoreError::Database(_) | StoreError::Migration(_) | StoreError::DataDir { .. } => {
+            StoreError::Database(_)
+            | StoreError::Migration(_)
+            | StoreError::DataDir { .. }
+            | StoreError::Closed => {
                 tracing::error!(error = %error, "relay store failed");
                 ApiFailure::internal()
             }

@@ -2,6 +2,7 @@
 
 mod devices;
 mod error;
+mod stream;
 mod webhooks;
 
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/routes", post(devices::claim_route))
         .route("/v1/envelopes", get(devices::envelopes))
         .route("/v1/envelopes/ack", post(devices::ack))
+        .route("/v1/stream", get(stream::stream))
+        .route("/v1/devices/key", post(devices::rotate_key))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(max_body))

@@ -1,0 +1,248 @@
+//! Vault figures: ingest throughput (SQLCipher and, for the ratio, plain
+//! SQLite), full-text search latency, export throughput, purge and erasure.
+//! Prints figures, asserts nothing.
+//!
+//!     cargo bench -p leadbox-vault --features bench-plaintext --bench vault
+//!
+//! `LEADBOX_BENCH_MESSAGES` (default 1,000,000) sets the vault size.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use leadbox_channels::RouteKind;
+use leadbox_channels::events::{Direction, Event, MessageEvent};
+use leadbox_vault::{
+    DAY_MS, ExportFilter, ExportFormat, InMemorySecretStore, RetentionPolicy, Vault,
+};
+
+const MESSAGES_PER_CONVERSATION: usize = 10;
+const BATCH: usize = 5_000;
+const NOW: i64 = 1_800_000_000_000;
+
+const OPENINGS: &[&str] = &[
+    "Hi! How much is a",
+    "Hola, cuánto cuesta un",
+    "Do you have time on Friday for a",
+    "Can I book a",
+    "Is there parking near the studio for my",
+    "What are your opening hours? I need a",
+    "My sister recommended you for a",
+    "Precio de",
+];
+const THINGS: &[&str] = &[
+    "haircut",
+    "balayage",
+    "manicure",
+    "bridal makeup",
+    "beard trim",
+    "colour correction",
+    "keratin treatment",
+    "massage",
+    "facial",
+    "consultation",
+    "wedding trial",
+    "kids cut",
+];
+const ENDINGS: &[&str] = &[
+    "next week?",
+    "this Saturday morning?",
+    "for two people?",
+    "thanks 😊",
+    "please call me back",
+    "¿mañana por la tarde?",
+    "around 5pm?",
+    "and do you take cards?",
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[usize::try_from(self.next() % from.len() as u64).unwrap()]
+    }
+}
+
+fn message(rng: &mut Rng, n: usize, at: i64) -> Event {
+    let conversation = n / MESSAGES_PER_CONVERSATION;
+    let inbound = n % 3 != 2;
+    Event::Message(MessageEvent {
+        route: RouteKind::ALL[conversation % 3],
+        account_id: "ACC1".into(),
+        contact_id: format!("person-{conversation}"),
+        contact_name: Some(format!("Person {conversation}")),
+        direction: if inbound {
+            Direction::Inbound
+        } else {
+            Direction::Outbound
+        },
+        platform_message_id: format!("mid.{n}"),
+        text: Some(format!(
+            "{} {} {} (ref {n})",
+            rng.pick(OPENINGS),
+            rng.pick(THINGS),
+            rng.pick(ENDINGS)
+        )),
+        attachments: vec![],
+        timestamp_ms: at,
+        comment: None,
+    })
+}
+
+/// Half the conversations are 200 days old (due for the 90-day policy).
+fn timestamp(n: usize) -> i64 {
+    let conversation = n / MESSAGES_PER_CONVERSATION;
+    let age_days = if conversation % 2 == 0 { 200 } else { 10 };
+    NOW - age_days * DAY_MS + i64::try_from(n % MESSAGES_PER_CONVERSATION).unwrap() * 60_000
+}
+
+fn ingest_all(vault: &mut Vault, total: usize) -> Duration {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut n = 0;
+    while n < total {
+        let end = (n + BATCH).min(total);
+        let batch: Vec<Event> = (n..end)
+            .map(|i| message(&mut rng, i, timestamp(i)))
+            .collect();
+        vault.ingest(&[batch]).unwrap();
+        n = end;
+    }
+    started.elapsed()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let total: usize = std::env::var("LEADBOX_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let ratio_sample = total.min(100_000);
+    println!(
+        "vault benchmark: {total} messages, {} per conversation",
+        MESSAGES_PER_CONVERSATION
+    );
+
+    // Ingest: SQLCipher vs plain SQLite, same code, same data.
+    let plain_dir = tempfile::tempdir().unwrap();
+    let mut plain = Vault::open_plaintext_for_benchmark(plain_dir.path()).unwrap();
+    let plain_time = ingest_all(&mut plain, ratio_sample);
+    drop(plain);
+    let cipher_dir = tempfile::tempdir().unwrap();
+    let secrets = InMemorySecretStore::default();
+    let mut vault = Vault::open_or_create(cipher_dir.path(), &secrets)
+        .unwrap()
+        .into_vault();
+    let cipher_time = ingest_all(&mut vault, ratio_sample);
+    println!(
+        "ingest {ratio_sample} messages: SQLCipher {:.0} msg/s, plain SQLite {:.0} msg/s, time ratio {:.2}",
+        ratio_sample as f64 / cipher_time.as_secs_f64(),
+        ratio_sample as f64 / plain_time.as_secs_f64(),
+        cipher_time.as_secs_f64() / plain_time.as_secs_f64()
+    );
+    drop(vault);
+
+    // The full-size vault.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open_or_create(dir.path(), &secrets)
+        .unwrap()
+        .into_vault();
+    let full_time = ingest_all(&mut vault, total);
+    println!(
+        "ingest {total} messages: {:.0} msg/s ({:.1} s)",
+        total as f64 / full_time.as_secs_f64(),
+        full_time.as_secs_f64()
+    );
+    let file_size = std::fs::metadata(vault.path()).unwrap().len();
+    println!("vault file: {:.0} MiB", file_size as f64 / 1048576.0);
+
+    // Search: realistic owner queries, each run several times.
+    let queries = [
+        "balayage",
+        "bridal makeup",
+        "friday",
+        "cuánto",
+        "parking",
+        "person 4217",
+        "kerat",
+        "wedding trial saturday",
+    ];
+    let mut timings = Vec::new();
+    for _ in 0..25 {
+        for query in queries {
+            let started = Instant::now();
+            let hits = vault.search(query, 50).unwrap();
+            timings.push(started.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    timings.sort();
+    println!(
+        "search (top 50, {} queries): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        timings.len(),
+        ms(percentile(&timings, 0.5)),
+        ms(percentile(&timings, 0.95)),
+        ms(*timings.last().unwrap())
+    );
+
+    // Export everything as JSON Lines.
+    let out = dir.path().join("export");
+    let started = Instant::now();
+    let summary = vault
+        .export(
+            &out,
+            ExportFormat::Json,
+            &ExportFilter::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let elapsed = started.elapsed();
+    println!(
+        "export JSON Lines: {:.0} MiB in {:.2} s = {:.0} MB/s",
+        summary.bytes as f64 / 1048576.0,
+        elapsed.as_secs_f64(),
+        summary.bytes as f64 / 1e6 / elapsed.as_secs_f64()
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // Erase one person from the full vault.
+    let started = Instant::now();
+    let receipt = vault
+        .erase_person(
+            &format!("@Person {}", total / MESSAGES_PER_CONVERSATION / 2 + 1)
+                .parse()
+                .unwrap(),
+        )
+        .unwrap();
+    println!(
+        "erase one person ({} messages) from {total}: {:.1} ms",
+        receipt.messages,
+        ms(started.elapsed())
+    );
+
+    // Purge half the vault with the default 90-day policy.
+    vault
+        .set_retention_policy(&RetentionPolicy::default())
+        .unwrap();
+    let started = Instant::now();
+    let report = vault.run_retention(NOW).unwrap();
+    println!(
+        "retention purge: {} conversations, {} messages in {:.2} s",
+        report.conversations,
+        report.messages,
+        started.elapsed().as_secs_f64()
+    );
+}
