@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use leadbox_inbox::{Backoff, Engine, InboxError};
+use leadbox_inbox::{Backoff, Engine, InboxError, SyncReport};
 use tauri::{Emitter as _, Manager as _};
 
 use crate::notifications;
@@ -11,6 +11,8 @@ use crate::state::{AppState, SyncStatus};
 
 /// How long one long-poll waits at the relay before asking again.
 const LONG_POLL: Duration = Duration::from_secs(25);
+/// Pause before reopening a push stream the relay closed.
+const RECONNECT: Duration = Duration::from_secs(1);
 /// How often an unpaired app looks whether `leadbox-cli pair` has paired it.
 const PAIRING_CHECK: Duration = Duration::from_secs(2);
 
@@ -18,33 +20,42 @@ pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
     tauri::async_runtime::spawn(async move {
         let mut backoff = Backoff::default();
         loop {
-            let status = match engine.sync_once(LONG_POLL).await {
-                Ok(report) => {
+            // Push first: the relay sends each envelope the moment it is stored.
+            match engine.open_push().await {
+                Ok(mut push) => {
                     backoff.reset();
-                    if report.envelopes > 0 {
-                        let _ = app.emit("inbox-changed", report.new_messages);
-                        for contact in &report.new_contacts {
-                            notifications::new_lead(&app, contact);
-                        }
-                        crate::tray::refresh_unread(&app, &engine);
-                        if let Err(error) = engine.fetch_lead_forms().await {
-                            tracing::warn!(%error, "fetching lead forms failed");
-                        }
-                        // Drafts are written after the messages are safely stored and shown.
-                        match engine.draft_pending().await {
-                            Ok(report) if report.drafted + report.failed > 0 => {
-                                let _ = app.emit("drafts-changed", report.drafted);
+                    set_status(&app, SyncStatus::Online);
+                    loop {
+                        match engine.next_push(&mut push).await {
+                            Ok(Some(report)) => after_sync(&app, &engine, &report).await,
+                            Ok(None) => break,
+                            Err(error) => {
+                                tracing::warn!(%error, "push stream ended");
+                                break;
                             }
-                            Ok(_) => {}
-                            Err(error) => tracing::warn!(%error, "drafting failed"),
                         }
                     }
-                    SyncStatus::Online
+                    // Reconnect at once, but never spin on a relay that closes at once.
+                    tokio::time::sleep(RECONNECT).await;
+                    continue;
                 }
                 Err(InboxError::NotPaired) => {
                     set_status(&app, SyncStatus::NotPaired);
                     tokio::time::sleep(PAIRING_CHECK).await;
                     continue;
+                }
+                Err(error) => tracing::info!(%error, "push unavailable; long-polling"),
+            }
+            // Fallback: one long-poll round (relays or proxies without streaming).
+            match engine.sync_once(LONG_POLL).await {
+                Ok(report) => {
+                    backoff.reset();
+                    after_sync(&app, &engine, &report).await;
+                    set_status(&app, SyncStatus::Online);
+                }
+                Err(InboxError::NotPaired) => {
+                    set_status(&app, SyncStatus::NotPaired);
+                    tokio::time::sleep(PAIRING_CHECK).await;
                 }
                 Err(error) => {
                     let delay = backoff.next_delay();
@@ -60,12 +71,33 @@ pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
                     };
                     set_status(&app, status);
                     tokio::time::sleep(delay).await;
-                    continue;
                 }
-            };
-            set_status(&app, status);
+            }
         }
     });
+}
+
+/// What follows every stored page: tell the window, notify new leads, fetch
+/// lead forms and write drafts (after the messages are safely stored and shown).
+async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport) {
+    if report.envelopes == 0 {
+        return;
+    }
+    let _ = app.emit("inbox-changed", report.new_messages);
+    for contact in &report.new_contacts {
+        notifications::new_lead(app, contact);
+    }
+    crate::tray::refresh_unread(app, engine);
+    if let Err(error) = engine.fetch_lead_forms().await {
+        tracing::warn!(%error, "fetching lead forms failed");
+    }
+    match engine.draft_pending().await {
+        Ok(report) if report.drafted + report.failed > 0 => {
+            let _ = app.emit("drafts-changed", report.drafted);
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "drafting failed"),
+    }
 }
 
 fn set_status(app: &tauri::AppHandle, status: SyncStatus) {

@@ -451,8 +451,16 @@ async fn sync_forever(
 }
 
 fn describe(report: &SyncReport) -> String {
+    let lost = if report.lost > 0 {
+        format!(
+            " The relay dropped {} envelope(s) before they were fetched (expired or queue full).",
+            report.lost
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Synced {} envelope(s): {} new message(s), {} duplicate(s), {} new lead(s), {} unreadable.",
+        "Synced {} envelope(s): {} new message(s), {} duplicate(s), {} new lead(s), {} unreadable.{lost}",
         report.envelopes,
         report.new_messages,
         report.duplicates,

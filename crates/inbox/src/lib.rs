@@ -8,6 +8,7 @@ mod error;
 mod lead_forms;
 mod relay_client;
 mod sending;
+mod sse;
 mod sync;
 
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
@@ -19,7 +20,7 @@ pub use leadbox_drafts::checks::Flag;
 pub use leadbox_envelope::RouteKind;
 pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
 pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
-pub use sync::{Backoff, SyncReport};
+pub use sync::{Backoff, PushSession, SyncReport};
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data
 /// folder joined with the app identifier, the same folder the desktop app uses.

@@ -122,14 +122,46 @@ impl RelayClient {
         self.read(response).await
     }
 
-    pub async fn ack(&self, token: &str, cursors: Vec<u64>) -> Result<AckResponse, InboxError> {
+    pub async fn ack(
+        &self,
+        token: &str,
+        cursors: Vec<u64>,
+        lost_seen: u64,
+    ) -> Result<AckResponse, InboxError> {
         let response = self
             .http
             .post(format!("{}/v1/envelopes/ack", self.base))
             .bearer_auth(token)
-            .json(&AckRequest { cursors })
+            .json(&AckRequest { cursors, lost_seen })
             .send()
             .await;
         self.read(response).await
+    }
+
+    /// Opens the push stream (Server-Sent Events) from `after`.
+    pub async fn open_stream(
+        &self,
+        token: &str,
+        after: u64,
+    ) -> Result<reqwest::Response, InboxError> {
+        let unreachable = || InboxError::RelayUnreachable {
+            url: self.base.clone(),
+        };
+        let response = self
+            .http
+            .get(format!("{}/v1/stream", self.base))
+            .bearer_auth(token)
+            .query(&[("after", after)])
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .map_err(|_| unreachable())?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        // Reuse the error reading of ordinary calls.
+        self.read::<serde_json::Value>(Ok(response))
+            .await
+            .and(Err(unreachable()))
     }
 }

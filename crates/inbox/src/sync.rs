@@ -3,11 +3,15 @@
 use std::time::Duration;
 
 use leadbox_channels::events::{Event, parse_entry};
+use leadbox_envelope::api::EnvelopePage;
 use leadbox_envelope::payload::Payload;
-use leadbox_envelope::{SealedEnvelope, open};
+use leadbox_envelope::{DeviceSecretKey, SealedEnvelope, open};
 use leadbox_vault::NewContact;
+use zeroize::Zeroizing;
 
 use crate::engine::CURSOR;
+use crate::relay_client::RelayClient;
+use crate::sse::SseParser;
 use crate::{Engine, InboxError};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -18,6 +22,8 @@ pub struct SyncReport {
     /// Envelopes this device could not open or understand; kept sealed in the vault, never dropped.
     pub unreadable: usize,
     pub new_contacts: Vec<NewContact>,
+    /// Envelopes the relay dropped (expired or queue full) before this device fetched them.
+    pub lost: u64,
 }
 
 enum Opened {
@@ -45,27 +51,100 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
     }
 }
 
+/// Where the relay's lost-envelope total is kept, for the owner to see.
+pub(crate) const LOST_TOTAL: &str = "relay_envelopes_lost_total";
+
+/// An open push stream from the relay. Each event is a page of envelopes.
+#[derive(Debug)]
+pub struct PushSession {
+    response: reqwest::Response,
+    parser: SseParser,
+    client: RelayClient,
+    token: Zeroizing<String>,
+    secret: DeviceSecretKey,
+    queued: std::collections::VecDeque<EnvelopePage>,
+}
+
 impl Engine {
+    fn cursor(&self) -> Result<u64, InboxError> {
+        Ok(self
+            .vault()
+            .setting(CURSOR)?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0))
+    }
+
     /// One round: waits up to `wait` for envelopes, stores them in one vault
     /// transaction, then acknowledges them. A crash between commit and ack only
     /// causes a redelivery, which ingest ignores (idempotent on message ids).
     pub async fn sync_once(&self, wait: Duration) -> Result<SyncReport, InboxError> {
         let (client, token) = self.relay()?;
         let secret = self.device_secret()?;
-        let after = self
-            .vault()
-            .setting(CURSOR)?
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let page = client.envelopes(&token, after, wait).await?;
-        if page.envelopes.is_empty() {
+        let page = client.envelopes(&token, self.cursor()?, wait).await?;
+        self.apply_page(&client, &token, &secret, page).await
+    }
+
+    /// Opens the relay's push stream from the stored cursor. The relay sends
+    /// each envelope the moment it is stored; `next_push` applies them.
+    pub async fn open_push(&self) -> Result<PushSession, InboxError> {
+        let (client, token) = self.relay()?;
+        let secret = self.device_secret()?;
+        let response = client.open_stream(&token, self.cursor()?).await?;
+        Ok(PushSession {
+            response,
+            parser: SseParser::default(),
+            client,
+            token,
+            secret,
+            queued: std::collections::VecDeque::new(),
+        })
+    }
+
+    /// Waits for the next page on a push stream and applies it exactly like a
+    /// long-poll page. `Ok(None)`: the relay closed the stream (reconnect).
+    pub async fn next_push(
+        &self,
+        session: &mut PushSession,
+    ) -> Result<Option<SyncReport>, InboxError> {
+        loop {
+            if let Some(page) = session.queued.pop_front() {
+                let report = self
+                    .apply_page(&session.client, &session.token, &session.secret, page)
+                    .await?;
+                return Ok(Some(report));
+            }
+            let unreachable = || InboxError::RelayUnreachable {
+                url: session.client.base().to_owned(),
+            };
+            let Some(chunk) = session.response.chunk().await.map_err(|_| unreachable())? else {
+                return Ok(None);
+            };
+            let events = session.parser.push(&chunk).map_err(|_| unreachable())?;
+            for event in events.into_iter().filter(|e| e.event == "envelopes") {
+                match serde_json::from_str::<EnvelopePage>(&event.data) {
+                    Ok(page) => session.queued.push_back(page),
+                    Err(error) => {
+                        tracing::warn!(%error, "ignored an unreadable push event");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn apply_page(
+        &self,
+        client: &RelayClient,
+        token: &str,
+        secret: &DeviceSecretKey,
+        page: EnvelopePage,
+    ) -> Result<SyncReport, InboxError> {
+        if page.envelopes.is_empty() && page.lost == 0 {
             return Ok(SyncReport::default());
         }
-
         let mut batch = Vec::with_capacity(page.envelopes.len());
         let mut unreadable = Vec::new();
         for envelope in &page.envelopes {
-            match open_envelope(&secret, envelope) {
+            match open_envelope(secret, envelope) {
                 Opened::Events(events) => batch.push(events),
                 Opened::Unreadable(reason) => unreadable.push((envelope, reason)),
             }
@@ -81,11 +160,26 @@ impl Engine {
                     reason,
                 )?;
             }
+            if page.lost > 0 {
+                let total: u64 = vault
+                    .setting(LOST_TOTAL)?
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(0);
+                vault.set_setting(LOST_TOTAL, &(total + page.lost).to_string())?;
+                vault.audit(
+                    "relay_envelopes_lost",
+                    &format!("{} envelope(s) expired or evicted at the relay", page.lost),
+                )?;
+                tracing::warn!(
+                    lost = page.lost,
+                    "the relay dropped envelopes before they were fetched"
+                );
+            }
             vault.set_setting(CURSOR, &page.next_cursor.to_string())?;
             ingested
         };
         let cursors = page.envelopes.iter().map(|e| e.cursor).collect();
-        client.ack(&token, cursors).await?;
+        client.ack(token, cursors, page.lost).await?;
         tracing::info!(
             envelopes = page.envelopes.len(),
             new_messages = report.new_messages,
@@ -98,7 +192,17 @@ impl Engine {
             duplicates: report.duplicates,
             unreadable: unreadable.len(),
             new_contacts: report.new_contacts,
+            lost: page.lost,
         })
+    }
+
+    /// How many envelopes the relay reported lost (expired or evicted) in all.
+    pub fn envelopes_lost_total(&self) -> Result<u64, InboxError> {
+        Ok(self
+            .vault()
+            .setting(LOST_TOTAL)?
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0))
     }
 }
 

@@ -147,6 +147,7 @@ async fn start_graph() -> (String, Shared) {
 struct World {
     engine: Engine,
     relay_url: String,
+    relay: leadbox_relay::SharedState,
     graph: Shared,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
@@ -160,6 +161,8 @@ impl World {
             meta_app_secret: SECRET.into(),
             meta_verify_token: "v".into(),
             max_body_bytes: 1 << 20,
+            envelope_ttl_days: 14,
+            max_queue_per_device: 1_000,
         };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
@@ -170,7 +173,7 @@ impl World {
             .unwrap();
         tokio::spawn(leadbox_relay::serve(
             listener,
-            relay,
+            relay.clone(),
             std::future::pending(),
         ));
 
@@ -184,12 +187,20 @@ impl World {
         World {
             engine,
             relay_url,
+            relay,
             graph,
             _dirs: (relay_dir, desk_dir),
         }
     }
 
     async fn webhook(&self, body: Value) {
+        self.post_only(body).await;
+        self.engine.sync_once(Duration::ZERO).await.unwrap();
+        self.engine.draft_pending().await.unwrap();
+    }
+
+    /// Posts a signed webhook without syncing.
+    async fn post_only(&self, body: Value) {
         let bytes = body.to_string().into_bytes();
         let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
         mac.update(&bytes);
@@ -203,8 +214,6 @@ impl World {
             .unwrap()
             .status();
         assert_eq!(status, 200);
-        self.engine.sync_once(Duration::ZERO).await.unwrap();
-        self.engine.draft_pending().await.unwrap();
     }
 
     fn pending_draft(&self) -> i64 {
@@ -693,4 +702,47 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
         )
     );
     assert!(fetched.answers.to_string().contains("preferred_day"));
+}
+
+#[tokio::test]
+async fn the_push_stream_stores_a_webhook_without_polling() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let mut push = world.engine.open_push().await.unwrap();
+    world
+        .post_only(messenger_dm("m_push", "Pushed to me?", 1_000, false))
+        .await;
+    let report = tokio::time::timeout(Duration::from_secs(10), world.engine.next_push(&mut push))
+        .await
+        .expect("pushed within 10 s")
+        .unwrap()
+        .expect("the stream stays open");
+    assert_eq!((report.envelopes, report.new_messages), (1, 1));
+    let conversations = world.engine.vault().conversations().unwrap();
+    assert_eq!(
+        conversations[0].last_message_text.as_deref(),
+        Some("Pushed to me?")
+    );
+    // Acknowledged: a long-poll finds nothing left to deliver.
+    let again = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(again.envelopes, 0);
+}
+
+#[tokio::test]
+async fn envelopes_the_relay_dropped_are_counted_on_the_desktop_once() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .post_only(messenger_dm("m_old", "Anyone there?", 1_000, false))
+        .await;
+    let expired = world
+        .relay
+        .store
+        .expire(leadbox_relay::store::unix_now() + 10)
+        .unwrap();
+    assert_eq!(expired.envelopes, 1);
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!((report.envelopes, report.lost), (0, 1));
+    assert_eq!(world.engine.envelopes_lost_total().unwrap(), 1);
+    let again = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(again.lost, 0, "the relay stops reporting once confirmed");
+    assert_eq!(world.engine.envelopes_lost_total().unwrap(), 1);
 }
