@@ -216,9 +216,20 @@ impl Vault {
     /// SQLite's full integrity check (every page is also authenticated by
     /// SQLCipher's HMAC as it is read).
     pub fn integrity_check(&self) -> Result<(), VaultError> {
-        let result: String = self
+        let result: String = match self
             .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        {
+            Ok(result) => result,
+            // A page whose HMAC does not match reads as "not a database".
+            Err(error) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                return Err(VaultError::Damaged(
+                    self.path().to_owned(),
+                    "a page failed its authentication check".into(),
+                ));
+            }
+            Err(error) => return Err(error.into()),
+        };
         if result == "ok" {
             Ok(())
         } else {
@@ -417,6 +428,50 @@ mod tests {
             "the pending key was promoted"
         );
         assert!(secrets.get(&pending_key_name(&id)).unwrap().is_none());
+    }
+
+    #[test]
+    fn flipped_bytes_are_detected_and_the_file_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = InMemorySecretStore::default();
+        let mut vault = Vault::open_or_create(dir.path(), &secrets)
+            .unwrap()
+            .into_vault();
+        let events: Vec<_> = (0..300)
+            .map(|n| {
+                inbound(
+                    &format!("m{n}"),
+                    &format!("u{n}"),
+                    None,
+                    "a message long enough to fill pages",
+                    n,
+                )
+            })
+            .collect();
+        vault.ingest(&[events]).unwrap();
+        let path = vault.path().to_owned();
+        drop(vault);
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 40_000, "several pages to damage");
+        // Damage the middle of the file (not page 1, which open() reads anyway).
+        let middle = bytes.len() / 2;
+        for b in &mut bytes[middle..middle + 16] {
+            *b ^= 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+
+        let outcome = Vault::open(dir.path(), &secrets).and_then(|vault| vault.integrity_check());
+        let error = outcome.unwrap_err();
+        assert!(
+            matches!(error, VaultError::Damaged(..)),
+            "a clear damage report, got: {error}"
+        );
+        assert!(error.to_string().contains("restore from a backup"));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "nothing was written over it"
+        );
     }
 
     use crate::Opened;

@@ -303,6 +303,24 @@ impl Vault {
         Ok(())
     }
 
+    /// Turns 'secure-delete' back on if a bulk purge was interrupted; reads
+    /// first so an ordinary open writes nothing.
+    pub(crate) fn ensure_index_secure_delete(&self) -> Result<(), VaultError> {
+        use rusqlite::OptionalExtension as _;
+        let on: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT v FROM messages_fts_config WHERE k = 'secure-delete'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if on != Some(1) {
+            self.set_index_secure_delete(true)?;
+        }
+        Ok(())
+    }
+
     fn purge_conversations(
         &mut self,
         platform: RouteKind,

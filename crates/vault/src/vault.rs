@@ -165,7 +165,7 @@ impl Vault {
             path: path.to_owned(),
             id,
         };
-        vault.set_index_secure_delete(true)?;
+        vault.ensure_index_secure_delete()?;
         Ok(vault)
     }
 
