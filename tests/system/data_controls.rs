@@ -99,6 +99,10 @@ fn erasing_a_person_removes_them_and_the_export_no_longer_holds_them() {
         "{said}"
     );
     assert_eq!(desk.conversations().len(), 2);
+    let found = desk.ok(&["search", "person 1"]);
+    assert!(found.trim().is_empty(), "erased text is not found: {found}");
+    let found = desk.ok(&["search", "person 2"]);
+    assert!(found.contains("[person] [2]"), "{found}");
 
     let out = desk.dir.path().join("export");
     desk.ok(&["export", "--format", "json", "--out", out.to_str().unwrap()]);

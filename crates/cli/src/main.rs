@@ -150,6 +150,15 @@ enum Command {
     Rekey,
     /// Check that the vault file is intact.
     Check,
+    /// Search message text and contact names (newest first).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Put the vault key back in this computer's keychain using your recovery code.
     Unlock {
         /// The recovery code (read from standard input when omitted).
@@ -409,6 +418,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "The vault has a new key. Your old recovery code no longer works; write down the new one:\n\n    {}",
                 code.expose()
             )?;
+        }
+        Command::Search { query, limit, json } => {
+            for hit in engine.vault().search(&query, limit)? {
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&hit)?)?;
+                } else {
+                    // Matches are shown between [brackets]: a terminal has no highlighting of its own.
+                    let snippet: String = hit
+                        .snippet
+                        .iter()
+                        .map(|part| {
+                            if part.hit {
+                                format!("[{}]", part.text)
+                            } else {
+                                part.text.clone()
+                            }
+                        })
+                        .collect();
+                    writeln!(
+                        out,
+                        "{:>5}  {:<9}  {:<28}  {}",
+                        hit.conversation_id,
+                        hit.platform,
+                        hit.display_name,
+                        snippet.replace('\n', " ")
+                    )?;
+                }
+            }
         }
         Command::Check => {
             engine.vault().integrity_check().map_err(InboxError::from)?;
