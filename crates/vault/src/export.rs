@@ -107,6 +107,38 @@ impl Output {
         Ok(BufWriter::with_capacity(256 * 1024, file))
     }
 
+    /// A CSV writer with its header row written.
+    fn create_csv(
+        &self,
+        name: &str,
+        header: &[&str],
+    ) -> Result<csv::Writer<BufWriter<File>>, VaultError> {
+        let mut csv = csv::Writer::from_writer(self.create(name)?);
+        csv.write_record(header)
+            .map_err(|e| self.csv_error(name, e))?;
+        Ok(csv)
+    }
+
+    fn csv_error(&self, name: &str, error: csv::Error) -> VaultError {
+        VaultError::Io {
+            path: self.dir.join(name),
+            source: error.into(),
+        }
+    }
+
+    fn finish_csv(
+        &mut self,
+        name: &str,
+        rows: u64,
+        csv: csv::Writer<BufWriter<File>>,
+    ) -> Result<(), VaultError> {
+        let writer = csv.into_inner().map_err(|e| VaultError::Io {
+            path: self.dir.join(name),
+            source: e.into_error(),
+        })?;
+        self.finish(name, rows, writer)
+    }
+
     fn finish(&mut self, name: &str, rows: u64, writer: BufWriter<File>) -> Result<(), VaultError> {
         let path = self.dir.join(name);
         let io = |source| VaultError::Io {
@@ -381,20 +413,18 @@ impl Vault {
         progress: &mut dyn FnMut(&ExportProgress),
     ) -> Result<(), VaultError> {
         const NAME: &str = "leads.csv";
-        let mut csv = csv::Writer::from_writer(out.create(NAME)?);
-        let csv_error = |e: csv::Error| VaultError::Io {
-            path: out.dir.join(NAME),
-            source: e.into(),
-        };
-        csv.write_record([
-            "First Name",
-            "Last Name",
-            "Email",
-            "Phone",
-            "Source",
-            "Created",
-        ])
-        .map_err(csv_error)?;
+        let mut csv = out.create_csv(
+            NAME,
+            &[
+                "First Name",
+                "Last Name",
+                "Email",
+                "Phone",
+                "Source",
+                "Created",
+            ],
+        )?;
+        let csv_error = |e: csv::Error| out.csv_error(NAME, e);
         let mut written = 0u64;
         let first = |list: Option<String>| -> String {
             list.and_then(|l| serde_json::from_str::<Vec<String>>(&l).ok())
@@ -442,11 +472,7 @@ impl Vault {
             report(progress, NAME, written, false);
         }
         report(progress, NAME, written, true);
-        let writer = csv.into_inner().map_err(|e| VaultError::Io {
-            path: out.dir.join(NAME),
-            source: e.into_error(),
-        })?;
-        out.finish(NAME, written, writer)
+        out.finish_csv(NAME, written, csv)
     }
 
     fn export_messages_csv(
@@ -457,20 +483,18 @@ impl Vault {
         progress: &mut dyn FnMut(&ExportProgress),
     ) -> Result<(), VaultError> {
         const NAME: &str = "messages.csv";
-        let mut csv = csv::Writer::from_writer(out.create(NAME)?);
-        let csv_error = |e: csv::Error| VaultError::Io {
-            path: out.dir.join(NAME),
-            source: e.into(),
-        };
-        csv.write_record([
-            "Conversation",
-            "Contact",
-            "Channel",
-            "Direction",
-            "Sent At",
-            "Text",
-        ])
-        .map_err(csv_error)?;
+        let mut csv = out.create_csv(
+            NAME,
+            &[
+                "Conversation",
+                "Contact",
+                "Channel",
+                "Direction",
+                "Sent At",
+                "Text",
+            ],
+        )?;
+        let csv_error = |e: csv::Error| out.csv_error(NAME, e);
         let mut written = 0u64;
         let mut statement = self.conn.prepare(MESSAGES_SQL)?;
         let mut rows = statement.query(params![filtered, since])?;
@@ -493,11 +517,7 @@ impl Vault {
             report(progress, NAME, written, false);
         }
         report(progress, NAME, written, true);
-        let writer = csv.into_inner().map_err(|e| VaultError::Io {
-            path: out.dir.join(NAME),
-            source: e.into_error(),
-        })?;
-        out.finish(NAME, written, writer)
+        out.finish_csv(NAME, written, csv)
     }
 }
 

@@ -381,29 +381,19 @@ fn first_words(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::InMemorySecretStore;
 
-    fn vault() -> (tempfile::TempDir, Vault) {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = Vault::open_or_create(dir.path(), &InMemorySecretStore::default())
-            .unwrap()
-            .into_vault();
-        (dir, vault)
-    }
+    use crate::testing::{message_on, vault};
 
     fn message(mid: &str, contact: &str, text: &str, at: i64, direction: Direction) -> Event {
-        Event::Message(MessageEvent {
-            route: RouteKind::Instagram,
-            account_id: "178".into(),
-            contact_id: contact.into(),
-            contact_name: None,
+        message_on(
+            RouteKind::Instagram,
+            mid,
+            contact,
+            None,
+            text,
+            at,
             direction,
-            platform_message_id: mid.into(),
-            text: Some(text.into()),
-            attachments: vec![],
-            timestamp_ms: at,
-            comment: None,
-        })
+        )
     }
 
     #[test]
