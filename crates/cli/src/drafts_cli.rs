@@ -193,6 +193,28 @@ pub fn accounts(
                 }
             }
         }
+        AccountsAction::Facebook => {
+            let url = runtime.block_on(engine.facebook_login_url())?;
+            writeln!(
+                out,
+                "Open this address in your browser within 10 minutes and choose the pages to connect:\n{url}\nThen run `leadbox-cli sync --once`: the accounts arrive sealed from the relay."
+            )?;
+        }
+        AccountsAction::OnMetaDeletion { choice } => {
+            if let Some(choice) = choice {
+                engine.set_meta_deletion_erases_conversations(choice == "erase")?;
+            }
+            let erase = engine.meta_deletion_erases_conversations()?;
+            writeln!(
+                out,
+                "When Meta asks to delete the data of a person who connected accounts here, Leadbox removes their tokens and {}.",
+                if erase {
+                    "erases those accounts' conversations"
+                } else {
+                    "keeps those accounts' conversations"
+                }
+            )?;
+        }
         AccountsAction::Remove {
             platform,
             account_id,

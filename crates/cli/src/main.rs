@@ -202,6 +202,15 @@ enum AccountsAction {
         #[arg(long)]
         json: bool,
     },
+    /// Connect Facebook Pages (and their Instagram accounts) through the relay's
+    /// Facebook Login: prints an address to open in a browser; run `sync` after.
+    Facebook,
+    /// What Meta's data-deletion request does here: `keep` the conversations of
+    /// the accounts that person connected (tokens always go) or `erase` them.
+    OnMetaDeletion {
+        #[arg(value_parser = ["keep", "erase"])]
+        choice: Option<String>,
+    },
     /// Remove an account's token (its conversations stay unless --erase-conversations).
     Remove {
         #[arg(long)]
@@ -496,8 +505,21 @@ fn describe(report: &SyncReport) -> String {
     } else {
         String::new()
     };
+    let mut extra = lost;
+    if report.accounts_connected > 0 {
+        extra.push_str(&format!(
+            " Connected {} account(s) through Facebook Login.",
+            report.accounts_connected
+        ));
+    }
+    if report.deletion_requests > 0 {
+        extra.push_str(&format!(
+            " Handled {} data-deletion request(s) from Meta.",
+            report.deletion_requests
+        ));
+    }
     format!(
-        "Synced {} envelope(s): {} new message(s), {} duplicate(s), {} new lead(s), {} unreadable.{lost}",
+        "Synced {} envelope(s): {} new message(s), {} duplicate(s), {} new lead(s), {} unreadable.{extra}",
         report.envelopes,
         report.new_messages,
         report.duplicates,

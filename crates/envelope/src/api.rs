@@ -56,6 +56,20 @@ pub struct RotateKeyRequest {
     pub public_key: DevicePublicKey,
 }
 
+/// `POST /v1/oauth/meta/tickets`: a short-lived, single-use address the owner
+/// opens in a browser to connect Facebook Pages to this device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OAuthTicket {
+    pub url: String,
+    pub expires_in_seconds: u64,
+}
+
+/// `POST /v1/meta/deletions/{code}/complete`: the device removed the data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeletionCompleted {
+    pub confirmation_code: String,
+}
+
 /// `POST /v1/envelopes/ack`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AckRequest {

@@ -6,6 +6,7 @@ mod drafting;
 mod engine;
 mod error;
 mod lead_forms;
+mod meta_login;
 mod relay_client;
 mod sending;
 mod sse;
@@ -20,6 +21,7 @@ pub use leadbox_drafts::checks::Flag;
 pub use leadbox_envelope::RouteKind;
 pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
 pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
+pub use meta_login::{DeletionOutcome, META_DELETION_ERASES};
 pub use sync::{Backoff, PushSession, SyncReport};
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data

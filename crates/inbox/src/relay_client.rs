@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, ApiError, ClaimRouteRequest, EnvelopePage, RegisterDeviceRequest,
-    RegisterDeviceResponse,
+    AckRequest, AckResponse, ApiError, ClaimRouteRequest, DeletionCompleted, EnvelopePage,
+    OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse,
 };
 use serde::de::DeserializeOwned;
 
@@ -83,6 +83,39 @@ impl RelayClient {
             .json(request)
             .send()
             .await;
+        self.read_empty(response).await
+    }
+
+    /// Asks for a single-use "Connect with Facebook" address for this device.
+    pub async fn login_ticket(&self, token: &str) -> Result<OAuthTicket, InboxError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/oauth/meta/tickets", self.base))
+            .bearer_auth(token)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    /// Tells the relay this business removed what Meta's deletion request covered.
+    pub async fn complete_deletion(&self, token: &str, code: &str) -> Result<(), InboxError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/meta/deletions/complete", self.base))
+            .bearer_auth(token)
+            .json(&DeletionCompleted {
+                confirmation_code: code.to_owned(),
+            })
+            .send()
+            .await;
+        self.read_empty(response).await
+    }
+
+    /// For calls answered with 204 No Content.
+    async fn read_empty(
+        &self,
+        response: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<(), InboxError> {
         let unreachable = || InboxError::RelayUnreachable {
             url: self.base.clone(),
         };

@@ -45,7 +45,7 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner()) = Some(client);
     }
 
-    fn token_name(&self, platform: RouteKind, account_id: &str) -> String {
+    pub(crate) fn token_name(&self, platform: RouteKind, account_id: &str) -> String {
         self.secret_name(&format!("account-token:{platform}:{account_id}"))
     }
 

@@ -24,10 +24,17 @@ pub struct SyncReport {
     pub new_contacts: Vec<NewContact>,
     /// Envelopes the relay dropped (expired or queue full) before this device fetched them.
     pub lost: u64,
+    /// Accounts connected through Facebook Login in this sync.
+    pub accounts_connected: usize,
+    /// Meta deletion requests handled in this sync.
+    pub deletion_requests: usize,
 }
 
 enum Opened {
     Events(Vec<Event>),
+    /// Not a conversation: an account connection or a deletion notice, applied
+    /// after the page's messages are stored.
+    Control(Payload),
     Unreadable(&'static str),
 }
 
@@ -48,6 +55,9 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
             Ok(events) => Opened::Events(events),
             Err(_) => Opened::Unreadable("webhook entry could not be parsed"),
         },
+        control @ (Payload::MetaConnection { .. } | Payload::MetaDeletionNotice { .. }) => {
+            Opened::Control(control)
+        }
     }
 }
 
@@ -143,9 +153,11 @@ impl Engine {
         }
         let mut batch = Vec::with_capacity(page.envelopes.len());
         let mut unreadable = Vec::new();
+        let mut controls = Vec::new();
         for envelope in &page.envelopes {
             match open_envelope(secret, envelope) {
                 Opened::Events(events) => batch.push(events),
+                Opened::Control(payload) => controls.push(payload),
                 Opened::Unreadable(reason) => unreadable.push((envelope, reason)),
             }
         }
@@ -175,11 +187,33 @@ impl Engine {
                     "the relay dropped envelopes before they were fetched"
                 );
             }
-            vault.set_setting(CURSOR, &page.next_cursor.to_string())?;
             ingested
         };
+        // Applied before the cursor moves and before the ack: a crash here means
+        // a redelivery, and both kinds are safe to apply twice.
+        let mut accounts_connected = 0;
+        let mut deletion_requests = 0;
+        for control in controls {
+            match control {
+                Payload::MetaConnection { user_id, pages, .. } => {
+                    accounts_connected += self.apply_meta_connection(&user_id, &pages)?;
+                }
+                Payload::MetaDeletionNotice {
+                    confirmation_code,
+                    user_id,
+                    ..
+                } => {
+                    self.apply_meta_deletion(&confirmation_code, &user_id)?;
+                    deletion_requests += 1;
+                }
+                Payload::MetaWebhookEntry { .. } => {}
+            }
+        }
+        self.vault()
+            .set_setting(CURSOR, &page.next_cursor.to_string())?;
         let cursors = page.envelopes.iter().map(|e| e.cursor).collect();
         client.ack(token, cursors, page.lost).await?;
+        self.report_meta_deletions(client, token).await;
         tracing::info!(
             envelopes = page.envelopes.len(),
             new_messages = report.new_messages,
@@ -193,6 +227,8 @@ impl Engine {
             unreadable: unreadable.len(),
             new_contacts: report.new_contacts,
             lost: page.lost,
+            accounts_connected,
+            deletion_requests,
         })
     }
 

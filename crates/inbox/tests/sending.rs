@@ -163,6 +163,10 @@ impl World {
             max_body_bytes: 1 << 20,
             envelope_ttl_days: 14,
             max_queue_per_device: 1_000,
+            public_url: None,
+            meta_app_id: None,
+            graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+            login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
@@ -745,4 +749,175 @@ async fn envelopes_the_relay_dropped_are_counted_on_the_desktop_once() {
     let again = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(again.lost, 0, "the relay stops reporting once confirmed");
     assert_eq!(world.engine.envelopes_lost_total().unwrap(), 1);
+}
+
+/// Seals a payload to the World's desktop exactly as the relay does after a
+/// Facebook Login, and queues it.
+fn deliver_to_desktop(world: &World, payload: &leadbox_envelope::payload::Payload) {
+    let recipients = world
+        .relay
+        .store
+        .recipients(RouteKind::Messenger, "PAGE1")
+        .unwrap()
+        .unwrap();
+    let sealed: Vec<_> = recipients
+        .devices
+        .iter()
+        .map(|(device_id, key)| {
+            let envelope = leadbox_envelope::seal(
+                key,
+                &recipients.business_id,
+                "login-envelope",
+                &payload.to_bytes(),
+            )
+            .unwrap();
+            (device_id.clone(), envelope)
+        })
+        .collect();
+    world.relay.store.insert_envelopes(&sealed, 0).unwrap();
+}
+
+fn signed_request(user_id: &str) -> String {
+    use base64::Engine as _;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let payload = encode(
+        json!({"algorithm": "HMAC-SHA256", "user_id": user_id})
+            .to_string()
+            .as_bytes(),
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(payload.as_bytes());
+    format!("{}.{payload}", encode(&mac.finalize().into_bytes()))
+}
+
+#[tokio::test]
+async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_them() {
+    use leadbox_envelope::payload::{ConnectedPage, Payload, SecretText};
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let page = |id: &str, instagram: Option<&str>| ConnectedPage {
+        page_id: id.into(),
+        name: format!("Page {id}"),
+        access_token: SecretText::new(format!("PAGE-TOKEN-{id}")),
+        instagram_account_id: instagram.map(str::to_owned),
+        instagram_username: instagram.map(|_| "anasbakery".to_owned()),
+        subscribed: true,
+    };
+    deliver_to_desktop(
+        &world,
+        &Payload::MetaConnection {
+            user_id: "10157".into(),
+            user_name: "Ana".into(),
+            user_token: SecretText::new("LONG-USER-TOKEN"),
+            user_token_expires_at_ms: None,
+            pages: vec![page("111", Some("1784")), page("222", None)],
+            received_at_ms: now_ms(),
+        },
+    );
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(report.accounts_connected, 3);
+    let granted: Vec<(RouteKind, String, String)> = world
+        .engine
+        .vault()
+        .accounts_of_meta_user("10157")
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.platform, a.platform_account_id, a.status))
+        .collect();
+    assert_eq!(
+        granted,
+        [
+            (RouteKind::Messenger, "111".into(), "connected".into()),
+            (RouteKind::Instagram, "1784".into(), "connected".into()),
+            (RouteKind::Messenger, "222".into(), "connected".into()),
+        ]
+    );
+
+    // A conversation arrives on page 111; the owner chose that Meta's deletion
+    // request also erases the conversations.
+    world
+        .engine
+        .claim(RouteKind::Messenger, "111")
+        .await
+        .unwrap();
+    world
+        .webhook(
+            json!({"object": "page", "entry": [{"id": "111", "time": now_ms(), "messaging": [{
+                "sender": {"id": "PSID9"}, "recipient": {"id": "111"}, "timestamp": now_ms(),
+                "message": {"mid": "m_111", "text": "Do you deliver cakes?"}
+            }]}]}),
+        )
+        .await;
+    let before = world.engine.vault().conversations().unwrap().len();
+    world
+        .engine
+        .set_meta_deletion_erases_conversations(true)
+        .unwrap();
+
+    let business = world
+        .relay
+        .store
+        .recipients(RouteKind::Messenger, "PAGE1")
+        .unwrap()
+        .unwrap()
+        .business_id;
+    world
+        .relay
+        .store
+        .link_meta_user("10157", &business, 0)
+        .unwrap();
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{}/meta/data-deletion", world.relay_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("signed_request={}", signed_request("10157")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = answer["confirmation_code"].as_str().unwrap().to_owned();
+    assert_eq!(
+        world
+            .relay
+            .store
+            .deletion_status(&code)
+            .unwrap()
+            .unwrap()
+            .completed_at,
+        None
+    );
+
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(report.deletion_requests, 1);
+    let vault = world.engine.vault();
+    assert!(vault.accounts_of_meta_user("10157").unwrap().is_empty());
+    let statuses: Vec<String> = ["111", "222"]
+        .iter()
+        .map(|id| {
+            vault
+                .find_account(RouteKind::Messenger, id)
+                .unwrap()
+                .unwrap()
+                .status
+        })
+        .collect();
+    assert_eq!(statuses, ["disconnected", "disconnected"]);
+    assert_eq!(
+        vault.conversations().unwrap().len(),
+        before - 1,
+        "page 111's conversation is erased"
+    );
+    drop(vault);
+    assert!(world.engine.unreported_meta_deletions().unwrap().is_empty());
+    assert!(
+        world
+            .relay
+            .store
+            .deletion_status(&code)
+            .unwrap()
+            .unwrap()
+            .completed_at
+            .is_some(),
+        "the desktop confirmed completion to the relay"
+    );
 }

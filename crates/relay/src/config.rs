@@ -8,6 +8,8 @@ use serde::Deserialize;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_ENVELOPE_TTL_DAYS: u32 = 14;
 pub const DEFAULT_MAX_QUEUE_PER_DEVICE: u64 = 100_000;
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com/v21.0";
+pub const DEFAULT_LOGIN_DIALOG_URL: &str = "https://www.facebook.com/v21.0/dialog/oauth";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -38,6 +40,10 @@ struct RawConfig {
     max_body_bytes: Option<usize>,
     envelope_ttl_days: Option<u32>,
     max_queue_per_device: Option<u64>,
+    public_url: Option<String>,
+    meta_app_id: Option<String>,
+    graph_url: Option<String>,
+    login_dialog_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -53,6 +59,28 @@ pub struct RelayConfig {
     pub envelope_ttl_days: u32,
     /// The most envelopes kept waiting for one desktop; the oldest go first (counted as lost).
     pub max_queue_per_device: u64,
+    /// How the internet reaches this relay (`https://relay.example.com`): the
+    /// base of the OAuth redirect and of the deletion status pages.
+    pub public_url: Option<String>,
+    /// The Meta app's id; "Connect with Facebook" is offered only when it is set.
+    pub meta_app_id: Option<String>,
+    /// Graph API base including the version; a local server in tests.
+    pub graph_url: String,
+    /// Facebook Login's dialog.
+    pub login_dialog_url: String,
+}
+
+/// An http(s) URL without its trailing slash.
+fn base_url(field: &'static str, text: String) -> Result<String, ConfigError> {
+    let trimmed = text.trim().trim_end_matches('/').to_owned();
+    if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+        Ok(trimmed)
+    } else {
+        Err(ConfigError::Invalid {
+            field,
+            reason: format!("`{text}` is not an http:// or https:// address"),
+        })
+    }
 }
 
 impl std::fmt::Debug for RelayConfig {
@@ -65,6 +93,9 @@ impl std::fmt::Debug for RelayConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("envelope_ttl_days", &self.envelope_ttl_days)
             .field("max_queue_per_device", &self.max_queue_per_device)
+            .field("public_url", &self.public_url)
+            .field("meta_app_id", &self.meta_app_id)
+            .field("graph_url", &self.graph_url)
             .finish()
     }
 }
@@ -171,7 +202,25 @@ impl RelayConfig {
                 reason: "must be at least 100".into(),
             });
         }
+        let public_url = pick(raw.public_url, "LEADBOX_RELAY_PUBLIC_URL")
+            .map(|url| base_url("public_url", url))
+            .transpose()?;
+        let meta_app_id = pick(raw.meta_app_id, "LEADBOX_RELAY_META_APP_ID");
+        let graph_url = base_url(
+            "graph_url",
+            pick(raw.graph_url, "LEADBOX_RELAY_GRAPH_URL")
+                .unwrap_or_else(|| DEFAULT_GRAPH_URL.into()),
+        )?;
+        let login_dialog_url = base_url(
+            "login_dialog_url",
+            pick(raw.login_dialog_url, "LEADBOX_RELAY_LOGIN_DIALOG_URL")
+                .unwrap_or_else(|| DEFAULT_LOGIN_DIALOG_URL.into()),
+        )?;
         Ok(RelayConfig {
+            public_url,
+            meta_app_id,
+            graph_url,
+            login_dialog_url,
             listen,
             data_dir,
             meta_app_secret,
@@ -245,6 +294,36 @@ mod tests {
             RelayConfig::load(None, env),
             Err(ConfigError::Invalid {
                 field: "listen",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn login_settings_default_to_meta_and_urls_are_checked() {
+        let base = [
+            ("LEADBOX_RELAY_DATA_DIR", "/d"),
+            ("LEADBOX_RELAY_META_APP_SECRET", "s"),
+            ("LEADBOX_RELAY_META_VERIFY_TOKEN", "t"),
+        ];
+        let config = RelayConfig::load(None, env_of(&base)).unwrap();
+        assert_eq!(config.graph_url, DEFAULT_GRAPH_URL);
+        assert_eq!(config.meta_app_id, None);
+        let mut with_urls = base.to_vec();
+        with_urls.push(("LEADBOX_RELAY_PUBLIC_URL", "https://relay.example.com/"));
+        with_urls.push(("LEADBOX_RELAY_META_APP_ID", "1234"));
+        let config = RelayConfig::load(None, env_of(&with_urls)).unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://relay.example.com")
+        );
+        assert_eq!(config.meta_app_id.as_deref(), Some("1234"));
+        let mut bad = base.to_vec();
+        bad.push(("LEADBOX_RELAY_PUBLIC_URL", "relay.example.com"));
+        assert!(matches!(
+            RelayConfig::load(None, env_of(&bad)),
+            Err(ConfigError::Invalid {
+                field: "public_url",
                 ..
             })
         ));

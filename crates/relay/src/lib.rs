@@ -3,7 +3,9 @@
 //! until a desktop fetches and acknowledges them. It cannot read what it carries.
 
 pub mod config;
+pub mod facebook;
 pub mod http;
+pub mod meta_links;
 pub mod metrics;
 pub mod secrets;
 pub mod store;
@@ -65,6 +67,7 @@ async fn housekeeping(state: SharedState) {
             let evicted = relay
                 .store
                 .enforce_bound(relay.config.max_queue_per_device)?;
+            relay.store.expire_login_states(now_ms() / 1000)?;
             metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
             metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
             Ok::<_, store::StoreError>((expired.envelopes, evicted))

@@ -17,6 +17,7 @@ pub struct Metrics {
     pub envelopes_acked: AtomicU64,
     pub envelopes_expired: AtomicU64,
     pub envelopes_evicted: AtomicU64,
+    pub deletion_requests: AtomicU64,
 }
 
 impl Metrics {
@@ -88,6 +89,12 @@ impl Metrics {
                 ("{reason=\"expired\"}", get(&self.envelopes_expired)),
                 ("{reason=\"queue_full\"}", get(&self.envelopes_evicted)),
             ],
+        );
+        line(
+            "leadbox_data_deletion_requests_total",
+            "Data-deletion requests received from Meta.",
+            "counter",
+            &[("", get(&self.deletion_requests))],
         );
         line(
             "leadbox_queue_depth",

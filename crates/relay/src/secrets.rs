@@ -46,6 +46,72 @@ pub fn verify_meta_signature(
     }
 }
 
+/// Why a `signed_request` from Meta's data-deletion callback was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignedRequestError {
+    #[error("signed_request is not `<signature>.<payload>` in base64url")]
+    Malformed,
+    #[error("signed_request is not signed with this relay's meta_app_secret")]
+    BadSignature,
+    #[error("signed_request uses {0}; only HMAC-SHA256 is accepted")]
+    Algorithm(String),
+    #[error("signed_request names no user_id")]
+    NoUser,
+}
+
+/// What a verified `signed_request` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// The app-scoped id of the person whose data is to be deleted.
+    pub user_id: String,
+    pub issued_at: Option<i64>,
+}
+
+fn base64url(part: &str) -> Result<Vec<u8>, SignedRequestError> {
+    // Meta pads some values and not others.
+    URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| SignedRequestError::Malformed)
+}
+
+/// Verifies `<base64url HMAC-SHA256(app_secret, payload part)>.<base64url JSON>`:
+/// the MAC covers the payload part exactly as received, compared in constant time.
+pub fn verify_signed_request(
+    app_secret: &str,
+    signed_request: &str,
+) -> Result<SignedRequest, SignedRequestError> {
+    let (signature, payload) = signed_request
+        .trim()
+        .split_once('.')
+        .ok_or(SignedRequestError::Malformed)?;
+    let signature = base64url(signature)?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
+        .map_err(|_| SignedRequestError::BadSignature)?;
+    mac.update(payload.as_bytes());
+    mac.verify_slice(&signature)
+        .map_err(|_| SignedRequestError::BadSignature)?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64url(payload)?).map_err(|_| SignedRequestError::Malformed)?;
+    let algorithm = claims
+        .get("algorithm")
+        .and_then(|a| a.as_str())
+        .unwrap_or_default();
+    if !algorithm.eq_ignore_ascii_case("HMAC-SHA256") {
+        return Err(SignedRequestError::Algorithm(
+            algorithm.chars().take(40).collect(),
+        ));
+    }
+    let user_id = match claims.get("user_id") {
+        Some(serde_json::Value::String(id)) if !id.trim().is_empty() => id.trim().to_owned(),
+        Some(serde_json::Value::Number(id)) => id.to_string(),
+        _ => return Err(SignedRequestError::NoUser),
+    };
+    Ok(SignedRequest {
+        user_id,
+        issued_at: claims.get("issued_at").and_then(serde_json::Value::as_i64),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +171,89 @@ mod tests {
             verify_meta_signature("other", Some(&sign("s", b"{}")), b"{}"),
             SignatureCheck::Invalid
         );
+    }
+
+    fn signed_request(secret: &str, claims: &serde_json::Value) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap());
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(payload.as_bytes());
+        format!(
+            "{}.{payload}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    #[test]
+    fn a_signed_request_from_meta_is_read() {
+        let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": 1_700_000_000, "user_id": "10157"});
+        let request = signed_request("app-secret", &claims);
+        assert_eq!(
+            verify_signed_request("app-secret", &request),
+            Ok(SignedRequest {
+                user_id: "10157".into(),
+                issued_at: Some(1_700_000_000)
+            })
+        );
+        // Padded base64 is accepted too.
+        let (signature, payload) = request.split_once('.').unwrap();
+        let padded = format!("{signature}=.{payload}");
+        assert!(verify_signed_request("app-secret", &padded).is_ok());
+        let numeric = signed_request(
+            "app-secret",
+            &serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": 42}),
+        );
+        assert_eq!(
+            verify_signed_request("app-secret", &numeric)
+                .unwrap()
+                .user_id,
+            "42"
+        );
+    }
+
+    #[test]
+    fn forged_or_odd_signed_requests_are_refused() {
+        let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": "1"});
+        assert_eq!(
+            verify_signed_request("other-secret", &signed_request("app-secret", &claims)),
+            Err(SignedRequestError::BadSignature)
+        );
+        let weak = serde_json::json!({"algorithm": "none", "user_id": "1"});
+        assert!(matches!(
+            verify_signed_request("s", &signed_request("s", &weak)),
+            Err(SignedRequestError::Algorithm(_))
+        ));
+        let nobody = serde_json::json!({"algorithm": "HMAC-SHA256"});
+        assert_eq!(
+            verify_signed_request("s", &signed_request("s", &nobody)),
+            Err(SignedRequestError::NoUser)
+        );
+        assert_eq!(
+            verify_signed_request("s", "no-dot"),
+            Err(SignedRequestError::Malformed)
+        );
+        assert_eq!(
+            verify_signed_request("s", "***.***"),
+            Err(SignedRequestError::Malformed)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_changed_payload_character_invalidates_a_signed_request(user in "[0-9]{1,20}", index in any::<usize>()) {
+            let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": user});
+            let request = signed_request("s", &claims);
+            let (signature, payload) = request.split_once('.').unwrap();
+            let mut changed: Vec<char> = payload.chars().collect();
+            let at = index % changed.len();
+            changed[at] = if changed[at] == 'A' { 'B' } else { 'A' };
+            let forged = format!("{signature}.{}", changed.into_iter().collect::<String>());
+            prop_assert!(verify_signed_request("s", &forged).is_err());
+        }
+
+        #[test]
+        fn arbitrary_signed_requests_never_panic(text in ".{0,200}") {
+            let _ = verify_signed_request("s", &text);
+        }
     }
 
     proptest! {

@@ -101,6 +101,30 @@ fn migrations() -> Migrations<'static> {
         ALTER TABLE devices ADD COLUMN key_rotated_at INTEGER;
         CREATE INDEX envelopes_by_age ON envelopes(created_at);",
         ),
+        // Facebook Login and Meta's data-deletion callback (see `meta_links`).
+        M::up(
+            "CREATE TABLE oauth_states (
+            state_hash TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL REFERENCES devices(id),
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE meta_users (
+            user_id TEXT NOT NULL,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            linked_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, business_id)
+        );
+        CREATE TABLE deletion_requests (
+            code TEXT PRIMARY KEY,
+            requested_at INTEGER NOT NULL,
+            completed_at INTEGER
+        );
+        CREATE TABLE deletion_pending (
+            code TEXT NOT NULL REFERENCES deletion_requests(code),
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            PRIMARY KEY (code, business_id)
+        );",
+        ),
     ])
 }
 
@@ -120,6 +144,24 @@ pub struct DeviceInfo {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Expired {
     pub envelopes: u64,
+}
+
+/// Device id and public key of each active device of a business.
+pub(crate) fn active_devices(
+    conn: &Connection,
+    business_id: &str,
+) -> Result<Vec<(String, DevicePublicKey)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, public_key FROM devices WHERE business_id = ?1 AND revoked_at IS NULL",
+    )?;
+    let devices = statement
+        .query_map([business_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(Result::ok)
+        .filter_map(|(id, key)| DevicePublicKey::from_base64(&key).ok().map(|key| (id, key)))
+        .collect();
+    Ok(devices)
 }
 
 pub fn hash_secret(secret: &str) -> String {
@@ -150,7 +192,7 @@ impl Store {
         })
     }
 
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -274,18 +316,7 @@ impl Store {
             let Some(business_id) = business else {
                 return Ok(None);
             };
-            let mut statement = conn.prepare_cached(
-                "SELECT id, public_key FROM devices WHERE business_id = ?1 AND revoked_at IS NULL",
-            )?;
-            let devices = statement
-                .query_map([&business_id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })?
-                .filter_map(Result::ok)
-                .filter_map(|(id, key)| {
-                    DevicePublicKey::from_base64(&key).ok().map(|key| (id, key))
-                })
-                .collect();
+            let devices = active_devices(conn, &business_id)?;
             Ok(Some(Recipients {
                 business_id,
                 devices,

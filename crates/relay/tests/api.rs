@@ -32,6 +32,10 @@ async fn start_relay(max_body_bytes: usize) -> Relay {
         max_body_bytes,
         envelope_ttl_days: 14,
         max_queue_per_device: 1_000,
+        public_url: None,
+        meta_app_id: None,
+        graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+        login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
     };
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -185,7 +189,10 @@ async fn a_signed_webhook_is_sealed_to_the_claiming_device_only() {
     let plaintext = open(&salon.secret, &page.envelopes[0]).unwrap();
     let Payload::MetaWebhookEntry {
         account_id, entry, ..
-    } = Payload::from_bytes(&plaintext).unwrap();
+    } = Payload::from_bytes(&plaintext).unwrap()
+    else {
+        panic!("not a webhook entry")
+    };
     assert_eq!(account_id, "1784");
     assert_eq!(
         entry["messaging"][0]["message"]["text"],
@@ -419,7 +426,9 @@ impl Relay {
 
 fn text_of(device_secret: &DeviceSecretKey, envelope: &leadbox_envelope::SealedEnvelope) -> String {
     let plaintext = open(device_secret, envelope).unwrap();
-    let Payload::MetaWebhookEntry { entry, .. } = Payload::from_bytes(&plaintext).unwrap();
+    let Payload::MetaWebhookEntry { entry, .. } = Payload::from_bytes(&plaintext).unwrap() else {
+        panic!("not a webhook entry")
+    };
     entry["messaging"][0]["message"]["text"]
         .as_str()
         .unwrap()

@@ -119,6 +119,33 @@ impl Vault {
         self.audit("account_disconnected", &format!("account {id}"))
     }
 
+    /// Records that the app-scoped Meta user `user_id` granted this account.
+    pub fn set_account_meta_user(&self, id: i64, user_id: &str) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE accounts SET meta_user_id = ?2 WHERE id = ?1",
+            params![id, user_id],
+        )?;
+        Ok(())
+    }
+
+    /// The accounts a Meta user granted (through Facebook Login).
+    pub fn accounts_of_meta_user(&self, user_id: &str) -> Result<Vec<AccountRow>, VaultError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE meta_user_id = ?1 ORDER BY id"
+        ))?;
+        let rows = statement.query_map([user_id], account)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forgets which Meta user granted the account (after Meta's deletion request).
+    pub fn forget_account_meta_user(&self, id: i64) -> Result<(), VaultError> {
+        self.conn.execute(
+            "UPDATE accounts SET meta_user_id = NULL WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
     pub fn mark_needs_reconnect(&self, id: i64) -> Result<(), VaultError> {
         self.conn.execute(
             "UPDATE accounts SET status = 'needs_reconnect' WHERE id = ?1",

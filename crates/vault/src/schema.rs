@@ -207,6 +207,9 @@ pub(crate) fn migrations() -> Migrations<'static> {
         CREATE INDEX drafts_by_reply_to ON drafts(reply_to_message_id);
         CREATE INDEX conversations_by_contact ON conversations(contact_id);",
     ),
+    // Accounts connected through Facebook Login remember the app-scoped id of
+    // the person who granted them: Meta's deletion notice names that id.
+    M::up("ALTER TABLE accounts ADD COLUMN meta_user_id TEXT;"),
     ])
 }
 

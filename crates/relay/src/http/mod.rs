@@ -1,7 +1,10 @@
 //! The relay's HTTP surface: Meta's webhooks, the device API, health and metrics.
 
+mod deletion;
 mod devices;
 mod error;
+mod meta_login;
+mod pages;
 mod stream;
 mod webhooks;
 
@@ -9,7 +12,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
+use leadbox_envelope::payload::Payload;
+use leadbox_envelope::{DevicePublicKey, seal};
 use tokio::sync::watch;
 
 pub use error::ApiFailure;
@@ -43,6 +49,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/envelopes/ack", post(devices::ack))
         .route("/v1/stream", get(stream::stream))
         .route("/v1/devices/key", post(devices::rotate_key))
+        .route("/v1/oauth/meta/tickets", post(meta_login::ticket))
+        .route("/oauth/meta/start", get(meta_login::start))
+        .route("/oauth/meta/callback", get(meta_login::callback))
+        .route("/meta/data-deletion", post(deletion::request))
+        .route("/meta/data-deletion/{code}", get(deletion::status))
+        .route("/v1/meta/deletions/complete", post(deletion::complete))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(max_body))
@@ -53,4 +65,42 @@ async fn metrics(State(state): State<SharedState>) -> Result<String, ApiFailure>
     let relay = state.clone();
     let depth = tokio::task::spawn_blocking(move || relay.store.queue_depth()).await??;
     Ok(state.metrics.render(depth))
+}
+
+/// Seals one payload to each of a business's devices, stores the envelopes
+/// durably and wakes the waiting streams and long-polls.
+pub(crate) async fn deliver(
+    state: &SharedState,
+    business_id: &str,
+    devices: &[(String, DevicePublicKey)],
+    payload: &Payload,
+) -> Result<(), ApiFailure> {
+    if devices.is_empty() {
+        return Ok(());
+    }
+    let envelope_id = uuid::Uuid::new_v4().to_string();
+    let bytes = payload.to_bytes();
+    let mut sealed = Vec::with_capacity(devices.len());
+    for (device_id, key) in devices {
+        let envelope = seal(key, business_id, &envelope_id, &bytes).map_err(|error| {
+            tracing::error!(%error, "sealing failed");
+            ApiFailure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the relay could not seal the message",
+            )
+        })?;
+        sealed.push((device_id.clone(), envelope));
+    }
+    let relay = state.clone();
+    let count = sealed.len() as u64;
+    let newest = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .insert_envelopes(&sealed, crate::now_ms() / 1000)
+    })
+    .await??;
+    Metrics::add(&state.metrics.envelopes_sealed, count);
+    state.newest_cursor.send_replace(newest);
+    Ok(())
 }

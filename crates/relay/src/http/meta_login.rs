@@ -1,0 +1,226 @@
+//! "Connect with Facebook": a paired device asks for a ticket, the owner's
+//! browser opens it, Facebook sends the browser back here with a code, and the
+//! relay seals the resulting tokens to that device. The relay keeps only the
+//! app-scoped user id ↔ business link, which Meta's deletion callback needs.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leadbox_envelope::RouteKind;
+use leadbox_envelope::api::OAuthTicket;
+use leadbox_envelope::payload::Payload;
+use serde::Deserialize;
+
+use super::devices::authenticate;
+use super::pages::page;
+use super::{ApiFailure, SharedState, deliver};
+use crate::facebook::{FacebookLogin, LoginError, dialog_url};
+use crate::meta_links::LOGIN_STATE_SECONDS;
+use crate::now_ms;
+use crate::store::StoreError;
+
+/// `POST /v1/oauth/meta/tickets`: the address the desktop opens in a browser.
+pub async fn ticket(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<OAuthTicket>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let (Some(public_url), Some(_)) = (&state.config.public_url, &state.config.meta_app_id) else {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "login_not_configured",
+            LoginError::NotConfigured.to_string(),
+        ));
+    };
+    let relay = state.clone();
+    let login_state = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .create_login_state(&device.device_id, now_ms() / 1000)
+    })
+    .await??;
+    Ok(Json(OAuthTicket {
+        url: format!("{public_url}/oauth/meta/start?state={login_state}"),
+        expires_in_seconds: LOGIN_STATE_SECONDS as u64,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    #[serde(default)]
+    state: String,
+}
+
+fn expired_link() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "This link has expired",
+        &["Login links work once and for ten minutes. Start again from Leadbox: Settings → Accounts → Connect with Facebook.".into()],
+    )
+}
+
+/// `GET /oauth/meta/start?state=…`: on to Facebook's dialog, if the ticket is good.
+pub async fn start(
+    State(state): State<SharedState>,
+    Query(query): Query<StartQuery>,
+) -> Result<Response, ApiFailure> {
+    let relay = state.clone();
+    let login_state = query.state.clone();
+    let valid = tokio::task::spawn_blocking(move || {
+        relay.store.login_state_valid(&login_state, now_ms() / 1000)
+    })
+    .await??;
+    if !valid {
+        return Ok(expired_link());
+    }
+    match dialog_url(&state.config, &query.state) {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(error) => Ok(page(
+            StatusCode::CONFLICT,
+            "Facebook Login is not set up",
+            &[error.to_string()],
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    #[serde(default)]
+    state: String,
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /oauth/meta/callback`: Facebook sends the browser back with a code (or an error).
+pub async fn callback(
+    State(state): State<SharedState>,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, ApiFailure> {
+    let relay = state.clone();
+    let login_state = query.state.clone();
+    // Used up before anything else, so a replayed callback cannot connect twice.
+    let device = tokio::task::spawn_blocking(move || {
+        relay.store.take_login_state(&login_state, now_ms() / 1000)
+    })
+    .await??;
+    let Some(device) = device else {
+        return Ok(expired_link());
+    };
+    let Some(code) = query.code.filter(|c| !c.is_empty()) else {
+        let why = query
+            .error_description
+            .or(query.error)
+            .unwrap_or_else(|| "no reason given".into());
+        return Ok(page(
+            StatusCode::OK,
+            "Nothing was connected",
+            &[
+                format!("Facebook reported: {why}."),
+                "You can close this window and try again from Leadbox.".into(),
+            ],
+        ));
+    };
+
+    let logged_in = match FacebookLogin::new(&state.config).complete(&code).await {
+        Ok(logged_in) => logged_in,
+        Err(error) => {
+            tracing::warn!(%error, "Facebook Login failed");
+            return Ok(page(
+                StatusCode::BAD_GATEWAY,
+                "Connecting did not work",
+                &[
+                    error.to_string(),
+                    "Nothing was saved. Close this window and try again from Leadbox.".into(),
+                ],
+            ));
+        }
+    };
+
+    let now = now_ms();
+    let relay = state.clone();
+    let business_id = device.business_id.clone();
+    let user_id = logged_in.user_id.clone();
+    let routes: Vec<(RouteKind, String)> = logged_in
+        .pages
+        .iter()
+        .flat_map(|p| {
+            std::iter::once((RouteKind::Messenger, p.page_id.clone())).chain(
+                p.instagram_account_id
+                    .clone()
+                    .map(|ig| (RouteKind::Instagram, ig)),
+            )
+        })
+        .collect();
+    let device_id = device.device_id.clone();
+    let (key, taken) = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .link_meta_user(&user_id, &business_id, now / 1000)?;
+        let mut taken = Vec::new();
+        for (kind, account_id) in routes {
+            match relay
+                .store
+                .claim_route(&business_id, kind, &account_id, now / 1000)
+            {
+                Ok(()) => {}
+                Err(StoreError::RouteTaken(kind, id)) => taken.push(format!("{kind} {id}")),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
+    })
+    .await??;
+    let Some(key) = key else {
+        return Ok(expired_link());
+    };
+
+    let mut lines: Vec<String> = logged_in
+        .pages
+        .iter()
+        .map(|p| {
+            let instagram = p
+                .instagram_username
+                .as_ref()
+                .map(|u| format!(" and Instagram @{u}"))
+                .unwrap_or_default();
+            let warning = if p.subscribed {
+                ""
+            } else {
+                " — Facebook did not subscribe it to new messages; check the page's settings"
+            };
+            format!("Connected: {}{instagram}{warning}", p.name)
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push("Facebook granted no pages. Try again and choose at least one page.".into());
+    }
+    for route in &taken {
+        lines.push(format!(
+            "{route} already belongs to another business on this relay; its messages keep going there."
+        ));
+    }
+    lines.push("Return to Leadbox: the accounts appear there within a few seconds.".into());
+
+    let count = logged_in.pages.len();
+    let payload = Payload::MetaConnection {
+        user_id: logged_in.user_id,
+        user_name: logged_in.user_name,
+        user_token: logged_in.user_token,
+        user_token_expires_at_ms: logged_in
+            .expires_in_seconds
+            .map(|seconds| now + seconds * 1000),
+        pages: logged_in.pages,
+        received_at_ms: now,
+    };
+    deliver(
+        &state,
+        &device.business_id,
+        &[(device.device_id.clone(), key)],
+        &payload,
+    )
+    .await?;
+    tracing::info!(device = %device.device_id, pages = count, "Facebook Login completed");
+    Ok(page(StatusCode::OK, "Connected to Leadbox", &lines))
+}

@@ -1,0 +1,319 @@
+//! What the relay remembers about Facebook Login and Meta's deletion requests:
+//! short-lived login states bound to a device, the app-scoped user id ↔
+//! business link (nothing else about the person), and deletion requests with
+//! the businesses that still have to confirm them. Tokens never reach this
+//! module: they are sealed to the device the moment Meta hands them over.
+
+use leadbox_envelope::DevicePublicKey;
+use rusqlite::{OptionalExtension, params};
+
+use crate::secrets::random_token;
+use crate::store::{Device, Store, StoreError, active_devices, hash_secret};
+
+/// How long the owner has to finish Facebook Login after asking for it.
+pub const LOGIN_STATE_SECONDS: i64 = 10 * 60;
+
+/// A deletion request as its status page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionStatus {
+    pub requested_at: i64,
+    pub completed_at: Option<i64>,
+}
+
+/// A recorded deletion request and the devices to tell about it.
+#[derive(Debug)]
+pub struct DeletionRequest {
+    pub code: String,
+    /// Per business still linked to the user: its id and its active devices.
+    pub notify: Vec<(String, Vec<(String, DevicePublicKey)>)>,
+}
+
+impl Store {
+    /// A new single-use login state for `device_id`, valid for [`LOGIN_STATE_SECONDS`].
+    pub fn create_login_state(&self, device_id: &str, now: i64) -> Result<String, StoreError> {
+        let state = random_token(24);
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO oauth_states (state_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![hash_secret(&state), device_id, now + LOGIN_STATE_SECONDS],
+            )?;
+            Ok(state)
+        })
+    }
+
+    /// Whether a login state exists, is unused and unexpired (the start page checks it).
+    pub fn login_state_valid(&self, state: &str, now: i64) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT 1 FROM oauth_states s JOIN devices d ON d.id = s.device_id
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL",
+                    params![hash_secret(state), now],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        })
+    }
+
+    /// Uses up a login state: the device it was made for, if it is still valid.
+    pub fn take_login_state(&self, state: &str, now: i64) -> Result<Option<Device>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let device = tx
+                .query_row(
+                    "SELECT d.id, d.business_id FROM oauth_states s JOIN devices d ON d.id = s.device_id
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL",
+                    params![hash_secret(state), now],
+                    |r| {
+                        Ok(Device {
+                            device_id: r.get(0)?,
+                            business_id: r.get(1)?,
+                        })
+                    },
+                )
+                .optional()?;
+            tx.execute(
+                "DELETE FROM oauth_states WHERE state_hash = ?1",
+                [hash_secret(state)],
+            )?;
+            tx.commit()?;
+            Ok(device)
+        })
+    }
+
+    /// Forgets login states nobody finished.
+    pub fn expire_login_states(&self, now: i64) -> Result<u64, StoreError> {
+        self.with(|conn| {
+            Ok(conn.execute("DELETE FROM oauth_states WHERE expires_at <= ?1", [now])? as u64)
+        })
+    }
+
+    /// The public key a device has now.
+    pub fn device_key(&self, device_id: &str) -> Result<Option<DevicePublicKey>, StoreError> {
+        self.with(|conn| {
+            let key: Option<String> = conn
+                .query_row(
+                    "SELECT public_key FROM devices WHERE id = ?1 AND revoked_at IS NULL",
+                    [device_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(key.and_then(|key| DevicePublicKey::from_base64(&key).ok()))
+        })
+    }
+
+    /// Remembers that this app-scoped user connected accounts for this business.
+    pub fn link_meta_user(
+        &self,
+        user_id: &str,
+        business_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO meta_users (user_id, business_id, linked_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(user_id, business_id) DO UPDATE SET linked_at = excluded.linked_at",
+                params![user_id, business_id, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn meta_user_linked(&self, user_id: &str) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT 1 FROM meta_users WHERE user_id = ?1 LIMIT 1",
+                    [user_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        })
+    }
+
+    /// Records Meta's deletion request for `user_id`: drops the user's links
+    /// at once and leaves the request pending for every business that had one.
+    /// With no business linked there is nothing to delete: it is complete now.
+    pub fn record_deletion(&self, user_id: &str, now: i64) -> Result<DeletionRequest, StoreError> {
+        let code = format!("DEL-{}", random_token(12));
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let businesses: Vec<String> = {
+                let mut statement =
+                    tx.prepare("SELECT business_id FROM meta_users WHERE user_id = ?1")?;
+                statement
+                    .query_map([user_id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            };
+            let completed = businesses.is_empty().then_some(now);
+            tx.execute(
+                "INSERT INTO deletion_requests (code, requested_at, completed_at) VALUES (?1, ?2, ?3)",
+                params![code, now, completed],
+            )?;
+            let mut notify = Vec::new();
+            for business_id in businesses {
+                tx.execute(
+                    "INSERT INTO deletion_pending (code, business_id) VALUES (?1, ?2)",
+                    params![code, business_id],
+                )?;
+                let devices = active_devices(&tx, &business_id)?;
+                notify.push((business_id, devices));
+            }
+            tx.execute("DELETE FROM meta_users WHERE user_id = ?1", [user_id])?;
+            tx.commit()?;
+            Ok(DeletionRequest { code, notify })
+        })
+    }
+
+    /// A business's device reports it removed the data. The request is complete
+    /// once every business has. False when the code is not pending for it.
+    pub fn complete_deletion(
+        &self,
+        code: &str,
+        business_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let removed = tx.execute(
+                "DELETE FROM deletion_pending WHERE code = ?1 AND business_id = ?2",
+                params![code, business_id],
+            )?;
+            if removed > 0 {
+                tx.execute(
+                    "UPDATE deletion_requests SET completed_at = ?2
+                     WHERE code = ?1 AND NOT EXISTS (SELECT 1 FROM deletion_pending WHERE code = ?1)",
+                    params![code, now],
+                )?;
+            }
+            tx.commit()?;
+            Ok(removed > 0)
+        })
+    }
+
+    pub fn deletion_status(&self, code: &str) -> Result<Option<DeletionStatus>, StoreError> {
+        self.with(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT requested_at, completed_at FROM deletion_requests WHERE code = ?1",
+                    [code],
+                    |r| {
+                        Ok(DeletionStatus {
+                            requested_at: r.get(0)?,
+                            completed_at: r.get(1)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leadbox_envelope::DeviceSecretKey;
+
+    fn paired(store: &Store, business: &str) -> crate::store::Registration {
+        let invite = store.create_invite(business, 0).unwrap();
+        let key = DeviceSecretKey::generate();
+        store
+            .register_device(&invite, &key.public_key(), "laptop", 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_login_state_is_single_use_and_short_lived() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let device = paired(&store, "Ana's Salon");
+        let state = store.create_login_state(&device.device_id, 100).unwrap();
+        assert!(store.login_state_valid(&state, 100).unwrap());
+        assert!(
+            !store
+                .login_state_valid(&state, 100 + LOGIN_STATE_SECONDS)
+                .unwrap()
+        );
+        let taken = store.take_login_state(&state, 101).unwrap().unwrap();
+        assert_eq!(taken.device_id, device.device_id);
+        assert_eq!(store.take_login_state(&state, 101).unwrap(), None);
+        let late = store.create_login_state(&device.device_id, 100).unwrap();
+        assert_eq!(
+            store
+                .take_login_state(&late, 100 + LOGIN_STATE_SECONDS)
+                .unwrap(),
+            None
+        );
+        assert_eq!(store.take_login_state("made-up", 101).unwrap(), None);
+    }
+
+    #[test]
+    fn a_deletion_is_pending_until_every_linked_business_confirms() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let salon = paired(&store, "Ana's Salon");
+        let gym = paired(&store, "Bo's Gym");
+        store.link_meta_user("u1", &salon.business_id, 1).unwrap();
+        store.link_meta_user("u1", &gym.business_id, 1).unwrap();
+
+        let request = store.record_deletion("u1", 10).unwrap();
+        assert_eq!(request.notify.len(), 2);
+        assert!(request.notify.iter().all(|(_, devices)| devices.len() == 1));
+        assert!(
+            !store.meta_user_linked("u1").unwrap(),
+            "the link goes at once"
+        );
+        let pending = store.deletion_status(&request.code).unwrap().unwrap();
+        assert_eq!(pending.completed_at, None);
+
+        assert!(
+            store
+                .complete_deletion(&request.code, &salon.business_id, 20)
+                .unwrap()
+        );
+        assert!(
+            !store
+                .complete_deletion(&request.code, &salon.business_id, 21)
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .deletion_status(&request.code)
+                .unwrap()
+                .unwrap()
+                .completed_at,
+            None
+        );
+        assert!(
+            store
+                .complete_deletion(&request.code, &gym.business_id, 30)
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .deletion_status(&request.code)
+                .unwrap()
+                .unwrap()
+                .completed_at,
+            Some(30)
+        );
+    }
+
+    #[test]
+    fn a_user_nobody_linked_is_deleted_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let request = store.record_deletion("stranger", 5).unwrap();
+        assert!(request.notify.is_empty());
+        assert_eq!(
+            store.deletion_status(&request.code).unwrap(),
+            Some(DeletionStatus {
+                requested_at: 5,
+                completed_at: Some(5)
+            })
+        );
+        assert_eq!(store.deletion_status("DEL-unknown").unwrap(), None);
+    }
+}

@@ -1,0 +1,627 @@
+//! Facebook Login and Meta's data-deletion callback, end to end over loopback:
+//! the relay talks to a local server that answers like Facebook's Graph API
+//! (including its error bodies), and a paired device opens what it is sent.
+
+#![allow(clippy::unwrap_used)] // Test support code: a failed unwrap is a failed test.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use leadbox_envelope::api::{EnvelopePage, OAuthTicket, RegisterDeviceResponse};
+use leadbox_envelope::payload::Payload;
+use leadbox_envelope::{DeviceSecretKey, open};
+use leadbox_relay::{RelayConfig, SharedState};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+const SECRET: &str = "test-app-secret";
+const APP_ID: &str = "424242";
+
+fn hmac_hex(key: &str, data: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(data);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// What the fake Facebook saw, for the assertions.
+#[derive(Default)]
+struct Seen {
+    subscribed: Vec<String>,
+    redirect_uris: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Facebook {
+    seen: Arc<Mutex<Seen>>,
+}
+
+fn graph_error(status: StatusCode, code: i64, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Ab1"}})),
+    )
+        .into_response()
+}
+
+/// Checks `access_token` and `appsecret_proof` the way Graph does when the app
+/// requires the proof.
+fn token_ok(query: &HashMap<String, String>, expected: &str) -> bool {
+    query.get("access_token").map(String::as_str) == Some(expected)
+        && query.get("appsecret_proof") == Some(&hmac_hex(SECRET, expected.as_bytes()))
+}
+
+async fn code_exchange(
+    State(fb): State<Facebook>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    fb.seen
+        .lock()
+        .unwrap()
+        .redirect_uris
+        .push(form.get("redirect_uri").cloned().unwrap_or_default());
+    if form.get("client_id").map(String::as_str) != Some(APP_ID)
+        || form.get("client_secret").map(String::as_str) != Some(SECRET)
+    {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            1,
+            "Error validating client secret.",
+        );
+    }
+    if form.get("code").map(String::as_str) != Some("good-code") {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            "Invalid verification code format.",
+        );
+    }
+    Json(json!({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 5400}))
+        .into_response()
+}
+
+async fn long_lived(Query(query): Query<HashMap<String, String>>) -> Response {
+    if query.get("grant_type").map(String::as_str) != Some("fb_exchange_token")
+        || query.get("fb_exchange_token").map(String::as_str) != Some("SHORT-USER-TOKEN")
+        || query.get("client_secret").map(String::as_str) != Some(SECRET)
+    {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    Json(
+        json!({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5_183_944}),
+    )
+    .into_response()
+}
+
+async fn me(Query(query): Query<HashMap<String, String>>) -> Response {
+    if !token_ok(&query, "LONG-USER-TOKEN") {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            190,
+            "Invalid appsecret_proof provided in the API argument",
+        );
+    }
+    Json(json!({"id": "10157", "name": "Ana"})).into_response()
+}
+
+/// Two pages of results, as Graph paginates: the cursor leads to the second.
+async fn accounts(Query(query): Query<HashMap<String, String>>) -> Response {
+    if !token_ok(&query, "LONG-USER-TOKEN") {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    match query.get("after").map(String::as_str) {
+        None => Json(json!({
+            "data": [{"id": "111", "name": "Ana's Bakery", "access_token": "PAGE-TOKEN-111",
+                      "instagram_business_account": {"id": "1784", "username": "anasbakery"}}],
+            "paging": {"cursors": {"before": "b0", "after": "c1"}, "next": "https://graph.facebook.com/v21.0/me/accounts?after=c1"}
+        }))
+        .into_response(),
+        Some("c1") => Json(json!({
+            "data": [
+                {"id": "222", "name": "Ana's Catering", "access_token": "PAGE-TOKEN-222"},
+                {"id": "333", "name": "A page without messaging rights"}
+            ],
+            "paging": {"cursors": {"before": "c1", "after": "c2"}}
+        }))
+        .into_response(),
+        Some(_) => graph_error(StatusCode::BAD_REQUEST, 100, "Invalid cursor"),
+    }
+}
+
+async fn subscribe(
+    State(fb): State<Facebook>,
+    Path(page): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if page == "222" {
+        return graph_error(StatusCode::FORBIDDEN, 200, "Permissions error");
+    }
+    if !token_ok(&query, &format!("PAGE-TOKEN-{page}")) {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    fb.seen.lock().unwrap().subscribed.push(format!(
+        "{page}:{}",
+        query.get("subscribed_fields").cloned().unwrap_or_default()
+    ));
+    Json(json!({"success": true})).into_response()
+}
+
+struct World {
+    relay_url: String,
+    relay: SharedState,
+    seen: Arc<Mutex<Seen>>,
+    http: reqwest::Client,
+    dir: tempfile::TempDir,
+}
+
+struct Device {
+    secret: DeviceSecretKey,
+    token: String,
+}
+
+impl World {
+    async fn new(login_configured: bool) -> World {
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let facebook = Router::new()
+            .route(
+                "/v21.0/oauth/access_token",
+                post(code_exchange).get(long_lived),
+            )
+            .route("/v21.0/me", get(me))
+            .route("/v21.0/me/accounts", get(accounts))
+            .route("/v21.0/{page}/subscribed_apps", post(subscribe))
+            .with_state(Facebook { seen: seen.clone() });
+        let fb_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let fb_url = format!("http://{}", fb_listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(fb_listener, facebook).await });
+
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let relay_url = format!("http://{}", listener.local_addr().unwrap());
+        let config = RelayConfig {
+            listen: listener.local_addr().unwrap(),
+            data_dir: dir.path().to_owned(),
+            meta_app_secret: SECRET.into(),
+            meta_verify_token: "v".into(),
+            max_body_bytes: 1 << 20,
+            envelope_ttl_days: 14,
+            max_queue_per_device: 1_000,
+            public_url: Some(relay_url.clone()),
+            meta_app_id: login_configured.then(|| APP_ID.to_owned()),
+            graph_url: format!("{fb_url}/v21.0"),
+            login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
+        };
+        let relay = leadbox_relay::prepare(config).unwrap();
+        tokio::spawn(leadbox_relay::serve(
+            listener,
+            relay.clone(),
+            std::future::pending(),
+        ));
+        World {
+            relay_url,
+            relay,
+            seen,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            dir,
+        }
+    }
+
+    async fn pair(&self, business: &str) -> Device {
+        let code = self
+            .relay
+            .store
+            .create_invite(business, leadbox_relay::store::unix_now())
+            .unwrap();
+        let secret = DeviceSecretKey::generate();
+        let registration: RegisterDeviceResponse = self
+            .http
+            .post(format!("{}/v1/devices", self.relay_url))
+            .json(&json!({"invite_code": code, "public_key": secret.public_key(), "device_name": "test"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Device {
+            secret,
+            token: registration.token,
+        }
+    }
+
+    async fn ticket(&self, device: &Device) -> reqwest::Response {
+        self.http
+            .post(format!("{}/v1/oauth/meta/tickets", self.relay_url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The owner's browser: ticket → start (redirect to the dialog) → the state
+    /// Facebook would send back.
+    async fn login_state(&self, device: &Device) -> String {
+        let ticket: OAuthTicket = self.ticket(device).await.json().await.unwrap();
+        assert!(ticket.url.starts_with(&self.relay_url), "{}", ticket.url);
+        let start = self.http.get(&ticket.url).send().await.unwrap();
+        assert_eq!(start.status(), StatusCode::SEE_OTHER);
+        let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
+        assert!(dialog.path().ends_with("/dialog/oauth"));
+        let query: HashMap<String, String> = dialog.query_pairs().into_owned().collect();
+        assert_eq!(query["client_id"], APP_ID);
+        assert_eq!(
+            query["redirect_uri"],
+            format!("{}/oauth/meta/callback", self.relay_url)
+        );
+        query["state"].clone()
+    }
+
+    async fn callback(&self, query: &[(&str, &str)]) -> (StatusCode, String) {
+        let response = self
+            .http
+            .get(format!("{}/oauth/meta/callback", self.relay_url))
+            .query(query)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    async fn payloads(&self, device: &Device) -> Vec<Payload> {
+        let page: EnvelopePage = self
+            .http
+            .get(format!("{}/v1/envelopes?after=0&wait=0", self.relay_url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page.envelopes
+            .iter()
+            .map(|e| Payload::from_bytes(&open(&device.secret, e).unwrap()).unwrap())
+            .collect()
+    }
+
+    async fn ack_all(&self, device: &Device) {
+        let page: EnvelopePage = self
+            .http
+            .get(format!("{}/v1/envelopes?after=0&wait=0", self.relay_url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let cursors: Vec<u64> = page.envelopes.iter().map(|e| e.cursor).collect();
+        self.http
+            .post(format!("{}/v1/envelopes/ack", self.relay_url))
+            .bearer_auth(&device.token)
+            .json(&json!({"cursors": cursors}))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    fn signed_request(&self, secret: &str, user_id: &str) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(
+            json!({"algorithm": "HMAC-SHA256", "issued_at": 1_763_900_000, "user_id": user_id})
+                .to_string(),
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(payload.as_bytes());
+        format!(
+            "{}.{payload}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    async fn request_deletion(&self, signed_request: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(format!("{}/meta/data-deletion", self.relay_url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            // base64url and "." need no form encoding.
+            .body(format!("signed_request={signed_request}"))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    async fn deletion_status(&self, url: &str) -> Value {
+        self.http
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Every byte the relay wrote to its data folder.
+    fn stored_bytes(&self) -> Vec<u8> {
+        let mut all = Vec::new();
+        for entry in std::fs::read_dir(self.dir.path()).unwrap() {
+            all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        all
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn facebook_login_seals_the_page_tokens_to_the_device_and_keeps_none() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+    let state = world.login_state(&device).await;
+
+    let (status, page) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Connected: Ana&#39;s Bakery and Instagram @anasbakery"),
+        "{page}"
+    );
+    assert!(
+        page.contains("did not subscribe"),
+        "page 222's refusal is shown: {page}"
+    );
+
+    let payloads = world.payloads(&device).await;
+    assert_eq!(payloads.len(), 1);
+    let Payload::MetaConnection {
+        user_id,
+        user_token,
+        user_token_expires_at_ms,
+        pages,
+        ..
+    } = &payloads[0]
+    else {
+        panic!("expected a connection, got {:?}", payloads[0]);
+    };
+    assert_eq!(user_id, "10157");
+    assert_eq!(user_token.expose(), "LONG-USER-TOKEN");
+    assert!(user_token_expires_at_ms.is_some());
+    let summary: Vec<(&str, &str, Option<&str>, bool)> = pages
+        .iter()
+        .map(|p| {
+            (
+                p.page_id.as_str(),
+                p.access_token.expose(),
+                p.instagram_account_id.as_deref(),
+                p.subscribed,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("111", "PAGE-TOKEN-111", Some("1784"), true),
+            ("222", "PAGE-TOKEN-222", None, false)
+        ],
+        "the page without a token is left out"
+    );
+    {
+        let seen = world.seen.lock().unwrap();
+        assert_eq!(
+            seen.subscribed,
+            [
+                "111:messages,messaging_postbacks,message_deliveries,message_reads,message_echoes,leadgen"
+            ]
+        );
+        assert_eq!(
+            seen.redirect_uris,
+            [format!("{}/oauth/meta/callback", world.relay_url)]
+        );
+    }
+
+    // The granted accounts are routed to this business now.
+    let routed = world
+        .relay
+        .store
+        .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .unwrap()
+        .unwrap();
+    assert_eq!(routed.devices.len(), 1);
+    assert!(world.relay.store.meta_user_linked("10157").unwrap());
+
+    // Nothing secret in what the relay wrote.
+    let stored = world.stored_bytes();
+    for secret in [
+        "LONG-USER-TOKEN",
+        "SHORT-USER-TOKEN",
+        "PAGE-TOKEN-111",
+        "PAGE-TOKEN-222",
+        &state,
+    ] {
+        assert!(
+            !contains(&stored, secret),
+            "{secret} found in the relay's files"
+        );
+    }
+
+    // The callback works once.
+    let (status, page) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("expired"), "{page}");
+    assert_eq!(world.payloads(&device).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_or_cancelled_login_connects_nothing() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+
+    let state = world.login_state(&device).await;
+    let (status, page) = world
+        .callback(&[("code", "stolen-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert!(page.contains("Invalid verification code format."), "{page}");
+    assert!(page.contains("Nothing was saved"), "{page}");
+
+    let state = world.login_state(&device).await;
+    let (status, page) = world
+        .callback(&[
+            ("error", "access_denied"),
+            ("error_description", "Permissions error <script>"),
+            ("state", &state),
+        ])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Permissions error &lt;script&gt;"),
+        "escaped: {page}"
+    );
+
+    let (status, _) = world
+        .callback(&[("code", "good-code"), ("state", "forged")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(world.payloads(&device).await.is_empty());
+    assert!(!world.relay.store.meta_user_linked("10157").unwrap());
+}
+
+#[tokio::test]
+async fn login_needs_a_paired_device_and_a_configured_app() {
+    let world = World::new(false).await;
+    let device = world.pair("Ana's Bakery").await;
+    let response = world.ticket(&device).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "login_not_configured");
+
+    let stranger = Device {
+        secret: DeviceSecretKey::generate(),
+        token: "not-a-token".into(),
+    };
+    assert_eq!(
+        world.ticket(&stranger).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let start = world
+        .http
+        .get(format!(
+            "{}/oauth/meta/start?state=made-up",
+            world.relay_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_deletion_request_reaches_every_device_and_completes_when_confirmed() {
+    let world = World::new(true).await;
+    let laptop = world.pair("Ana's Bakery").await;
+    let state = world.login_state(&laptop).await;
+    world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    world.ack_all(&laptop).await;
+    let phone_shop = world.pair("Ana's Bakery").await; // a second desktop, paired later
+
+    let (status, answer) = world
+        .request_deletion(&world.signed_request(SECRET, "10157"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let code = answer["confirmation_code"].as_str().unwrap().to_owned();
+    let url = answer["url"].as_str().unwrap().to_owned();
+    assert_eq!(
+        url,
+        format!("{}/meta/data-deletion/{code}", world.relay_url)
+    );
+    assert!(!world.relay.store.meta_user_linked("10157").unwrap());
+
+    for device in [&laptop, &phone_shop] {
+        let payloads = world.payloads(device).await;
+        assert!(
+            matches!(
+                payloads.as_slice(),
+                [Payload::MetaDeletionNotice { confirmation_code, user_id, .. }]
+                    if *confirmation_code == code && user_id == "10157"
+            ),
+            "{payloads:?}"
+        );
+    }
+    assert_eq!(world.deletion_status(&url).await["status"], "pending");
+    let page = world
+        .http
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Pending"), "{page}");
+
+    let confirm = |device: &Device| {
+        world
+            .http
+            .post(format!("{}/v1/meta/deletions/complete", world.relay_url))
+            .bearer_auth(&device.token)
+            .json(&json!({"confirmation_code": code}))
+            .send()
+    };
+    assert_eq!(
+        confirm(&laptop).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(world.deletion_status(&url).await["status"], "completed");
+    assert_eq!(
+        confirm(&phone_shop).await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "the business already confirmed"
+    );
+}
+
+#[tokio::test]
+async fn forged_deletion_requests_are_refused_and_unknown_users_complete_at_once() {
+    let world = World::new(true).await;
+    let (status, error) = world
+        .request_deletion(&world.signed_request("someone-else", "10157"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["code"], "bad_signed_request");
+    let (status, _) = world.request_deletion("garbage").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, answer) = world
+        .request_deletion(&world.signed_request(SECRET, "never-connected"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let url = answer["url"].as_str().unwrap();
+    assert_eq!(world.deletion_status(url).await["status"], "completed");
+    let unknown = world
+        .http
+        .get(format!("{}/meta/data-deletion/DEL-nope", world.relay_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
