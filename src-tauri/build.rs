@@ -10,6 +10,8 @@ fn main() {
         "approve_and_send_draft",
         "reject_draft",
         "regenerate_draft",
+        "erase_conversation_person",
+        "export_data",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod data_commands;
 mod error;
 mod notifications;
 mod retention_loop;
@@ -46,6 +47,8 @@ fn main() {
             commands::approve_and_send_draft,
             commands::reject_draft,
             commands::regenerate_draft,
+            data_commands::erase_conversation_person,
+            data_commands::export_data,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

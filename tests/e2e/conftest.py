@@ -261,7 +261,7 @@ def app(desk, workdir, notification_log, fake_graph):
     home.mkdir()
     env = dict(os.environ, LEADBOX_DATA_DIR=str(desk.data_dir), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
-               LEADBOX_GRAPH_URL=fake_graph.url)
+               LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"))
     port, native_port = free_port(), free_port()
     driver_bin = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
     driver_process = subprocess.Popen(

@@ -1,13 +1,11 @@
 //! Drafting through the real CLI: a lead's message becomes a draft from the
 //! business profile; only the owner's approval turns it into a reply.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+use std::io::Write as _;
 
-use crate::support::{Desk, Relay, instagram_dm, require_keychain, sign};
+use crate::support::{Desk, Relay, fake_http, instagram_dm, require_keychain, sign};
 
-fn profile_file(desk: &Desk) -> String {
+pub(crate) fn profile_file(desk: &Desk) -> String {
     let path = desk.dir.path().join("profile.toml");
     std::fs::write(&path, include_str!("../../docs/profile.example.toml")).unwrap();
     path.to_str().unwrap().to_owned()
@@ -113,46 +111,17 @@ fn a_newer_message_makes_the_pending_draft_stale_and_regenerate_rewrites_it() {
     assert!(rejected.starts_with("Rejected"));
 }
 
-/// A one-route OpenAI-compatible server: answers every request with the same
-/// completion and keeps the bodies it received.
-fn fake_openai(reply: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let bodies = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            bodies
-                .lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&body).into_owned());
-            let response = serde_json::json!({
-                "choices": [{"message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 20}
-            })
-            .to_string();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{response}",
-                response.len()
-            );
-        }
+/// An OpenAI-compatible server: answers every request with the same
+/// completion and keeps the requests it received.
+fn fake_openai(reply: &'static str) -> (String, crate::support::Requests) {
+    let (url, seen) = fake_http(move |_, _| {
+        serde_json::json!({
+            "choices": [{"message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20}
+        })
+        .to_string()
     });
-    (url, seen)
+    (format!("{url}/v1"), seen)
 }
 
 #[test]
@@ -211,7 +180,13 @@ fn an_openai_compatible_provider_drafts_with_redaction_and_flags() {
     relay.post_webhook(&body, Some(&sign(&body)));
     desk.ok(&["sync", "--once"]);
 
-    let sent = seen.lock().unwrap().join("\n");
+    let sent = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         sent.contains("gpt-test") && sent.contains("[PHONE_1]"),
         "{sent}"

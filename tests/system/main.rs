@@ -5,6 +5,7 @@
 
 mod data_controls;
 mod drafting;
+mod faults;
 mod support;
 
 use support::{Desk, Relay, VERIFY_TOKEN, instagram_dm, require_keychain, sign};

@@ -3,9 +3,11 @@
 //! keychain, so these tests run inside `scripts/with-test-session`, which gives
 //! them a private D-Bus session and an unlocked throw-away GNOME Keyring.
 
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -41,13 +43,18 @@ pub fn require_keychain() {
 
 pub struct Relay {
     pub url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     config: PathBuf,
     child: Child,
 }
 
 impl Relay {
     pub fn start() -> Relay {
+        Relay::start_logging(None)
+    }
+
+    /// Starts the relay; with `log`, at debug level with its log written there.
+    pub fn start_logging(log: Option<&Path>) -> Relay {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("relay.toml");
         std::fs::write(
@@ -58,15 +65,15 @@ impl Relay {
             ),
         )
         .unwrap();
-        Relay::start_with(dir, config)
-    }
-
-    fn start_with(dir: tempfile::TempDir, config: PathBuf) -> Relay {
+        let (level, stderr) = match log {
+            Some(path) => ("debug", Stdio::from(std::fs::File::create(path).unwrap())),
+            None => ("warn", Stdio::inherit()),
+        };
         let mut child = Command::new(binary("leadbox-relay"))
             .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("LEADBOX_LOG", "warn")
+            .env("LEADBOX_LOG", level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -79,10 +86,15 @@ impl Relay {
             .unwrap_or_else(|| panic!("unexpected relay output: {line:?}"));
         Relay {
             url: format!("http://{address}"),
-            _dir: dir,
+            dir,
             config,
             child,
         }
+    }
+
+    /// The relay's folder: its config and its data.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     pub fn invite(&self, business: &str) -> String {
@@ -221,4 +233,49 @@ pub fn instagram_dm(account: &str, sender: &str, mid: &str, text_json_escaped: &
         r#"{{"object":"instagram","entry":[{{"id":"{account}","time":1732350000456,"messaging":[{{"sender":{{"id":"{sender}"}},"recipient":{{"id":"{account}"}},"timestamp":1732350000123,"message":{{"mid":"{mid}","text":"{text_json_escaped}"}}}}]}}]}}"#
     )
     .into_bytes()
+}
+
+/// Request lines and bodies a fake server received.
+pub type Requests = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A tiny HTTP/1.1 server on loopback standing in for a platform the desktop
+/// calls (Graph, an LLM): `respond(request_line, body)` gives the JSON answer.
+/// Returns its base URL and what it received.
+pub fn fake_http(respond: impl Fn(&str, &str) -> String + Send + 'static) -> (String, Requests) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Requests = Arc::new(Mutex::new(Vec::new()));
+    let requests = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            let response = respond(request_line.trim(), &body);
+            requests
+                .lock()
+                .unwrap()
+                .push((request_line.trim().to_owned(), body));
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{response}",
+                response.len()
+            );
+        }
+    });
+    (url, seen)
 }

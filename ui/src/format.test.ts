@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { deliveryLabel, draftStatusLabel, errorMessage, messageTime, platformName, preview, syncLabel } from "./format";
+import {
+  deliveryLabel,
+  draftStatusLabel,
+  erasureSummary,
+  errorMessage,
+  exportSummary,
+  messageTime,
+  platformName,
+  preview,
+  syncLabel,
+} from "./format";
 
 describe("preview", () => {
   it("folds whitespace and cuts long text on a character boundary", () => {
@@ -58,5 +68,26 @@ describe("deliveryLabel", () => {
       "Not delivered: Meta error 131047: Re-engagement message",
     );
     expect(deliveryLabel(null, null)).toBe("");
+  });
+});
+
+describe("data control summaries", () => {
+  it("gives the erasure counts and the code to quote", () => {
+    const text = erasureSummary({ confirmation_code: "ER-7Q2", conversations: 1, messages: 12, leads: 0 });
+    expect(text).toBe("Erased 1 conversation, 12 messages and 0 lead records. Confirmation code: ER-7Q2");
+  });
+
+  it("names the folder, each file with its rows, and a readable size", () => {
+    const text = exportSummary({
+      folder: "/home/ana/Downloads/Leadbox export",
+      files: [
+        ["messages.jsonl", 1],
+        ["contacts.jsonl", 3],
+      ],
+      bytes: 2048,
+    });
+    expect(text).toBe(
+      "Exported 2.0 KB to /home/ana/Downloads/Leadbox export: messages.jsonl (1 row), contacts.jsonl (3 rows)",
+    );
   });
 });

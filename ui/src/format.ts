@@ -1,5 +1,5 @@
 // Pure presentation helpers: no DOM, no Tauri, so they are unit-tested.
-import type { CommandError, Platform, SyncStatus } from "./ipc/commands";
+import type { CommandError, ErasureView, ExportDone, Platform, SyncStatus } from "./ipc/commands";
 
 const PLATFORM_NAMES: Record<Platform, string> = {
   instagram: "Instagram",
@@ -89,4 +89,27 @@ export function deliveryLabel(delivery: string | null, error: string | null): st
     default:
       return "";
   }
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What the erase dialog says once the person is gone. */
+export function erasureSummary(receipt: ErasureView): string {
+  return (
+    `Erased ${plural(receipt.conversations, "conversation", "conversations")}, ` +
+    `${plural(receipt.messages, "message", "messages")} and ${plural(receipt.leads, "lead record", "lead records")}. ` +
+    `Confirmation code: ${receipt.confirmation_code}`
+  );
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What the export dialog says when the files are written. */
+export function exportSummary(done: ExportDone): string {
+  const files = done.files.map(([name, rows]) => `${name} (${plural(rows, "row", "rows")})`).join(", ");
+  return `Exported ${size(done.bytes)} to ${done.folder}: ${files}`;
 }

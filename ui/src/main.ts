@@ -16,6 +16,7 @@ import {
   type StoredMessage,
 } from "./ipc/commands";
 import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
+import { wireDataControls } from "./data-controls";
 import { deliveryLabel, draftStatusLabel, errorMessage, messageTime, platformName, preview, syncLabel } from "./format";
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -189,6 +190,7 @@ function wireDraftPanel() {
 
 async function selectConversation(id: number, name?: string) {
   selected = id;
+  byId("erase-open").hidden = false;
   byId("draft-result").textContent = "";
   try {
     if (name) byId("conversation-title").textContent = name;
@@ -224,8 +226,22 @@ async function refresh() {
   }
 }
 
+/** After an erasure the conversation is gone: back to the empty view. */
+async function forgetSelection() {
+  selected = null;
+  byId("erase-open").hidden = true;
+  byId("conversation-title").textContent = "Select a conversation";
+  byId<HTMLOListElement>("messages").replaceChildren();
+  renderDraft(null);
+  await refresh();
+}
+
 window.addEventListener("DOMContentLoaded", () => {
   wireDraftPanel();
+  wireDataControls({
+    selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
+    afterErasure: forgetSelection,
+  });
   void refresh();
   void onDraftsChanged(() => void refreshDraft());
   void onInboxChanged(() => void refresh());

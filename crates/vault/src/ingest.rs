@@ -14,6 +14,25 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Ingest runs the same few statements for every message: cached, they are
+/// compiled once per connection instead of once per message.
+fn exec(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+fn one<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, row)
+}
+
 /// A contact seen for the first time in this batch: a new lead to announce.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContact {
@@ -74,14 +93,21 @@ fn upsert_account(
     platform: RouteKind,
     account: &str,
 ) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO accounts (platform, platform_account_id, created_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT(platform, platform_account_id) DO NOTHING",
-        params![platform.as_str(), account, now_ms()],
-    )?;
-    conn.query_row(
+    // The account almost always exists: look first, write only when it does not.
+    let existing = one(
+        conn,
         "SELECT id FROM accounts WHERE platform = ?1 AND platform_account_id = ?2",
         params![platform.as_str(), account],
+        |r| r.get(0),
+    )
+    .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    one(
+        conn,
+        "INSERT INTO accounts (platform, platform_account_id, created_at) VALUES (?1, ?2, ?3) RETURNING id",
+        params![platform.as_str(), account, now_ms()],
         |r| r.get(0),
     )
 }
@@ -91,7 +117,7 @@ fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, Vau
         Event::Message(message) => ingest_message(tx, message),
         Event::LeadForm(form) => {
             let account = upsert_account(tx, RouteKind::Messenger, &form.account_id)?;
-            let inserted = tx.execute(
+            let inserted = exec(tx,
                 "INSERT INTO lead_forms (account_id, leadgen_id, form_id, ad_id, created_at, status, next_attempt_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0) ON CONFLICT(account_id, leadgen_id) DO NOTHING",
                 params![account, form.leadgen_id, form.form_id, form.ad_id, form.created_ms],
@@ -112,7 +138,7 @@ fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, Vau
             opted_out,
         } => {
             let account = upsert_account(tx, *route, account_id)?;
-            tx.execute(
+            exec(tx,
                 "INSERT INTO contacts (account_id, platform_contact_id, created_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(account_id, platform_contact_id) DO NOTHING",
                 params![account, contact_id, now_ms()],
@@ -125,7 +151,8 @@ fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, Vau
             account_id,
             kind,
         } => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO unsupported_events (platform, platform_account_id, kind, stored_at) VALUES (?1, ?2, ?3, ?4)",
                 params![route.as_str(), account_id, kind, now_ms()],
             )?;
@@ -168,7 +195,8 @@ fn ingest_message(
         Some(id) => {
             if let Some(name) = &message.contact_name {
                 // Only a real change touches the row (and the name index).
-                tx.execute(
+                exec(
+                    tx,
                     "UPDATE contacts SET name = ?1 WHERE id = ?2 AND name IS NOT ?1",
                     params![name, id],
                 )?;
@@ -176,28 +204,32 @@ fn ingest_message(
             id
         }
         None => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO contacts (account_id, platform_contact_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![account_id, message.contact_id, message.contact_name, now_ms()],
+                params![
+                    account_id,
+                    message.contact_id,
+                    message.contact_name,
+                    now_ms()
+                ],
             )?;
             tx.last_insert_rowid()
         }
     };
     let inbound = message.direction == Direction::Inbound;
-    tx.execute(
+    let conversation_id: i64 = one(
+        tx,
         "INSERT INTO conversations (account_id, contact_id, last_message_at, unread_count) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(account_id, contact_id) DO UPDATE SET
              last_message_at = max(last_message_at, excluded.last_message_at),
-             unread_count = unread_count + excluded.unread_count",
+             unread_count = unread_count + excluded.unread_count
+         RETURNING id",
         params![account_id, contact_id, message.timestamp_ms, i64::from(inbound)],
-    )?;
-    let conversation_id: i64 = tx.query_row(
-        "SELECT id FROM conversations WHERE account_id = ?1 AND contact_id = ?2",
-        params![account_id, contact_id],
         |r| r.get(0),
     )?;
     let attachments = serde_json::to_string(&message.attachments).unwrap_or_else(|_| "[]".into());
-    tx.execute(
+    exec(tx,
         "INSERT INTO messages (conversation_id, account_id, platform_message_id, direction, body, attachments, sent_at, stored_at, kind, media_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
@@ -217,7 +249,7 @@ fn ingest_message(
     if inbound && is_stop_request(text) {
         // A "STOP" gets no reply draft: answering it is exactly what it asks us not to do.
         set_opt_out(tx, account_id, &message.contact_id, true)?;
-        tx.execute(
+        exec(tx,
             "UPDATE drafts SET status = 'stale', updated_at = ?2
              WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
             params![conversation_id, now_ms()],
@@ -265,7 +297,7 @@ fn apply_receipt(tx: &Transaction<'_>, receipt: &Receipt) -> rusqlite::Result<()
         .as_ref()
         .map(|(code, message)| format!("Meta error {code}: {message}"));
     for id in &receipt.message_ids {
-        tx.execute(
+        exec(tx,
             &format!(
                 "UPDATE messages SET delivery = ?1, delivery_error = ?2
                  WHERE account_id = ?3 AND platform_message_id = ?4 AND direction = 'outbound' AND {DELIVERY_RANK} < ?5"
@@ -274,7 +306,7 @@ fn apply_receipt(tx: &Transaction<'_>, receipt: &Receipt) -> rusqlite::Result<()
         )?;
     }
     if let Some(watermark) = receipt.watermark_ms {
-        tx.execute(
+        exec(tx,
             &format!(
                 "UPDATE messages SET delivery = ?1
                  WHERE direction = 'outbound' AND sent_at <= ?2 AND {DELIVERY_RANK} < ?3 AND conversation_id IN (
@@ -293,12 +325,13 @@ fn set_opt_out(
     contact_id: &str,
     opted_out: bool,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(tx,
         "UPDATE contacts SET opted_out_at = CASE WHEN ?3 THEN COALESCE(opted_out_at, ?4) ELSE NULL END
          WHERE account_id = ?1 AND platform_contact_id = ?2",
         params![account_id, contact_id, opted_out, now_ms()],
     )?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO audit_log (at, action, detail) SELECT ?1, ?2, 'contact ' || id FROM contacts
          WHERE account_id = ?3 AND platform_contact_id = ?4",
         params![
@@ -324,11 +357,13 @@ fn queue_draft(
     message_id: i64,
 ) -> rusqlite::Result<()> {
     let now = now_ms();
-    tx.execute(
+    exec(
+        tx,
         "UPDATE drafts SET status = 'stale', updated_at = ?2 WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed')",
         params![conversation_id, now],
     )?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO drafts (conversation_id, reply_to_message_id, status, created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
         params![conversation_id, message_id, now],
     )?;

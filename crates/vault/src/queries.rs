@@ -37,6 +37,28 @@ pub struct StoredMessage {
 }
 
 impl Vault {
+    /// Who a conversation is with, as an erasure or access-export selector.
+    pub fn conversation_person(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Option<crate::ContactSelector>, VaultError> {
+        use rusqlite::OptionalExtension as _;
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT a.platform, ct.platform_contact_id FROM conversations c
+                 JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id
+                 WHERE c.id = ?1",
+                [conversation_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(platform, contact)| {
+            let platform = platform.parse::<RouteKind>().ok()?;
+            Some(crate::ContactSelector::Platform(platform, contact))
+        }))
+    }
+
     /// Conversations, most recent first.
     pub fn conversations(&self) -> Result<Vec<ConversationSummary>, VaultError> {
         let mut statement = self.conn.prepare_cached(

@@ -73,3 +73,21 @@ export const approveAndSendDraft = (draftId: number, text: string) =>
   invoke<string>("approve_and_send_draft", { draftId, text });
 export const rejectDraft = (draftId: number) => invoke<void>("reject_draft", { draftId });
 export const regenerateDraft = (draftId: number) => invoke<DraftView | null>("regenerate_draft", { draftId });
+
+export interface ErasureView {
+  confirmation_code: string;
+  conversations: number;
+  messages: number;
+  leads: number;
+}
+
+export interface ExportDone {
+  folder: string;
+  files: [string, number][];
+  bytes: number;
+}
+
+export const eraseConversationPerson = (conversationId: number) =>
+  invoke<ErasureView>("erase_conversation_person", { conversationId });
+export const exportData = (format: "json" | "csv", conversationId: number | null) =>
+  invoke<ExportDone>("export_data", { format, conversationId });

@@ -1,0 +1,119 @@
+//! The window's data controls: erasing one person and exporting data, with
+//! progress reported as `export-progress` events.
+
+use std::path::PathBuf;
+
+use leadbox_vault::{ExportFilter, ExportFormat, ExportProgress};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter as _, State};
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct ErasureView {
+    pub confirmation_code: String,
+    pub conversations: u64,
+    pub messages: u64,
+    pub leads: u64,
+}
+
+fn no_conversation() -> CommandError {
+    CommandError {
+        code: "not_found",
+        message: "this conversation no longer exists".into(),
+    }
+}
+
+/// Erases the person a conversation is with: contact, conversations,
+/// messages, drafts, lead records and search entries. The window asks for
+/// confirmation first.
+#[tauri::command]
+pub fn erase_conversation_person(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<ErasureView, CommandError> {
+    let engine = state.require_engine()?;
+    let mut vault = engine.vault();
+    let person = vault
+        .conversation_person(conversation_id)?
+        .ok_or_else(no_conversation)?;
+    let receipt = vault.erase_person(&person)?;
+    Ok(ErasureView {
+        confirmation_code: receipt.confirmation_code,
+        conversations: receipt.conversations,
+        messages: receipt.messages,
+        leads: receipt.leads + receipt.lead_forms,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExportDone {
+    pub folder: String,
+    pub files: Vec<(String, u64)>,
+    pub bytes: u64,
+}
+
+/// Where exports go: `LEADBOX_EXPORT_DIR`, else the Downloads folder, else home.
+fn export_parent() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LEADBOX_EXPORT_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::UserDirs::new()
+        .and_then(|dirs| {
+            dirs.download_dir()
+                .map(ToOwned::to_owned)
+                .or_else(|| Some(dirs.home_dir().to_owned()))
+        })
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Exports everything (or, with `conversation_id`, everything held about that
+/// person) into a new folder, reporting progress as it goes.
+#[tauri::command]
+pub async fn export_data(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: String,
+    conversation_id: Option<i64>,
+) -> Result<ExportDone, CommandError> {
+    let format = match format.as_str() {
+        "json" => ExportFormat::Json,
+        "csv" => ExportFormat::Csv,
+        _ => {
+            return Err(CommandError {
+                code: "bad_format",
+                message: "choose JSON Lines or CSV".into(),
+            });
+        }
+    };
+    let engine = state.require_engine()?;
+    let stamp = chrono::Local::now().format("%Y-%m-%d %H%M%S");
+    let folder = export_parent().join(format!("Leadbox export {stamp}"));
+    let target = folder.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        let vault = engine.vault();
+        let person = match conversation_id {
+            Some(id) => Some(vault.conversation_person(id)?.ok_or_else(no_conversation)?),
+            None => None,
+        };
+        let filter = ExportFilter {
+            person,
+            since_ms: None,
+        };
+        let mut report = |progress: &ExportProgress| {
+            let _ = app.emit("export-progress", progress);
+        };
+        Ok::<_, CommandError>(vault.export(&target, format, &filter, &mut report)?)
+    })
+    .await
+    .map_err(|_| CommandError {
+        code: "export_failed",
+        message: "the export stopped unexpectedly; nothing else was changed".into(),
+    })??;
+    Ok(ExportDone {
+        folder: folder.display().to_string(),
+        files: summary.files,
+        bytes: summary.bytes,
+    })
+}

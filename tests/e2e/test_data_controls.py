@@ -1,0 +1,68 @@
+"""Data controls in the window: an access export of one person with progress,
+then erasing that person after a confirmation; the other lead is untouched."""
+
+import csv
+import json
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import SCREENSHOTS, instagram_dm
+
+ACCOUNT = "17841400000000001"
+
+
+def text_of(app, element_id: str) -> str:
+    return app.find_element(By.ID, element_id).get_attribute("textContent")
+
+
+def test_the_owner_exports_one_person_then_erases_them(app, relay, desk, workdir):
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550001", "mid.dc.1", "Hi, I'm Marta. A balayage on Friday?")) == 200
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550002", "mid.dc.2", "Hola, ¿abrís el domingo?")) == 200
+    wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 2)
+    marta = next(
+        item
+        for item in app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")
+        if "balayage" in item.get_attribute("textContent")
+    )
+    marta.click()
+    wait.until(EC.visibility_of_element_located((By.ID, "erase-open")))
+
+    # An access export of this person only, as CSV.
+    app.find_element(By.ID, "export-open").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "export-dialog")))
+    app.find_element(By.CSS_SELECTOR, 'input[name="export-format"][value="csv"]').click()
+    app.find_element(By.ID, "export-person").click()
+    app.find_element(By.ID, "export-start").click()
+    wait.until(lambda _: "Exported" in text_of(app, "export-status") or "could not" in text_of(app, "export-status"))
+    status = text_of(app, "export-status")
+    assert "Exported" in status and "messages.csv" in status, status
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    app.save_screenshot(str(SCREENSHOTS / "export-done.png"))
+    folders = list((workdir / "exports").iterdir())
+    assert len(folders) == 1 and folders[0].name in status
+    with open(folders[0] / "messages.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    texts = " ".join(" ".join(row.values()) for row in rows)
+    assert "balayage" in texts
+    assert "domingo" not in texts, "an access export holds only that person"
+    app.find_element(By.ID, "export-close").click()
+
+    # Erase, after the confirmation dialog.
+    app.find_element(By.ID, "erase-open").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "erase-dialog")))
+    assert "Marta" in text_of(app, "erase-name") or "5550001"[-4:] in text_of(app, "erase-name")
+    app.find_element(By.ID, "erase-confirm").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "erase-result"), "Confirmation code: ER-"))
+    assert "Erased 1 conversation, 1 message" in text_of(app, "erase-result")
+    app.save_screenshot(str(SCREENSHOTS / "erasure-done.png"))
+    app.find_element(By.ID, "erase-cancel").click()
+    wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
+    assert text_of(app, "conversation-title") == "Select a conversation"
+
+    left = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines()]
+    assert [c["contact_id"] for c in left] == ["5550002"]
+    assert "balayage" not in desk.cli("search", "balayage")
