@@ -30,6 +30,7 @@ pub struct Engine {
     secrets: Arc<dyn SecretStore>,
     /// Set by tests (and later by settings) to reach a Graph API other than Meta's.
     pub(crate) graph_override: Mutex<Option<leadbox_channels::graph::GraphClient>>,
+    relay_client: Mutex<Option<RelayClient>>,
 }
 
 impl Engine {
@@ -49,6 +50,7 @@ impl Engine {
                 vault: Mutex::new(vault),
                 secrets,
                 graph_override: Mutex::new(None),
+                relay_client: Mutex::new(None),
             },
             code,
         ))
@@ -150,7 +152,23 @@ impl Engine {
             .ok_or(InboxError::NotPaired)?;
         let token =
             Zeroizing::new(String::from_utf8(token.to_vec()).map_err(|_| InboxError::NotPaired)?);
-        Ok((RelayClient::new(&url)?, token))
+        Ok((self.relay_client(&url)?, token))
+    }
+
+    /// One HTTP client per relay address, kept: building one loads the TLS
+    /// roots (tens of milliseconds), which a long-poll loop must not pay per round.
+    fn relay_client(&self, url: &str) -> Result<RelayClient, InboxError> {
+        let mut cached = self
+            .relay_client
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let wanted = url.trim().trim_end_matches('/');
+        if let Some(client) = cached.as_ref().filter(|c| c.base() == wanted) {
+            return Ok(client.clone());
+        }
+        let client = RelayClient::new(url)?;
+        *cached = Some(client.clone());
+        Ok(client)
     }
 
     pub(crate) fn device_secret(&self) -> Result<DeviceSecretKey, InboxError> {

@@ -277,9 +277,8 @@ impl World {
         (response.status(), response.text().await.unwrap())
     }
 
-    async fn payloads(&self, device: &Device) -> Vec<Payload> {
-        let page: EnvelopePage = self
-            .http
+    async fn page(&self, device: &Device) -> EnvelopePage {
+        self.http
             .get(format!("{}/v1/envelopes?after=0&wait=0", self.relay_url))
             .bearer_auth(&device.token)
             .send()
@@ -287,25 +286,26 @@ impl World {
             .unwrap()
             .json()
             .await
-            .unwrap();
-        page.envelopes
+            .unwrap()
+    }
+
+    async fn payloads(&self, device: &Device) -> Vec<Payload> {
+        self.page(device)
+            .await
+            .envelopes
             .iter()
             .map(|e| Payload::from_bytes(&open(&device.secret, e).unwrap()).unwrap())
             .collect()
     }
 
     async fn ack_all(&self, device: &Device) {
-        let page: EnvelopePage = self
-            .http
-            .get(format!("{}/v1/envelopes?after=0&wait=0", self.relay_url))
-            .bearer_auth(&device.token)
-            .send()
+        let cursors: Vec<u64> = self
+            .page(device)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let cursors: Vec<u64> = page.envelopes.iter().map(|e| e.cursor).collect();
+            .envelopes
+            .iter()
+            .map(|e| e.cursor)
+            .collect();
         self.http
             .post(format!("{}/v1/envelopes/ack", self.relay_url))
             .bearer_auth(&device.token)

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use leadbox_channels::RouteKind;
 use leadbox_channels::events::{Direction, Event, MessageEvent};
 use leadbox_vault::{
-    DAY_MS, ExportFilter, ExportFormat, InMemorySecretStore, RetentionPolicy, Vault,
+    DAY_MS, ExportFilter, ExportFormat, InMemorySecretStore, RetentionPolicy, SecretStore as _,
+    Vault,
 };
 
 const MESSAGES_PER_CONVERSATION: usize = 10;
@@ -125,7 +126,46 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// Peak resident memory of this process, in MiB (Linux).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Child mode: open an existing vault as the app does at start (list every
+/// conversation, open the newest) and report this process's peak memory.
+fn measure_open(dir: &str, key_name: &str, key_hex: &str) {
+    let secrets = InMemorySecretStore::default();
+    secrets
+        .set(key_name, &hex::decode(key_hex).unwrap())
+        .unwrap();
+    let started = Instant::now();
+    let vault = Vault::open_or_create(std::path::Path::new(dir), &secrets)
+        .unwrap()
+        .into_vault();
+    let conversations = vault.conversations().unwrap();
+    let newest = vault.messages(conversations[0].id).unwrap();
+    std::hint::black_box(newest);
+    println!(
+        "desktop vault with {} conversations: opened and listed in {:.0} ms, peak RSS {:.1} MiB",
+        conversations.len(),
+        ms(started.elapsed()),
+        peak_rss_mib()
+    );
+}
+
 fn main() {
+    if let (Ok(dir), Ok(name), Ok(key)) = (
+        std::env::var("LEADBOX_BENCH_OPEN_DIR"),
+        std::env::var("LEADBOX_BENCH_OPEN_KEY_NAME"),
+        std::env::var("LEADBOX_BENCH_OPEN_KEY"),
+    ) {
+        return measure_open(&dir, &name, &key);
+    }
     let total: usize = std::env::var("LEADBOX_BENCH_MESSAGES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -168,6 +208,18 @@ fn main() {
     );
     let file_size = std::fs::metadata(vault.path()).unwrap().len();
     println!("vault file: {:.0} MiB", file_size as f64 / 1048576.0);
+
+    // Memory of a fresh process opening this vault, as the app does at start.
+    let vault_id = std::fs::read_to_string(dir.path().join("vault-id")).unwrap();
+    let key_name = format!("vault-key:{}", vault_id.trim());
+    let key = secrets.get(&key_name).unwrap().unwrap();
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("LEADBOX_BENCH_OPEN_DIR", dir.path())
+        .env("LEADBOX_BENCH_OPEN_KEY_NAME", &key_name)
+        .env("LEADBOX_BENCH_OPEN_KEY", hex::encode(&*key))
+        .output()
+        .unwrap();
+    print!("{}", String::from_utf8_lossy(&child.stdout));
 
     // Search: realistic owner queries, each run several times.
     let queries = [

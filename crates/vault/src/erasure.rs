@@ -8,7 +8,7 @@ use leadbox_channels::RouteKind;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
-use crate::retention::delete_conversation;
+use crate::retention::delete_conversations;
 use crate::{Vault, VaultError};
 
 /// Who to erase (or export), as the owner names them.
@@ -287,10 +287,8 @@ fn erase_contact(
             .query_map([contact], |r| r.get(0))?
             .collect::<Result<_, _>>()?
     };
-    for conversation in conversations {
-        receipt.messages += delete_conversation(tx, conversation)?;
-        receipt.conversations += 1;
-    }
+    receipt.messages += delete_conversations(tx, &conversations)?;
+    receipt.conversations += count(conversations.len());
     receipt.leads += count(tx.execute("DELETE FROM leads WHERE contact_id = ?1", [contact])?);
     receipt.contacts += count(tx.execute("DELETE FROM contacts WHERE id = ?1", [contact])?);
     Ok(())

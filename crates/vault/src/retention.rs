@@ -17,7 +17,7 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const POLICY_SETTING: &str = "retention_policy";
 /// Conversations are purged in transactions of this many, so a purge of a large
 /// vault makes steady progress and an interrupted one keeps what it finished.
-const PURGE_CHUNK: usize = 200;
+const PURGE_CHUNK: usize = 500;
 /// The longest period the owner can choose (ten years); longer is "never".
 const MAX_DAYS: u32 = 3650;
 /// Above this many messages a purge merges the search index once instead of
@@ -347,9 +347,7 @@ impl Vault {
             if ids.is_empty() {
                 return Ok(());
             }
-            for id in &ids {
-                report.messages += delete_conversation(&tx, *id)?;
-            }
+            report.messages += delete_conversations(&tx, &ids)?;
             report.conversations += count(ids.len());
             tx.commit()?;
         }
@@ -365,12 +363,27 @@ impl Vault {
     }
 }
 
-/// Deletes one conversation with its messages and drafts; returns the number
-/// of messages deleted.
-pub(crate) fn delete_conversation(tx: &Transaction<'_>, id: i64) -> Result<u64, VaultError> {
-    tx.execute("DELETE FROM drafts WHERE conversation_id = ?1", [id])?;
-    let messages = tx.execute("DELETE FROM messages WHERE conversation_id = ?1", [id])?;
-    tx.execute("DELETE FROM conversations WHERE id = ?1", [id])?;
+/// Deletes conversations with their messages and drafts, a few statements per
+/// chunk rather than per conversation; returns the number of messages deleted.
+pub(crate) fn delete_conversations(tx: &Transaction<'_>, ids: &[i64]) -> Result<u64, VaultError> {
+    let mut messages = 0;
+    // SQLite allows 32,766 parameters per statement; stay far below.
+    for chunk in ids.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(",");
+        let params = rusqlite::params_from_iter(chunk);
+        tx.execute(
+            &format!("DELETE FROM drafts WHERE conversation_id IN ({list})"),
+            params.clone(),
+        )?;
+        messages += tx.execute(
+            &format!("DELETE FROM messages WHERE conversation_id IN ({list})"),
+            params.clone(),
+        )?;
+        tx.execute(
+            &format!("DELETE FROM conversations WHERE id IN ({list})"),
+            params,
+        )?;
+    }
     Ok(count(messages))
 }
 
