@@ -293,3 +293,171 @@ fn a_full_run_leaves_no_secret_or_message_text_in_plaintext() {
     }
     assert!(hits.is_empty(), "secrets in plaintext: {hits:#?}");
 }
+
+/// What a checker found comparing acknowledged webhooks with what a desktop
+/// can fetch afterwards.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Verdict {
+    /// Answered 200 but never delivered: the one thing that must not happen.
+    lost: Vec<usize>,
+    /// Delivered but never sent: corruption.
+    phantom: Vec<String>,
+    /// Delivered more than once (Meta's retry of a request whose 200 was cut
+    /// off by the kill); the desktop stores those once.
+    duplicated: usize,
+}
+
+fn check(acknowledged: &[usize], delivered: &[String]) -> Verdict {
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for mid in delivered {
+        *seen.entry(mid.as_str()).or_default() += 1;
+    }
+    Verdict {
+        lost: acknowledged
+            .iter()
+            .copied()
+            .filter(|n| !seen.contains_key(format!("mid.relay.{n}").as_str()))
+            .collect(),
+        phantom: delivered
+            .iter()
+            .filter(|mid| {
+                mid.strip_prefix("mid.relay.")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_none_or(|n| !acknowledged.contains(&n))
+            })
+            .cloned()
+            .collect(),
+        duplicated: seen.values().map(|count| count - 1).sum(),
+    }
+}
+
+#[test]
+fn a_relay_killed_at_random_moments_loses_no_acknowledged_webhook() {
+    use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
+    use leadbox_envelope::payload::Payload;
+    use std::sync::Mutex;
+
+    const WEBHOOKS: usize = 2_000;
+    let mut relay = Relay::start();
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let key = leadbox_envelope::DeviceSecretKey::generate();
+    let registered: RegisterDeviceResponse = http
+        .post(format!("{}/v1/devices", relay.url))
+        .json(&serde_json::json!({"invite_code": relay.invite("Ana's Salon"), "public_key": key.public_key(), "device_name": "checker"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = registered.token;
+    let claimed = http
+        .post(format!("{}/v1/routes", relay.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"platform": "instagram", "account_id": ACCOUNT}))
+        .send()
+        .unwrap();
+    assert!(claimed.status().is_success());
+
+    // Meta's side: each webhook is retried until it is answered 200.
+    let url = Arc::new(Mutex::new(relay.url.clone()));
+    let done = Arc::new(AtomicBool::new(false));
+    let poster = {
+        let (url, done, http) = (url.clone(), done.clone(), http.clone());
+        std::thread::spawn(move || {
+            let mut acknowledged = Vec::new();
+            let mut attempts = 0;
+            for n in 0..WEBHOOKS {
+                let body = serde_json::json!({"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1, "messaging": [{
+                    "sender": {"id": format!("lead-{}", n % 50)}, "recipient": {"id": ACCOUNT}, "timestamp": 1_732_350_000_000_i64 + n as i64,
+                    "message": {"mid": format!("mid.relay.{n}"), "text": "hello"}
+                }]}]})
+                .to_string()
+                .into_bytes();
+                loop {
+                    attempts += 1;
+                    let target = url.lock().unwrap().clone();
+                    let answer = http
+                        .post(format!("{target}/webhooks/meta"))
+                        .header("X-Hub-Signature-256", sign(&body))
+                        .body(body.clone())
+                        .send();
+                    if matches!(&answer, Ok(response) if response.status() == 200) {
+                        acknowledged.push(n);
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+            done.store(true, Ordering::SeqCst);
+            (acknowledged, attempts)
+        })
+    };
+
+    let mut moments = Moments(0x5DEE_CE66_D1CE_4E5B);
+    let mut kills = 0;
+    while !done.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(40 + moments.next_ms(300)));
+        relay.kill_and_restart();
+        *url.lock().unwrap() = relay.url.clone();
+        kills += 1;
+    }
+    let (acknowledged, attempts) = poster.join().unwrap();
+    assert_eq!(acknowledged.len(), WEBHOOKS);
+
+    let mut delivered = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: EnvelopePage = http
+            .get(format!("{}/v1/envelopes?after={after}&wait=0", relay.url))
+            .bearer_auth(&token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        if page.envelopes.is_empty() {
+            break;
+        }
+        after = page.next_cursor;
+        for envelope in &page.envelopes {
+            let plaintext = leadbox_envelope::open(&key, envelope).unwrap();
+            let Payload::MetaWebhookEntry { entry, .. } = Payload::from_bytes(&plaintext).unwrap()
+            else {
+                panic!("unexpected payload");
+            };
+            delivered.push(
+                entry["messaging"][0]["message"]["mid"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+    }
+    let verdict = check(&acknowledged, &delivered);
+    eprintln!(
+        "{kills} kills, {attempts} attempts for {WEBHOOKS} webhooks, {} delivered, {} duplicated",
+        delivered.len(),
+        verdict.duplicated
+    );
+    assert!(kills >= 3, "the relay was killed during the run ({kills})");
+    assert_eq!(
+        verdict.lost,
+        Vec::<usize>::new(),
+        "acknowledged webhooks lost"
+    );
+    assert_eq!(verdict.phantom, Vec::<String>::new());
+}
+
+#[test]
+fn the_checker_sees_loss_phantoms_and_duplicates() {
+    let delivered = ["mid.relay.0", "mid.relay.0", "mid.relay.2", "mid.other"].map(String::from);
+    assert_eq!(
+        check(&[0, 1, 2], &delivered),
+        Verdict {
+            lost: vec![1],
+            phantom: vec!["mid.other".into()],
+            duplicated: 1,
+        }
+    );
+}

@@ -41,6 +41,30 @@ pub fn require_keychain() {
     );
 }
 
+/// Starts `leadbox-relay serve` and waits for its "listening on" line.
+fn spawn_relay(config: &Path, log: Option<&Path>) -> (Child, String) {
+    let (level, stderr) = match log {
+        Some(path) => ("debug", Stdio::from(std::fs::File::create(path).unwrap())),
+        None => ("warn", Stdio::inherit()),
+    };
+    let mut child = Command::new(binary("leadbox-relay"))
+        .args(["--config", config.to_str().unwrap(), "serve"])
+        .env("LEADBOX_LOG", level)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected relay output: {line:?}"));
+    (child, format!("http://{address}"))
+}
+
 pub struct Relay {
     pub url: String,
     dir: tempfile::TempDir,
@@ -65,31 +89,21 @@ impl Relay {
             ),
         )
         .unwrap();
-        let (level, stderr) = match log {
-            Some(path) => ("debug", Stdio::from(std::fs::File::create(path).unwrap())),
-            None => ("warn", Stdio::inherit()),
-        };
-        let mut child = Command::new(binary("leadbox-relay"))
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("LEADBOX_LOG", level)
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected relay output: {line:?}"));
+        let (child, url) = spawn_relay(&config, log);
         Relay {
-            url: format!("http://{address}"),
+            url,
             dir,
             config,
             child,
         }
+    }
+
+    /// SIGKILLs the relay and starts it again on the same data (a new port).
+    pub fn kill_and_restart(&mut self) {
+        self.stop();
+        let (child, url) = spawn_relay(&self.config, None);
+        self.child = child;
+        self.url = url;
     }
 
     /// The relay's folder: its config and its data.

@@ -69,11 +69,13 @@ impl Vault {
     pub fn ingest(&mut self, batch: &[Vec<Event>]) -> Result<IngestReport, VaultError> {
         let tx = self.conn.transaction()?;
         let mut report = IngestReport::default();
+        let mut drafts = DraftsToQueue::default();
         for events in batch {
             for event in events {
-                report.absorb(ingest_event(&tx, event)?);
+                report.absorb(ingest_event(&tx, event, &mut drafts)?);
             }
         }
+        drafts.queue(&tx)?;
         tx.commit()?;
         Ok(report)
     }
@@ -112,9 +114,48 @@ fn upsert_account(
     )
 }
 
-fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, VaultError> {
+/// The inbound message each conversation's reply draft should answer, decided
+/// over a whole batch: a lead who sends five messages in a row gets one draft
+/// answering the last, not five drafts of which four are stale at once.
+#[derive(Default)]
+struct DraftsToQueue {
+    latest: std::collections::HashMap<i64, (usize, i64)>,
+    order: usize,
+}
+
+impl DraftsToQueue {
+    fn answer(&mut self, conversation_id: i64, message_id: i64) {
+        self.order += 1;
+        self.latest
+            .insert(conversation_id, (self.order, message_id));
+    }
+
+    /// A stop request: nothing is drafted for this conversation.
+    fn cancel(&mut self, conversation_id: i64) {
+        self.latest.remove(&conversation_id);
+    }
+
+    fn queue(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        let mut queued: Vec<(usize, i64, i64)> = self
+            .latest
+            .into_iter()
+            .map(|(conversation, (order, message))| (order, conversation, message))
+            .collect();
+        queued.sort_unstable();
+        for (_, conversation, message) in queued {
+            queue_draft(tx, conversation, message)?;
+        }
+        Ok(())
+    }
+}
+
+fn ingest_event(
+    tx: &Transaction<'_>,
+    event: &Event,
+    drafts: &mut DraftsToQueue,
+) -> Result<IngestReport, VaultError> {
     match event {
-        Event::Message(message) => ingest_message(tx, message),
+        Event::Message(message) => ingest_message(tx, message, drafts),
         Event::LeadForm(form) => {
             let account = upsert_account(tx, RouteKind::Messenger, &form.account_id)?;
             let inserted = exec(tx,
@@ -167,6 +208,7 @@ fn ingest_event(tx: &Transaction<'_>, event: &Event) -> Result<IngestReport, Vau
 fn ingest_message(
     tx: &Transaction<'_>,
     message: &MessageEvent,
+    drafts: &mut DraftsToQueue,
 ) -> Result<IngestReport, VaultError> {
     let account_id = upsert_account(tx, message.route, &message.account_id)?;
     let already: Option<i64> = tx
@@ -249,6 +291,7 @@ fn ingest_message(
     if inbound && is_stop_request(text) {
         // A "STOP" gets no reply draft: answering it is exactly what it asks us not to do.
         set_opt_out(tx, account_id, &message.contact_id, true)?;
+        drafts.cancel(conversation_id);
         exec(tx,
             "UPDATE drafts SET status = 'stale', updated_at = ?2
              WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
@@ -258,7 +301,7 @@ fn ingest_message(
         if is_start_request(text) {
             set_opt_out(tx, account_id, &message.contact_id, false)?;
         }
-        queue_draft(tx, conversation_id, tx.last_insert_rowid())?;
+        drafts.answer(conversation_id, tx.last_insert_rowid());
     }
     let new_contacts = if is_new_contact && inbound {
         vec![NewContact {
@@ -509,6 +552,57 @@ mod tests {
             1,
             "neither m2 nor bad was stored"
         );
+    }
+
+    #[test]
+    fn several_messages_in_one_batch_get_one_draft_answering_the_last() {
+        let (_dir, mut vault) = vault();
+        let d = Direction::Inbound;
+        vault
+            .ingest(&[vec![
+                message("m1", "ana", "hi", 1, d),
+                message("m2", "bo", "price?", 2, d),
+                message("m3", "ana", "for a haircut", 3, d),
+                message("m4", "ana", "on friday", 4, d),
+            ]])
+            .unwrap();
+        let queued = vault.drafts(&["queued"]).unwrap();
+        let answered: Vec<String> = queued
+            .iter()
+            .map(|draft| {
+                vault
+                    .conn
+                    .query_row(
+                        "SELECT platform_message_id FROM messages WHERE id = ?1",
+                        [draft.reply_to_message_id],
+                        |r| r.get(0),
+                    )
+                    .unwrap()
+            })
+            .collect();
+        // Newest draft first: Ana's, answering her last message, then Bo's.
+        assert_eq!(answered, ["m4", "m2"]);
+        assert!(vault.drafts(&["stale"]).unwrap().is_empty());
+
+        // A later message in another batch makes the queued draft stale, as before.
+        vault
+            .ingest(&[vec![message("m5", "ana", "or saturday", 5, d)]])
+            .unwrap();
+        assert_eq!(vault.drafts(&["stale"]).unwrap().len(), 1);
+        // A STOP after a question in the same batch leaves no draft at all.
+        vault
+            .ingest(&[vec![
+                message("m6", "cy", "how much?", 6, d),
+                message("m7", "cy", "STOP", 7, d),
+            ]])
+            .unwrap();
+        let cy_drafts = vault.conn.query_row(
+            "SELECT count(*) FROM drafts d JOIN messages m ON m.id = d.reply_to_message_id
+             WHERE m.platform_message_id IN ('m6', 'm7')",
+            [],
+            |r| r.get::<_, i64>(0),
+        );
+        assert_eq!(cy_drafts.unwrap(), 0);
     }
 
     #[test]
