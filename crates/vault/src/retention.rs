@@ -239,23 +239,36 @@ impl Vault {
     pub fn run_retention(&mut self, now_ms: i64) -> Result<RetentionReport, VaultError> {
         let policy = self.retention_policy()?;
         let mut report = RetentionReport::default();
-        let bulk = self.due_messages(&policy, now_ms)? > BULK_PURGE_MESSAGES;
-        if bulk {
-            self.set_index_secure_delete(false)?;
+        let due = self.due_messages(&policy, now_ms)?;
+        let strategy = IndexStrategy::choose(due, self.message_count()?);
+        match strategy {
+            IndexStrategy::Scrub => {}
+            IndexStrategy::Merge => self.set_index_secure_delete(false)?,
+            // Without the trigger, deleted rows are not looked up in the index
+            // at all; the index is rebuilt from what remains. If the process
+            // dies before that, opening the vault restores and rebuilds.
+            IndexStrategy::Rebuild => {
+                self.conn
+                    .execute("DROP TRIGGER IF EXISTS messages_fts_delete", [])?;
+            }
         }
         for platform in RouteKind::ALL {
             if let Some(days) = policy.days_for(platform) {
                 self.purge_conversations(platform, cutoff(now_ms, days), &mut report)?;
             }
         }
-        if bulk {
-            // One merge of the whole index drops every deleted entry at once,
-            // far cheaper than scrubbing row by row; then back to scrubbing.
-            self.conn.execute(
-                "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
-                [],
-            )?;
-            self.set_index_secure_delete(true)?;
+        match strategy {
+            IndexStrategy::Scrub => {}
+            IndexStrategy::Merge => {
+                // One merge of the whole index drops every deleted entry at once,
+                // far cheaper than scrubbing row by row; then back to scrubbing.
+                self.conn.execute(
+                    "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+                    [],
+                )?;
+                self.set_index_secure_delete(true)?;
+            }
+            IndexStrategy::Rebuild => self.rebuild_message_index()?,
         }
         let tx = self.conn.transaction()?;
         if let Some(days) = policy.keep_leads_days {
@@ -274,6 +287,42 @@ impl Vault {
             self.audit("retention_run", &report.to_string())?;
         }
         Ok(report)
+    }
+
+    fn message_count(&self) -> Result<u64, VaultError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Rebuilds the message search index from the messages table and puts
+    /// its delete trigger back, in one transaction.
+    fn rebuild_message_index(&mut self) -> Result<(), VaultError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+            [],
+        )?;
+        tx.execute_batch(MESSAGES_FTS_DELETE_TRIGGER)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A purge that died after dropping the index's delete trigger left the
+    /// index with entries for deleted messages: rebuild it and restore the
+    /// trigger. Reads first, so an ordinary open writes nothing.
+    pub(crate) fn ensure_index_delete_trigger(&mut self) -> Result<(), VaultError> {
+        let present: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_delete'",
+            [],
+            |r| r.get(0),
+        )?;
+        if present == 0 {
+            tracing::warn!("an interrupted purge left the search index stale; rebuilding it");
+            self.rebuild_message_index()?;
+        }
+        Ok(())
     }
 
     fn due_messages(&self, policy: &RetentionPolicy, now_ms: i64) -> Result<u64, VaultError> {
@@ -363,6 +412,38 @@ impl Vault {
     }
 }
 
+/// Keeps deleted text out of the message search index (migration 8 creates
+/// the same trigger).
+const MESSAGES_FTS_DELETE_TRIGGER: &str =
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN OLD.body IS NOT NULL BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+END;";
+
+/// How a purge keeps the search index free of deleted text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexStrategy {
+    /// Few messages: each one is scrubbed from the index as it goes.
+    Scrub,
+    /// Many, but few compared with what stays: mark them deleted, then merge
+    /// the whole index once.
+    Merge,
+    /// A large share of the vault: skip the index while deleting, then
+    /// rebuild it from what remains (cheaper than looking up each deleted row).
+    Rebuild,
+}
+
+impl IndexStrategy {
+    fn choose(due: u64, total: u64) -> IndexStrategy {
+        if due <= BULK_PURGE_MESSAGES {
+            IndexStrategy::Scrub
+        } else if due.saturating_mul(2) >= total.saturating_sub(due) {
+            IndexStrategy::Rebuild
+        } else {
+            IndexStrategy::Merge
+        }
+    }
+}
+
 /// Deletes conversations with their messages and drafts, a few statements per
 /// chunk rather than per conversation; returns the number of messages deleted.
 pub(crate) fn delete_conversations(tx: &Transaction<'_>, ids: &[i64]) -> Result<u64, VaultError> {
@@ -424,7 +505,7 @@ fn sanitize_bodies(tx: &Transaction<'_>, before: i64, now_ms: i64) -> Result<u64
 mod tests {
     use super::*;
     use crate::testing::{message_on, vault};
-    use leadbox_channels::events::Direction;
+    use leadbox_channels::events::{Direction, Event};
 
     const NOW: i64 = 1_000 * DAY_MS;
 
@@ -664,5 +745,99 @@ mod tests {
             vault.retention_policy().unwrap(),
             RetentionPolicy::default()
         );
+    }
+
+    #[test]
+    fn the_index_strategy_follows_the_share_of_the_vault_that_goes() {
+        assert_eq!(IndexStrategy::choose(10, 1_000_000), IndexStrategy::Scrub);
+        assert_eq!(
+            IndexStrategy::choose(50_000, 1_000_000),
+            IndexStrategy::Merge
+        );
+        assert_eq!(
+            IndexStrategy::choose(400_000, 1_000_000),
+            IndexStrategy::Rebuild
+        );
+        assert_eq!(IndexStrategy::choose(5_000, 5_000), IndexStrategy::Rebuild);
+    }
+
+    /// FTS5 compares the index with the messages table; an error means stale entries.
+    fn index_matches_messages(vault: &Vault) -> bool {
+        vault
+            .conn
+            .execute(
+                "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .is_ok()
+    }
+
+    fn many_old_and_one_new(vault: &mut Vault) {
+        let mut events: Vec<Event> = (0..3_000)
+            .map(|n| {
+                message_on(
+                    RouteKind::Instagram,
+                    &format!("old{n}"),
+                    &format!("lead{}", n / 10),
+                    None,
+                    &format!("zanzibar trip {n}"),
+                    days_ago(200),
+                    Direction::Inbound,
+                )
+            })
+            .collect();
+        events.push(message_on(
+            RouteKind::Instagram,
+            "new",
+            "recent",
+            None,
+            "zanzibar again",
+            days_ago(1),
+            Direction::Inbound,
+        ));
+        vault.ingest(&[events]).unwrap();
+    }
+
+    #[test]
+    fn a_purge_of_most_of_the_vault_rebuilds_the_index_without_the_deleted_text() {
+        let (_dir, mut vault) = vault();
+        many_old_and_one_new(&mut vault);
+        let report = vault.run_retention(NOW).unwrap();
+        assert_eq!(report.messages, 3_000);
+        let hits = vault.search("zanzibar", 50).unwrap();
+        assert_eq!(hits.len(), 1, "only the recent message is still found");
+        assert!(index_matches_messages(&vault));
+        // The delete trigger is back: a later erasure still scrubs the index.
+        vault
+            .erase_person(&"instagram:recent".parse().unwrap())
+            .unwrap();
+        assert!(vault.search("zanzibar", 50).unwrap().is_empty());
+        assert!(index_matches_messages(&vault));
+    }
+
+    #[test]
+    fn opening_after_a_purge_died_mid_way_rebuilds_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = crate::InMemorySecretStore::default();
+        let open = || {
+            Vault::open_or_create(dir.path(), &secrets)
+                .unwrap()
+                .into_vault()
+        };
+        let mut vault = open();
+        many_old_and_one_new(&mut vault);
+        // What a purge leaves when killed between dropping the trigger and the rebuild.
+        vault
+            .conn
+            .execute_batch(
+                "DROP TRIGGER messages_fts_delete;
+                 DELETE FROM drafts; DELETE FROM messages WHERE platform_message_id LIKE 'old%';",
+            )
+            .unwrap();
+        assert!(!index_matches_messages(&vault));
+        drop(vault);
+        let vault = open();
+        assert!(index_matches_messages(&vault));
+        assert_eq!(vault.search("zanzibar", 50).unwrap().len(), 1);
     }
 }

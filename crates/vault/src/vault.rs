@@ -161,13 +161,18 @@ impl Vault {
         conn.pragma_update(None, "secure_delete", "ON")?;
         // Ingest alone cycles through about twenty statements.
         conn.set_prepared_statement_cache_capacity(64);
+        // Up to 64 MiB of decrypted pages: SQLCipher decrypts and checks every
+        // page it reads, so re-reading evicted pages is what makes large
+        // ingests and purges slow.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         migrations().to_latest(&mut conn)?;
-        let vault = Vault {
+        let mut vault = Vault {
             conn,
             path: path.to_owned(),
             id,
         };
         vault.ensure_index_secure_delete()?;
+        vault.ensure_index_delete_trigger()?;
         Ok(vault)
     }
 
