@@ -248,27 +248,18 @@ impl Vault {
             // at all; the index is rebuilt from what remains. If the process
             // dies before that, opening the vault restores and rebuilds.
             IndexStrategy::Rebuild => {
-                self.conn
-                    .execute("DROP TRIGGER IF EXISTS messages_fts_delete", [])?;
+                for index in &SEARCH_INDEXES {
+                    self.conn.execute(
+                        &format!("DROP TRIGGER IF EXISTS {}", index.delete_trigger),
+                        [],
+                    )?;
+                }
             }
         }
         for platform in RouteKind::ALL {
             if let Some(days) = policy.days_for(platform) {
                 self.purge_conversations(platform, cutoff(now_ms, days), &mut report)?;
             }
-        }
-        match strategy {
-            IndexStrategy::Scrub => {}
-            IndexStrategy::Merge => {
-                // One merge of the whole index drops every deleted entry at once,
-                // far cheaper than scrubbing row by row; then back to scrubbing.
-                self.conn.execute(
-                    "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
-                    [],
-                )?;
-                self.set_index_secure_delete(true)?;
-            }
-            IndexStrategy::Rebuild => self.rebuild_message_index()?,
         }
         let tx = self.conn.transaction()?;
         if let Some(days) = policy.keep_leads_days {
@@ -282,6 +273,23 @@ impl Vault {
             report.bodies_sanitized = sanitize_bodies(&tx, cutoff(now_ms, days), now_ms)?;
         }
         tx.commit()?;
+        match strategy {
+            IndexStrategy::Scrub => {}
+            IndexStrategy::Merge => {
+                // One merge of the whole index drops every deleted entry at once,
+                // far cheaper than scrubbing row by row; then back to scrubbing.
+                self.conn.execute(
+                    "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+                    [],
+                )?;
+                self.set_index_secure_delete(true)?;
+            }
+            IndexStrategy::Rebuild => {
+                for index in &SEARCH_INDEXES {
+                    self.rebuild_index(index)?;
+                }
+            }
+        }
         if !report.is_empty() {
             self.forget_deleted_text()?;
             self.audit("retention_run", &report.to_string())?;
@@ -296,31 +304,39 @@ impl Vault {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Rebuilds the message search index from the messages table and puts
-    /// its delete trigger back, in one transaction.
-    fn rebuild_message_index(&mut self) -> Result<(), VaultError> {
+    /// Rebuilds a search index from its table and puts its delete trigger
+    /// back, in one transaction.
+    fn rebuild_index(&mut self, index: &SearchIndex) -> Result<(), VaultError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+            &format!(
+                "INSERT INTO {table}({table}) VALUES ('rebuild')",
+                table = index.table
+            ),
             [],
         )?;
-        tx.execute_batch(MESSAGES_FTS_DELETE_TRIGGER)?;
+        tx.execute_batch(index.create_delete_trigger)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// A purge that died after dropping the index's delete trigger left the
-    /// index with entries for deleted messages: rebuild it and restore the
+    /// A purge that died after dropping an index's delete trigger left that
+    /// index with entries for deleted rows: rebuild it and restore the
     /// trigger. Reads first, so an ordinary open writes nothing.
     pub(crate) fn ensure_index_delete_trigger(&mut self) -> Result<(), VaultError> {
-        let present: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_delete'",
-            [],
-            |r| r.get(0),
-        )?;
-        if present == 0 {
-            tracing::warn!("an interrupted purge left the search index stale; rebuilding it");
-            self.rebuild_message_index()?;
+        for index in &SEARCH_INDEXES {
+            let present: i64 = self.conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [index.delete_trigger],
+                |r| r.get(0),
+            )?;
+            if present == 0 {
+                tracing::warn!(
+                    index = index.table,
+                    "an interrupted purge left a search index stale; rebuilding it"
+                );
+                self.rebuild_index(index)?;
+            }
         }
         Ok(())
     }
@@ -412,12 +428,30 @@ impl Vault {
     }
 }
 
-/// Keeps deleted text out of the message search index (migration 8 creates
-/// the same trigger).
-const MESSAGES_FTS_DELETE_TRIGGER: &str =
-    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN OLD.body IS NOT NULL BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body);
-END;";
+/// A full-text index and the trigger that keeps deleted text out of it
+/// (migration 8 creates the same triggers).
+struct SearchIndex {
+    table: &'static str,
+    delete_trigger: &'static str,
+    create_delete_trigger: &'static str,
+}
+
+const SEARCH_INDEXES: [SearchIndex; 2] = [
+    SearchIndex {
+        table: "messages_fts",
+        delete_trigger: "messages_fts_delete",
+        create_delete_trigger: "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN OLD.body IS NOT NULL BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+        END;",
+    },
+    SearchIndex {
+        table: "contacts_fts",
+        delete_trigger: "contacts_fts_delete",
+        create_delete_trigger: "CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts WHEN OLD.name IS NOT NULL BEGIN
+            INSERT INTO contacts_fts(contacts_fts, rowid, name) VALUES ('delete', OLD.id, OLD.name);
+        END;",
+    },
+];
 
 /// How a purge keeps the search index free of deleted text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -761,7 +795,9 @@ mod tests {
         assert_eq!(IndexStrategy::choose(5_000, 5_000), IndexStrategy::Rebuild);
     }
 
-    /// FTS5 compares the index with the messages table; an error means stale entries.
+    /// FTS5 compares the index with the messages table; an error means stale
+    /// entries. (Every test message has text: rows without text have no index
+    /// entry, which the check would also report.)
     fn index_matches_messages(vault: &Vault) -> bool {
         vault
             .conn
@@ -779,7 +815,7 @@ mod tests {
                     RouteKind::Instagram,
                     &format!("old{n}"),
                     &format!("lead{}", n / 10),
-                    None,
+                    Some(&format!("Quetzal {}", n / 10)),
                     &format!("zanzibar trip {n}"),
                     days_ago(200),
                     Direction::Inbound,
@@ -806,6 +842,10 @@ mod tests {
         assert_eq!(report.messages, 3_000);
         let hits = vault.search("zanzibar", 50).unwrap();
         assert_eq!(hits.len(), 1, "only the recent message is still found");
+        assert!(
+            vault.search("quetzal", 50).unwrap().is_empty(),
+            "the purged contacts' names are gone from the index"
+        );
         assert!(index_matches_messages(&vault));
         // The delete trigger is back: a later erasure still scrubs the index.
         vault
