@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  attachmentLabel,
   deliveryLabel,
   draftStatusLabel,
   erasureSummary,
@@ -89,5 +90,14 @@ describe("data control summaries", () => {
     expect(text).toBe(
       "Exported 2.0 KB to /home/ana/Downloads/Leadbox export: messages.jsonl (1 row), contacts.jsonl (3 rows)",
     );
+  });
+});
+
+describe("attachmentLabel", () => {
+  it("describes button taps, story replies and content Instagram withholds", () => {
+    expect(attachmentLabel("postback", null)).toBe("Tapped a button");
+    expect(attachmentLabel("story_reply", "https://x.example/s.jpg")).toBe("Replied to your story: https://x.example/s.jpg");
+    expect(attachmentLabel("unsupported", null)).toContain("open Instagram");
+    expect(attachmentLabel("image", null)).toBe("image: (no link)");
   });
 });

@@ -113,3 +113,17 @@ export function exportSummary(done: ExportDone): string {
   const files = done.files.map(([name, rows]) => `${name} (${plural(rows, "row", "rows")})`).join(", ");
   return `Exported ${size(done.bytes)} to ${done.folder}: ${files}`;
 }
+
+/** How an attachment is described under a message: as text, remote content is never loaded. */
+export function attachmentLabel(kind: string, url: string | null): string {
+  switch (kind) {
+    case "postback":
+      return "Tapped a button";
+    case "unsupported":
+      return "Instagram does not show this message to apps: open Instagram to see it";
+    case "story_reply":
+      return `Replied to your story${url ? `: ${url}` : ""}`;
+    default:
+      return `${kind}: ${url ?? "(no link)"}`;
+  }
+}

@@ -17,7 +17,16 @@ import {
 } from "./ipc/commands";
 import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
 import { wireDataControls } from "./data-controls";
-import { deliveryLabel, draftStatusLabel, errorMessage, messageTime, platformName, preview, syncLabel } from "./format";
+import {
+  attachmentLabel,
+  deliveryLabel,
+  draftStatusLabel,
+  errorMessage,
+  messageTime,
+  platformName,
+  preview,
+  syncLabel,
+} from "./format";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -114,7 +123,7 @@ function renderMessages(messages: StoredMessage[]) {
       item.append(element("p", "text", message.text ?? ""));
       for (const attachment of message.attachments) {
         // Shown as text: remote content is never loaded by default.
-        item.append(element("p", "attachment", `${attachment.kind}: ${attachment.url ?? "(no link)"}`));
+        item.append(element("p", "attachment", attachmentLabel(attachment.kind, attachment.url)));
       }
       const delivery = deliveryLabel(message.delivery, message.delivery_error);
       const stamp = delivery ? `${messageTime(message.sent_at)} · ${delivery}` : messageTime(message.sent_at);

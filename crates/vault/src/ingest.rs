@@ -187,6 +187,22 @@ fn ingest_event(
             set_opt_out(tx, account, contact_id, *opted_out)?;
             Ok(IngestReport::default())
         }
+        Event::MessageDeleted {
+            route,
+            account_id,
+            platform_message_id,
+        } => {
+            // The person unsent it: its text and attachments go, the row stays
+            // (marked removed) so the conversation still reads in order.
+            let account = upsert_account(tx, *route, account_id)?;
+            exec(
+                tx,
+                "UPDATE messages SET body = NULL, attachments = '[]', body_removed_at = ?3
+                 WHERE account_id = ?1 AND platform_message_id = ?2 AND direction = 'inbound'",
+                params![account, platform_message_id, now_ms()],
+            )?;
+            Ok(IngestReport::default())
+        }
         Event::Unsupported {
             route,
             account_id,
@@ -552,6 +568,33 @@ mod tests {
             1,
             "neither m2 nor bad was stored"
         );
+    }
+
+    #[test]
+    fn an_unsent_message_loses_its_text_everywhere() {
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![message(
+                "m1",
+                "ana",
+                "my address is 5 Elm St",
+                1,
+                Direction::Inbound,
+            )]])
+            .unwrap();
+        let unsent = Event::MessageDeleted {
+            route: RouteKind::Instagram,
+            account_id: "178".into(),
+            platform_message_id: "m1".into(),
+        };
+        vault.ingest(&[vec![unsent.clone()]]).unwrap();
+        let conversation = vault.conversations().unwrap()[0].id;
+        let messages = vault.messages(conversation).unwrap();
+        assert_eq!(messages.len(), 1, "the row stays, in order");
+        assert_eq!(messages[0].text, None);
+        assert!(vault.search("Elm", 10).unwrap().is_empty());
+        // Redelivery of the deletion is harmless.
+        vault.ingest(&[vec![unsent]]).unwrap();
     }
 
     #[test]

@@ -115,6 +115,13 @@ pub enum Event {
         contact_id: String,
         opted_out: bool,
     },
+    /// The person unsent (deleted) a message they had sent (Instagram's
+    /// `is_deleted`). Its text is removed here too.
+    MessageDeleted {
+        route: RouteKind,
+        account_id: String,
+        platform_message_id: String,
+    },
     /// Something Leadbox does not handle yet, kept so it is never silently lost.
     Unsupported {
         route: RouteKind,
@@ -138,9 +145,10 @@ pub fn parse_entry(
     events.sort_by_key(|event| match event {
         Event::Message(message) => message.timestamp_ms,
         Event::LeadForm(form) => form.created_ms,
-        Event::Receipt(_) | Event::MessagingPreference { .. } | Event::Unsupported { .. } => {
-            i64::MAX
-        }
+        Event::Receipt(_)
+        | Event::MessagingPreference { .. }
+        | Event::MessageDeleted { .. }
+        | Event::Unsupported { .. } => i64::MAX,
     });
     Ok(events)
 }
@@ -285,6 +293,38 @@ fn parse_instagram_comment(account_id: &str, value: Option<&Value>, time_ms: i64
     }))
 }
 
+/// A tap on a button or menu item (`postback {mid?, title, payload}`): kept
+/// as a message from the person whose text is the button's title.
+fn parse_postback(route: RouteKind, account_id: &str, item: &Value) -> Option<Event> {
+    let postback = item.get("postback").filter(|p| p.is_object())?;
+    let sender = id_string(item.pointer("/sender/id"))?;
+    let timestamp_ms = item.get("timestamp").and_then(Value::as_i64)?;
+    let title = postback.get("title").and_then(Value::as_str);
+    let payload = postback.get("payload").and_then(Value::as_str);
+    // Older postbacks have no mid: the same tap delivered twice gets the same id.
+    let mid = id_string(postback.get("mid")).unwrap_or_else(|| {
+        format!(
+            "postback:{sender}:{timestamp_ms}:{}",
+            payload.unwrap_or_default()
+        )
+    });
+    Some(Event::Message(MessageEvent {
+        route,
+        account_id: account_id.to_owned(),
+        contact_id: sender,
+        contact_name: None,
+        direction: Direction::Inbound,
+        platform_message_id: mid,
+        text: title.or(payload).map(str::to_owned),
+        attachments: vec![Attachment {
+            kind: "postback".into(),
+            url: None,
+        }],
+        timestamp_ms,
+        comment: None,
+    }))
+}
+
 fn parse_messaging_item(
     route: RouteKind,
     account_id: &str,
@@ -298,13 +338,14 @@ fn parse_messaging_item(
     if let Some(receipt) = parse_messaging_receipt(route, account_id, item) {
         return Ok(Event::Receipt(receipt));
     }
+    if let Some(postback) = parse_postback(route, account_id, item) {
+        return Ok(postback);
+    }
     let Some(message) = item.get("message").filter(|m| m.is_object()) else {
-        let kind = [
-            "read", "delivery", "reaction", "postback", "referral", "optin",
-        ]
-        .into_iter()
-        .find(|key| item.get(key).is_some())
-        .unwrap_or("unknown");
+        let kind = ["read", "delivery", "reaction", "referral", "optin"]
+            .into_iter()
+            .find(|key| item.get(key).is_some())
+            .unwrap_or("unknown");
         return Ok(unsupported(kind));
     };
     let sender = id_string(item.pointer("/sender/id"))
@@ -313,6 +354,13 @@ fn parse_messaging_item(
         .ok_or(ParseError::Missing("messaging[].recipient.id"))?;
     let mid =
         id_string(message.get("mid")).ok_or(ParseError::Missing("messaging[].message.mid"))?;
+    if message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
+        return Ok(Event::MessageDeleted {
+            route,
+            account_id: account_id.to_owned(),
+            platform_message_id: mid,
+        });
+    }
     let timestamp_ms = item
         .get("timestamp")
         .and_then(Value::as_i64)
@@ -326,7 +374,7 @@ fn parse_messaging_item(
     } else {
         (Direction::Inbound, sender)
     };
-    let attachments = message
+    let mut attachments: Vec<Attachment> = message
         .get("attachments")
         .and_then(Value::as_array)
         .map(|list| {
@@ -345,6 +393,21 @@ fn parse_messaging_item(
                 .collect()
         })
         .unwrap_or_default();
+    // A reply to the business's story carries the story, which expires.
+    if let Some(story) = message.pointer("/reply_to/story") {
+        attachments.push(Attachment {
+            kind: "story_reply".into(),
+            url: story.get("url").and_then(Value::as_str).map(str::to_owned),
+        });
+    }
+    // Content Instagram cannot hand to apps (some shares, voice effects…):
+    // shown as such, so the owner knows to look in the Instagram app.
+    if message.get("is_unsupported").and_then(Value::as_bool) == Some(true) {
+        attachments.push(Attachment {
+            kind: "unsupported".into(),
+            url: None,
+        });
+    }
     Ok(Event::Message(MessageEvent {
         route,
         account_id: account_id.to_owned(),

@@ -363,3 +363,68 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
     }
 }
+
+#[test]
+fn a_button_tap_is_a_message_with_the_buttons_title() {
+    let entry = json!({"id": "PAGE1", "time": 1, "messaging": [
+        {"sender": {"id": "psid-1"}, "recipient": {"id": "PAGE1"}, "timestamp": 1_732_350_000_500_i64,
+         "postback": {"mid": "m_pb_1", "title": "Book a cut", "payload": "BOOK_CUT"}},
+        {"sender": {"id": "psid-2"}, "recipient": {"id": "PAGE1"}, "timestamp": 1_732_350_000_600_i64,
+         "postback": {"title": "Prices", "payload": "PRICES"}}
+    ]});
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let [Event::Message(first), Event::Message(second)] = events.as_slice() else {
+        panic!("expected two messages, got {events:?}");
+    };
+    assert_eq!(first.platform_message_id, "m_pb_1");
+    assert_eq!(first.text.as_deref(), Some("Book a cut"));
+    assert_eq!(first.direction, Direction::Inbound);
+    assert_eq!(first.attachments[0].kind, "postback");
+    assert_eq!(
+        second.platform_message_id, "postback:psid-2:1732350000600:PRICES",
+        "a postback without mid gets an id stable across redeliveries"
+    );
+    let again = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    assert_eq!(again, events);
+}
+
+#[test]
+fn an_unsent_instagram_message_becomes_a_deletion() {
+    let entry = json!({"id": "IG1", "time": 1, "messaging": [
+        {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 5,
+         "message": {"mid": "m_gone", "is_deleted": true}}
+    ]});
+    assert_eq!(
+        parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap(),
+        [Event::MessageDeleted {
+            route: RouteKind::Instagram,
+            account_id: "IG1".into(),
+            platform_message_id: "m_gone".into(),
+        }]
+    );
+}
+
+#[test]
+fn story_replies_and_unsupported_content_are_shown_as_such() {
+    let entry = json!({"id": "IG1", "time": 1, "messaging": [
+        {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 5,
+         "message": {"mid": "m_story", "text": "Love this! ¿Precio?",
+                     "reply_to": {"story": {"url": "https://lookaside.example/story.jpg", "id": "st1"}}}},
+        {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
+         "message": {"mid": "m_odd", "is_unsupported": true}}
+    ]});
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    let [Event::Message(story), Event::Message(odd)] = events.as_slice() else {
+        panic!("expected two messages, got {events:?}");
+    };
+    assert_eq!(story.text.as_deref(), Some("Love this! ¿Precio?"));
+    assert_eq!(
+        story.attachments,
+        [Attachment {
+            kind: "story_reply".into(),
+            url: Some("https://lookaside.example/story.jpg".into())
+        }]
+    );
+    assert_eq!(odd.text, None);
+    assert_eq!(odd.attachments[0].kind, "unsupported");
+}
