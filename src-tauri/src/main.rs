@@ -9,6 +9,7 @@ mod error;
 mod notifications;
 mod retention_loop;
 mod state;
+mod subscription_loop;
 mod sync_loop;
 mod tray;
 
@@ -33,6 +34,7 @@ fn main() {
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
                 retention_loop::spawn(app.handle().clone(), engine.clone());
+                subscription_loop::spawn(app.handle().clone(), engine.clone());
                 sync_loop::spawn(app.handle().clone(), engine);
             }
             Ok(())

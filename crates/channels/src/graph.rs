@@ -12,6 +12,7 @@ use crate::{Connection, RouteKind};
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_INSTAGRAM_URL: &str = "https://graph.instagram.com";
 pub const DEFAULT_VERSION: &str = "v21.0";
+pub use crate::PAGE_WEBHOOK_FIELDS;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -248,10 +249,17 @@ impl GraphClient {
             "{}/{}/{leadgen_id}?fields=id,created_time,form_id,field_data",
             self.graph_url, self.version
         );
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(page_token)
+        self.call(self.http.get(url), page_token).await
+    }
+
+    /// A GET or POST with a token, answering Meta's JSON or its error in words.
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: &str,
+    ) -> Result<Value, SendError> {
+        let response = request
+            .bearer_auth(token)
             .send()
             .await
             .map_err(|_| SendError::Network("connection failed".into()))?;
@@ -261,6 +269,62 @@ impl GraphClient {
             Ok(body)
         } else {
             Err(SendError::from_graph_error(&body))
+        }
+    }
+
+    /// The Facebook Page a page token belongs to (`GET /me`).
+    pub async fn token_page(&self, page_token: &str) -> Result<String, SendError> {
+        let url = format!("{}/{}/me?fields=id", self.graph_url, self.version);
+        let body = self.call(self.http.get(url), page_token).await?;
+        crate::routing::id_string(body.get("id")).ok_or(SendError::Other {
+            code: 0,
+            message: "Meta did not say which page this token belongs to".into(),
+        })
+    }
+
+    /// Whether the page sends its messages to this app (`GET /{page}/subscribed_apps`
+    /// lists the app with `messages` among its fields). Meta may drop the
+    /// subscription after a long outage of the webhook.
+    pub async fn page_subscribed(
+        &self,
+        page_id: &str,
+        page_token: &str,
+    ) -> Result<bool, SendError> {
+        let url = format!(
+            "{}/{}/{page_id}/subscribed_apps",
+            self.graph_url, self.version
+        );
+        let body = self.call(self.http.get(url), page_token).await?;
+        Ok(body
+            .get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|app| {
+                app.get("subscribed_fields")
+                    .and_then(Value::as_array)
+                    .is_some_and(|fields| fields.iter().any(|f| f.as_str() == Some("messages")))
+            }))
+    }
+
+    /// Subscribes the page to this app's webhooks again.
+    pub async fn subscribe_page(&self, page_id: &str, page_token: &str) -> Result<(), SendError> {
+        let url = format!(
+            "{}/{}/{page_id}/subscribed_apps",
+            self.graph_url, self.version
+        );
+        let request = self
+            .http
+            .post(url)
+            .query(&[("subscribed_fields", PAGE_WEBHOOK_FIELDS)]);
+        let body = self.call(request, page_token).await?;
+        if body.get("success").and_then(Value::as_bool) == Some(true) {
+            Ok(())
+        } else {
+            Err(SendError::Other {
+                code: 0,
+                message: "Meta did not confirm the subscription".into(),
+            })
         }
     }
 

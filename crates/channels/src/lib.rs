@@ -13,6 +13,11 @@ pub mod window;
 
 pub use leadbox_envelope::RouteKind;
 
+/// The webhook fields a Facebook Page is subscribed to: by the relay after
+/// Facebook Login, and by the desktop when Meta has dropped the subscription.
+pub const PAGE_WEBHOOK_FIELDS: &str =
+    "messages,messaging_postbacks,message_deliveries,message_reads,message_echoes,leadgen";
+
 /// Parsing errors for data that came from outside. Every variant names what was
 /// wrong so the owner (or the relay's operator) can act on it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -190,7 +190,31 @@ pub fn accounts(
                         account.status,
                         account.name.unwrap_or_default()
                     )?;
+                    if let Some(notice) = &account.notice {
+                        writeln!(out, "          note: {}", notice.message)?;
+                    }
                 }
+            }
+        }
+        AccountsAction::Check => {
+            let report = runtime.block_on(engine.check_subscriptions())?;
+            for account in &report.checked {
+                let fixed = report.resubscribed.contains(account);
+                writeln!(
+                    out,
+                    "{account}: {}",
+                    if fixed {
+                        "Facebook had stopped sending its messages; subscribed again"
+                    } else {
+                        "receiving messages"
+                    }
+                )?;
+            }
+            for (account, reason) in &report.failed {
+                writeln!(out, "{account}: could not check: {reason}")?;
+            }
+            if report.checked.is_empty() && report.failed.is_empty() {
+                writeln!(out, "No page-connected accounts to check.")?;
             }
         }
         AccountsAction::Facebook => {

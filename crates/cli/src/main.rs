@@ -205,6 +205,8 @@ enum AccountsAction {
     /// Connect Facebook Pages (and their Instagram accounts) through the relay's
     /// Facebook Login: prints an address to open in a browser; run `sync` after.
     Facebook,
+    /// Check that Facebook still sends each page's messages; subscribe again where it stopped.
+    Check,
     /// What Meta's data-deletion request does here: `keep` the conversations of
     /// the accounts that person connected (tokens always go) or `erase` them.
     OnMetaDeletion {

@@ -10,6 +10,7 @@ mod meta_login;
 mod relay_client;
 mod sending;
 mod sse;
+mod subscriptions;
 mod sync;
 
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
@@ -22,6 +23,7 @@ pub use leadbox_envelope::RouteKind;
 pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
 pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
 pub use meta_login::{DeletionOutcome, META_DELETION_ERASES};
+pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, SyncReport};
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data

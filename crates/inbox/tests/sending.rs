@@ -26,6 +26,9 @@ struct Graph {
     sends: Vec<(String, String, Value)>,
     expired: bool,
     lead_fetches: usize,
+    /// Pages whose webhooks reach the app, and the fields of each re-subscription.
+    subscribed: std::collections::HashSet<String>,
+    subscriptions: Vec<(String, String)>,
 }
 
 type Shared = Arc<Mutex<Graph>>;
@@ -131,12 +134,52 @@ async fn messages(
     )
 }
 
+/// `GET /{page}/subscribed_apps` lists the app only while the page is subscribed.
+async fn subscribed_apps(
+    State(graph): State<Shared>,
+    Path(page): Path<String>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    if graph.lock().await.expired || headers["authorization"] != "Bearer page-token" {
+        return graph_error(190, 463, "Session has expired");
+    }
+    let data = if graph.lock().await.subscribed.contains(&page) {
+        json!([{"category": "Business", "link": "https://leadbox.example", "name": "Leadbox", "id": "424242",
+                "subscribed_fields": ["messages", "message_echoes", "leadgen"]}])
+    } else {
+        json!([])
+    };
+    (StatusCode::OK, Json(json!({"data": data})))
+}
+
+async fn subscribe_app(
+    State(graph): State<Shared>,
+    Path(page): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    if headers["authorization"] != "Bearer page-token" {
+        return graph_error(190, 463, "Session has expired");
+    }
+    let mut graph = graph.lock().await;
+    graph.subscriptions.push((
+        page.clone(),
+        query.get("subscribed_fields").cloned().unwrap_or_default(),
+    ));
+    graph.subscribed.insert(page);
+    (StatusCode::OK, Json(json!({"success": true})))
+}
+
 async fn start_graph() -> (String, Shared) {
     let state = Shared::default();
     let app = axum::Router::new()
         .route("/v21.0/me", get(me))
         .route("/v21.0/{id}", get(node))
         .route("/v21.0/{id}/messages", post(messages))
+        .route(
+            "/v21.0/{id}/subscribed_apps",
+            get(subscribed_apps).post(subscribe_app),
+        )
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -920,4 +963,67 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
             .is_some(),
         "the desktop confirmed completion to the relay"
     );
+}
+
+#[tokio::test]
+async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    world.graph.lock().await.subscribed.insert("PAGE1".into());
+
+    let report = world.engine.check_subscriptions().await.unwrap();
+    assert_eq!(report.checked, ["messenger PAGE1"]);
+    assert!(report.resubscribed.is_empty());
+    assert!(
+        world.graph.lock().await.subscriptions.is_empty(),
+        "nothing to fix"
+    );
+
+    // Meta dropped the subscription (e.g. after the relay was down for hours).
+    world.graph.lock().await.subscribed.clear();
+    let report = world.engine.check_subscriptions().await.unwrap();
+    assert_eq!(report.resubscribed, ["messenger PAGE1"]);
+    assert_eq!(
+        world.graph.lock().await.subscriptions,
+        [(
+            "PAGE1".to_owned(),
+            leadbox_channels::PAGE_WEBHOOK_FIELDS.to_owned()
+        )]
+    );
+    let account = world
+        .engine
+        .vault()
+        .find_account(RouteKind::Messenger, "PAGE1")
+        .unwrap()
+        .unwrap();
+    assert!(
+        account
+            .notice
+            .unwrap()
+            .message
+            .contains("subscribed it again")
+    );
+
+    // An expired token: the account asks to be reconnected, with the reason.
+    world.graph.lock().await.expired = true;
+    let report = world.engine.check_subscriptions().await.unwrap();
+    assert_eq!(report.failed.len(), 1);
+    let account = world
+        .engine
+        .vault()
+        .find_account(RouteKind::Messenger, "PAGE1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, "needs_reconnect");
+    assert!(account.notice.unwrap().message.contains("reconnect"));
 }

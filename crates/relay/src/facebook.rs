@@ -31,8 +31,7 @@ pub const SCOPES: [&str; 8] = [
 ];
 
 /// The webhook fields each connected page is subscribed to.
-pub const PAGE_FIELDS: &str =
-    "messages,messaging_postbacks,message_deliveries,message_reads,message_echoes,leadgen";
+pub use leadbox_channels::PAGE_WEBHOOK_FIELDS as PAGE_FIELDS;
 
 /// At most this many pages of `/me/accounts` (100 pages each) are read.
 const MAX_ACCOUNT_PAGES: usize = 20;

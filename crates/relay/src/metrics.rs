@@ -18,6 +18,49 @@ pub struct Metrics {
     pub envelopes_expired: AtomicU64,
     pub envelopes_evicted: AtomicU64,
     pub deletion_requests: AtomicU64,
+    /// From a webhook's arrival to its answer (200 only once durable).
+    pub webhook_duration: Histogram,
+}
+
+/// Upper bounds of the latency buckets, in seconds (Prometheus `le`).
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+
+/// A Prometheus histogram: cumulative counts per bucket, the sum and the count.
+#[derive(Debug, Default)]
+pub struct Histogram {
+    buckets: [AtomicU64; BUCKETS.len()],
+    sum_micros: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Histogram {
+    pub fn observe(&self, elapsed: std::time::Duration) {
+        let seconds = elapsed.as_secs_f64();
+        // Prometheus buckets are cumulative: every bound at or above the value counts it.
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{le=\"{bound}\"}} {}",
+                bucket.load(Ordering::Relaxed)
+            );
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {count}");
+    }
 }
 
 impl Metrics {
@@ -102,6 +145,51 @@ impl Metrics {
             "gauge",
             &[("", queue_depth)],
         );
+        self.webhook_duration.render(
+            &mut out,
+            "leadbox_webhook_duration_seconds",
+            "Time from a webhook's arrival to its answer (200 only once its envelopes are durable).",
+        );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_histogram_is_cumulative_with_sum_and_count() {
+        let metrics = Metrics::default();
+        metrics.webhook_duration.observe(Duration::from_micros(800));
+        metrics.webhook_duration.observe(Duration::from_millis(20));
+        metrics.webhook_duration.observe(Duration::from_secs(3));
+        let text = metrics.render(0);
+        let value = |line: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(line))
+                .map(str::trim)
+                .unwrap_or_else(|| panic!("{line} missing in\n{text}"))
+                .to_owned()
+        };
+        assert_eq!(
+            value("leadbox_webhook_duration_seconds_bucket{le=\"0.001\"}"),
+            "1"
+        );
+        assert_eq!(
+            value("leadbox_webhook_duration_seconds_bucket{le=\"0.025\"}"),
+            "2"
+        );
+        assert_eq!(
+            value("leadbox_webhook_duration_seconds_bucket{le=\"1\"}"),
+            "2"
+        );
+        assert_eq!(
+            value("leadbox_webhook_duration_seconds_bucket{le=\"+Inf\"}"),
+            "3"
+        );
+        assert_eq!(value("leadbox_webhook_duration_seconds_count"), "3");
+        assert_eq!(value("leadbox_webhook_duration_seconds_sum"), "3.0208");
     }
 }

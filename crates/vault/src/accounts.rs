@@ -19,6 +19,16 @@ pub struct AccountRow {
     /// `connected`, `needs_reconnect`, `not_connected` or `disconnected`.
     pub status: String,
     pub human_agent: bool,
+    /// The latest problem Meta reported with this account, or that Leadbox
+    /// found checking it (e.g. a lost webhook subscription), with its time.
+    pub notice: Option<AccountNotice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountNotice {
+    pub at: i64,
+    pub code: Option<i64>,
+    pub message: String,
 }
 
 /// Everything a send needs to know about a conversation.
@@ -52,11 +62,21 @@ fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
             .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok()),
         status: r.get(5)?,
         human_agent: r.get(6)?,
+        notice: match r.get::<_, Option<i64>>(7)? {
+            Some(at) => Some(AccountNotice {
+                at,
+                code: r.get(8)?,
+                message: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, platform, platform_account_id, name, connection, status, human_agent";
+const ACCOUNT_COLUMNS: &str = "id, platform, platform_account_id, name, connection, status, human_agent,
+     (SELECT at FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
+     (SELECT code FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
+     (SELECT message FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1)";
 
 fn connection_name(connection: Connection) -> String {
     serde_json::to_value(connection)
@@ -117,6 +137,17 @@ impl Vault {
             [id],
         )?;
         self.audit("account_disconnected", &format!("account {id}"))
+    }
+
+    /// Keeps a problem with an account for the owner to see (and the audit log).
+    pub fn record_account_notice(
+        &self,
+        account_id: i64,
+        code: Option<i64>,
+        message: &str,
+    ) -> Result<(), VaultError> {
+        record_notice(&self.conn, account_id, code, message)?;
+        Ok(())
     }
 
     /// Records that the app-scoped Meta user `user_id` granted this account.
@@ -255,4 +286,26 @@ impl Vault {
             &format!("draft {}", approved.draft_id()),
         )
     }
+}
+
+pub(crate) fn record_notice(
+    conn: &rusqlite::Connection,
+    account_id: i64,
+    code: Option<i64>,
+    message: &str,
+) -> rusqlite::Result<()> {
+    // Meta's texts are short; a runaway one is cut rather than stored whole.
+    let message: String = message.chars().take(500).collect();
+    conn.execute(
+        "INSERT INTO account_notices (account_id, at, code, message) VALUES (?1, ?2, ?3, ?4)",
+        params![account_id, now_ms(), code, message],
+    )?;
+    conn.execute(
+        "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'account_notice', ?2)",
+        params![
+            now_ms(),
+            format!("account {account_id}: code {}", code.unwrap_or(0))
+        ],
+    )?;
+    Ok(())
 }

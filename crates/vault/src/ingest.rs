@@ -187,6 +187,16 @@ fn ingest_event(
             set_opt_out(tx, account, contact_id, *opted_out)?;
             Ok(IngestReport::default())
         }
+        Event::AccountNotice {
+            route,
+            account_id,
+            code,
+            message,
+        } => {
+            let account = upsert_account(tx, *route, account_id)?;
+            crate::accounts::record_notice(tx, account, *code, message)?;
+            Ok(IngestReport::default())
+        }
         Event::MessageDeleted {
             route,
             account_id,
@@ -567,6 +577,36 @@ mod tests {
             vault.conversations().unwrap().len(),
             1,
             "neither m2 nor bad was stored"
+        );
+    }
+
+    #[test]
+    fn an_account_notice_shows_with_its_account() {
+        let (_dir, mut vault) = vault();
+        let notice = |code, text: &str| Event::AccountNotice {
+            route: RouteKind::Whatsapp,
+            account_id: "PN1".into(),
+            code: Some(code),
+            message: text.into(),
+        };
+        vault
+            .ingest(&[vec![notice(131_000, "Something went wrong")]])
+            .unwrap();
+        vault
+            .ingest(&[vec![notice(
+                368,
+                "Temporarily blocked for policy violations",
+            )]])
+            .unwrap();
+        let account = vault
+            .find_account(RouteKind::Whatsapp, "PN1")
+            .unwrap()
+            .unwrap();
+        let shown = account.notice.unwrap();
+        assert_eq!(
+            (shown.code, shown.message.as_str()),
+            (Some(368), "Temporarily blocked for policy violations"),
+            "the latest notice"
         );
     }
 

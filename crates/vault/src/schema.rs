@@ -210,6 +210,18 @@ pub(crate) fn migrations() -> Migrations<'static> {
     // Accounts connected through Facebook Login remember the app-scoped id of
     // the person who granted them: Meta's deletion notice names that id.
     M::up("ALTER TABLE accounts ADD COLUMN meta_user_id TEXT;"),
+    // Problems with an account: reported by Meta (WhatsApp's value-level
+    // errors) or found by Leadbox (a dropped webhook subscription).
+    M::up(
+        "CREATE TABLE account_notices (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            at INTEGER NOT NULL,
+            code INTEGER,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX account_notices_by_account ON account_notices(account_id, at);",
+    ),
     ])
 }
 

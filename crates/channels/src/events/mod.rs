@@ -122,6 +122,14 @@ pub enum Event {
         account_id: String,
         platform_message_id: String,
     },
+    /// The platform reports a problem with the business's account, not with
+    /// one message (WhatsApp's `value.errors`). Shown with the account.
+    AccountNotice {
+        route: RouteKind,
+        account_id: String,
+        code: Option<i64>,
+        message: String,
+    },
     /// Something Leadbox does not handle yet, kept so it is never silently lost.
     Unsupported {
         route: RouteKind,
@@ -148,6 +156,7 @@ pub fn parse_entry(
         Event::Receipt(_)
         | Event::MessagingPreference { .. }
         | Event::MessageDeleted { .. }
+        | Event::AccountNotice { .. }
         | Event::Unsupported { .. } => i64::MAX,
     });
     Ok(events)

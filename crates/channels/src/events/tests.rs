@@ -428,3 +428,36 @@ fn story_replies_and_unsupported_content_are_shown_as_such() {
     assert_eq!(odd.text, None);
     assert_eq!(odd.attachments[0].kind, "unsupported");
 }
+
+#[test]
+fn whatsapp_value_level_errors_become_account_notices() {
+    let entry = json!({"id": "WABA1", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "34600000000", "phone_number_id": "PN1"},
+        "errors": [
+            {"code": 131000, "title": "Something went wrong", "message": "Something went wrong",
+             "error_data": {"details": "Message failed to send because of an unknown error."}},
+            {"code": 368}
+        ]
+    }}]});
+    let events = parse_entry(RouteKind::Whatsapp, "PN1", &entry).unwrap();
+    assert_eq!(
+        events,
+        [
+            Event::AccountNotice {
+                route: RouteKind::Whatsapp,
+                account_id: "PN1".into(),
+                code: Some(131_000),
+                message:
+                    "Something went wrong: Message failed to send because of an unknown error."
+                        .into(),
+            },
+            Event::AccountNotice {
+                route: RouteKind::Whatsapp,
+                account_id: "PN1".into(),
+                code: Some(368),
+                message: "WhatsApp reported an error without details".into(),
+            }
+        ]
+    );
+}

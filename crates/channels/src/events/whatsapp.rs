@@ -132,6 +132,23 @@ fn parse_whatsapp_status(account_id: &str, status: &Value) -> Event {
     })
 }
 
+/// "title: details" from a WhatsApp error object, whichever parts it has.
+fn error_text(error: &Value) -> String {
+    let part = |pointer: &str| {
+        error
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    let title = part("/title").or_else(|| part("/message"));
+    match (title, part("/error_data/details")) {
+        (Some(title), Some(details)) if title != details => format!("{title}: {details}"),
+        (Some(text), _) | (None, Some(text)) => text.to_owned(),
+        (None, None) => "WhatsApp reported an error without details".to_owned(),
+    }
+}
+
 pub(super) fn parse_whatsapp_entry(
     account_id: &str,
     entry: &Value,
@@ -219,6 +236,20 @@ pub(super) fn parse_whatsapp_entry(
                 account_id: account_id.to_owned(),
                 contact_id,
                 opted_out,
+            });
+        }
+        // Errors about the account or the webhook itself, not one message.
+        for error in value
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            events.push(Event::AccountNotice {
+                route,
+                account_id: account_id.to_owned(),
+                code: error.get("code").and_then(Value::as_i64),
+                message: error_text(error),
             });
         }
         for status in value

@@ -59,6 +59,17 @@ pub async fn receive(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<&'static str, ApiFailure> {
+    let started = std::time::Instant::now();
+    let answer = intake(&state, &headers, body).await;
+    state.metrics.webhook_duration.observe(started.elapsed());
+    answer
+}
+
+async fn intake(
+    state: &SharedState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<&'static str, ApiFailure> {
     let metrics = &state.metrics;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
