@@ -216,20 +216,11 @@ impl Vault {
     /// SQLite's full integrity check (every page is also authenticated by
     /// SQLCipher's HMAC as it is read).
     pub fn integrity_check(&self) -> Result<(), VaultError> {
-        let result: String = match self
+        // A page whose HMAC does not match reads as "not a database" or "malformed".
+        let result: String = self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        {
-            Ok(result) => result,
-            // A page whose HMAC does not match reads as "not a database".
-            Err(error) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
-                return Err(VaultError::Damaged(
-                    self.path().to_owned(),
-                    "a page failed its authentication check".into(),
-                ));
-            }
-            Err(error) => return Err(error.into()),
-        };
+            .map_err(|error| VaultError::from(error).damage_at(self.path()))?;
         if result == "ok" {
             Ok(())
         } else {

@@ -50,3 +50,28 @@ pub enum VaultError {
         source: std::io::Error,
     },
 }
+
+impl VaultError {
+    /// A database error that means the file is damaged (a page failed
+    /// SQLCipher's authentication, or SQLite found it malformed) becomes
+    /// [`VaultError::Damaged`]; anything else is returned as it was.
+    pub(crate) fn damage_at(self, path: &std::path::Path) -> VaultError {
+        let code = match &self {
+            VaultError::Database(error) => error.sqlite_error_code(),
+            VaultError::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+                err.sqlite_error_code()
+            }
+            _ => None,
+        };
+        match code {
+            Some(rusqlite::ErrorCode::NotADatabase) => VaultError::Damaged(
+                path.to_owned(),
+                "a page failed its authentication check".into(),
+            ),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                VaultError::Damaged(path.to_owned(), "the database file is malformed".into())
+            }
+            _ => self,
+        }
+    }
+}

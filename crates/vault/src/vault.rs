@@ -165,15 +165,21 @@ impl Vault {
         // page it reads, so re-reading evicted pages is what makes large
         // ingests and purges slow.
         conn.pragma_update(None, "cache_size", -65_536)?;
-        migrations().to_latest(&mut conn)?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|error| VaultError::from(error).damage_at(path))?;
         let mut vault = Vault {
             conn,
             path: path.to_owned(),
             id,
         };
-        vault.ensure_index_secure_delete()?;
-        vault.ensure_index_delete_trigger()?;
-        Ok(vault)
+        let repaired = vault
+            .ensure_index_secure_delete()
+            .and_then(|()| vault.ensure_index_delete_trigger());
+        match repaired {
+            Ok(()) => Ok(vault),
+            Err(error) => Err(error.damage_at(path)),
+        }
     }
 
     pub fn path(&self) -> &Path {
