@@ -128,6 +128,7 @@ function renderMessages(messages: StoredMessage[]) {
       const delivery = deliveryLabel(message.delivery, message.delivery_error);
       const stamp = delivery ? `${messageTime(message.sent_at)} · ${delivery}` : messageTime(message.sent_at);
       item.append(element("time", message.delivery === "failed" ? "time failed" : "time", stamp));
+      if (message.reaction) item.append(element("span", "reaction", message.reaction));
       return item;
     }),
   );

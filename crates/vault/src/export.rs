@@ -156,7 +156,7 @@ impl Output {
 /// The SQL that picks exported rows: `?1` says whether a person filter applies
 /// (their ids are in `temp.export_contacts` / `temp.export_forms`), `?2` is the
 /// `since` bound.
-const CONTACTS_SQL: &str = "SELECT ct.id, a.platform, a.platform_account_id, ct.platform_contact_id, ct.name, ct.created_at, ct.opted_out_at
+const CONTACTS_SQL: &str = "SELECT ct.id, a.platform, a.platform_account_id, ct.platform_contact_id, ct.name, ct.created_at, ct.opted_out_at, ct.referral
      FROM contacts ct JOIN accounts a ON a.id = ct.account_id
      WHERE (?1 = 0 OR ct.id IN (SELECT id FROM temp.export_contacts))
        AND (ct.created_at >= ?2 OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = ct.id AND c.last_message_at >= ?2))
@@ -166,7 +166,7 @@ const CONVERSATIONS_SQL: &str = "SELECT c.id, c.contact_id, a.platform, a.platfo
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND c.last_message_at >= ?2
      ORDER BY c.id";
 const MESSAGES_SQL: &str = "SELECT m.id, m.conversation_id, c.contact_id, a.platform, ct.name, ct.platform_contact_id, m.platform_message_id,
-            m.direction, m.kind, m.body, m.attachments, m.sent_at, m.delivery, m.delivery_error, m.body_removed_at
+            m.direction, m.kind, m.body, m.attachments, m.sent_at, m.delivery, m.delivery_error, m.body_removed_at, m.reaction
      FROM messages m JOIN conversations c ON c.id = m.conversation_id
      JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND m.sent_at >= ?2
@@ -204,6 +204,7 @@ fn contact_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "name": r.get::<_, Option<String>>(4)?,
         "created_at": iso(r.get(5)?),
         "opted_out_at": iso_opt(r.get(6)?),
+        "referral": r.get::<_, Option<String>>(7)?.map_or(Value::Null, |t| serde_json::from_str(&t).unwrap_or(Value::Null)),
     }))
 }
 
@@ -233,6 +234,7 @@ fn message_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "delivery": r.get::<_, Option<String>>(12)?,
         "delivery_error": r.get::<_, Option<String>>(13)?,
         "text_removed_at": iso_opt(r.get(14)?),
+        "reaction": r.get::<_, Option<String>>(15)?,
     }))
 }
 

@@ -187,6 +187,46 @@ fn ingest_event(
             set_opt_out(tx, account, contact_id, *opted_out)?;
             Ok(IngestReport::default())
         }
+        Event::Reaction {
+            route,
+            account_id,
+            platform_message_id,
+            emoji,
+        } => {
+            let account = upsert_account(tx, *route, account_id)?;
+            exec(
+                tx,
+                "UPDATE messages SET reaction = ?3 WHERE account_id = ?1 AND platform_message_id = ?2",
+                params![account, platform_message_id, emoji],
+            )?;
+            Ok(IngestReport::default())
+        }
+        Event::Referral {
+            route,
+            account_id,
+            contact_id,
+            referral,
+        } => {
+            let account = upsert_account(tx, *route, account_id)?;
+            exec(
+                tx,
+                "INSERT INTO contacts (account_id, platform_contact_id, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(account_id, platform_contact_id) DO NOTHING",
+                params![account, contact_id, now_ms()],
+            )?;
+            // The first referral is the lead's source; later ones do not overwrite it.
+            exec(
+                tx,
+                "UPDATE contacts SET referral = ?3
+                 WHERE account_id = ?1 AND platform_contact_id = ?2 AND referral IS NULL",
+                params![
+                    account,
+                    contact_id,
+                    serde_json::to_string(referral).unwrap_or_default()
+                ],
+            )?;
+            Ok(IngestReport::default())
+        }
         Event::AccountNotice {
             route,
             account_id,
@@ -578,6 +618,54 @@ mod tests {
             1,
             "neither m2 nor bad was stored"
         );
+    }
+
+    #[test]
+    fn reactions_and_the_first_referral_are_kept() {
+        use leadbox_channels::events::Referral;
+        let (_dir, mut vault) = vault();
+        vault
+            .ingest(&[vec![message("m1", "ana", "hi", 1, Direction::Inbound)]])
+            .unwrap();
+        let react = |emoji: Option<&str>| Event::Reaction {
+            route: RouteKind::Instagram,
+            account_id: "178".into(),
+            platform_message_id: "m1".into(),
+            emoji: emoji.map(str::to_owned),
+        };
+        let referral = |ad: &str| Event::Referral {
+            route: RouteKind::Instagram,
+            account_id: "178".into(),
+            contact_id: "ana".into(),
+            referral: Referral {
+                source: Some("ADS".into()),
+                ad_id: Some(ad.into()),
+                ..Referral::default()
+            },
+        };
+        vault
+            .ingest(&[vec![react(Some("😍")), referral("ad-1")]])
+            .unwrap();
+        vault.ingest(&[vec![referral("ad-2")]]).unwrap();
+        let conversation = vault.conversations().unwrap()[0].id;
+        assert_eq!(
+            vault.messages(conversation).unwrap()[0].reaction.as_deref(),
+            Some("😍")
+        );
+        let stored: String = vault
+            .conn
+            .query_row(
+                "SELECT referral FROM contacts WHERE platform_contact_id = 'ana'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            stored.contains("ad-1") && !stored.contains("ad-2"),
+            "{stored}"
+        );
+        vault.ingest(&[vec![react(None)]]).unwrap();
+        assert_eq!(vault.messages(conversation).unwrap()[0].reaction, None);
     }
 
     #[test]

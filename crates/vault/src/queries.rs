@@ -34,6 +34,8 @@ pub struct StoredMessage {
     /// For replies: `sent`, `delivered`, `read` or `failed`, as the platform reported.
     pub delivery: Option<String>,
     pub delivery_error: Option<String>,
+    /// The person's reaction to this message (an emoji).
+    pub reaction: Option<String>,
 }
 
 impl Vault {
@@ -94,7 +96,7 @@ impl Vault {
     /// A conversation's messages in platform time order.
     pub fn messages(&self, conversation_id: i64) -> Result<Vec<StoredMessage>, VaultError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, platform_message_id, direction, body, attachments, sent_at, kind, delivery, delivery_error FROM messages
+            "SELECT id, platform_message_id, direction, body, attachments, sent_at, kind, delivery, delivery_error, reaction FROM messages
              WHERE conversation_id = ?1 ORDER BY sent_at, id",
         )?;
         let rows = statement.query_map(params![conversation_id], |r| {
@@ -109,6 +111,7 @@ impl Vault {
                 kind: r.get(6)?,
                 delivery: r.get(7)?,
                 delivery_error: r.get(8)?,
+                reaction: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

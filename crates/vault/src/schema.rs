@@ -222,6 +222,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
         );
         CREATE INDEX account_notices_by_account ON account_notices(account_id, at);",
     ),
+    // The person's reaction to a message, and how they first came to write
+    // (an ad, an m.me/ig.me link): the lead's source.
+    M::up(
+        "ALTER TABLE messages ADD COLUMN reaction TEXT;
+        ALTER TABLE contacts ADD COLUMN referral TEXT;",
+    ),
     ])
 }
 

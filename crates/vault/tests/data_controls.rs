@@ -72,6 +72,28 @@ fn seeded() -> (tempfile::TempDir, Vault) {
             ),
         ]])
         .unwrap();
+    // Ana came from an ad and reacted to the reply.
+    vault
+        .ingest(&[vec![
+            Event::Referral {
+                route: ig,
+                account_id: "ACC1".into(),
+                contact_id: "ig-ana".into(),
+                referral: leadbox_channels::events::Referral {
+                    source: Some("ADS".into()),
+                    ad_id: Some("6045".into()),
+                    ref_param: None,
+                    ad_title: Some("Balayage spring offer".into()),
+                },
+            },
+            Event::Reaction {
+                route: ig,
+                account_id: "ACC1".into(),
+                platform_message_id: "m2".into(),
+                emoji: Some("❤️".into()),
+            },
+        ]])
+        .unwrap();
     let ana = contact_id(&vault, "Ana María Lima");
     vault
         .upsert_lead(
@@ -196,6 +218,8 @@ fn the_json_export_holds_every_field_and_matches_the_schema() {
     assert_eq!(texts, [ANA_FIRST, "Claro, ¿a las 10?"]);
     assert_eq!(messages[0]["sent_at"], "2023-11-14T22:13:20.000Z");
     assert_eq!(messages[1]["direction"], "outbound");
+    assert_eq!(messages[1]["reaction"], "❤️");
+    assert_eq!(ana["referral"]["ad_title"], "Balayage spring offer");
     let leads = read_jsonl(&out.join("leads.jsonl"));
     assert_eq!(leads[0]["emails"][0], "ana@example.com");
     assert_eq!(leads[0]["phones"][0], "+34 611 222 333");

@@ -27,6 +27,8 @@ export interface StoredMessage {
   kind: "direct" | "comment";
   delivery: "sent" | "delivered" | "read" | "failed" | null;
   delivery_error: string | null;
+  /** The person's reaction to this message (an emoji). */
+  reaction: string | null;
 }
 
 export type SyncStatus =

@@ -90,6 +90,35 @@ pub struct LeadFormEvent {
     pub created_ms: i64,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    /// `ADS`, `SHORTLINK`, `CUSTOMER_CHAT_PLUGIN`, … as Meta says.
+    pub source: Option<String>,
+    pub ad_id: Option<String>,
+    /// The `ref` parameter of an m.me / ig.me link.
+    pub ref_param: Option<String>,
+    /// The ad's title when Meta includes it (`ads_context_data.ad_title`).
+    pub ad_title: Option<String>,
+}
+
+impl Referral {
+    fn from_json(value: &Value) -> Option<Referral> {
+        let text = |pointer: &str| {
+            value
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let referral = Referral {
+            source: text("/source"),
+            ad_id: id_string(value.get("ad_id")),
+            ref_param: text("/ref"),
+            ad_title: text("/ads_context_data/ad_title"),
+        };
+        (referral != Referral::default()).then_some(referral)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentRef {
     /// The post or reel commented on.
@@ -121,6 +150,23 @@ pub enum Event {
         route: RouteKind,
         account_id: String,
         platform_message_id: String,
+    },
+    /// The person reacted to a message (or took the reaction back).
+    Reaction {
+        route: RouteKind,
+        account_id: String,
+        /// The message reacted to.
+        platform_message_id: String,
+        /// The emoji, or `None` when the reaction was removed.
+        emoji: Option<String>,
+    },
+    /// How the person came to write: an ad, an m.me link with a `ref`, a
+    /// Facebook/Instagram entry point. Kept on the contact as the lead's source.
+    Referral {
+        route: RouteKind,
+        account_id: String,
+        contact_id: String,
+        referral: Referral,
     },
     /// The platform reports a problem with the business's account, not with
     /// one message (WhatsApp's `value.errors`). Shown with the account.
@@ -157,6 +203,8 @@ pub fn parse_entry(
         | Event::MessagingPreference { .. }
         | Event::MessageDeleted { .. }
         | Event::AccountNotice { .. }
+        | Event::Reaction { .. }
+        | Event::Referral { .. }
         | Event::Unsupported { .. } => i64::MAX,
     });
     Ok(events)
@@ -178,6 +226,10 @@ fn parse_messaging_entry(
         })?;
         for item in items {
             events.push(parse_messaging_item(route, account_id, item)?);
+            // An ad click or link can ride along with a message or a postback.
+            if let Some(referral) = attached_referral(route, account_id, item) {
+                events.push(referral);
+            }
         }
     }
     if let Some(changes) = entry.get("changes").and_then(Value::as_array) {
@@ -302,6 +354,21 @@ fn parse_instagram_comment(account_id: &str, value: Option<&Value>, time_ms: i64
     }))
 }
 
+/// A referral inside a message (`message.referral`, Instagram ad clicks) or a
+/// postback (`postback.referral`, a "Get started" from an ad or link).
+fn attached_referral(route: RouteKind, account_id: &str, item: &Value) -> Option<Event> {
+    let referral = item
+        .pointer("/message/referral")
+        .or_else(|| item.pointer("/postback/referral"))
+        .and_then(Referral::from_json)?;
+    Some(Event::Referral {
+        route,
+        account_id: account_id.to_owned(),
+        contact_id: id_string(item.pointer("/sender/id"))?,
+        referral,
+    })
+}
+
 /// A tap on a button or menu item (`postback {mid?, title, payload}`): kept
 /// as a message from the person whose text is the button's title.
 fn parse_postback(route: RouteKind, account_id: &str, item: &Value) -> Option<Event> {
@@ -349,6 +416,35 @@ fn parse_messaging_item(
     }
     if let Some(postback) = parse_postback(route, account_id, item) {
         return Ok(postback);
+    }
+    if let Some(reaction) = item.get("reaction").filter(|r| r.is_object()) {
+        let mid = id_string(reaction.get("mid"))
+            .ok_or(ParseError::Missing("messaging[].reaction.mid"))?;
+        let removed = reaction.get("action").and_then(Value::as_str) == Some("unreact");
+        return Ok(Event::Reaction {
+            route,
+            account_id: account_id.to_owned(),
+            platform_message_id: mid,
+            emoji: (!removed).then(|| {
+                reaction
+                    .get("emoji")
+                    .or_else(|| reaction.get("reaction"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("👍")
+                    .to_owned()
+            }),
+        });
+    }
+    if let (Some(referral), Some(sender)) = (
+        item.get("referral").and_then(Referral::from_json),
+        id_string(item.pointer("/sender/id")),
+    ) {
+        return Ok(Event::Referral {
+            route,
+            account_id: account_id.to_owned(),
+            contact_id: sender,
+            referral,
+        });
     }
     let Some(message) = item.get("message").filter(|m| m.is_object()) else {
         let kind = ["read", "delivery", "reaction", "referral", "optin"]

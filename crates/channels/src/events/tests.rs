@@ -114,9 +114,9 @@ fn whatsapp_statuses_carry_their_errors() {
 }
 
 #[test]
-fn reactions_are_kept_as_unsupported() {
+fn kinds_not_handled_yet_are_kept_as_unsupported() {
     let entry = json!({"id": "A", "messaging": [
-        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "reaction": {"mid": "m", "action": "react"}}
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "optin": {"ref": "x"}}
     ]});
     let kinds: Vec<_> = parse_entry(RouteKind::Instagram, "A", &entry)
         .unwrap()
@@ -126,7 +126,7 @@ fn reactions_are_kept_as_unsupported() {
             _ => None,
         })
         .collect();
-    assert_eq!(kinds, ["reaction"]);
+    assert_eq!(kinds, ["optin"]);
 }
 
 #[test]
@@ -459,5 +459,67 @@ fn whatsapp_value_level_errors_become_account_notices() {
                 message: "WhatsApp reported an error without details".into(),
             }
         ]
+    );
+}
+
+#[test]
+fn reactions_are_set_and_taken_back() {
+    let entry = json!({"id": "IG1", "time": 1, "messaging": [
+        {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 5,
+         "reaction": {"mid": "m_out_1", "action": "react", "reaction": "love", "emoji": "\u{2764}\u{fe0f}"}},
+        {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
+         "reaction": {"mid": "m_out_1", "action": "unreact"}}
+    ]});
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    let emojis: Vec<Option<&str>> = events
+        .iter()
+        .map(|e| match e {
+            Event::Reaction {
+                platform_message_id,
+                emoji,
+                ..
+            } => {
+                assert_eq!(platform_message_id, "m_out_1");
+                emoji.as_deref()
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(emojis, [Some("\u{2764}\u{fe0f}"), None]);
+}
+
+#[test]
+fn ad_clicks_and_links_become_the_contacts_referral() {
+    let entry = json!({"id": "PAGE1", "time": 1, "messaging": [
+        {"sender": {"id": "psid-9"}, "recipient": {"id": "PAGE1"}, "timestamp": 5,
+         "referral": {"ref": "spring-promo", "source": "SHORTLINK", "type": "OPEN_THREAD"}},
+        {"sender": {"id": "psid-8"}, "recipient": {"id": "PAGE1"}, "timestamp": 6,
+         "message": {"mid": "m_ad", "text": "Is this still available?",
+                     "referral": {"source": "ADS", "type": "OPEN_THREAD", "ad_id": 6_045_246_247_433_i64,
+                                  "ads_context_data": {"ad_title": "Balayage -20%", "photo_url": "https://x"}}}}
+    ]});
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let referrals: Vec<(&str, &Referral)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Referral {
+                contact_id,
+                referral,
+                ..
+            } => Some((contact_id.as_str(), referral)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(referrals.len(), 2, "{events:?}");
+    assert_eq!(referrals[0].0, "psid-9");
+    assert_eq!(referrals[0].1.ref_param.as_deref(), Some("spring-promo"));
+    assert_eq!(referrals[1].0, "psid-8");
+    assert_eq!(referrals[1].1.ad_id.as_deref(), Some("6045246247433"));
+    assert_eq!(referrals[1].1.ad_title.as_deref(), Some("Balayage -20%"));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Message(m) if m.platform_message_id == "m_ad")),
+        "the message itself is kept"
     );
 }
