@@ -88,6 +88,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List Instagram @mentions of your account (the text is on Instagram).
+    Mentions {
+        #[arg(long)]
+        json: bool,
+    },
     /// Connect accounts for sending replies (tokens go to the OS keychain).
     Accounts {
         #[command(subcommand)]
@@ -373,6 +378,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(InboxError::from)?;
             let message_id = runtime.block_on(engine.send_approved(approved, override_opt_out))?;
             writeln!(out, "Sent draft {id} (platform message id {message_id}).")?;
+        }
+        Command::Mentions { json } => {
+            for mention in engine.vault().mentions()? {
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&mention)?)?;
+                    continue;
+                }
+                let when = chrono::DateTime::from_timestamp_millis(mention.at)
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default();
+                let place = match (&mention.comment_id, &mention.media_id) {
+                    (Some(comment), Some(media)) => format!("in comment {comment} on post {media}"),
+                    (Some(comment), None) => format!("in comment {comment}"),
+                    (None, Some(media)) => format!("in the caption of post {media}"),
+                    (None, None) => "somewhere".to_owned(),
+                };
+                writeln!(
+                    out,
+                    "{when}  instagram {}  mentioned {place} (open Instagram's activity to read it)",
+                    mention.account_id
+                )?;
+            }
         }
         Command::Leads { json } => {
             for form in engine.vault().lead_forms()? {

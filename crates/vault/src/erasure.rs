@@ -250,7 +250,15 @@ impl Vault {
                 rows.lead_forms.insert(id?);
             }
         }
-        self.erase_rows(&rows)
+        let receipt = self.erase_rows(&rows)?;
+        // What the account was told about itself goes with its data.
+        self.conn
+            .execute("DELETE FROM mentions WHERE account_id = ?1", [account_id])?;
+        self.conn.execute(
+            "DELETE FROM account_notices WHERE account_id = ?1",
+            [account_id],
+        )?;
+        Ok(receipt)
     }
 
     fn erase_rows(&mut self, rows: &PersonRows) -> Result<ErasureReceipt, VaultError> {

@@ -187,6 +187,28 @@ fn ingest_event(
             set_opt_out(tx, account, contact_id, *opted_out)?;
             Ok(IngestReport::default())
         }
+        Event::Mention {
+            account_id,
+            media_id,
+            comment_id,
+            at_ms,
+        } => {
+            let account = upsert_account(tx, RouteKind::Instagram, account_id)?;
+            // Meta's retries repeat the same ids: stored once ('' for a missing
+            // id, since SQLite's UNIQUE lets NULLs repeat).
+            exec(
+                tx,
+                "INSERT INTO mentions (account_id, media_id, comment_id, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(account_id, media_id, comment_id) DO NOTHING",
+                params![
+                    account,
+                    media_id.as_deref().unwrap_or(""),
+                    comment_id.as_deref().unwrap_or(""),
+                    at_ms
+                ],
+            )?;
+            Ok(IngestReport::default())
+        }
         Event::Reaction {
             route,
             account_id,
@@ -618,6 +640,28 @@ mod tests {
             1,
             "neither m2 nor bad was stored"
         );
+    }
+
+    #[test]
+    fn a_mention_delivered_twice_is_listed_once() {
+        let (_dir, mut vault) = vault();
+        let mention = |comment: Option<&str>| Event::Mention {
+            account_id: "178".into(),
+            media_id: Some("M1".into()),
+            comment_id: comment.map(str::to_owned),
+            at_ms: 7,
+        };
+        vault
+            .ingest(&[vec![mention(Some("C1")), mention(None)]])
+            .unwrap();
+        vault
+            .ingest(&[vec![mention(Some("C1")), mention(None)]])
+            .unwrap();
+        let listed = vault.mentions().unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].comment_id.as_deref(), Some("C1"));
+        assert_eq!(listed[1].comment_id, None);
+        assert_eq!(listed[1].account_id, "178");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub use export::{
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
-pub use queries::{ConversationSummary, StoredMessage};
+pub use queries::{ConversationSummary, MentionRow, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};

@@ -38,7 +38,36 @@ pub struct StoredMessage {
     pub reaction: Option<String>,
 }
 
+/// An Instagram @mention of the business.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MentionRow {
+    /// The Instagram account that was mentioned.
+    pub account_id: String,
+    pub media_id: Option<String>,
+    /// Set when the mention is in a comment (else it is in a caption).
+    pub comment_id: Option<String>,
+    pub at: i64,
+}
+
 impl Vault {
+    /// Instagram @mentions of the business, newest first.
+    pub fn mentions(&self) -> Result<Vec<MentionRow>, VaultError> {
+        let mut statement = self.conn.prepare(
+            "SELECT a.platform_account_id, m.media_id, m.comment_id, m.at FROM mentions m
+             JOIN accounts a ON a.id = m.account_id ORDER BY m.at DESC, m.id",
+        )?;
+        let present = |text: String| (!text.is_empty()).then_some(text);
+        let rows = statement.query_map([], |r| {
+            Ok(MentionRow {
+                account_id: r.get(0)?,
+                media_id: present(r.get(1)?),
+                comment_id: present(r.get(2)?),
+                at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Who a conversation is with, as an erasure or access-export selector.
     pub fn conversation_person(
         &self,

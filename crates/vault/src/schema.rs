@@ -228,6 +228,17 @@ pub(crate) fn migrations() -> Migrations<'static> {
         "ALTER TABLE messages ADD COLUMN reaction TEXT;
         ALTER TABLE contacts ADD COLUMN referral TEXT;",
     ),
+    // Instagram @mentions of the business (ids only; the text is on Instagram).
+    M::up(
+        "CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            media_id TEXT,
+            comment_id TEXT,
+            at INTEGER NOT NULL,
+            UNIQUE (account_id, media_id, comment_id)
+        );",
+    ),
     ])
 }
 

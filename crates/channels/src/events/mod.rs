@@ -168,6 +168,14 @@ pub enum Event {
         contact_id: String,
         referral: Referral,
     },
+    /// Someone @mentioned the business's Instagram account in a comment or a
+    /// caption. The webhook carries only ids; the text is on Instagram.
+    Mention {
+        account_id: String,
+        media_id: Option<String>,
+        comment_id: Option<String>,
+        at_ms: i64,
+    },
     /// The platform reports a problem with the business's account, not with
     /// one message (WhatsApp's `value.errors`). Shown with the account.
     AccountNotice {
@@ -206,6 +214,7 @@ pub fn parse_entry(
         | Event::Reaction { .. }
         | Event::Referral { .. }
         | Event::Unsupported { .. } => i64::MAX,
+        Event::Mention { at_ms, .. } => *at_ms,
     });
     Ok(events)
 }
@@ -274,6 +283,25 @@ fn parse_messaging_entry(
                         route,
                         account_id: account_id.to_owned(),
                         kind: "comments".into(),
+                    });
+                }
+                (RouteKind::Instagram, "mentions") => {
+                    let value = change.get("value").unwrap_or(&Value::Null);
+                    let media_id = id_string(value.get("media_id"));
+                    let comment_id = id_string(value.get("comment_id"));
+                    if media_id.is_none() && comment_id.is_none() {
+                        events.push(Event::Unsupported {
+                            route,
+                            account_id: account_id.to_owned(),
+                            kind: "mentions".into(),
+                        });
+                        continue;
+                    }
+                    events.push(Event::Mention {
+                        account_id: account_id.to_owned(),
+                        media_id,
+                        comment_id,
+                        at_ms: entry_time_ms,
                     });
                 }
                 _ => events.push(Event::Unsupported {

@@ -205,7 +205,7 @@ fn instagram_comments_in_both_documented_variants() {
     let mention = json!({"id": "IGB", "time": 1, "changes": [{"field": "mentions", "value": {"media_id": "M", "comment_id": "C"}}]});
     assert!(matches!(
         parse_entry(RouteKind::Instagram, "IGB", &mention).unwrap()[0],
-        Event::Unsupported { .. }
+        Event::Mention { .. }
     ));
 }
 
@@ -522,4 +522,32 @@ fn ad_clicks_and_links_become_the_contacts_referral() {
             .any(|e| matches!(e, Event::Message(m) if m.platform_message_id == "m_ad")),
         "the message itself is kept"
     );
+}
+
+#[test]
+fn mentions_in_comments_and_captions_are_recorded() {
+    let entry = json!({"id": "IG1", "time": 1_732_350_000, "changes": [
+        {"field": "mentions", "value": {"media_id": "17887498072083520", "comment_id": "17894227972186120"}},
+        {"field": "mentions", "value": {"media_id": 17_887_498_072_083_521_i64}},
+        {"field": "mentions", "value": {}}
+    ]});
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    assert_eq!(
+        events[..2],
+        [
+            Event::Mention {
+                account_id: "IG1".into(),
+                media_id: Some("17887498072083520".into()),
+                comment_id: Some("17894227972186120".into()),
+                at_ms: 1_732_350_000_000,
+            },
+            Event::Mention {
+                account_id: "IG1".into(),
+                media_id: Some("17887498072083521".into()),
+                comment_id: None,
+                at_ms: 1_732_350_000_000,
+            }
+        ]
+    );
+    assert!(matches!(&events[2], Event::Unsupported { kind, .. } if kind == "mentions"));
 }
