@@ -34,7 +34,8 @@ enum Command {
     Pair {
         #[arg(long)]
         relay: String,
-        #[arg(long)]
+        /// The invite code from `leadbox-relay invite` (older codes may start with "-").
+        #[arg(long, allow_hyphen_values = true)]
         invite: String,
         /// How this computer is named at the relay.
         #[arg(long, default_value = "Leadbox CLI")]
@@ -587,6 +588,22 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_invite_code_starting_with_a_dash_is_still_a_code() {
+        let cli = Cli::try_parse_from([
+            "leadbox-cli",
+            "pair",
+            "--relay",
+            "http://relay",
+            "--invite",
+            "-H5wKOPGqeMZr0X8VZrQ",
+        ])
+        .unwrap();
+        assert!(
+            matches!(cli.command, Command::Pair { invite, .. } if invite == "-H5wKOPGqeMZr0X8VZrQ")
+        );
     }
 
     #[test]

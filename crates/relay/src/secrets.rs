@@ -13,6 +13,26 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buffer)
 }
 
+/// A code people copy and paste (invites): `groups` groups of 5 characters
+/// from a-z and 2-7 (5 bits each), joined by dashes. Never starts with a dash,
+/// so no command line mistakes it for an option.
+pub fn human_code(groups: usize) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut buffer = vec![0u8; groups * 5];
+    getrandom::fill(&mut buffer)
+        .unwrap_or_else(|e| panic!("the operating system has no randomness: {e}"));
+    buffer
+        .chunks(5)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum SignatureCheck {
     Valid,
@@ -121,6 +141,22 @@ mod tests {
         let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
         mac.update(body);
         format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn human_codes_are_lowercase_groups_that_never_start_with_a_dash() {
+        for _ in 0..200 {
+            let code = human_code(4);
+            assert_eq!(code.len(), 23);
+            assert!(!code.starts_with('-'));
+            assert!(code.split('-').all(|group| {
+                group.len() == 5
+                    && group
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c))
+            }));
+        }
+        assert_ne!(human_code(4), human_code(4));
     }
 
     #[test]

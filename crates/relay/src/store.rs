@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use sha2::{Digest, Sha256};
 
-use crate::secrets::random_token;
+use crate::secrets::{human_code, random_token};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -207,7 +207,8 @@ impl Store {
 
     /// Creates the business if it does not exist yet and returns a new single-use invite code.
     pub fn create_invite(&self, business_name: &str, now: i64) -> Result<String, StoreError> {
-        let code = random_token(15);
+        // 20 characters of 5 bits: 100 bits, single use, valid 7 days.
+        let code = human_code(4);
         self.with(|conn| {
             let tx = conn.transaction()?;
             tx.execute(
