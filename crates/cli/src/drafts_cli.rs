@@ -217,6 +217,13 @@ pub fn accounts(
                 writeln!(out, "No page-connected accounts to check.")?;
             }
         }
+        AccountsAction::Instagram => {
+            let url = runtime.block_on(engine.instagram_login_url())?;
+            writeln!(
+                out,
+                "Open this address in your browser within 10 minutes and log in to the Instagram account to connect:\n{url}\nThen run `leadbox-cli sync --once`."
+            )?;
+        }
         AccountsAction::Facebook => {
             let url = runtime.block_on(engine.facebook_login_url())?;
             writeln!(

@@ -211,6 +211,9 @@ enum AccountsAction {
     /// Connect Facebook Pages (and their Instagram accounts) through the relay's
     /// Facebook Login: prints an address to open in a browser; run `sync` after.
     Facebook,
+    /// Connect an Instagram professional account through the relay's Instagram
+    /// Login: prints an address to open in a browser; run `sync` after.
+    Instagram,
     /// Check that Facebook still sends each page's messages; subscribe again where it stopped.
     Check,
     /// What Meta's data-deletion request does here: `keep` the conversations of

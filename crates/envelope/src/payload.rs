@@ -36,6 +36,22 @@ pub enum Payload {
         pages: Vec<ConnectedPage>,
         received_at_ms: i64,
     },
+    /// The result of "Connect with Instagram" (Instagram Login) on the relay:
+    /// one professional account and its long-lived token, sealed to the
+    /// device that asked. The relay keeps none of it.
+    InstagramConnection {
+        /// The app-scoped id of the person who logged in (deletion requests name it).
+        user_id: String,
+        /// The Instagram professional account id (webhooks are routed by it).
+        account_id: String,
+        username: String,
+        access_token: SecretText,
+        /// When the long-lived token expires (60 days; refreshable).
+        expires_at_ms: Option<i64>,
+        /// Whether the relay subscribed the account to the app's webhooks.
+        subscribed: bool,
+        received_at_ms: i64,
+    },
     /// Meta asked (through its data-deletion callback) that this app-scoped
     /// user's data be deleted. The desktop removes their connection data and
     /// reports completion with `confirmation_code`.

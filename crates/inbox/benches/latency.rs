@@ -81,6 +81,7 @@ async fn main() {
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
+        instagram: None,
     };
     let relay = leadbox_relay::prepare(config).unwrap();
     let invite = relay

@@ -7,7 +7,7 @@
 
 use leadbox_channels::Connection;
 use leadbox_envelope::RouteKind;
-use leadbox_envelope::payload::ConnectedPage;
+use leadbox_envelope::payload::{ConnectedPage, SecretText};
 
 use crate::relay_client::RelayClient;
 use crate::{Engine, InboxError};
@@ -31,7 +31,13 @@ impl Engine {
     /// "Connect with Facebook". The relay must have Facebook Login set up.
     pub async fn facebook_login_url(&self) -> Result<String, InboxError> {
         let (client, token) = self.relay()?;
-        Ok(client.login_ticket(&token).await?.url)
+        Ok(client.login_ticket(&token, "meta").await?.url)
+    }
+
+    /// The same for "Connect with Instagram" (Instagram Login).
+    pub async fn instagram_login_url(&self) -> Result<String, InboxError> {
+        let (client, token) = self.relay()?;
+        Ok(client.login_ticket(&token, "instagram").await?.url)
     }
 
     pub fn meta_deletion_erases_conversations(&self) -> Result<bool, InboxError> {
@@ -94,6 +100,35 @@ impl Engine {
             "accounts connected through Facebook Login"
         );
         Ok(connected)
+    }
+
+    /// Stores an Instagram Login token and connects that professional account.
+    pub(crate) fn apply_instagram_connection(
+        &self,
+        user_id: &str,
+        account_id: &str,
+        username: &str,
+        token: &SecretText,
+    ) -> Result<(), InboxError> {
+        self.secrets().set(
+            &self.token_name(RouteKind::Instagram, account_id),
+            token.expose().as_bytes(),
+        )?;
+        let vault = self.vault();
+        let human_agent = vault
+            .find_account(RouteKind::Instagram, account_id)?
+            .is_some_and(|a| a.human_agent);
+        let account = vault.connect_account(
+            RouteKind::Instagram,
+            account_id,
+            Connection::InstagramLogin,
+            &format!("@{username}"),
+            human_agent,
+        )?;
+        vault.set_account_meta_user(account.id, user_id)?;
+        vault.audit("instagram_login", "1 account connected")?;
+        tracing::info!("account connected through Instagram Login");
+        Ok(())
     }
 
     /// Meta's deletion request for `user_id`: every account that person

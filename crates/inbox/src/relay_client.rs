@@ -87,10 +87,15 @@ impl RelayClient {
     }
 
     /// Asks for a single-use "Connect with Facebook" address for this device.
-    pub async fn login_ticket(&self, token: &str) -> Result<OAuthTicket, InboxError> {
+    /// `provider`: `meta` (Facebook Login) or `instagram` (Instagram Login).
+    pub async fn login_ticket(
+        &self,
+        token: &str,
+        provider: &str,
+    ) -> Result<OAuthTicket, InboxError> {
         let response = self
             .http
-            .post(format!("{}/v1/oauth/meta/tickets", self.base))
+            .post(format!("{}/v1/oauth/{provider}/tickets", self.base))
             .bearer_auth(token)
             .send()
             .await;

@@ -55,9 +55,9 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
             Ok(events) => Opened::Events(events),
             Err(_) => Opened::Unreadable("webhook entry could not be parsed"),
         },
-        control @ (Payload::MetaConnection { .. } | Payload::MetaDeletionNotice { .. }) => {
-            Opened::Control(control)
-        }
+        control @ (Payload::MetaConnection { .. }
+        | Payload::InstagramConnection { .. }
+        | Payload::MetaDeletionNotice { .. }) => Opened::Control(control),
     }
 }
 
@@ -197,6 +197,21 @@ impl Engine {
             match control {
                 Payload::MetaConnection { user_id, pages, .. } => {
                     accounts_connected += self.apply_meta_connection(&user_id, &pages)?;
+                }
+                Payload::InstagramConnection {
+                    user_id,
+                    account_id,
+                    username,
+                    access_token,
+                    ..
+                } => {
+                    self.apply_instagram_connection(
+                        &user_id,
+                        &account_id,
+                        &username,
+                        &access_token,
+                    )?;
+                    accounts_connected += 1;
                 }
                 Payload::MetaDeletionNotice {
                     confirmation_code,

@@ -210,6 +210,7 @@ impl World {
             meta_app_id: None,
             graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
             login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
+            instagram: None,
         };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
@@ -1026,4 +1027,76 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
         .unwrap();
     assert_eq!(account.status, "needs_reconnect");
     assert!(account.notice.unwrap().message.contains("reconnect"));
+}
+
+#[tokio::test]
+async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_it() {
+    use leadbox_envelope::payload::{Payload, SecretText};
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    deliver_to_desktop(
+        &world,
+        &Payload::InstagramConnection {
+            user_id: "ig-app-scoped-77".into(),
+            account_id: "17841499".into(),
+            username: "anasalon".into(),
+            access_token: SecretText::new("IG-LONG-TOKEN"),
+            expires_at_ms: None,
+            subscribed: true,
+            received_at_ms: now_ms(),
+        },
+    );
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(report.accounts_connected, 1);
+    let account = world
+        .engine
+        .vault()
+        .find_account(RouteKind::Instagram, "17841499")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            account.connection,
+            account.status.as_str(),
+            account.name.as_deref()
+        ),
+        (
+            Some(Connection::InstagramLogin),
+            "connected",
+            Some("@anasalon")
+        )
+    );
+    assert_eq!(
+        world
+            .engine
+            .vault()
+            .accounts_of_meta_user("ig-app-scoped-77")
+            .unwrap()
+            .len(),
+        1,
+        "a deletion request for this user finds the account"
+    );
+
+    world
+        .engine
+        .claim(RouteKind::Instagram, "17841499")
+        .await
+        .unwrap();
+    world
+        .webhook(json!({"object": "instagram", "entry": [{"id": "17841499", "time": now_ms(), "messaging": [{
+            "sender": {"id": "IGSID5"}, "recipient": {"id": "17841499"}, "timestamp": now_ms(),
+            "message": {"mid": "m_ig_1", "text": "Do you have space on Friday?"}
+        }]}]}))
+        .await;
+    let draft = world.pending_draft();
+    let approved = world
+        .engine
+        .vault()
+        .approve_draft(draft, Some("Yes, 10am works."))
+        .unwrap();
+    world.engine.send_approved(approved, false).await.unwrap();
+    let sends = world.sends().await;
+    let (path_id, auth, body) = sends.last().unwrap();
+    assert_eq!(path_id, "me", "Instagram Login sends as me/messages");
+    assert_eq!(auth, "Bearer IG-LONG-TOKEN");
+    assert_eq!(body["recipient"]["id"], "IGSID5");
 }

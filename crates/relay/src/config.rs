@@ -10,6 +10,9 @@ pub const DEFAULT_ENVELOPE_TTL_DAYS: u32 = 14;
 pub const DEFAULT_MAX_QUEUE_PER_DEVICE: u64 = 100_000;
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com/v21.0";
 pub const DEFAULT_LOGIN_DIALOG_URL: &str = "https://www.facebook.com/v21.0/dialog/oauth";
+pub const DEFAULT_INSTAGRAM_DIALOG_URL: &str = "https://www.instagram.com/oauth/authorize";
+pub const DEFAULT_INSTAGRAM_API_URL: &str = "https://api.instagram.com";
+pub const DEFAULT_INSTAGRAM_GRAPH_URL: &str = "https://graph.instagram.com";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -44,6 +47,11 @@ struct RawConfig {
     meta_app_id: Option<String>,
     graph_url: Option<String>,
     login_dialog_url: Option<String>,
+    instagram_app_id: Option<String>,
+    instagram_app_secret: Option<String>,
+    instagram_dialog_url: Option<String>,
+    instagram_api_url: Option<String>,
+    instagram_graph_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -68,6 +76,31 @@ pub struct RelayConfig {
     pub graph_url: String,
     /// Facebook Login's dialog.
     pub login_dialog_url: String,
+    /// "Connect with Instagram" (Instagram Login), offered when set.
+    pub instagram: Option<InstagramLoginConfig>,
+}
+
+/// The Instagram app (Instagram product → API setup with Instagram login):
+/// its own id and secret, and where Instagram's endpoints are.
+#[derive(Clone)]
+pub struct InstagramLoginConfig {
+    pub app_id: String,
+    pub app_secret: String,
+    pub dialog_url: String,
+    /// `https://api.instagram.com`: the code exchange.
+    pub api_url: String,
+    /// `https://graph.instagram.com`: long-lived tokens, `/me`, subscriptions.
+    pub graph_url: String,
+}
+
+impl std::fmt::Debug for InstagramLoginConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstagramLoginConfig")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"***")
+            .field("graph_url", &self.graph_url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An http(s) URL without its trailing slash.
@@ -96,6 +129,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("public_url", &self.public_url)
             .field("meta_app_id", &self.meta_app_id)
             .field("graph_url", &self.graph_url)
+            .field("instagram", &self.instagram)
             .finish()
     }
 }
@@ -216,7 +250,45 @@ impl RelayConfig {
             pick(raw.login_dialog_url, "LEADBOX_RELAY_LOGIN_DIALOG_URL")
                 .unwrap_or_else(|| DEFAULT_LOGIN_DIALOG_URL.into()),
         )?;
+        let instagram = match (
+            pick(raw.instagram_app_id, "LEADBOX_RELAY_INSTAGRAM_APP_ID"),
+            pick(
+                raw.instagram_app_secret,
+                "LEADBOX_RELAY_INSTAGRAM_APP_SECRET",
+            ),
+        ) {
+            (Some(app_id), Some(app_secret)) => Some(InstagramLoginConfig {
+                app_id,
+                app_secret,
+                dialog_url: base_url(
+                    "instagram_dialog_url",
+                    pick(
+                        raw.instagram_dialog_url,
+                        "LEADBOX_RELAY_INSTAGRAM_DIALOG_URL",
+                    )
+                    .unwrap_or_else(|| DEFAULT_INSTAGRAM_DIALOG_URL.into()),
+                )?,
+                api_url: base_url(
+                    "instagram_api_url",
+                    pick(raw.instagram_api_url, "LEADBOX_RELAY_INSTAGRAM_API_URL")
+                        .unwrap_or_else(|| DEFAULT_INSTAGRAM_API_URL.into()),
+                )?,
+                graph_url: base_url(
+                    "instagram_graph_url",
+                    pick(raw.instagram_graph_url, "LEADBOX_RELAY_INSTAGRAM_GRAPH_URL")
+                        .unwrap_or_else(|| DEFAULT_INSTAGRAM_GRAPH_URL.into()),
+                )?,
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    field: "instagram_app_id",
+                    reason: "set both instagram_app_id and instagram_app_secret, or neither".into(),
+                });
+            }
+        };
         Ok(RelayConfig {
+            instagram,
             public_url,
             meta_app_id,
             graph_url,

@@ -40,11 +40,15 @@ const MAX_ACCOUNT_PAGES: usize = 20;
 pub enum LoginError {
     #[error("Facebook Login is not set up on this relay: set meta_app_id and public_url")]
     NotConfigured,
-    #[error("Facebook could not be reached: {0}")]
+    #[error(
+        "Instagram Login is not set up on this relay: set instagram_app_id, instagram_app_secret and public_url"
+    )]
+    InstagramNotConfigured,
+    #[error("Meta could not be reached: {0}")]
     Unreachable(String),
-    #[error("Facebook refused: {message} (code {code})")]
+    #[error("Meta refused: {message} (code {code})")]
     Refused { code: i64, message: String },
-    #[error("Facebook answered something unexpected at {step}")]
+    #[error("Meta answered something unexpected at {step}")]
     Unexpected { step: &'static str },
 }
 
@@ -402,6 +406,7 @@ mod tests {
             meta_app_id: app_id.map(str::to_owned),
             graph_url: crate::config::DEFAULT_GRAPH_URL.into(),
             login_dialog_url: crate::config::DEFAULT_LOGIN_DIALOG_URL.into(),
+            instagram: None,
         }
     }
 

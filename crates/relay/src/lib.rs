@@ -5,6 +5,7 @@
 pub mod config;
 pub mod facebook;
 pub mod http;
+pub mod instagram;
 pub mod meta_links;
 pub mod metrics;
 pub mod secrets;

@@ -10,8 +10,24 @@ use rusqlite::{OptionalExtension, params};
 use crate::secrets::random_token;
 use crate::store::{Device, Store, StoreError, active_devices, hash_secret};
 
-/// How long the owner has to finish Facebook Login after asking for it.
+/// How long the owner has to finish a login after asking for it.
 pub const LOGIN_STATE_SECONDS: i64 = 10 * 60;
+
+/// Which login a state was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginProvider {
+    Facebook,
+    Instagram,
+}
+
+impl LoginProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginProvider::Facebook => "facebook",
+            LoginProvider::Instagram => "instagram",
+        }
+    }
+}
 
 /// A deletion request as its status page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,25 +46,40 @@ pub struct DeletionRequest {
 
 impl Store {
     /// A new single-use login state for `device_id`, valid for [`LOGIN_STATE_SECONDS`].
-    pub fn create_login_state(&self, device_id: &str, now: i64) -> Result<String, StoreError> {
+    pub fn create_login_state(
+        &self,
+        device_id: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<String, StoreError> {
         let state = random_token(24);
         self.with(|conn| {
             conn.execute(
-                "INSERT INTO oauth_states (state_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
-                params![hash_secret(&state), device_id, now + LOGIN_STATE_SECONDS],
+                "INSERT INTO oauth_states (state_hash, device_id, expires_at, provider) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    hash_secret(&state),
+                    device_id,
+                    now + LOGIN_STATE_SECONDS,
+                    provider.as_str()
+                ],
             )?;
             Ok(state)
         })
     }
 
     /// Whether a login state exists, is unused and unexpired (the start page checks it).
-    pub fn login_state_valid(&self, state: &str, now: i64) -> Result<bool, StoreError> {
+    pub fn login_state_valid(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         self.with(|conn| {
             Ok(conn
                 .query_row(
                     "SELECT 1 FROM oauth_states s JOIN devices d ON d.id = s.device_id
-                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL",
-                    params![hash_secret(state), now],
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL AND s.provider = ?3",
+                    params![hash_secret(state), now, provider.as_str()],
                     |_| Ok(()),
                 )
                 .optional()?
@@ -57,14 +88,19 @@ impl Store {
     }
 
     /// Uses up a login state: the device it was made for, if it is still valid.
-    pub fn take_login_state(&self, state: &str, now: i64) -> Result<Option<Device>, StoreError> {
+    pub fn take_login_state(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<Option<Device>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
             let device = tx
                 .query_row(
                     "SELECT d.id, d.business_id FROM oauth_states s JOIN devices d ON d.id = s.device_id
-                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL",
-                    params![hash_secret(state), now],
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL AND s.provider = ?3",
+                    params![hash_secret(state), now, provider.as_str()],
                     |r| {
                         Ok(Device {
                             device_id: r.get(0)?,
@@ -73,9 +109,10 @@ impl Store {
                     },
                 )
                 .optional()?;
+            // Used up even when expired; a state of the other login is left alone.
             tx.execute(
-                "DELETE FROM oauth_states WHERE state_hash = ?1",
-                [hash_secret(state)],
+                "DELETE FROM oauth_states WHERE state_hash = ?1 AND provider = ?2",
+                params![hash_secret(state), provider.as_str()],
             )?;
             tx.commit()?;
             Ok(device)
@@ -229,24 +266,51 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let device = paired(&store, "Ana's Salon");
-        let state = store.create_login_state(&device.device_id, 100).unwrap();
-        assert!(store.login_state_valid(&state, 100).unwrap());
+        let state = store
+            .create_login_state(&device.device_id, LoginProvider::Facebook, 100)
+            .unwrap();
         assert!(
-            !store
-                .login_state_valid(&state, 100 + LOGIN_STATE_SECONDS)
+            store
+                .login_state_valid(&state, LoginProvider::Facebook, 100)
                 .unwrap()
         );
-        let taken = store.take_login_state(&state, 101).unwrap().unwrap();
+        assert!(
+            !store
+                .login_state_valid(&state, LoginProvider::Facebook, 100 + LOGIN_STATE_SECONDS)
+                .unwrap()
+        );
+        assert!(
+            !store
+                .login_state_valid(&state, LoginProvider::Instagram, 100)
+                .unwrap(),
+            "a Facebook state does not complete an Instagram login"
+        );
+        let taken = store
+            .take_login_state(&state, LoginProvider::Facebook, 101)
+            .unwrap()
+            .unwrap();
         assert_eq!(taken.device_id, device.device_id);
-        assert_eq!(store.take_login_state(&state, 101).unwrap(), None);
-        let late = store.create_login_state(&device.device_id, 100).unwrap();
         assert_eq!(
             store
-                .take_login_state(&late, 100 + LOGIN_STATE_SECONDS)
+                .take_login_state(&state, LoginProvider::Facebook, 101)
                 .unwrap(),
             None
         );
-        assert_eq!(store.take_login_state("made-up", 101).unwrap(), None);
+        let late = store
+            .create_login_state(&device.device_id, LoginProvider::Facebook, 100)
+            .unwrap();
+        assert_eq!(
+            store
+                .take_login_state(&late, LoginProvider::Facebook, 100 + LOGIN_STATE_SECONDS)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .take_login_state("made-up", LoginProvider::Facebook, 101)
+                .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -125,6 +125,9 @@ fn migrations() -> Migrations<'static> {
             PRIMARY KEY (code, business_id)
         );",
         ),
+        // Which login a state belongs to (Facebook or Instagram), so one
+        // cannot be completed through the other.
+        M::up("ALTER TABLE oauth_states ADD COLUMN provider TEXT NOT NULL DEFAULT 'facebook';"),
     ])
 }
 

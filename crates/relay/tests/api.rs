@@ -36,6 +36,7 @@ async fn start_relay(max_body_bytes: usize) -> Relay {
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
+        instagram: None,
     };
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

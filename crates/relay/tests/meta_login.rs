@@ -24,6 +24,8 @@ use sha2::Sha256;
 
 const SECRET: &str = "test-app-secret";
 const APP_ID: &str = "424242";
+const IG_APP_ID: &str = "990011";
+const IG_SECRET: &str = "instagram-app-secret";
 
 fn hmac_hex(key: &str, data: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
@@ -153,6 +155,63 @@ async fn subscribe(
     Json(json!({"success": true})).into_response()
 }
 
+/// Instagram's code exchange answers `{"data": [...]}`; its errors are flat.
+async fn ig_code_exchange(
+    State(fb): State<Facebook>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    fb.seen
+        .lock()
+        .unwrap()
+        .redirect_uris
+        .push(form.get("redirect_uri").cloned().unwrap_or_default());
+    let good = form.get("client_id").map(String::as_str) == Some(IG_APP_ID)
+        && form.get("client_secret").map(String::as_str) == Some(IG_SECRET)
+        && form.get("grant_type").map(String::as_str) == Some("authorization_code")
+        && form.get("code").map(String::as_str) == Some("ig-good-code");
+    if !good {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error_type": "OAuthException", "code": 400, "error_message": "Invalid authorization code"})),
+        )
+            .into_response();
+    }
+    Json(json!({"data": [{"access_token": "IG-SHORT-TOKEN", "user_id": "17841499", "permissions": "instagram_business_basic,instagram_business_manage_messages"}]})).into_response()
+}
+
+async fn ig_long_lived(Query(query): Query<HashMap<String, String>>) -> Response {
+    if query.get("grant_type").map(String::as_str) != Some("ig_exchange_token")
+        || query.get("client_secret").map(String::as_str) != Some(IG_SECRET)
+        || query.get("access_token").map(String::as_str) != Some("IG-SHORT-TOKEN")
+    {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    Json(json!({"access_token": "IG-LONG-TOKEN", "token_type": "bearer", "expires_in": 5_183_944}))
+        .into_response()
+}
+
+async fn ig_me(Query(query): Query<HashMap<String, String>>) -> Response {
+    if query.get("access_token").map(String::as_str) != Some("IG-LONG-TOKEN") {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    Json(json!({"id": "ig-app-scoped-77", "user_id": "17841499", "username": "anasalon"}))
+        .into_response()
+}
+
+async fn ig_subscribe(
+    State(fb): State<Facebook>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if query.get("access_token").map(String::as_str) != Some("IG-LONG-TOKEN") {
+        return graph_error(StatusCode::BAD_REQUEST, 190, "Invalid OAuth access token.");
+    }
+    fb.seen.lock().unwrap().subscribed.push(format!(
+        "ig:{}",
+        query.get("subscribed_fields").cloned().unwrap_or_default()
+    ));
+    Json(json!({"success": true})).into_response()
+}
+
 struct World {
     relay_url: String,
     relay: SharedState,
@@ -177,6 +236,10 @@ impl World {
             .route("/v21.0/me", get(me))
             .route("/v21.0/me/accounts", get(accounts))
             .route("/v21.0/{page}/subscribed_apps", post(subscribe))
+            .route("/ig-api/oauth/access_token", post(ig_code_exchange))
+            .route("/ig-graph/access_token", get(ig_long_lived))
+            .route("/ig-graph/v21.0/me", get(ig_me))
+            .route("/ig-graph/v21.0/me/subscribed_apps", post(ig_subscribe))
             .with_state(Facebook { seen: seen.clone() });
         let fb_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let fb_url = format!("http://{}", fb_listener.local_addr().unwrap());
@@ -197,6 +260,13 @@ impl World {
             meta_app_id: login_configured.then(|| APP_ID.to_owned()),
             graph_url: format!("{fb_url}/v21.0"),
             login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
+            instagram: login_configured.then(|| leadbox_relay::config::InstagramLoginConfig {
+                app_id: IG_APP_ID.into(),
+                app_secret: IG_SECRET.into(),
+                dialog_url: format!("{fb_url}/ig-dialog"),
+                api_url: format!("{fb_url}/ig-api"),
+                graph_url: format!("{fb_url}/ig-graph"),
+            }),
         };
         let relay = leadbox_relay::prepare(config).unwrap();
         tokio::spawn(leadbox_relay::serve(
@@ -240,8 +310,12 @@ impl World {
     }
 
     async fn ticket(&self, device: &Device) -> reqwest::Response {
+        self.ticket_for(device, "meta").await
+    }
+
+    async fn ticket_for(&self, device: &Device, provider: &str) -> reqwest::Response {
         self.http
-            .post(format!("{}/v1/oauth/meta/tickets", self.relay_url))
+            .post(format!("{}/v1/oauth/{provider}/tickets", self.relay_url))
             .bearer_auth(&device.token)
             .send()
             .await
@@ -624,4 +698,141 @@ async fn forged_deletion_requests_are_refused_and_unknown_users_complete_at_once
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn instagram_login_seals_the_token_and_routes_the_account() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+    let ticket: OAuthTicket = world
+        .ticket_for(&device, "instagram")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        ticket.url.contains("/oauth/instagram/start?state="),
+        "{}",
+        ticket.url
+    );
+    let start = world.http.get(&ticket.url).send().await.unwrap();
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(dialog.path().ends_with("/ig-dialog"));
+    let query: HashMap<String, String> = dialog.query_pairs().into_owned().collect();
+    assert_eq!(query["client_id"], IG_APP_ID);
+    assert!(query["scope"].contains("instagram_business_manage_messages"));
+    let state = query["state"].clone();
+
+    // The Facebook callback does not accept an Instagram state.
+    let (status, _) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let response = world
+        .http
+        .get(format!("{}/oauth/instagram/callback", world.relay_url))
+        .query(&[("code", "ig-good-code#_"), ("state", &state)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Connected: Instagram @anasalon"), "{page}");
+
+    let payloads = world.payloads(&device).await;
+    let [
+        Payload::InstagramConnection {
+            user_id,
+            account_id,
+            username,
+            access_token,
+            subscribed,
+            expires_at_ms,
+            ..
+        },
+    ] = payloads.as_slice()
+    else {
+        panic!("expected one Instagram connection, got {payloads:?}");
+    };
+    assert_eq!(
+        (
+            user_id.as_str(),
+            account_id.as_str(),
+            username.as_str(),
+            access_token.expose()
+        ),
+        ("ig-app-scoped-77", "17841499", "anasalon", "IG-LONG-TOKEN")
+    );
+    assert!(*subscribed && expires_at_ms.is_some());
+    assert!(
+        world
+            .seen
+            .lock()
+            .unwrap()
+            .redirect_uris
+            .contains(&format!("{}/oauth/instagram/callback", world.relay_url))
+    );
+    assert!(
+        world
+            .relay
+            .store
+            .recipients(leadbox_envelope::RouteKind::Instagram, "17841499")
+            .unwrap()
+            .is_some()
+    );
+    let stored = world.stored_bytes();
+    for secret in ["IG-LONG-TOKEN", "IG-SHORT-TOKEN", IG_SECRET] {
+        assert!(
+            !contains(&stored, secret),
+            "{secret} found in the relay's files"
+        );
+    }
+
+    // Meta's deletion request for an Instagram Login user is signed with the Instagram app secret.
+    let (status, answer) = world
+        .request_deletion(&world.signed_request(IG_SECRET, "ig-app-scoped-77"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        world.deletion_status(answer["url"].as_str().unwrap()).await["status"],
+        "pending"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_instagram_code_connects_nothing() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+    let ticket: OAuthTicket = world
+        .ticket_for(&device, "instagram")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let start = world.http.get(&ticket.url).send().await.unwrap();
+    let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
+    let state = dialog
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let response = world
+        .http
+        .get(format!("{}/oauth/instagram/callback", world.relay_url))
+        .query(&[("code", "stale-code"), ("state", &state)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Invalid authorization code")
+    );
+    assert!(world.payloads(&device).await.is_empty());
 }

@@ -50,7 +50,18 @@ pub async fn request(
     headers: HeaderMap,
     Form(form): Form<DeletionForm>,
 ) -> Result<Json<DeletionAnswer>, ApiFailure> {
+    // Facebook Login users are signed with the Meta app's secret, Instagram
+    // Login users with the Instagram app's.
+    let instagram_secret = state
+        .config
+        .instagram
+        .as_ref()
+        .map(|i| i.app_secret.as_str());
     let signed = verify_signed_request(&state.config.meta_app_secret, &form.signed_request)
+        .or_else(|error| match instagram_secret {
+            Some(secret) => verify_signed_request(secret, &form.signed_request),
+            None => Err(error),
+        })
         .map_err(|error| {
             tracing::warn!(%error, "data-deletion request refused");
             ApiFailure::new(

@@ -16,7 +16,7 @@ use super::devices::authenticate;
 use super::pages::page;
 use super::{ApiFailure, SharedState, deliver};
 use crate::facebook::{FacebookLogin, LoginError, dialog_url};
-use crate::meta_links::LOGIN_STATE_SECONDS;
+use crate::meta_links::{LOGIN_STATE_SECONDS, LoginProvider};
 use crate::now_ms;
 use crate::store::StoreError;
 
@@ -25,23 +25,60 @@ pub async fn ticket(
     State(state): State<SharedState>,
     headers: HeaderMap,
 ) -> Result<Json<OAuthTicket>, ApiFailure> {
-    let device = authenticate(&state, &headers).await?;
-    let (Some(public_url), Some(_)) = (&state.config.public_url, &state.config.meta_app_id) else {
-        return Err(ApiFailure::new(
+    issue_ticket(&state, &headers, LoginProvider::Facebook).await
+}
+
+/// `POST /v1/oauth/instagram/tickets`: the same for Instagram Login.
+pub async fn instagram_ticket(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<OAuthTicket>, ApiFailure> {
+    issue_ticket(&state, &headers, LoginProvider::Instagram).await
+}
+
+/// The relay's public address, if this login is set up.
+fn login_base(state: &SharedState, provider: LoginProvider) -> Result<&str, LoginError> {
+    let config = &state.config;
+    match (provider, &config.public_url) {
+        (LoginProvider::Facebook, Some(url)) if config.meta_app_id.is_some() => Ok(url),
+        (LoginProvider::Instagram, Some(url)) if config.instagram.is_some() => Ok(url),
+        (LoginProvider::Facebook, _) => Err(LoginError::NotConfigured),
+        (LoginProvider::Instagram, _) => Err(LoginError::InstagramNotConfigured),
+    }
+}
+
+fn path(provider: LoginProvider) -> &'static str {
+    match provider {
+        LoginProvider::Facebook => "meta",
+        LoginProvider::Instagram => "instagram",
+    }
+}
+
+async fn issue_ticket(
+    state: &SharedState,
+    headers: &HeaderMap,
+    provider: LoginProvider,
+) -> Result<Json<OAuthTicket>, ApiFailure> {
+    let device = authenticate(state, headers).await?;
+    let public_url = login_base(state, provider).map_err(|error| {
+        ApiFailure::new(
             StatusCode::CONFLICT,
             "login_not_configured",
-            LoginError::NotConfigured.to_string(),
-        ));
-    };
+            error.to_string(),
+        )
+    })?;
     let relay = state.clone();
     let login_state = tokio::task::spawn_blocking(move || {
         relay
             .store
-            .create_login_state(&device.device_id, now_ms() / 1000)
+            .create_login_state(&device.device_id, provider, now_ms() / 1000)
     })
     .await??;
     Ok(Json(OAuthTicket {
-        url: format!("{public_url}/oauth/meta/start?state={login_state}"),
+        url: format!(
+            "{public_url}/oauth/{}/start?state={login_state}",
+            path(provider)
+        ),
         expires_in_seconds: LOGIN_STATE_SECONDS as u64,
     }))
 }
@@ -65,20 +102,49 @@ pub async fn start(
     State(state): State<SharedState>,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, ApiFailure> {
+    start_for(&state, &query.state, LoginProvider::Facebook).await
+}
+
+/// `GET /oauth/instagram/start?state=…`: on to Instagram's dialog.
+pub async fn instagram_start(
+    State(state): State<SharedState>,
+    Query(query): Query<StartQuery>,
+) -> Result<Response, ApiFailure> {
+    start_for(&state, &query.state, LoginProvider::Instagram).await
+}
+
+async fn start_for(
+    state: &SharedState,
+    login_state: &str,
+    provider: LoginProvider,
+) -> Result<Response, ApiFailure> {
     let relay = state.clone();
-    let login_state = query.state.clone();
+    let checked = login_state.to_owned();
     let valid = tokio::task::spawn_blocking(move || {
-        relay.store.login_state_valid(&login_state, now_ms() / 1000)
+        relay
+            .store
+            .login_state_valid(&checked, provider, now_ms() / 1000)
     })
     .await??;
     if !valid {
         return Ok(expired_link());
     }
-    match dialog_url(&state.config, &query.state) {
+    let url = match provider {
+        LoginProvider::Facebook => dialog_url(&state.config, login_state),
+        LoginProvider::Instagram => login_base(state, provider).and_then(|public_url| {
+            let config = state
+                .config
+                .instagram
+                .as_ref()
+                .ok_or(LoginError::InstagramNotConfigured)?;
+            crate::instagram::dialog_url(config, public_url, login_state)
+        }),
+    };
+    match url {
         Ok(url) => Ok(Redirect::to(&url).into_response()),
         Err(error) => Ok(page(
             StatusCode::CONFLICT,
-            "Facebook Login is not set up",
+            "This login is not set up",
             &[error.to_string()],
         )),
     }
@@ -102,7 +168,9 @@ pub async fn callback(
     let login_state = query.state.clone();
     // Used up before anything else, so a replayed callback cannot connect twice.
     let device = tokio::task::spawn_blocking(move || {
-        relay.store.take_login_state(&login_state, now_ms() / 1000)
+        relay
+            .store
+            .take_login_state(&login_state, LoginProvider::Facebook, now_ms() / 1000)
     })
     .await??;
     let Some(device) = device else {
@@ -222,5 +290,121 @@ pub async fn callback(
     )
     .await?;
     tracing::info!(device = %device.device_id, pages = count, "Facebook Login completed");
+    Ok(page(StatusCode::OK, "Connected to Leadbox", &lines))
+}
+
+/// `GET /oauth/instagram/callback`: Instagram sends the browser back with a code.
+pub async fn instagram_callback(
+    State(state): State<SharedState>,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, ApiFailure> {
+    let relay = state.clone();
+    let login_state = query.state.clone();
+    let device = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .take_login_state(&login_state, LoginProvider::Instagram, now_ms() / 1000)
+    })
+    .await??;
+    let Some(device) = device else {
+        return Ok(expired_link());
+    };
+    let Some(code) = query.code.filter(|c| !c.is_empty()) else {
+        let why = query
+            .error_description
+            .or(query.error)
+            .unwrap_or_else(|| "no reason given".into());
+        return Ok(page(
+            StatusCode::OK,
+            "Nothing was connected",
+            &[
+                format!("Instagram reported: {why}."),
+                "You can close this window and try again from Leadbox.".into(),
+            ],
+        ));
+    };
+    let (Ok(public_url), Some(config)) = (
+        login_base(&state, LoginProvider::Instagram),
+        state.config.instagram.as_ref(),
+    ) else {
+        return Ok(page(
+            StatusCode::CONFLICT,
+            "This login is not set up",
+            &[LoginError::InstagramNotConfigured.to_string()],
+        ));
+    };
+    let account = match crate::instagram::InstagramLogin::new(config)
+        .complete(public_url, &code)
+        .await
+    {
+        Ok(account) => account,
+        Err(error) => {
+            tracing::warn!(%error, "Instagram Login failed");
+            return Ok(page(
+                StatusCode::BAD_GATEWAY,
+                "Connecting did not work",
+                &[
+                    error.to_string(),
+                    "Nothing was saved. Close this window and try again from Leadbox.".into(),
+                ],
+            ));
+        }
+    };
+
+    let now = now_ms();
+    let relay = state.clone();
+    let business_id = device.business_id.clone();
+    let device_id = device.device_id.clone();
+    let (user_id, account_id) = (account.user_id.clone(), account.account_id.clone());
+    let (key, taken) = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .link_meta_user(&user_id, &business_id, now / 1000)?;
+        let taken = match relay.store.claim_route(
+            &business_id,
+            RouteKind::Instagram,
+            &account_id,
+            now / 1000,
+        ) {
+            Ok(()) => false,
+            Err(StoreError::RouteTaken(..)) => true,
+            Err(other) => return Err(other),
+        };
+        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
+    })
+    .await??;
+    let Some(key) = key else {
+        return Ok(expired_link());
+    };
+    let mut lines = vec![format!("Connected: Instagram @{}", account.username)];
+    if !account.subscribed {
+        lines.push(
+            "Instagram did not subscribe it to new messages; check the account's settings.".into(),
+        );
+    }
+    if taken {
+        lines.push(
+            "This account already belongs to another business on this relay; its messages keep going there."
+                .into(),
+        );
+    }
+    lines.push("Return to Leadbox: the account appears there within a few seconds.".into());
+    let payload = Payload::InstagramConnection {
+        user_id: account.user_id,
+        account_id: account.account_id,
+        username: account.username,
+        access_token: account.token,
+        expires_at_ms: account.expires_in_seconds.map(|s| now + s * 1000),
+        subscribed: account.subscribed,
+        received_at_ms: now,
+    };
+    deliver(
+        &state,
+        &device.business_id,
+        &[(device.device_id.clone(), key)],
+        &payload,
+    )
+    .await?;
+    tracing::info!(device = %device.device_id, "Instagram Login completed");
     Ok(page(StatusCode::OK, "Connected to Leadbox", &lines))
 }

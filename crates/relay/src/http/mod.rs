@@ -52,6 +52,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/oauth/meta/tickets", post(meta_login::ticket))
         .route("/oauth/meta/start", get(meta_login::start))
         .route("/oauth/meta/callback", get(meta_login::callback))
+        .route(
+            "/v1/oauth/instagram/tickets",
+            post(meta_login::instagram_ticket),
+        )
+        .route("/oauth/instagram/start", get(meta_login::instagram_start))
+        .route(
+            "/oauth/instagram/callback",
+            get(meta_login::instagram_callback),
+        )
         .route("/meta/data-deletion", post(deletion::request))
         .route("/meta/data-deletion/{code}", get(deletion::status))
         .route("/v1/meta/deletions/complete", post(deletion::complete))
