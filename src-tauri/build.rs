@@ -12,6 +12,7 @@ fn main() {
         "regenerate_draft",
         "erase_conversation_person",
         "export_data",
+        "search_inbox",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -117,3 +117,15 @@ pub async fn export_data(
         bytes: summary.bytes,
     })
 }
+
+/// Full-text search over message text and contact names, newest first. The
+/// snippet comes as parts flagged `hit`, so the window marks matches without
+/// ever parsing HTML.
+#[tauri::command]
+pub fn search_inbox(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<Vec<leadbox_vault::SearchHit>, CommandError> {
+    const SHOWN: usize = 50;
+    Ok(state.require_engine()?.vault().search(&query, SHOWN)?)
+}

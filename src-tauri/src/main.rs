@@ -51,6 +51,7 @@ fn main() {
             commands::regenerate_draft,
             data_commands::erase_conversation_person,
             data_commands::export_data,
+            data_commands::search_inbox,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -17,6 +17,7 @@ import {
 } from "./ipc/commands";
 import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
 import { wireDataControls } from "./data-controls";
+import { wireSearch } from "./search";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -248,6 +249,7 @@ async function forgetSelection() {
 
 window.addEventListener("DOMContentLoaded", () => {
   wireDraftPanel();
+  wireSearch((id, name) => void selectConversation(id, name));
   wireDataControls({
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
     afterErasure: forgetSelection,

@@ -63,6 +63,16 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
 
 /// Where the relay's lost-envelope total is kept, for the owner to see.
 pub(crate) const LOST_TOTAL: &str = "relay_envelopes_lost_total";
+/// Envelopes stored here but not yet acknowledged at the relay, written with
+/// the cursor that skips them: a crash between the two would otherwise leave
+/// them at the relay forever (and reported lost when they expire).
+const PENDING_ACK: &str = "relay_pending_ack";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PendingAck {
+    cursors: Vec<u64>,
+    lost: u64,
+}
 
 /// An open push stream from the relay. Each event is a page of envelopes.
 #[derive(Debug)]
@@ -90,6 +100,7 @@ impl Engine {
     pub async fn sync_once(&self, wait: Duration) -> Result<SyncReport, InboxError> {
         let (client, token) = self.relay()?;
         let secret = self.device_secret()?;
+        self.ack_pending(&client, &token).await?;
         let page = client.envelopes(&token, self.cursor()?, wait).await?;
         self.apply_page(&client, &token, &secret, page).await
     }
@@ -99,6 +110,7 @@ impl Engine {
     pub async fn open_push(&self) -> Result<PushSession, InboxError> {
         let (client, token) = self.relay()?;
         let secret = self.device_secret()?;
+        self.ack_pending(&client, &token).await?;
         let response = client.open_stream(&token, self.cursor()?).await?;
         Ok(PushSession {
             response,
@@ -224,10 +236,19 @@ impl Engine {
                 Payload::MetaWebhookEntry { .. } => {}
             }
         }
-        self.vault()
-            .set_setting(CURSOR, &page.next_cursor.to_string())?;
-        let cursors = page.envelopes.iter().map(|e| e.cursor).collect();
-        client.ack(token, cursors, page.lost).await?;
+        let pending = PendingAck {
+            cursors: page.envelopes.iter().map(|e| e.cursor).collect(),
+            lost: page.lost,
+        };
+        self.vault().set_settings(&[
+            (CURSOR, &page.next_cursor.to_string()),
+            (
+                PENDING_ACK,
+                &serde_json::to_string(&pending).unwrap_or_default(),
+            ),
+        ])?;
+        client.ack(token, pending.cursors, pending.lost).await?;
+        self.vault().delete_setting(PENDING_ACK)?;
         self.report_meta_deletions(client, token).await;
         tracing::info!(
             envelopes = page.envelopes.len(),
@@ -245,6 +266,23 @@ impl Engine {
             accounts_connected,
             deletion_requests,
         })
+    }
+
+    /// Acknowledges what an interrupted sync stored but did not get to acknowledge.
+    async fn ack_pending(&self, client: &RelayClient, token: &str) -> Result<(), InboxError> {
+        let pending = self
+            .vault()
+            .setting(PENDING_ACK)?
+            .and_then(|text| serde_json::from_str::<PendingAck>(&text).ok());
+        if let Some(pending) = pending {
+            tracing::info!(
+                envelopes = pending.cursors.len(),
+                "acknowledging what an interrupted sync stored"
+            );
+            client.ack(token, pending.cursors, pending.lost).await?;
+            self.vault().delete_setting(PENDING_ACK)?;
+        }
+        Ok(())
     }
 
     /// How many envelopes the relay reported lost (expired or evicted) in all.

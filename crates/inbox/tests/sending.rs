@@ -1100,3 +1100,34 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     assert_eq!(auth, "Bearer IG-LONG-TOKEN");
     assert_eq!(body["recipient"]["id"], "IGSID5");
 }
+
+#[tokio::test]
+async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .post_only(messenger_dm("m_crash", "Hello?", 1_000, false))
+        .await;
+    let depth = || world.relay.store.queue_depth().unwrap();
+    assert_eq!(depth(), 1);
+    // The state a kill leaves between the vault commit and the ack: the cursor
+    // already skips the envelope, which waits at the relay unacknowledged.
+    let page = world.relay.store.envelopes_after(
+        &world.relay.store.devices().unwrap()[0].device_id,
+        0,
+        10,
+    );
+    let cursor = page.unwrap()[0].cursor;
+    world
+        .engine
+        .vault()
+        .set_settings(&[
+            ("relay_cursor", &cursor.to_string()),
+            (
+                "relay_pending_ack",
+                &format!(r#"{{"cursors":[{cursor}],"lost":0}}"#),
+            ),
+        ])
+        .unwrap();
+    world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(depth(), 0, "the next sync acknowledged it");
+}

@@ -209,6 +209,25 @@ impl Vault {
         Ok(())
     }
 
+    /// Sets several settings in one transaction: all of them or none.
+    pub fn set_settings(&mut self, pairs: &[(&str, &str)]) -> Result<(), VaultError> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in pairs {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn delete_setting(&self, key: &str) -> Result<(), VaultError> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Keeps an envelope this device could not open, still sealed, so that
     /// acknowledging it at the relay never loses it.
     pub fn keep_unreadable_envelope(

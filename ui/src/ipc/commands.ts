@@ -93,3 +93,15 @@ export const eraseConversationPerson = (conversationId: number) =>
   invoke<ErasureView>("erase_conversation_person", { conversationId });
 export const exportData = (format: "json" | "csv", conversationId: number | null) =>
   invoke<ExportDone>("export_data", { format, conversationId });
+
+export interface SearchHit {
+  conversation_id: number;
+  message_id: number | null;
+  platform: Platform;
+  display_name: string;
+  sent_at: number;
+  /** The snippet in pieces; `hit` marks the words that matched. */
+  snippet: { text: string; hit: boolean }[];
+}
+
+export const searchInbox = (query: string) => invoke<SearchHit[]>("search_inbox", { query });
