@@ -62,6 +62,29 @@ pub struct LoggedIn {
     pub pages: Vec<ConnectedPage>,
 }
 
+/// Sends a login request and reads its JSON answer; an error answer goes
+/// through `refused` (each platform words its errors its own way).
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    step: &'static str,
+    refused: fn(&[u8], &'static str) -> LoginError,
+) -> Result<T, LoginError> {
+    // Never put the URL in an error: it carries the token and the app secret.
+    let response = request
+        .send()
+        .await
+        .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
+    if !status.is_success() {
+        return Err(refused(&body, step));
+    }
+    serde_json::from_slice(&body).map_err(|_| LoginError::Unexpected { step })
+}
+
 /// Meta's error body: `{"error": {"message", "type", "code", "error_subcode"}}`.
 #[derive(Debug, Deserialize)]
 struct GraphErrorBody {
@@ -372,20 +395,7 @@ impl<'a> FacebookLogin<'a> {
                 ),
             ]);
         }
-        // Never put the URL in an error: it carries the token and the app secret.
-        let response = request
-            .send()
-            .await
-            .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
-        if !status.is_success() {
-            return Err(refused(&body, step));
-        }
-        serde_json::from_slice(&body).map_err(|_| LoginError::Unexpected { step })
+        read_json(request, step, refused).await
     }
 }
 

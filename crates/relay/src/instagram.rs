@@ -223,20 +223,7 @@ impl<'a> InstagramLogin<'a> {
         request: reqwest::RequestBuilder,
         step: &'static str,
     ) -> Result<Value, LoginError> {
-        // Never put the URL in an error: it carries the token and the app secret.
-        let response = request
-            .send()
-            .await
-            .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| LoginError::Unreachable(e.without_url().to_string()))?;
-        if !status.is_success() {
-            return Err(refused(&body, step));
-        }
-        serde_json::from_slice(&body).map_err(|_| LoginError::Unexpected { step })
+        crate::facebook::read_json(request, step, refused).await
     }
 }
 

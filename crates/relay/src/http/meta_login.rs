@@ -18,7 +18,7 @@ use super::{ApiFailure, SharedState, deliver};
 use crate::facebook::{FacebookLogin, LoginError, dialog_url};
 use crate::meta_links::{LOGIN_STATE_SECONDS, LoginProvider};
 use crate::now_ms;
-use crate::store::StoreError;
+use crate::store::{Device, StoreError};
 
 /// `POST /v1/oauth/meta/tickets`: the address the desktop opens in a browser.
 pub async fn ticket(
@@ -159,36 +159,54 @@ pub struct CallbackQuery {
     error_description: Option<String>,
 }
 
-/// `GET /oauth/meta/callback`: Facebook sends the browser back with a code (or an error).
-pub async fn callback(
-    State(state): State<SharedState>,
-    Query(query): Query<CallbackQuery>,
-) -> Result<Response, ApiFailure> {
+/// The start of every callback: the login state is used up before anything
+/// else (so a replayed callback cannot connect twice), then the code is taken,
+/// or the page saying why there is none is returned.
+async fn callback_start(
+    state: &SharedState,
+    query: CallbackQuery,
+    provider: LoginProvider,
+) -> Result<Result<(Device, String), Response>, ApiFailure> {
     let relay = state.clone();
     let login_state = query.state.clone();
-    // Used up before anything else, so a replayed callback cannot connect twice.
     let device = tokio::task::spawn_blocking(move || {
         relay
             .store
-            .take_login_state(&login_state, LoginProvider::Facebook, now_ms() / 1000)
+            .take_login_state(&login_state, provider, now_ms() / 1000)
     })
     .await??;
     let Some(device) = device else {
-        return Ok(expired_link());
+        return Ok(Err(expired_link()));
     };
     let Some(code) = query.code.filter(|c| !c.is_empty()) else {
         let why = query
             .error_description
             .or(query.error)
             .unwrap_or_else(|| "no reason given".into());
-        return Ok(page(
+        let platform = match provider {
+            LoginProvider::Facebook => "Facebook",
+            LoginProvider::Instagram => "Instagram",
+        };
+        return Ok(Err(page(
             StatusCode::OK,
             "Nothing was connected",
             &[
-                format!("Facebook reported: {why}."),
+                format!("{platform} reported: {why}."),
                 "You can close this window and try again from Leadbox.".into(),
             ],
-        ));
+        )));
+    };
+    Ok(Ok((device, code)))
+}
+
+/// `GET /oauth/meta/callback`: Facebook sends the browser back with a code (or an error).
+pub async fn callback(
+    State(state): State<SharedState>,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, ApiFailure> {
+    let (device, code) = match callback_start(&state, query, LoginProvider::Facebook).await? {
+        Ok(started) => started,
+        Err(page) => return Ok(page),
     };
 
     let logged_in = match FacebookLogin::new(&state.config).complete(&code).await {
@@ -298,30 +316,9 @@ pub async fn instagram_callback(
     State(state): State<SharedState>,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, ApiFailure> {
-    let relay = state.clone();
-    let login_state = query.state.clone();
-    let device = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .take_login_state(&login_state, LoginProvider::Instagram, now_ms() / 1000)
-    })
-    .await??;
-    let Some(device) = device else {
-        return Ok(expired_link());
-    };
-    let Some(code) = query.code.filter(|c| !c.is_empty()) else {
-        let why = query
-            .error_description
-            .or(query.error)
-            .unwrap_or_else(|| "no reason given".into());
-        return Ok(page(
-            StatusCode::OK,
-            "Nothing was connected",
-            &[
-                format!("Instagram reported: {why}."),
-                "You can close this window and try again from Leadbox.".into(),
-            ],
-        ));
+    let (device, code) = match callback_start(&state, query, LoginProvider::Instagram).await? {
+        Ok(started) => started,
+        Err(page) => return Ok(page),
     };
     let (Ok(public_url), Some(config)) = (
         login_base(&state, LoginProvider::Instagram),
