@@ -199,6 +199,19 @@ async fn callback_start(
     Ok(Ok((device, code)))
 }
 
+/// The page shown when the platform refused the login; nothing was stored.
+fn login_failed(error: &LoginError, provider: LoginProvider) -> Response {
+    tracing::warn!(%error, provider = provider.as_str(), "login failed");
+    page(
+        StatusCode::BAD_GATEWAY,
+        "Connecting did not work",
+        &[
+            error.to_string(),
+            "Nothing was saved. Close this window and try again from Leadbox.".into(),
+        ],
+    )
+}
+
 /// `GET /oauth/meta/callback`: Facebook sends the browser back with a code (or an error).
 pub async fn callback(
     State(state): State<SharedState>,
@@ -211,17 +224,7 @@ pub async fn callback(
 
     let logged_in = match FacebookLogin::new(&state.config).complete(&code).await {
         Ok(logged_in) => logged_in,
-        Err(error) => {
-            tracing::warn!(%error, "Facebook Login failed");
-            return Ok(page(
-                StatusCode::BAD_GATEWAY,
-                "Connecting did not work",
-                &[
-                    error.to_string(),
-                    "Nothing was saved. Close this window and try again from Leadbox.".into(),
-                ],
-            ));
-        }
+        Err(error) => return Ok(login_failed(&error, LoginProvider::Facebook)),
     };
 
     let now = now_ms();
@@ -335,17 +338,7 @@ pub async fn instagram_callback(
         .await
     {
         Ok(account) => account,
-        Err(error) => {
-            tracing::warn!(%error, "Instagram Login failed");
-            return Ok(page(
-                StatusCode::BAD_GATEWAY,
-                "Connecting did not work",
-                &[
-                    error.to_string(),
-                    "Nothing was saved. Close this window and try again from Leadbox.".into(),
-                ],
-            ));
-        }
+        Err(error) => return Ok(login_failed(&error, LoginProvider::Instagram)),
     };
 
     let now = now_ms();
