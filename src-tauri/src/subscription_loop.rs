@@ -1,5 +1,6 @@
-//! Checks soon after start and then daily that Facebook still sends each
-//! page's messages, subscribing again where Meta dropped it.
+//! Daily account care, first soon after start: checks that Facebook still
+//! sends each page's messages (subscribing again where Meta dropped it) and
+//! extends Instagram Login tokens before their 60 days run out.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +26,9 @@ pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "webhook subscriptions could not be checked"),
+            }
+            if let Err(error) = engine.refresh_instagram_tokens().await {
+                tracing::warn!(%error, "Instagram tokens could not be refreshed");
             }
             tokio::time::sleep(EVERY).await;
         }

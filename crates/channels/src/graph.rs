@@ -272,6 +272,32 @@ impl GraphClient {
         }
     }
 
+    /// Extends an Instagram Login token by 60 days (`ig_refresh_token`; allowed
+    /// once the token is a day old). Returns the new token and its lifetime.
+    pub async fn refresh_instagram_token(
+        &self,
+        token: &str,
+    ) -> Result<(String, Option<i64>), SendError> {
+        let url = format!("{}/refresh_access_token", self.instagram_url);
+        let request = self
+            .http
+            .get(url)
+            .query(&[("grant_type", "ig_refresh_token")]);
+        let body = self.call(request, token).await?;
+        let refreshed = body
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or(SendError::Other {
+                code: 0,
+                message: "Instagram did not return a new token".into(),
+            })?;
+        Ok((
+            refreshed.to_owned(),
+            body.get("expires_in").and_then(Value::as_i64),
+        ))
+    }
+
     /// The Facebook Page a page token belongs to (`GET /me`).
     pub async fn token_page(&self, page_token: &str) -> Result<String, SendError> {
         let url = format!("{}/{}/me?fields=id", self.graph_url, self.version);

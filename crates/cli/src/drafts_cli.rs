@@ -213,8 +213,18 @@ pub fn accounts(
             for (account, reason) in &report.failed {
                 writeln!(out, "{account}: could not check: {reason}")?;
             }
-            if report.checked.is_empty() && report.failed.is_empty() {
-                writeln!(out, "No page-connected accounts to check.")?;
+            let refreshed = runtime.block_on(engine.refresh_instagram_tokens())?;
+            if refreshed > 0 {
+                writeln!(
+                    out,
+                    "Extended {refreshed} Instagram Login token(s) by 60 days."
+                )?;
+            }
+            if report.checked.is_empty() && report.failed.is_empty() && refreshed == 0 {
+                writeln!(
+                    out,
+                    "No page-connected or Instagram Login accounts to check."
+                )?;
             }
         }
         AccountsAction::Instagram => {

@@ -214,7 +214,8 @@ enum AccountsAction {
     /// Connect an Instagram professional account through the relay's Instagram
     /// Login: prints an address to open in a browser; run `sync` after.
     Instagram,
-    /// Check that Facebook still sends each page's messages; subscribe again where it stopped.
+    /// Check that Facebook still sends each page's messages (subscribe again where it
+    /// stopped) and extend Instagram Login tokens.
     Check,
     /// What Meta's data-deletion request does here: `keep` the conversations of
     /// the accounts that person connected (tokens always go) or `erase` them.

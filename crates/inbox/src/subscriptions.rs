@@ -66,6 +66,44 @@ impl Engine {
         Ok(report)
     }
 
+    /// Extends every Instagram Login token (they last 60 days). Run daily, so
+    /// each refresh comes at least a day after the last, as Instagram requires.
+    /// Returns how many were refreshed; failures become account notices.
+    pub async fn refresh_instagram_tokens(&self) -> Result<usize, InboxError> {
+        let accounts: Vec<AccountRow> = self
+            .vault()
+            .accounts()?
+            .into_iter()
+            .filter(|a| a.status == "connected" && a.connection == Some(Connection::InstagramLogin))
+            .collect();
+        let mut refreshed = 0;
+        for account in accounts {
+            let name = self.token_name(account.platform, &account.platform_account_id);
+            let Some(token) = self.secrets().get(&name)? else {
+                continue;
+            };
+            let token = String::from_utf8_lossy(&token).into_owned();
+            match self.graph().refresh_instagram_token(&token).await {
+                Ok((new_token, _)) => {
+                    self.secrets().set(&name, new_token.as_bytes())?;
+                    refreshed += 1;
+                }
+                Err(error) => {
+                    if error.needs_reconnect() {
+                        self.vault().mark_needs_reconnect(account.id)?;
+                    }
+                    let message = format!(
+                        "Leadbox could not extend this account's Instagram connection: {error}"
+                    );
+                    self.vault()
+                        .record_account_notice(account.id, None, &message)?;
+                }
+            }
+        }
+        tracing::info!(refreshed, "Instagram Login tokens refreshed");
+        Ok(refreshed)
+    }
+
     /// `Ok(true)` when the page had to be subscribed again.
     async fn check_one(&self, account: &AccountRow) -> Result<bool, SendError> {
         let token = self

@@ -170,12 +170,29 @@ async fn subscribe_app(
     (StatusCode::OK, Json(json!({"success": true})))
 }
 
+/// Instagram's `refresh_access_token`: a fresh 60-day token for a live one.
+async fn refresh_token(
+    State(graph): State<Shared>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    if graph.lock().await.expired || headers["authorization"] != "Bearer IG-LONG-TOKEN" {
+        return graph_error(190, 463, "Session has expired");
+    }
+    (
+        StatusCode::OK,
+        Json(
+            json!({"access_token": "IG-REFRESHED-TOKEN", "token_type": "bearer", "expires_in": 5_183_944}),
+        ),
+    )
+}
+
 async fn start_graph() -> (String, Shared) {
     let state = Shared::default();
     let app = axum::Router::new()
         .route("/v21.0/me", get(me))
         .route("/v21.0/{id}", get(node))
         .route("/v21.0/{id}/messages", post(messages))
+        .route("/refresh_access_token", get(refresh_token))
         .route(
             "/v21.0/{id}/subscribed_apps",
             get(subscribed_apps).post(subscribe_app),
@@ -1087,6 +1104,8 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
             "message": {"mid": "m_ig_1", "text": "Do you have space on Friday?"}
         }]}]}))
         .await;
+    // The daily refresh extends the token; replies use the new one.
+    assert_eq!(world.engine.refresh_instagram_tokens().await.unwrap(), 1);
     let draft = world.pending_draft();
     let approved = world
         .engine
@@ -1097,7 +1116,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     let sends = world.sends().await;
     let (path_id, auth, body) = sends.last().unwrap();
     assert_eq!(path_id, "me", "Instagram Login sends as me/messages");
-    assert_eq!(auth, "Bearer IG-LONG-TOKEN");
+    assert_eq!(auth, "Bearer IG-REFRESHED-TOKEN");
     assert_eq!(body["recipient"]["id"], "IGSID5");
 }
 
