@@ -13,6 +13,8 @@ fn main() {
         "erase_conversation_person",
         "export_data",
         "search_inbox",
+        "list_accounts",
+        "connect_account",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

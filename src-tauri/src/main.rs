@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod accounts_commands;
 mod commands;
 mod data_commands;
 mod error;
@@ -26,6 +27,7 @@ fn main() {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = state::AppState::open(app.handle());
             let engine = state.engine();
@@ -52,6 +54,8 @@ fn main() {
             data_commands::erase_conversation_person,
             data_commands::export_data,
             data_commands::search_inbox,
+            accounts_commands::list_accounts,
+            accounts_commands::connect_account,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

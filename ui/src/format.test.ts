@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  accountStatusLabel,
   attachmentLabel,
   deliveryLabel,
   draftStatusLabel,
@@ -99,5 +100,13 @@ describe("attachmentLabel", () => {
     expect(attachmentLabel("story_reply", "https://x.example/s.jpg")).toBe("Replied to your story: https://x.example/s.jpg");
     expect(attachmentLabel("unsupported", null)).toContain("open Instagram");
     expect(attachmentLabel("image", null)).toBe("image: (no link)");
+  });
+});
+
+describe("accountStatusLabel", () => {
+  it("says what each state means for sending", () => {
+    expect(accountStatusLabel("connected")).toContain("replies can be sent");
+    expect(accountStatusLabel("needs_reconnect")).toContain("reconnecting");
+    expect(accountStatusLabel("not_connected")).toContain("Receiving only");
   });
 });

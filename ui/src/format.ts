@@ -127,3 +127,17 @@ export function attachmentLabel(kind: string, url: string | null): string {
       return `${kind}: ${url ?? "(no link)"}`;
   }
 }
+
+/** How an account's state reads in the accounts panel. */
+export function accountStatusLabel(status: string): string {
+  switch (status) {
+    case "connected":
+      return "Connected: replies can be sent";
+    case "needs_reconnect":
+      return "Needs reconnecting: its token expired or was revoked";
+    case "disconnected":
+      return "Disconnected";
+    default:
+      return "Receiving only: connect it to send replies";
+  }
+}

@@ -18,6 +18,7 @@ import {
 import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
 import { wireDataControls } from "./data-controls";
 import { wireSearch } from "./search";
+import { refreshAccountsIfOpen, wireAccounts } from "./accounts";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -250,13 +251,17 @@ async function forgetSelection() {
 window.addEventListener("DOMContentLoaded", () => {
   wireDraftPanel();
   wireSearch((id, name) => void selectConversation(id, name));
+  wireAccounts();
   wireDataControls({
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
     afterErasure: forgetSelection,
   });
   void refresh();
   void onDraftsChanged(() => void refreshDraft());
-  void onInboxChanged(() => void refresh());
+  void onInboxChanged(() => {
+    void refresh();
+    refreshAccountsIfOpen();
+  });
   void onSyncStatus(() => void refresh());
   void onOpenConversation((id) => void selectConversation(id));
 });

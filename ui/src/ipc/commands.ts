@@ -105,3 +105,19 @@ export interface SearchHit {
 }
 
 export const searchInbox = (query: string) => invoke<SearchHit[]>("search_inbox", { query });
+
+export interface Account {
+  id: number;
+  platform: Platform;
+  platform_account_id: string;
+  name: string | null;
+  connection: "page" | "instagram_login" | "whatsapp_cloud" | null;
+  /** `connected`, `needs_reconnect`, `not_connected` or `disconnected`. */
+  status: string;
+  human_agent: boolean;
+  notice: { at: number; code: number | null; message: string } | null;
+}
+
+export const listAccounts = () => invoke<Account[]>("list_accounts");
+export const connectAccount = (provider: "facebook" | "instagram") =>
+  invoke<string>("connect_account", { provider });

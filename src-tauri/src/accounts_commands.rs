@@ -1,0 +1,39 @@
+//! The accounts panel: what is connected (with any problem Meta reported),
+//! and "Connect with Facebook / Instagram" through the relay's login.
+
+use leadbox_inbox::AccountRow;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt as _;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountRow>, CommandError> {
+    Ok(state.require_engine()?.vault().accounts()?)
+}
+
+/// Asks the relay for a single-use login address and opens it in the
+/// browser. Returns the address too, for when no browser opens.
+#[tauri::command]
+pub async fn connect_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    provider: String,
+) -> Result<String, CommandError> {
+    let engine = state.require_engine()?;
+    let url = match provider.as_str() {
+        "facebook" => engine.facebook_login_url().await?,
+        "instagram" => engine.instagram_login_url().await?,
+        _ => {
+            return Err(CommandError {
+                code: "bad_provider",
+                message: "choose Facebook or Instagram".into(),
+            });
+        }
+    };
+    if let Err(error) = app.opener().open_url(&url, None::<&str>) {
+        tracing::warn!(%error, "no browser opened for the login page");
+    }
+    Ok(url)
+}

@@ -1,0 +1,37 @@
+"""The accounts panel: connected accounts with their state, and "Connect with
+Facebook" asking the relay (here without Facebook Login set up, which the
+window reports in words)."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import SCREENSHOTS
+
+ACCOUNT = "17841400000000001"
+
+
+def test_the_accounts_panel_lists_accounts_and_explains_a_relay_without_login(app, desk, fake_graph):
+    out = desk.cli(
+        "accounts", "add", "--platform", "instagram", "--account-id", ACCOUNT, "--connection", "page",
+        stdin="page-token", env={"LEADBOX_GRAPH_URL": fake_graph.url},
+    )
+    assert "Connected instagram account" in out
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+
+    app.find_element(By.ID, "accounts-open").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "accounts-dialog")))
+    item = wait.until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, f'#accounts-list li[data-account="instagram:{ACCOUNT}"]'))
+    )
+    text = item.get_attribute("textContent")
+    assert "anas_salon" in text and "replies can be sent" in text, text
+
+    app.find_element(By.ID, "connect-facebook").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "accounts-status"), "not set up on this relay"))
+    assert "meta_app_id" in app.find_element(By.ID, "accounts-status").get_attribute("textContent")
+    assert app.execute_script("return document.getElementById('accounts-dialog').open") is True
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    app.save_screenshot(str(SCREENSHOTS / "accounts.png"))
+    app.find_element(By.ID, "accounts-close").click()
