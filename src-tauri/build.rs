@@ -13,6 +13,9 @@ fn main() {
         "erase_conversation_person",
         "export_data",
         "search_inbox",
+        "retention_settings",
+        "save_retention",
+        "run_retention_now",
         "list_accounts",
         "connect_account",
     ]);

@@ -129,3 +129,54 @@ pub fn search_inbox(
     const SHOWN: usize = 50;
     Ok(state.require_engine()?.vault().search(&query, SHOWN)?)
 }
+
+#[derive(Debug, Serialize)]
+pub struct RetentionView {
+    pub policy: leadbox_vault::RetentionPolicy,
+    /// What the policy deletes in the next 7 days.
+    pub preview: leadbox_vault::RetentionPreview,
+}
+
+fn retention_view(engine: &leadbox_inbox::Engine) -> Result<RetentionView, CommandError> {
+    let vault = engine.vault();
+    let now = chrono::Utc::now().timestamp_millis();
+    Ok(RetentionView {
+        policy: vault.retention_policy()?,
+        preview: vault.retention_preview(now, 7 * leadbox_vault::DAY_MS)?,
+    })
+}
+
+#[tauri::command]
+pub fn retention_settings(state: State<'_, AppState>) -> Result<RetentionView, CommandError> {
+    let engine = state.require_engine()?;
+    retention_view(&engine)
+}
+
+/// Saves the owner's policy (refused with the reason if a period is out of range).
+#[tauri::command]
+pub fn save_retention(
+    state: State<'_, AppState>,
+    policy: leadbox_vault::RetentionPolicy,
+) -> Result<RetentionView, CommandError> {
+    let engine = state.require_engine()?;
+    engine.vault().set_retention_policy(&policy)?;
+    retention_view(&engine)
+}
+
+/// Applies the policy now instead of at the next hourly run.
+#[tauri::command]
+pub async fn run_retention_now(
+    state: State<'_, AppState>,
+) -> Result<leadbox_vault::RetentionReport, CommandError> {
+    let engine = state.require_engine()?;
+    tokio::task::spawn_blocking(move || {
+        Ok(engine
+            .vault()
+            .run_retention(chrono::Utc::now().timestamp_millis())?)
+    })
+    .await
+    .map_err(|_| CommandError {
+        code: "retention_failed",
+        message: "the purge stopped unexpectedly; run it again".into(),
+    })?
+}

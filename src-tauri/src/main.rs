@@ -54,6 +54,9 @@ fn main() {
             data_commands::erase_conversation_person,
             data_commands::export_data,
             data_commands::search_inbox,
+            data_commands::retention_settings,
+            data_commands::save_retention,
+            data_commands::run_retention_now,
             accounts_commands::list_accounts,
             accounts_commands::connect_account,
         ])

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  retentionPreviewText,
+  retentionReportText,
   accountStatusLabel,
   attachmentLabel,
   deliveryLabel,
@@ -108,5 +110,32 @@ describe("accountStatusLabel", () => {
     expect(accountStatusLabel("connected")).toContain("replies can be sent");
     expect(accountStatusLabel("needs_reconnect")).toContain("reconnecting");
     expect(accountStatusLabel("not_connected")).toContain("Receiving only");
+  });
+});
+
+describe("retention texts", () => {
+  it("names what goes in the next 7 days, or says nothing is due", () => {
+    const conversation = (name: string) => ({
+      conversation_id: 1,
+      platform: "instagram" as const,
+      display_name: name,
+      last_message_at: 0,
+      deletes_at: 0,
+    });
+    expect(retentionPreviewText({ conversations: [], leads: 0, lead_forms: 0, bodies: 0 })).toBe(
+      "Nothing is due in the next 7 days.",
+    );
+    const many = ["A", "B", "C", "D", "E", "F", "G"].map(conversation);
+    expect(retentionPreviewText({ conversations: many, leads: 1, lead_forms: 1, bodies: 3 })).toBe(
+      "In the next 7 days this removes 7 conversations (A, B, C, D, E and 2 more), 2 lead records, the text of 3 messages.",
+    );
+  });
+
+  it("reports a run", () => {
+    const none = { conversations: 0, messages: 0, contacts: 0, leads: 0, lead_forms: 0, bodies_sanitized: 0 };
+    expect(retentionReportText(none)).toBe("Nothing was due.");
+    expect(retentionReportText({ ...none, conversations: 1, messages: 4, contacts: 1 })).toBe(
+      "Deleted 1 conversation (4 messages), 0 lead records; removed the text of 0 messages.",
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Pure presentation helpers: no DOM, no Tauri, so they are unit-tested.
-import type { CommandError, ErasureView, ExportDone, Platform, SyncStatus } from "./ipc/commands";
+import type { CommandError, ErasureView, ExportDone, Platform, RetentionReport, RetentionView, SyncStatus } from "./ipc/commands";
 
 const PLATFORM_NAMES: Record<Platform, string> = {
   instagram: "Instagram",
@@ -140,4 +140,33 @@ export function accountStatusLabel(status: string): string {
     default:
       return "Receiving only: connect it to send replies";
   }
+}
+
+/** What the next 7 days of the retention policy will remove. */
+export function retentionPreviewText(preview: RetentionView["preview"]): string {
+  const parts: string[] = [];
+  if (preview.conversations.length > 0) {
+    const names = preview.conversations.slice(0, 5).map((c) => c.display_name);
+    const more = preview.conversations.length > 5 ? ` and ${preview.conversations.length - 5} more` : "";
+    parts.push(`${plural(preview.conversations.length, "conversation", "conversations")} (${names.join(", ")}${more})`);
+  }
+  if (preview.leads + preview.lead_forms > 0) parts.push(plural(preview.leads + preview.lead_forms, "lead record", "lead records"));
+  if (preview.bodies > 0) parts.push(`the text of ${plural(preview.bodies, "message", "messages")}`);
+  return parts.length > 0 ? `In the next 7 days this removes ${parts.join(", ")}.` : "Nothing is due in the next 7 days.";
+}
+
+/** What a retention run removed. */
+export function retentionReportText(report: RetentionReport): string {
+  if (
+    report.conversations + report.leads + report.lead_forms + report.bodies_sanitized + report.contacts ===
+    0
+  ) {
+    return "Nothing was due.";
+  }
+  return (
+    `Deleted ${plural(report.conversations, "conversation", "conversations")} ` +
+    `(${plural(report.messages, "message", "messages")}), ` +
+    `${plural(report.leads + report.lead_forms, "lead record", "lead records")}; ` +
+    `removed the text of ${plural(report.bodies_sanitized, "message", "messages")}.`
+  );
 }

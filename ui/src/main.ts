@@ -19,6 +19,7 @@ import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } fro
 import { wireDataControls } from "./data-controls";
 import { wireSearch } from "./search";
 import { refreshAccountsIfOpen, wireAccounts } from "./accounts";
+import { wireRetention } from "./retention";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -252,6 +253,7 @@ window.addEventListener("DOMContentLoaded", () => {
   wireDraftPanel();
   wireSearch((id, name) => void selectConversation(id, name));
   wireAccounts();
+  wireRetention(forgetSelection);
   wireDataControls({
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
     afterErasure: forgetSelection,

@@ -121,3 +121,34 @@ export interface Account {
 export const listAccounts = () => invoke<Account[]>("list_accounts");
 export const connectAccount = (provider: "facebook" | "instagram") =>
   invoke<string>("connect_account", { provider });
+
+/** `null` means keep forever. */
+export interface RetentionPolicy {
+  delete_inactive_after_days: number | null;
+  per_channel: Partial<Record<Platform, number | null>>;
+  sanitize_bodies_after_days: number | null;
+  keep_leads_days: number | null;
+}
+
+export interface RetentionView {
+  policy: RetentionPolicy;
+  preview: {
+    conversations: { conversation_id: number; platform: Platform; display_name: string; last_message_at: number; deletes_at: number }[];
+    leads: number;
+    lead_forms: number;
+    bodies: number;
+  };
+}
+
+export interface RetentionReport {
+  conversations: number;
+  messages: number;
+  contacts: number;
+  leads: number;
+  lead_forms: number;
+  bodies_sanitized: number;
+}
+
+export const retentionSettings = () => invoke<RetentionView>("retention_settings");
+export const saveRetention = (policy: RetentionPolicy) => invoke<RetentionView>("save_retention", { policy });
+export const runRetentionNow = () => invoke<RetentionReport>("run_retention_now");
