@@ -240,7 +240,12 @@ impl Vault {
         let policy = self.retention_policy()?;
         let mut report = RetentionReport::default();
         let due = self.due_messages(&policy, now_ms)?;
-        let strategy = IndexStrategy::choose(due, self.message_count()?);
+        // Counting every message is only worth it when the purge is large.
+        let strategy = if due <= BULK_PURGE_MESSAGES {
+            IndexStrategy::Scrub
+        } else {
+            IndexStrategy::choose(due, self.message_count()?)
+        };
         match strategy {
             IndexStrategy::Scrub => {}
             IndexStrategy::Merge => self.set_index_secure_delete(false)?,

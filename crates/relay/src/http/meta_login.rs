@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use leadbox_envelope::RouteKind;
 use leadbox_envelope::api::OAuthTicket;
 use leadbox_envelope::payload::Payload;
+use leadbox_envelope::{DevicePublicKey, RouteKind};
 use serde::Deserialize;
 
 use super::devices::authenticate;
@@ -199,6 +199,42 @@ async fn callback_start(
     Ok(Ok((device, code)))
 }
 
+/// After a login: remembers the user ↔ business link (for Meta's deletion
+/// requests), routes the granted accounts to the business, and reads the
+/// device's key. `None` when the device was revoked meanwhile. Also returns
+/// the accounts another business had already claimed.
+async fn link_and_route(
+    state: &SharedState,
+    device: &Device,
+    user_id: &str,
+    routes: Vec<(RouteKind, String)>,
+) -> Result<Option<(DevicePublicKey, Vec<String>)>, ApiFailure> {
+    let relay = state.clone();
+    let (business_id, device_id, user_id) = (
+        device.business_id.clone(),
+        device.device_id.clone(),
+        user_id.to_owned(),
+    );
+    let now = now_ms() / 1000;
+    let (key, taken) = tokio::task::spawn_blocking(move || {
+        relay.store.link_meta_user(&user_id, &business_id, now)?;
+        let mut taken = Vec::new();
+        for (kind, account_id) in routes {
+            match relay
+                .store
+                .claim_route(&business_id, kind, &account_id, now)
+            {
+                Ok(()) => {}
+                Err(StoreError::RouteTaken(kind, id)) => taken.push(format!("{kind} {id}")),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
+    })
+    .await??;
+    Ok(key.map(|key| (key, taken)))
+}
+
 /// The page shown when the platform refused the login; nothing was stored.
 fn login_failed(error: &LoginError, provider: LoginProvider) -> Response {
     tracing::warn!(%error, provider = provider.as_str(), "login failed");
@@ -228,9 +264,6 @@ pub async fn callback(
     };
 
     let now = now_ms();
-    let relay = state.clone();
-    let business_id = device.business_id.clone();
-    let user_id = logged_in.user_id.clone();
     let routes: Vec<(RouteKind, String)> = logged_in
         .pages
         .iter()
@@ -242,26 +275,8 @@ pub async fn callback(
             )
         })
         .collect();
-    let device_id = device.device_id.clone();
-    let (key, taken) = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .link_meta_user(&user_id, &business_id, now / 1000)?;
-        let mut taken = Vec::new();
-        for (kind, account_id) in routes {
-            match relay
-                .store
-                .claim_route(&business_id, kind, &account_id, now / 1000)
-            {
-                Ok(()) => {}
-                Err(StoreError::RouteTaken(kind, id)) => taken.push(format!("{kind} {id}")),
-                Err(other) => return Err(other),
-            }
-        }
-        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
-    })
-    .await??;
-    let Some(key) = key else {
+    let Some((key, taken)) = link_and_route(&state, &device, &logged_in.user_id, routes).await?
+    else {
         return Ok(expired_link());
     };
 
@@ -342,28 +357,9 @@ pub async fn instagram_callback(
     };
 
     let now = now_ms();
-    let relay = state.clone();
-    let business_id = device.business_id.clone();
-    let device_id = device.device_id.clone();
-    let (user_id, account_id) = (account.user_id.clone(), account.account_id.clone());
-    let (key, taken) = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .link_meta_user(&user_id, &business_id, now / 1000)?;
-        let taken = match relay.store.claim_route(
-            &business_id,
-            RouteKind::Instagram,
-            &account_id,
-            now / 1000,
-        ) {
-            Ok(()) => false,
-            Err(StoreError::RouteTaken(..)) => true,
-            Err(other) => return Err(other),
-        };
-        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
-    })
-    .await??;
-    let Some(key) = key else {
+    let routes = vec![(RouteKind::Instagram, account.account_id.clone())];
+    let Some((key, taken)) = link_and_route(&state, &device, &account.user_id, routes).await?
+    else {
         return Ok(expired_link());
     };
     let mut lines = vec![format!("Connected: Instagram @{}", account.username)];
@@ -372,7 +368,7 @@ pub async fn instagram_callback(
             "Instagram did not subscribe it to new messages; check the account's settings.".into(),
         );
     }
-    if taken {
+    if !taken.is_empty() {
         lines.push(
             "This account already belongs to another business on this relay; its messages keep going there."
                 .into(),
