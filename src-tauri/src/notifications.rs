@@ -9,6 +9,7 @@ pub fn new_lead(app: &tauri::AppHandle, contact: &NewContact) {
         leadbox_inbox::RouteKind::Instagram => "Instagram",
         leadbox_inbox::RouteKind::Messenger => "Messenger",
         leadbox_inbox::RouteKind::Whatsapp => "WhatsApp",
+        leadbox_inbox::RouteKind::Website => "your website",
     };
     let mut builder = app
         .notification()

@@ -142,6 +142,7 @@ pub fn limit(platform: RouteKind) -> usize {
         RouteKind::Messenger => 2000,
         RouteKind::Instagram => 1000,
         RouteKind::Whatsapp => 4096,
+        RouteKind::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
     }
 }
 

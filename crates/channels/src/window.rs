@@ -13,6 +13,9 @@ use crate::RouteKind;
 const HOUR_MS: i64 = 3_600_000;
 pub const STANDARD_WINDOW_MS: i64 = 24 * HOUR_MS;
 pub const HUMAN_AGENT_WINDOW_MS: i64 = 7 * 24 * HOUR_MS;
+/// How long a website visitor's chat takes replies (the relay keeps a
+/// visitor session and its replies this long).
+pub const WEBSITE_REPLY_WINDOW_MS: i64 = 7 * 24 * HOUR_MS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -27,6 +30,8 @@ pub enum Window {
     TemplateNeeded,
     /// The person never wrote: nothing to reply to.
     NoMessageYet,
+    /// A website visitor's chat is older than the relay keeps replies for.
+    VisitorGone,
 }
 
 impl Window {
@@ -45,6 +50,9 @@ impl Window {
             Window::NoMessageYet => {
                 "This person has not written to you, so there is nothing to reply to."
             }
+            Window::VisitorGone => {
+                "This website visitor last wrote more than 7 days ago: their chat has ended and they would not see a reply."
+            }
         }
     }
 }
@@ -60,6 +68,16 @@ pub fn window(
         return Window::NoMessageYet;
     };
     let age = now_ms.saturating_sub(last);
+    if platform == RouteKind::Website {
+        // No platform rule: the relay holds replies for the visitor's page.
+        return if age < WEBSITE_REPLY_WINDOW_MS {
+            Window::Open {
+                closes_at_ms: last + WEBSITE_REPLY_WINDOW_MS,
+            }
+        } else {
+            Window::VisitorGone
+        };
+    }
     if age < STANDARD_WINDOW_MS {
         return Window::Open {
             closes_at_ms: last + STANDARD_WINDOW_MS,
@@ -114,6 +132,17 @@ mod tests {
         assert_eq!(
             window(RouteKind::Whatsapp, None, NOW, false),
             Window::NoMessageYet
+        );
+        assert!(
+            matches!(
+                window(RouteKind::Website, ago(167), NOW, false),
+                Window::Open { .. }
+            ),
+            "a website visitor can be answered for 7 days, with no tag"
+        );
+        assert_eq!(
+            window(RouteKind::Website, ago(168), NOW, true),
+            Window::VisitorGone
         );
     }
 

@@ -25,5 +25,6 @@ pub fn channel_limit(channel: RouteKind) -> usize {
         RouteKind::Instagram => 1000,
         RouteKind::Messenger => 2000,
         RouteKind::Whatsapp => 4096,
+        RouteKind::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
     }
 }

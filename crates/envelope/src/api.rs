@@ -84,12 +84,47 @@ pub struct AckResponse {
     pub deleted: u64,
 }
 
+/// `POST /v1/widget/sites`: add a website chat for the caller's business.
+/// Only pages on `origins` (scheme, host and port, e.g. `https://example.com`)
+/// may use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSiteRequest {
+    pub name: String,
+    pub origins: Vec<String>,
+}
+
+/// A website chat as the relay knows it (`POST` and `GET /v1/widget/sites`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSite {
+    pub site_id: String,
+    pub name: String,
+    pub origins: Vec<String>,
+}
+
+/// `POST /v1/widget/replies`: an approved reply to a website visitor. The
+/// `reply_id` makes a retried send deliver once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetReplyRequest {
+    pub site_id: String,
+    pub session_id: String,
+    pub reply_id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetReplyAccepted {
+    pub reply_id: String,
+}
+
 /// Every error the relay returns: a stable code for programs and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: String,
     pub message: String,
 }
+
+/// The longest website-chat message, either way, in characters.
+pub const WIDGET_TEXT_LIMIT: usize = 2000;
 
 /// Longest long-poll the relay honours, in seconds.
 pub const MAX_WAIT_SECONDS: u64 = 60;

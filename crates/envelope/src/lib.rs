@@ -26,13 +26,16 @@ pub enum RouteKind {
     Messenger,
     /// A WhatsApp Cloud API phone-number id.
     Whatsapp,
+    /// A website chat (the relay's widget): the account id is the site id.
+    Website,
 }
 
 impl RouteKind {
-    pub const ALL: [RouteKind; 3] = [
+    pub const ALL: [RouteKind; 4] = [
         RouteKind::Instagram,
         RouteKind::Messenger,
         RouteKind::Whatsapp,
+        RouteKind::Website,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl RouteKind {
             RouteKind::Instagram => "instagram",
             RouteKind::Messenger => "messenger",
             RouteKind::Whatsapp => "whatsapp",
+            RouteKind::Website => "website",
         }
     }
 }
@@ -57,6 +61,8 @@ impl std::str::FromStr for RouteKind {
         RouteKind::ALL
             .into_iter()
             .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| format!("unknown platform `{s}`: use instagram, messenger or whatsapp"))
+            .ok_or_else(|| {
+                format!("unknown platform `{s}`: use instagram, messenger, whatsapp or website")
+            })
     }
 }

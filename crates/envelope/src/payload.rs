@@ -60,6 +60,18 @@ pub enum Payload {
         user_id: String,
         requested_at_ms: i64,
     },
+    /// A visitor wrote in the website chat widget. The relay knows the visitor
+    /// only by `session_id`; a name or email they typed travels sealed here.
+    WidgetMessage {
+        site_id: String,
+        session_id: String,
+        /// The relay's id for this message: the de-duplication key.
+        message_id: String,
+        text: String,
+        visitor_name: Option<String>,
+        visitor_email: Option<String>,
+        received_at_ms: i64,
+    },
 }
 
 /// One Facebook Page the owner granted, with its token and, when linked, its

@@ -77,6 +77,11 @@ async fn main() {
         max_body_bytes: 1 << 20,
         envelope_ttl_days: 14,
         max_queue_per_device: 100_000,
+        tls: None,
+        limits: leadbox_relay::config::RateLimits {
+            device_requests_per_second: 1_000_000,
+            ..Default::default()
+        },
         public_url: None,
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),

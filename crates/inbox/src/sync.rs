@@ -55,6 +55,11 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
             Ok(events) => Opened::Events(events),
             Err(_) => Opened::Unreadable("webhook entry could not be parsed"),
         },
+        widget @ Payload::WidgetMessage { .. } => Opened::Events(
+            leadbox_channels::events::widget_message(&widget)
+                .into_iter()
+                .collect(),
+        ),
         control @ (Payload::MetaConnection { .. }
         | Payload::InstagramConnection { .. }
         | Payload::MetaDeletionNotice { .. }) => Opened::Control(control),
@@ -233,7 +238,7 @@ impl Engine {
                     self.apply_meta_deletion(&confirmation_code, &user_id)?;
                     deletion_requests += 1;
                 }
-                Payload::MetaWebhookEntry { .. } => {}
+                Payload::MetaWebhookEntry { .. } | Payload::WidgetMessage { .. } => {}
             }
         }
         let pending = PendingAck {

@@ -223,6 +223,8 @@ impl World {
             max_body_bytes: 1 << 20,
             envelope_ttl_days: 14,
             max_queue_per_device: 1_000,
+            tls: None,
+            limits: leadbox_relay::config::RateLimits::default(),
             public_url: None,
             meta_app_id: None,
             graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),

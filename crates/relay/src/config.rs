@@ -52,6 +52,12 @@ struct RawConfig {
     instagram_dialog_url: Option<String>,
     instagram_api_url: Option<String>,
     instagram_graph_url: Option<String>,
+    tls_cert_path: Option<PathBuf>,
+    tls_key_path: Option<PathBuf>,
+    trust_forwarded_for: Option<bool>,
+    device_requests_per_second: Option<u32>,
+    widget_requests_per_minute: Option<u32>,
+    widget_messages_per_minute: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -78,6 +84,48 @@ pub struct RelayConfig {
     pub login_dialog_url: String,
     /// "Connect with Instagram" (Instagram Login), offered when set.
     pub instagram: Option<InstagramLoginConfig>,
+    /// HTTPS served by the relay itself; `None`: plain HTTP behind a proxy.
+    pub tls: Option<TlsFiles>,
+    pub limits: RateLimits,
+}
+
+/// A PEM certificate chain and its private key (e.g. Let's Encrypt's
+/// `fullchain.pem` and `privkey.pem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert_path: PathBuf,
+    pub key_path: PathBuf,
+}
+
+/// Per-client request budgets. Meta's webhooks are never limited: refusing
+/// them would only make Meta retry and, in the end, drop them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Take the client address from `X-Forwarded-For`/`Forwarded` (set it
+    /// only behind a reverse proxy that writes them; otherwise clients could
+    /// pick their own address).
+    pub trust_forwarded_for: bool,
+    /// Device API calls per second per address (with a burst of five seconds' worth).
+    pub device_requests_per_second: u32,
+    /// Website chat calls per minute per visitor address.
+    pub widget_requests_per_minute: u32,
+    /// Messages per minute per website chat session.
+    pub widget_messages_per_minute: u32,
+}
+
+pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
+pub const DEFAULT_WIDGET_REQUESTS_PER_MINUTE: u32 = 60;
+pub const DEFAULT_WIDGET_MESSAGES_PER_MINUTE: u32 = 10;
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            trust_forwarded_for: false,
+            device_requests_per_second: DEFAULT_DEVICE_REQUESTS_PER_SECOND,
+            widget_requests_per_minute: DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
+            widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
+        }
+    }
 }
 
 /// The Instagram app (Instagram product → API setup with Instagram login):
@@ -130,6 +178,8 @@ impl std::fmt::Debug for RelayConfig {
             .field("meta_app_id", &self.meta_app_id)
             .field("graph_url", &self.graph_url)
             .field("instagram", &self.instagram)
+            .field("tls", &self.tls)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -287,7 +337,85 @@ impl RelayConfig {
                 });
             }
         };
+        let tls = match (
+            env("LEADBOX_RELAY_TLS_CERT_PATH")
+                .map(PathBuf::from)
+                .or(raw.tls_cert_path),
+            env("LEADBOX_RELAY_TLS_KEY_PATH")
+                .map(PathBuf::from)
+                .or(raw.tls_key_path),
+        ) {
+            (Some(cert_path), Some(key_path)) => Some(TlsFiles {
+                cert_path,
+                key_path,
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    field: "tls_cert_path",
+                    reason: "set both tls_cert_path and tls_key_path, or neither".into(),
+                });
+            }
+        };
+        let trust_forwarded_for = match env("LEADBOX_RELAY_TRUST_FORWARDED_FOR") {
+            Some(text) => match text.trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                other => {
+                    return Err(ConfigError::Invalid {
+                        field: "trust_forwarded_for",
+                        reason: format!("`{other}` is not true or false"),
+                    });
+                }
+            },
+            None => raw.trust_forwarded_for.unwrap_or(false),
+        };
+        let positive = |field: &'static str, value: u32| {
+            if value == 0 {
+                Err(ConfigError::Invalid {
+                    field,
+                    reason: "must be at least 1".into(),
+                })
+            } else {
+                Ok(value)
+            }
+        };
+        let limits = RateLimits {
+            trust_forwarded_for,
+            device_requests_per_second: positive(
+                "device_requests_per_second",
+                number(
+                    &env,
+                    "LEADBOX_RELAY_DEVICE_REQUESTS_PER_SECOND",
+                    "device_requests_per_second",
+                    raw.device_requests_per_second,
+                    DEFAULT_DEVICE_REQUESTS_PER_SECOND,
+                )?,
+            )?,
+            widget_requests_per_minute: positive(
+                "widget_requests_per_minute",
+                number(
+                    &env,
+                    "LEADBOX_RELAY_WIDGET_REQUESTS_PER_MINUTE",
+                    "widget_requests_per_minute",
+                    raw.widget_requests_per_minute,
+                    DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
+                )?,
+            )?,
+            widget_messages_per_minute: positive(
+                "widget_messages_per_minute",
+                number(
+                    &env,
+                    "LEADBOX_RELAY_WIDGET_MESSAGES_PER_MINUTE",
+                    "widget_messages_per_minute",
+                    raw.widget_messages_per_minute,
+                    DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
+                )?,
+            )?,
+        };
         Ok(RelayConfig {
+            tls,
+            limits,
             instagram,
             public_url,
             meta_app_id,

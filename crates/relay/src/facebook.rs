@@ -412,6 +412,8 @@ mod tests {
             max_body_bytes: 1 << 20,
             envelope_ttl_days: 14,
             max_queue_per_device: 1000,
+            tls: None,
+            limits: crate::config::RateLimits::default(),
             public_url: Some("https://relay.example.com".into()),
             meta_app_id: app_id.map(str::to_owned),
             graph_url: crate::config::DEFAULT_GRAPH_URL.into(),

@@ -10,6 +10,7 @@ pub mod meta_links;
 pub mod metrics;
 pub mod secrets;
 pub mod store;
+pub mod widget_store;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -30,11 +31,17 @@ pub(crate) fn now_ms() -> i64 {
 pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
     let store = Store::open(&config.data_dir)?;
     let (newest_cursor, _) = tokio::sync::watch::channel(0);
+    let (newest_reply, _) = tokio::sync::watch::channel(0);
+    let sites = http::widget::SiteDirectory::load(store.sites()?);
+    let budgets = http::limits::Budgets::new(&config.limits);
     Ok(Arc::new(RelayState {
         config,
         store,
         metrics: metrics::Metrics::default(),
         newest_cursor,
+        newest_reply,
+        sites,
+        budgets,
     }))
 }
 
@@ -54,6 +61,8 @@ pub async fn serve(
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
     });
+    // The peer address is what rate limits are counted by.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
@@ -76,6 +85,8 @@ async fn housekeeping(state: SharedState) {
                 .store
                 .enforce_bound(relay.config.max_queue_per_device)?;
             relay.store.expire_login_states(now_ms() / 1000)?;
+            relay.store.expire_widget_sessions(now_ms() / 1000)?;
+            relay.budgets.forget_idle();
             metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
             metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
             Ok::<_, store::StoreError>((expired.envelopes, evicted))

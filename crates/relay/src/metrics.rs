@@ -18,6 +18,12 @@ pub struct Metrics {
     pub envelopes_expired: AtomicU64,
     pub envelopes_evicted: AtomicU64,
     pub deletion_requests: AtomicU64,
+    pub widget_messages: AtomicU64,
+    pub widget_rejected_origin: AtomicU64,
+    pub widget_rejected_invalid: AtomicU64,
+    pub widget_rejected_rate: AtomicU64,
+    pub widget_replies: AtomicU64,
+    pub widget_replies_delivered: AtomicU64,
     /// From a webhook's arrival to its answer (200 only once durable).
     pub webhook_duration: Histogram,
 }
@@ -138,6 +144,31 @@ impl Metrics {
             "Data-deletion requests received from Meta.",
             "counter",
             &[("", get(&self.deletion_requests))],
+        );
+        line(
+            "leadbox_widget_messages_total",
+            "Website chat messages sealed to desktops.",
+            "counter",
+            &[("", get(&self.widget_messages))],
+        );
+        line(
+            "leadbox_widget_rejected_total",
+            "Website chat messages refused, by reason (address limits answer 429 before counting).",
+            "counter",
+            &[
+                ("{reason=\"origin\"}", get(&self.widget_rejected_origin)),
+                ("{reason=\"invalid\"}", get(&self.widget_rejected_invalid)),
+                ("{reason=\"session_rate\"}", get(&self.widget_rejected_rate)),
+            ],
+        );
+        line(
+            "leadbox_widget_replies_total",
+            "Approved replies queued for website visitors, and handed to their pages.",
+            "counter",
+            &[
+                ("{stage=\"queued\"}", get(&self.widget_replies)),
+                ("{stage=\"delivered\"}", get(&self.widget_replies_delivered)),
+            ],
         );
         line(
             "leadbox_queue_depth",

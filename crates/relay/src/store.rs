@@ -128,6 +128,31 @@ fn migrations() -> Migrations<'static> {
         // Which login a state belongs to (Facebook or Instagram), so one
         // cannot be completed through the other.
         M::up("ALTER TABLE oauth_states ADD COLUMN provider TEXT NOT NULL DEFAULT 'facebook';"),
+        // Website chats (see `widget_store`).
+        M::up(
+            "CREATE TABLE widget_sites (
+            id TEXT PRIMARY KEY,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            name TEXT NOT NULL,
+            origins TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE widget_sessions (
+            id_hash TEXT PRIMARY KEY,
+            site_id TEXT NOT NULL REFERENCES widget_sites(id),
+            created_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL
+        );
+        CREATE INDEX widget_sessions_by_age ON widget_sessions(last_seen_at);
+        CREATE TABLE widget_replies (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_hash TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (session_hash, reply_id)
+        );",
+        ),
     ])
 }
 

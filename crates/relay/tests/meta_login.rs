@@ -256,6 +256,8 @@ impl World {
             max_body_bytes: 1 << 20,
             envelope_ttl_days: 14,
             max_queue_per_device: 1_000,
+            tls: None,
+            limits: leadbox_relay::config::RateLimits::default(),
             public_url: Some(relay_url.clone()),
             meta_app_id: login_configured.then(|| APP_ID.to_owned()),
             graph_url: format!("{fb_url}/v21.0"),

@@ -514,6 +514,7 @@ pub(crate) fn display_name(
                 RouteKind::Instagram => "Instagram",
                 RouteKind::Messenger => "Messenger",
                 RouteKind::Whatsapp => "WhatsApp",
+                RouteKind::Website => "Website visitor",
             };
             let tail: String = platform_contact_id
                 .chars()
@@ -523,7 +524,11 @@ pub(crate) fn display_name(
                 .into_iter()
                 .rev()
                 .collect();
-            format!("{platform} user …{tail}")
+            if platform.ends_with("visitor") {
+                format!("{platform} …{tail}")
+            } else {
+                format!("{platform} user …{tail}")
+            }
         }
     }
 }

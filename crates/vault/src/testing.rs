@@ -28,6 +28,7 @@ pub(crate) fn message_on(
             RouteKind::Instagram => "178".into(),
             RouteKind::Messenger => "PAGE1".into(),
             RouteKind::Whatsapp => "PN1".into(),
+            RouteKind::Website => "SITE1".into(),
         },
         contact_id: contact.into(),
         contact_name: name.map(str::to_owned),

@@ -6,7 +6,9 @@ use serde_json::Value;
 use crate::routing::id_string;
 use crate::{ParseError, RouteKind};
 
+mod website;
 mod whatsapp;
+pub use website::widget_message;
 use whatsapp::parse_whatsapp_entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +205,8 @@ pub fn parse_entry(
             parse_messaging_entry(route, account_id, entry)?
         }
         RouteKind::Whatsapp => parse_whatsapp_entry(account_id, entry)?,
+        // Website chat messages are not webhook entries (see `website`).
+        RouteKind::Website => return Err(ParseError::UnknownObject("website".into())),
     };
     events.sort_by_key(|event| match event {
         Event::Message(message) => message.timestamp_ms,

@@ -70,6 +70,13 @@ pub async fn claim_route(
     Json(request): Json<ClaimRouteRequest>,
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
+    if request.platform == leadbox_envelope::RouteKind::Website {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "use_widget_sites",
+            "website chats are added with POST /v1/widget/sites, which picks their id",
+        ));
+    }
     let account_id = request.account_id.trim().to_owned();
     if account_id.is_empty()
         || account_id.len() > 64

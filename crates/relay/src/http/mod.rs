@@ -3,20 +3,25 @@
 mod deletion;
 mod devices;
 mod error;
+pub mod limits;
 mod meta_login;
 mod pages;
 mod stream;
 mod webhooks;
+pub mod widget;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
+use axum::http::{HeaderName, Method, header};
 use axum::routing::{get, post};
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{DevicePublicKey, seal};
 use tokio::sync::watch;
+use tower_governor::GovernorLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::ApiFailure;
 
@@ -32,23 +37,49 @@ pub struct RelayState {
     pub metrics: Metrics,
     /// The newest stored cursor; long-polls wait for it to change.
     pub newest_cursor: watch::Sender<u64>,
+    /// The newest queued website-chat reply; visitor polls wait for it to change.
+    pub newest_reply: watch::Sender<u64>,
+    pub sites: widget::SiteDirectory,
+    pub budgets: limits::Budgets,
 }
 
 pub type SharedState = Arc<RelayState>;
 
 pub fn router(state: SharedState) -> Router {
     let max_body = state.config.max_body_bytes;
-    Router::new()
-        .route(
-            "/webhooks/meta",
-            get(webhooks::verify_subscription).post(webhooks::receive),
-        )
+    let device_budget =
+        GovernorLayer::new(state.budgets.device.clone()).error_handler(limits::refused);
+    let widget_budget =
+        GovernorLayer::new(state.budgets.widget.clone()).error_handler(limits::refused);
+    let directory = state.clone();
+    // Only pages on the site's own origins may call its chat from a browser.
+    let widget_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, request| {
+            directory.sites.allows(request.uri.path(), origin)
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(widget::SESSION_HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    let visitor = Router::new()
+        .route("/widget/v1/{site}/messages", post(widget::visitor_message))
+        .route("/widget/v1/{site}/replies", get(widget::visitor_replies))
+        .layer(widget_budget)
+        .layer(widget_cors);
+    let device = Router::new()
         .route("/v1/devices", post(devices::register))
         .route("/v1/routes", post(devices::claim_route))
         .route("/v1/envelopes", get(devices::envelopes))
         .route("/v1/envelopes/ack", post(devices::ack))
         .route("/v1/stream", get(stream::stream))
         .route("/v1/devices/key", post(devices::rotate_key))
+        .route(
+            "/v1/widget/sites",
+            post(widget::create_site).get(widget::list_sites),
+        )
+        .route("/v1/widget/replies", post(widget::reply))
         .route("/v1/oauth/meta/tickets", post(meta_login::ticket))
         .route("/oauth/meta/start", get(meta_login::start))
         .route("/oauth/meta/callback", get(meta_login::callback))
@@ -64,6 +95,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/meta/data-deletion", post(deletion::request))
         .route("/meta/data-deletion/{code}", get(deletion::status))
         .route("/v1/meta/deletions/complete", post(deletion::complete))
+        .layer(device_budget);
+    Router::new()
+        .route(
+            "/webhooks/meta",
+            get(webhooks::verify_subscription).post(webhooks::receive),
+        )
+        .merge(device)
+        .merge(visitor)
+        .route("/widget.js", get(widget::script))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(max_body))

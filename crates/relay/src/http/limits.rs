@@ -1,0 +1,140 @@
+//! Request budgets: per client address for the device API and the website
+//! chat (tower_governor), and per visitor session for chat messages (governor).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use axum::response::IntoResponse as _;
+use governor::middleware::NoOpMiddleware;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tower_governor::GovernorError;
+use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+
+use super::ApiFailure;
+use crate::config::RateLimits;
+
+/// The client's address: the peer, or what a trusted reverse proxy says it is.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress {
+    trust_forwarded_for: bool,
+}
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn name(&self) -> &'static str {
+        "client address"
+    }
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
+        if self.trust_forwarded_for {
+            SmartIpKeyExtractor.extract(request)
+        } else {
+            PeerIpKeyExtractor.extract(request)
+        }
+    }
+}
+
+pub type AddressBudget = Arc<GovernorConfig<ClientAddress, NoOpMiddleware>>;
+
+/// Every budget the relay enforces, kept so housekeeping can forget idle clients.
+#[derive(Debug)]
+pub struct Budgets {
+    pub device: AddressBudget,
+    pub widget: AddressBudget,
+    /// Keyed by the session reference.
+    pub widget_session: DefaultKeyedRateLimiter<String>,
+}
+
+fn one(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+fn address_budget(extractor: ClientAddress, every: Duration, burst: u32) -> AddressBudget {
+    let mut builder = GovernorConfigBuilder::default().key_extractor(extractor);
+    builder
+        .period(every.max(Duration::from_nanos(1)))
+        .burst_size(burst.max(1));
+    // `finish` refuses only a zero period or burst, which the lines above rule out.
+    Arc::new(builder.finish().unwrap_or_else(|| {
+        unreachable!("a rate limit with a non-zero period and burst is always valid")
+    }))
+}
+
+impl Budgets {
+    pub fn new(limits: &RateLimits) -> Self {
+        let extractor = ClientAddress {
+            trust_forwarded_for: limits.trust_forwarded_for,
+        };
+        let device_rate = limits.device_requests_per_second.max(1);
+        let widget_rate = limits.widget_requests_per_minute.max(1);
+        Budgets {
+            // Bursts of five seconds' worth: a desktop catching up acks page after page.
+            device: address_budget(
+                extractor,
+                Duration::from_secs(1) / device_rate,
+                device_rate.saturating_mul(5),
+            ),
+            widget: address_budget(
+                extractor,
+                Duration::from_secs(60) / widget_rate,
+                widget_rate,
+            ),
+            widget_session: RateLimiter::keyed(Quota::per_minute(one(
+                limits.widget_messages_per_minute
+            ))),
+        }
+    }
+
+    /// Drops the state of clients that have a full budget again.
+    pub fn forget_idle(&self) {
+        self.device.limiter().retain_recent();
+        self.widget.limiter().retain_recent();
+        self.widget_session.retain_recent();
+    }
+
+    /// Whether a session may send another message now.
+    pub fn session_message(&self, session_reference: &str) -> Result<(), ApiFailure> {
+        self.widget_session
+            .check_key(&session_reference.to_owned())
+            .map_err(|_| {
+                ApiFailure::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "you are sending messages very fast; wait a minute and try again",
+                )
+            })
+    }
+}
+
+/// A refused request as the API's usual JSON error, with `Retry-After`.
+pub fn refused(error: GovernorError) -> Response<Body> {
+    match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            let mut response = ApiFailure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests from this address; try again in {wait_time} s"),
+            )
+            .into_response();
+            if let Ok(value) = wait_time.to_string().parse() {
+                response.headers_mut().insert("retry-after", value);
+            }
+            response
+        }
+        GovernorError::UnableToExtractKey | GovernorError::Other { .. } => {
+            tracing::error!("rate limiter could not tell the client's address");
+            ApiFailure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the relay could not complete the request; try again",
+            )
+            .into_response()
+        }
+    }
+}

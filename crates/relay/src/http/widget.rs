@@ -1,0 +1,616 @@
+//! The website chat: the embeddable script, visitor messages (sealed to the
+//! business's desktops at once, like a webhook), replies approved on a
+//! desktop and fetched by the visitor's page, and the sites themselves.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use leadbox_envelope::RouteKind;
+use leadbox_envelope::api::{
+    WIDGET_TEXT_LIMIT, WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+};
+use leadbox_envelope::payload::Payload;
+use serde::{Deserialize, Serialize};
+
+use super::devices::authenticate;
+use super::{ApiFailure, SharedState, deliver};
+use crate::metrics::Metrics;
+use crate::now_ms;
+use crate::widget_store::{PendingReply, ReplyRefused, Site};
+
+/// The header a visitor's page proves its session with.
+pub const SESSION_HEADER: &str = "x-leadbox-session";
+/// Longest wait of a visitor page's reply poll.
+const MAX_REPLY_WAIT: Duration = Duration::from_secs(25);
+const MAX_ORIGINS: usize = 20;
+
+static WIDGET_SCRIPT: &str = include_str!("widget.js");
+
+pub async fn script() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        WIDGET_SCRIPT,
+    )
+}
+
+/// The sites by id, for the origin check on every visitor request.
+#[derive(Debug, Default)]
+pub struct SiteDirectory {
+    sites: std::sync::RwLock<HashMap<String, Site>>,
+}
+
+impl SiteDirectory {
+    pub fn load(sites: Vec<Site>) -> Self {
+        SiteDirectory {
+            sites: std::sync::RwLock::new(
+                sites
+                    .into_iter()
+                    .map(|site| (site.site_id.clone(), site))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub fn insert(&self, site: Site) {
+        self.sites
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(site.site_id.clone(), site);
+    }
+
+    pub fn get(&self, site_id: &str) -> Option<Site> {
+        self.sites
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(site_id)
+            .cloned()
+    }
+
+    pub fn of_business(&self, business_id: &str) -> Vec<Site> {
+        let mut sites: Vec<Site> = self
+            .sites
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .filter(|site| site.business_id == business_id)
+            .cloned()
+            .collect();
+        sites.sort_by(|a, b| a.name.cmp(&b.name));
+        sites
+    }
+
+    /// Whether a page on `origin` may use the chat of the site named in `path`
+    /// (`/widget/v1/{site}/...`). The CORS layer asks this.
+    pub fn allows(&self, path: &str, origin: &HeaderValue) -> bool {
+        let Some(site_id) = path
+            .strip_prefix("/widget/v1/")
+            .and_then(|rest| rest.split('/').next())
+        else {
+            return false;
+        };
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        self.get(site_id)
+            .is_some_and(|site| site.origins.iter().any(|allowed| allowed == origin))
+    }
+}
+
+/// `https://Example.com:443/` → `https://example.com`; anything that is not
+/// an http(s) origin is refused with the reason.
+pub fn normalize_origin(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim())
+        .map_err(|_| format!("`{text}` is not a web address like https://example.com"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("`{text}` is not an http:// or https:// address"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "`{text}` has a path; give only the site's address, like https://example.com"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// The site named in the path, when the request's `Origin` (if any) may use it.
+fn site_for(state: &SharedState, site_id: &str, headers: &HeaderMap) -> Result<Site, ApiFailure> {
+    let site = state.sites.get(site_id).ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+            "this chat is not set up on the relay",
+        )
+    })?;
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let allowed = origin
+            .to_str()
+            .is_ok_and(|origin| site.origins.iter().any(|o| o == origin));
+        if !allowed {
+            Metrics::add(&state.metrics.widget_rejected_origin, 1);
+            return Err(ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "this page is not one of the chat's allowed sites",
+            ));
+        }
+    }
+    Ok(site)
+}
+
+/// What a visitor's page posts.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorMessage {
+    #[serde(default)]
+    pub session: Option<String>,
+    /// Chosen by the page so a retried post is stored once.
+    #[serde(default)]
+    pub client_message_id: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Why a visitor's post was refused, in words for the visitor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VisitorMessageError {
+    #[error("the message could not be read: {0}")]
+    Unreadable(String),
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message is too long: at most {WIDGET_TEXT_LIMIT} characters")]
+    TooLong,
+    #[error("{0} is too long")]
+    FieldTooLong(&'static str),
+    #[error("the email address does not look right")]
+    BadEmail,
+    #[error("the message id must be 8 to 64 letters, digits, - or _")]
+    BadClientId,
+}
+
+/// Unicode's bidirectional embeddings, overrides and isolates: in a chat
+/// message they only serve to disguise text.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Keeps line breaks and tabs, drops every other control character.
+fn clean_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !(c.is_control() || is_bidi_control(*c)))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn optional_field(
+    value: Option<String>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, VisitorMessageError> {
+    let Some(value) = value.map(|v| clean_text(&v)).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > max {
+        return Err(VisitorMessageError::FieldTooLong(field));
+    }
+    Ok(Some(value))
+}
+
+/// Parses and checks a visitor's post: text present and not too long, the
+/// optional name and email sensible, control characters removed.
+pub fn parse_visitor_message(body: &[u8]) -> Result<VisitorMessage, VisitorMessageError> {
+    let raw: VisitorMessage =
+        serde_json::from_slice(body).map_err(|e| VisitorMessageError::Unreadable(e.to_string()))?;
+    let text = clean_text(&raw.text);
+    if text.is_empty() {
+        return Err(VisitorMessageError::Empty);
+    }
+    if text.chars().count() > WIDGET_TEXT_LIMIT {
+        return Err(VisitorMessageError::TooLong);
+    }
+    let name = optional_field(raw.name, "the name", 80)?;
+    let email = optional_field(raw.email, "the email address", 254)?;
+    if email
+        .as_deref()
+        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+    {
+        return Err(VisitorMessageError::BadEmail);
+    }
+    let session = raw.session.filter(|s| !s.is_empty() && s.len() <= 64);
+    let client_message_id = match raw.client_message_id {
+        Some(id)
+            if !(8..=64).contains(&id.len())
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            return Err(VisitorMessageError::BadClientId);
+        }
+        other => other,
+    };
+    Ok(VisitorMessage {
+        session,
+        client_message_id,
+        text,
+        name,
+        email,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageAccepted {
+    /// The secret the page keeps to fetch replies and write again.
+    pub session: String,
+    pub message_id: String,
+}
+
+pub async fn visitor_message(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<MessageAccepted>), ApiFailure> {
+    let site = site_for(&state, &site_id, &headers)?;
+    let message = parse_visitor_message(&body).map_err(|error| {
+        Metrics::add(&state.metrics.widget_rejected_invalid, 1);
+        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_message", error.to_string())
+    })?;
+    let relay = state.clone();
+    let secret = message.session.clone();
+    let site_id_for_store = site.site_id.clone();
+    let (session, secret, recipients) = tokio::task::spawn_blocking(move || {
+        let (session, secret) =
+            relay
+                .store
+                .visitor_session(&site_id_for_store, secret.as_deref(), now_ms() / 1000)?;
+        let recipients = relay
+            .store
+            .recipients(RouteKind::Website, &site_id_for_store)?;
+        Ok::<_, crate::store::StoreError>((session, secret, recipients))
+    })
+    .await??;
+    if let Err(refused) = state.budgets.session_message(&session.reference) {
+        Metrics::add(&state.metrics.widget_rejected_rate, 1);
+        return Err(refused);
+    }
+    let Some(recipients) = recipients.filter(|r| !r.devices.is_empty()) else {
+        return Err(ApiFailure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_receiving",
+            "this chat is not receiving messages right now; please try again later",
+        ));
+    };
+    // The page's id makes a retried post the same message; the session's
+    // reference keeps two visitors' ids apart.
+    let message_id = match &message.client_message_id {
+        Some(id) => format!("web_{}_{id}", &session.reference[..16]),
+        None => format!("web_{}", uuid::Uuid::new_v4().simple()),
+    };
+    let payload = Payload::WidgetMessage {
+        site_id: site.site_id.clone(),
+        session_id: session.reference.clone(),
+        message_id: message_id.clone(),
+        text: message.text,
+        visitor_name: message.name,
+        visitor_email: message.email,
+        received_at_ms: now_ms(),
+    };
+    deliver(
+        &state,
+        &recipients.business_id,
+        &recipients.devices,
+        &payload,
+    )
+    .await?;
+    Metrics::add(&state.metrics.widget_messages, 1);
+    tracing::info!(site = %site.site_id, "website chat message sealed");
+    Ok((
+        StatusCode::CREATED,
+        Json(MessageAccepted {
+            session: secret,
+            message_id,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RepliesQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default)]
+    wait: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RepliesPage {
+    pub replies: Vec<PendingReply>,
+}
+
+/// A visitor page's long-poll for replies. `after` is the last reply it has
+/// shown: those up to it are deleted from the relay.
+pub async fn visitor_replies(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    Query(query): Query<RepliesQuery>,
+    headers: HeaderMap,
+) -> Result<Json<RepliesPage>, ApiFailure> {
+    let site = site_for(&state, &site_id, &headers)?;
+    let secret = headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                "no_session",
+                "write a message first; replies come to the chat you started",
+            )
+        })?
+        .to_owned();
+    let relay = state.clone();
+    let session = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .existing_session(&site.site_id, &secret, now_ms() / 1000)
+    })
+    .await??
+    .ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::GONE,
+            "session_gone",
+            "this chat has ended; write again to start a new one",
+        )
+    })?;
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(query.wait).min(MAX_REPLY_WAIT);
+    let mut newest = state.newest_reply.subscribe();
+    loop {
+        newest.mark_unchanged();
+        let relay = state.clone();
+        let reference = session.reference.clone();
+        let replies =
+            tokio::task::spawn_blocking(move || relay.store.replies_after(&reference, query.after))
+                .await??;
+        if !replies.is_empty() {
+            Metrics::add(
+                &state.metrics.widget_replies_delivered,
+                replies.len() as u64,
+            );
+            return Ok(Json(RepliesPage { replies }));
+        }
+        if tokio::time::timeout_at(deadline, newest.changed())
+            .await
+            .is_err()
+        {
+            return Ok(Json(RepliesPage { replies }));
+        }
+    }
+}
+
+/// `POST /v1/widget/sites`: a desktop adds a website chat for its business.
+pub async fn create_site(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Json(request): Json<WidgetSiteRequest>,
+) -> Result<(StatusCode, Json<WidgetSite>), ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let bad = |message: String| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_site", message);
+    let name = request.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(bad("give the site a name of 1 to 80 characters".into()));
+    }
+    if request.origins.is_empty() || request.origins.len() > MAX_ORIGINS {
+        return Err(bad(format!(
+            "give 1 to {MAX_ORIGINS} site addresses the chat may be used on"
+        )));
+    }
+    let mut origins = request
+        .origins
+        .iter()
+        .map(|origin| normalize_origin(origin))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    origins.dedup();
+    let relay = state.clone();
+    let site = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .create_site(&device.business_id, &name, &origins, now_ms() / 1000)
+    })
+    .await??;
+    state.sites.insert(site.clone());
+    tracing::info!(site = %site.site_id, "website chat added");
+    Ok((StatusCode::CREATED, Json(public_site(site))))
+}
+
+fn public_site(site: Site) -> WidgetSite {
+    WidgetSite {
+        site_id: site.site_id,
+        name: site.name,
+        origins: site.origins,
+    }
+}
+
+/// `GET /v1/widget/sites`: the caller's business's website chats.
+pub async fn list_sites(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<WidgetSite>>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    Ok(Json(
+        state
+            .sites
+            .of_business(&device.business_id)
+            .into_iter()
+            .map(public_site)
+            .collect(),
+    ))
+}
+
+/// `POST /v1/widget/replies`: an approved reply for a visitor.
+pub async fn reply(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Json(request): Json<WidgetReplyRequest>,
+) -> Result<(StatusCode, Json<WidgetReplyAccepted>), ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let text = request.text.trim().to_owned();
+    if text.is_empty() || text.chars().count() > WIDGET_TEXT_LIMIT {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_reply",
+            format!("a reply must have 1 to {WIDGET_TEXT_LIMIT} characters"),
+        ));
+    }
+    if request.reply_id.is_empty() || request.reply_id.len() > 100 {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_reply",
+            "the reply id must have 1 to 100 characters",
+        ));
+    }
+    let relay = state.clone();
+    let reply_id = request.reply_id.clone();
+    let queued = tokio::task::spawn_blocking(move || {
+        relay.store.queue_reply(
+            &device.business_id,
+            &request.site_id,
+            &request.session_id,
+            &request.reply_id,
+            &text,
+            now_ms() / 1000,
+        )
+    })
+    .await??;
+    match queued {
+        Ok(seq) => {
+            Metrics::add(&state.metrics.widget_replies, 1);
+            state.newest_reply.send_replace(seq);
+            Ok((StatusCode::CREATED, Json(WidgetReplyAccepted { reply_id })))
+        }
+        // The same answer as for a site that does not exist: another
+        // business learns nothing about this one's sites.
+        Err(ReplyRefused::UnknownSite) => Err(ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+            "this website chat is not one of your business's",
+        )),
+        Err(ReplyRefused::SessionGone) => Err(ApiFailure::new(
+            StatusCode::GONE,
+            "visitor_gone",
+            "this visitor's chat has ended (7 days without activity): they can no longer receive replies",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn origins_are_normalized_and_paths_refused() {
+        assert_eq!(
+            normalize_origin("https://Salon.Example:443/").unwrap(),
+            "https://salon.example"
+        );
+        assert_eq!(
+            normalize_origin("http://localhost:5173").unwrap(),
+            "http://localhost:5173"
+        );
+        assert!(normalize_origin("https://salon.example/contact").is_err());
+        assert!(normalize_origin("javascript:alert(1)").is_err());
+        assert!(normalize_origin("salon.example").is_err());
+    }
+
+    #[test]
+    fn a_visitor_message_is_cleaned_and_checked() {
+        let parsed = parse_visitor_message(
+            br#"{"text":"  Hi\u202e there\u0007\n ","name":" Ana ","email":"ana@example.com","client_message_id":"abcdefgh12"}"#,
+        )
+        .unwrap();
+        assert_eq!(parsed.text, "Hi there");
+        assert_eq!(parsed.name.as_deref(), Some("Ana"));
+        assert_eq!(
+            parse_visitor_message(br#"{"text":"   "}"#),
+            Err(VisitorMessageError::Empty)
+        );
+        assert_eq!(
+            parse_visitor_message(br#"{"text":"hi","email":"not an email"}"#),
+            Err(VisitorMessageError::BadEmail)
+        );
+        assert_eq!(
+            parse_visitor_message(br#"{"text":"hi","client_message_id":"x"}"#),
+            Err(VisitorMessageError::BadClientId)
+        );
+        let long = format!(r#"{{"text":"{}"}}"#, "a".repeat(WIDGET_TEXT_LIMIT + 1));
+        assert_eq!(
+            parse_visitor_message(long.as_bytes()),
+            Err(VisitorMessageError::TooLong)
+        );
+        assert!(matches!(
+            parse_visitor_message(br#"{"text":"hi","admin":true}"#),
+            Err(VisitorMessageError::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn the_cors_check_reads_the_site_from_the_path() {
+        let directory = SiteDirectory::load(vec![Site {
+            site_id: "site_a".into(),
+            business_id: "b".into(),
+            name: "A".into(),
+            origins: vec!["https://salon.example".into()],
+        }]);
+        let origin = HeaderValue::from_static("https://salon.example");
+        assert!(directory.allows("/widget/v1/site_a/messages", &origin));
+        assert!(!directory.allows("/widget/v1/site_b/messages", &origin));
+        assert!(!directory.allows(
+            "/widget/v1/site_a/messages",
+            &HeaderValue::from_static("https://evil.example")
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn any_body_is_parsed_or_refused_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_visitor_message(&body);
+        }
+
+        #[test]
+        fn an_accepted_message_is_never_empty_too_long_or_disguised(
+            text in "(\\PC|[\\x00-\\x1f\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]){0,2100}",
+            name in proptest::option::of("\\PC{0,100}"),
+        ) {
+            let body = serde_json::json!({ "text": text, "name": name }).to_string();
+            if let Ok(message) = parse_visitor_message(body.as_bytes()) {
+                prop_assert!(!message.text.is_empty());
+                prop_assert!(message.text.chars().count() <= WIDGET_TEXT_LIMIT);
+                prop_assert!(!message.text.chars().any(is_bidi_control));
+                prop_assert!(!message.text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+                prop_assert!(message.name.is_none_or(|n| !n.is_empty() && n.chars().count() <= 80));
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! A relay served in-process on a loopback port, with a paired-device helper.
+
+#![allow(clippy::unwrap_used, dead_code)] // Shared by several test files; each uses part of it.
+
+use hmac::{Hmac, Mac};
+use leadbox_envelope::DeviceSecretKey;
+use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
+use leadbox_relay::{RelayConfig, SharedState};
+use serde_json::json;
+use sha2::Sha256;
+
+pub const SECRET: &str = "test-app-secret";
+
+pub struct Relay {
+    pub url: String,
+    pub state: SharedState,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub async fn start_relay(max_body_bytes: usize) -> Relay {
+    start_relay_with(max_body_bytes, leadbox_relay::config::RateLimits::default()).await
+}
+
+pub async fn start_relay_with(
+    max_body_bytes: usize,
+    limits: leadbox_relay::config::RateLimits,
+) -> Relay {
+    let dir = tempfile::tempdir().unwrap();
+    let config = RelayConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_owned(),
+        meta_app_secret: SECRET.into(),
+        meta_verify_token: "verify-me".into(),
+        max_body_bytes,
+        envelope_ttl_days: 14,
+        max_queue_per_device: 1_000,
+        tls: None,
+        limits,
+        public_url: None,
+        meta_app_id: None,
+        graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+        login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
+        instagram: None,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let state = leadbox_relay::prepare(config).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    Relay {
+        url,
+        state,
+        http: reqwest::Client::new(),
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+pub fn sign(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+pub fn instagram_dm(account: &str, mid: &str, text: &str) -> Vec<u8> {
+    json!({"object": "instagram", "entry": [{"id": account, "time": 1, "messaging": [
+        {"sender": {"id": "lead-1"}, "recipient": {"id": account}, "timestamp": 1_732_350_000_000_i64,
+         "message": {"mid": mid, "text": text}}
+    ]}]})
+    .to_string()
+    .into_bytes()
+}
+
+pub struct Device {
+    pub secret: DeviceSecretKey,
+    pub token: String,
+}
+
+impl Relay {
+    pub async fn pair(&self, business: &str) -> Device {
+        let code = self
+            .state
+            .store
+            .create_invite(business, leadbox_relay::store::unix_now())
+            .unwrap();
+        let secret = DeviceSecretKey::generate();
+        let response = self
+            .http
+            .post(format!("{}/v1/devices", self.url))
+            .json(&json!({"invite_code": code, "public_key": secret.public_key(), "device_name": "test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let registration: RegisterDeviceResponse = response.json().await.unwrap();
+        Device {
+            secret,
+            token: registration.token,
+        }
+    }
+
+    pub async fn claim(&self, device: &Device, platform: &str, account: &str) -> u16 {
+        self.http
+            .post(format!("{}/v1/routes", self.url))
+            .bearer_auth(&device.token)
+            .json(&json!({"platform": platform, "account_id": account}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    pub async fn post_webhook(&self, body: Vec<u8>, signature: Option<String>) -> u16 {
+        let mut request = self
+            .http
+            .post(format!("{}/webhooks/meta", self.url))
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("X-Hub-Signature-256", signature);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    pub async fn fetch(&self, device: &Device, wait: u64) -> EnvelopePage {
+        let response = self
+            .http
+            .get(format!("{}/v1/envelopes?after=0&wait={wait}", self.url))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(name)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or_else(|| panic!("metric {name} missing from:\n{text}"))
+    }
+}
