@@ -186,7 +186,7 @@ impl GraphClient {
                 json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
                        "type": "text", "text": {"preview_url": false, "body": text}}),
             ),
-            (Connection::WhatsappCloud, _) | (_, Recipient::Whatsapp(_)) => {
+            (Connection::WhatsappCloud | Connection::Relay, _) | (_, Recipient::Whatsapp(_)) => {
                 return Err(SendError::Other {
                     code: 0,
                     message: "this account cannot send to this recipient".into(),
@@ -378,6 +378,12 @@ impl GraphClient {
                 "{}/{}/{account_id}?fields=id,display_phone_number,verified_name",
                 self.graph_url, self.version
             ),
+            Connection::Relay => {
+                return Err(SendError::Other {
+                    code: 0,
+                    message: "a website chat has no Meta token to check".into(),
+                });
+            }
         };
         let response = self
             .http

@@ -42,4 +42,6 @@ pub enum Connection {
     InstagramLogin,
     /// A WhatsApp Cloud API system-user token.
     WhatsappCloud,
+    /// A website chat: replies go back through the relay, with the device's own token.
+    Relay,
 }

@@ -29,6 +29,21 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+enum WebsiteAction {
+    /// Add a chat for your website; visitors' messages arrive as the Website channel.
+    Add {
+        /// A name for it, e.g. "Salon website".
+        #[arg(long)]
+        name: String,
+        /// The site's address, e.g. https://example.com (repeat for each address it is served from).
+        #[arg(long = "origin", required = true)]
+        origins: Vec<String>,
+    },
+    /// List your website chats with their snippet.
+    List,
+}
+
+#[derive(Debug, clap::Subcommand)]
 enum Command {
     /// Pair this computer with your relay using an invite code from `leadbox-relay invite`.
     Pair {
@@ -93,6 +108,11 @@ enum Command {
     Mentions {
         #[arg(long)]
         json: bool,
+    },
+    /// Website chat: add one (prints the line to paste into your site) or list them.
+    Website {
+        #[command(subcommand)]
+        action: WebsiteAction,
     },
     /// Connect accounts for sending replies (tokens go to the OS keychain).
     Accounts {
@@ -383,6 +403,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(InboxError::from)?;
             let message_id = runtime.block_on(engine.send_approved(approved, override_opt_out))?;
             writeln!(out, "Sent draft {id} (platform message id {message_id}).")?;
+        }
+        Command::Website { action } => {
+            let chats = match action {
+                WebsiteAction::Add { name, origins } => {
+                    vec![runtime.block_on(engine.add_website(&name, &origins))?]
+                }
+                WebsiteAction::List => runtime.block_on(engine.websites())?,
+            };
+            if chats.is_empty() {
+                writeln!(
+                    out,
+                    "No website chat yet: add one with `leadbox-cli website add`."
+                )?;
+            }
+            for chat in chats {
+                writeln!(
+                    out,
+                    "{} ({}) on {}\n  Paste into your site's pages, before </body>:\n  {}",
+                    chat.name,
+                    chat.site_id,
+                    chat.origins.join(", "),
+                    chat.snippet
+                )?;
+            }
         }
         Command::Mentions { json } => {
             for mention in engine.vault().mentions()? {

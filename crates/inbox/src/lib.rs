@@ -12,6 +12,7 @@ mod sending;
 mod sse;
 mod subscriptions;
 mod sync;
+mod website;
 
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
 pub use engine::{Engine, Pairing};
@@ -25,6 +26,7 @@ pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
 pub use meta_login::{DeletionOutcome, META_DELETION_ERASES};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, SyncReport};
+pub use website::WebsiteChat;
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data
 /// folder joined with the app identifier, the same folder the desktop app uses.

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use leadbox_envelope::api::{
     AckRequest, AckResponse, ApiError, ClaimRouteRequest, DeletionCompleted, EnvelopePage,
-    OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse,
+    OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, WidgetReplyAccepted,
+    WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -114,6 +115,46 @@ impl RelayClient {
             .send()
             .await;
         self.read_empty(response).await
+    }
+
+    pub async fn create_site(
+        &self,
+        token: &str,
+        request: &WidgetSiteRequest,
+    ) -> Result<WidgetSite, InboxError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/widget/sites", self.base))
+            .bearer_auth(token)
+            .json(request)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    pub async fn sites(&self, token: &str) -> Result<Vec<WidgetSite>, InboxError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/widget/sites", self.base))
+            .bearer_auth(token)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    pub async fn widget_reply(
+        &self,
+        token: &str,
+        request: &WidgetReplyRequest,
+    ) -> Result<WidgetReplyAccepted, InboxError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/widget/replies", self.base))
+            .bearer_auth(token)
+            .json(request)
+            .send()
+            .await;
+        self.read(response).await
     }
 
     /// For calls answered with 204 No Content.

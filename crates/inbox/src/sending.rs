@@ -185,6 +185,15 @@ impl Engine {
                 closed => return refuse(self, approved, closed.explain().to_owned()),
             },
         };
+        if account.platform == RouteKind::Website {
+            return self
+                .send_to_visitor(
+                    approved,
+                    &account.platform_account_id,
+                    &target.contact_platform_id,
+                )
+                .await;
+        }
         let Some(token) = self
             .secrets()
             .get(&self.token_name(account.platform, &account.platform_account_id))?
