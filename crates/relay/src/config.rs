@@ -539,4 +539,48 @@ mod tests {
         let shown = format!("{:?}", RelayConfig::load(None, env).unwrap());
         assert!(!shown.contains("app-secret-value") && !shown.contains("verify-token-value"));
     }
+
+    #[test]
+    fn tls_needs_both_files_and_limits_must_be_positive() {
+        let base = [
+            ("LEADBOX_RELAY_DATA_DIR", "/d"),
+            ("LEADBOX_RELAY_META_APP_SECRET", "s"),
+            ("LEADBOX_RELAY_META_VERIFY_TOKEN", "t"),
+        ];
+        let file = write(
+            "tls_cert_path = \"/etc/relay/fullchain.pem\"\ntls_key_path = \"/etc/relay/privkey.pem\"\nwidget_messages_per_minute = 4\ntrust_forwarded_for = true\n",
+        );
+        let config = RelayConfig::load(Some(file.path()), env_of(&base)).unwrap();
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                cert_path: "/etc/relay/fullchain.pem".into(),
+                key_path: "/etc/relay/privkey.pem".into(),
+            })
+        );
+        assert_eq!(config.limits.widget_messages_per_minute, 4);
+        assert!(config.limits.trust_forwarded_for);
+        assert_eq!(
+            config.limits.device_requests_per_second,
+            DEFAULT_DEVICE_REQUESTS_PER_SECOND
+        );
+
+        let half = write("tls_cert_path = \"/etc/relay/fullchain.pem\"\n");
+        assert!(matches!(
+            RelayConfig::load(Some(half.path()), env_of(&base)),
+            Err(ConfigError::Invalid {
+                field: "tls_cert_path",
+                ..
+            })
+        ));
+        let mut zero = base.to_vec();
+        zero.push(("LEADBOX_RELAY_WIDGET_REQUESTS_PER_MINUTE", "0"));
+        assert!(matches!(
+            RelayConfig::load(None, env_of(&zero)),
+            Err(ConfigError::Invalid {
+                field: "widget_requests_per_minute",
+                ..
+            })
+        ));
+    }
 }

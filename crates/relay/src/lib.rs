@@ -10,6 +10,7 @@ pub mod meta_links;
 pub mod metrics;
 pub mod secrets;
 pub mod store;
+pub mod tls;
 pub mod widget_store;
 
 use std::future::Future;
@@ -47,27 +48,61 @@ pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
 
 /// Serves on an already-bound listener until `shutdown` completes, then lets
 /// in-flight requests finish. Taking the listener lets tests bind port 0.
+/// With `tls` configured it speaks HTTPS itself (see [`tls`]).
 pub async fn serve(
     listener: TcpListener,
     state: SharedState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let certificates = match &state.config.tls {
+        Some(files) => Some(Arc::new(
+            tls::CertificateStore::load(files).map_err(std::io::Error::other)?,
+        )),
+        None => None,
+    };
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
-    let app = http::router(state);
-    // Small responses (a long-poll page, a webhook's 200) must not wait for
-    // Nagle's algorithm and the peer's delayed ACK: that costs ~40 ms each.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
-    });
     // The peer address is what rate limits are counted by.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = match certificates {
+        Some(certificates) => {
+            let renewals = tokio::spawn(watch_certificate(certificates.clone()));
+            let acceptor = tls::acceptor(certificates).map_err(std::io::Error::other)?;
+            // Through `tap_io` (a no-op here) axum knows the peer address type.
+            let listener = axum::serve::ListenerExt::tap_io(
+                tls::TlsListener::new(listener, acceptor)?,
+                |_| {},
+            );
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await;
+            renewals.abort();
+            served
+        }
+        None => {
+            // Small responses (a long-poll page, a webhook's 200) must not wait for
+            // Nagle's algorithm and the peer's delayed ACK: that costs ~40 ms each.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                if let Err(error) = tcp.set_nodelay(true) {
+                    tracing::debug!(%error, "TCP_NODELAY not set");
+                }
+            });
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    };
     housekeeping.abort();
     served
+}
+
+/// Picks up a renewed certificate within a minute.
+async fn watch_certificate(certificates: Arc<tls::CertificateStore>) {
+    loop {
+        tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+        if let Err(error) = certificates.reload_if_changed() {
+            tracing::warn!(%error, "the new TLS certificate is not usable yet; keeping the old one");
+        }
+    }
 }
 
 /// How often expired envelopes are removed and queue bounds enforced.

@@ -27,25 +27,40 @@ pub async fn start_relay_with(
     max_body_bytes: usize,
     limits: leadbox_relay::config::RateLimits,
 ) -> Relay {
+    start_configured(|config| {
+        config.max_body_bytes = max_body_bytes;
+        config.limits = limits;
+    })
+    .await
+}
+
+/// A relay with the test defaults as changed by `configure`.
+pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay {
     let dir = tempfile::tempdir().unwrap();
-    let config = RelayConfig {
+    let mut config = RelayConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_owned(),
         meta_app_secret: SECRET.into(),
         meta_verify_token: "verify-me".into(),
-        max_body_bytes,
+        max_body_bytes: 1 << 20,
         envelope_ttl_days: 14,
         max_queue_per_device: 1_000,
         tls: None,
-        limits,
+        limits: leadbox_relay::config::RateLimits::default(),
         public_url: None,
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
     };
+    configure(&mut config);
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{}", listener.local_addr().unwrap());
     let state = leadbox_relay::prepare(config).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
