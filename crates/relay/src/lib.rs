@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod facebook;
+pub mod group_commit;
 pub mod http;
 pub mod instagram;
 pub mod meta_links;
@@ -35,6 +36,7 @@ pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
     let (newest_reply, _) = tokio::sync::watch::channel(0);
     let sites = http::widget::SiteDirectory::load(store.sites()?);
     let budgets = http::limits::Budgets::new(&config.limits);
+    let committer = group_commit::Committer::start(store.clone());
     Ok(Arc::new(RelayState {
         config,
         store,
@@ -42,6 +44,7 @@ pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
         newest_cursor,
         newest_reply,
         sites,
+        committer,
         budgets,
     }))
 }

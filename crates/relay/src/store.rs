@@ -2,7 +2,7 @@
 //! per-device envelope queues. Plaintext payloads never reach this module.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -28,6 +28,8 @@ pub enum StoreError {
     RouteTaken(RouteKind, String),
     #[error("the relay is shutting down")]
     Closed,
+    #[error("the relay database failed while storing a batch: {0}")]
+    Batch(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,7 @@ pub struct Registration {
 }
 
 const INVITE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -198,9 +201,13 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// SQLite in WAL mode with `synchronous=FULL`: a webhook is answered 200 only
 /// after its envelopes survive a power cut.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Store {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
+    /// A second connection for the hot lookups (routes, device tokens,
+    /// queues): in WAL mode it reads committed data while the writer is in
+    /// the middle of a group commit, instead of waiting for it.
+    reader: Arc<Mutex<Connection>>,
 }
 
 impl Store {
@@ -215,9 +222,54 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-        })
+        // Most checkpoint work runs on its own thread (below). SQLite's own
+        // checkpoint after a commit (every 1000 pages) then finds the log
+        // already copied and only restarts it, instead of stalling every
+        // webhook waiting behind that commit.
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+        let reader = Connection::open(data_dir.join("relay.sqlite3"))?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        let checkpointer = Connection::open(data_dir.join("relay.sqlite3"))?;
+        checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
+        let store = Store {
+            conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
+        };
+        store.checkpoint_in_background(checkpointer);
+        Ok(store)
+    }
+
+    /// Copies the write-ahead log into the database several times a second
+    /// without blocking writers (`PASSIVE`); ends when the store is dropped.
+    fn checkpoint_in_background(&self, checkpointer: Connection) {
+        let alive = Arc::downgrade(&self.conn);
+        let spawned = std::thread::Builder::new()
+            .name("relay-checkpoint".into())
+            .spawn(move || {
+                while alive.strong_count() > 0 {
+                    std::thread::sleep(CHECKPOINT_EVERY);
+                    if let Err(error) =
+                        checkpointer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!(%error, "checkpoint failed");
+                    }
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "the checkpoint thread could not start; the log grows until restart");
+        }
+    }
+
+    /// Runs read-only statements on the reader connection.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self
+            .reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&conn)
     }
 
     pub(crate) fn with<T>(
@@ -285,7 +337,7 @@ impl Store {
     }
 
     pub fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             Ok(conn
                 .query_row(
                     "SELECT id, business_id FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -334,7 +386,7 @@ impl Store {
         kind: RouteKind,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let business: Option<String> = conn
                 .query_row(
                     "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",
@@ -350,6 +402,42 @@ impl Store {
                 business_id,
                 devices,
             }))
+        })
+    }
+
+    /// Stores several webhooks' envelopes in one transaction (one disk flush
+    /// for all); returns the highest cursor of each batch.
+    pub fn insert_batches(
+        &self,
+        batches: &[&[(String, SealedEnvelope)]],
+        now: i64,
+    ) -> Result<Vec<u64>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let mut newest = Vec::with_capacity(batches.len());
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO envelopes (device_id, envelope_id, business_id, encapsulated_key, ciphertext, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for batch in batches {
+                    let mut last = 0;
+                    for (device_id, envelope) in *batch {
+                        insert.execute(params![
+                            device_id,
+                            envelope.envelope_id,
+                            envelope.business_id,
+                            envelope.encapsulated_key,
+                            envelope.ciphertext,
+                            now
+                        ])?;
+                        last = u64::try_from(tx.last_insert_rowid()).unwrap_or(0);
+                    }
+                    newest.push(last);
+                }
+            }
+            tx.commit()?;
+            Ok(newest)
         })
     }
 
@@ -390,7 +478,7 @@ impl Store {
         after: u64,
         limit: usize,
     ) -> Result<Vec<SealedEnvelope>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT cursor, envelope_id, business_id, encapsulated_key, ciphertext FROM envelopes
                  WHERE device_id = ?1 AND cursor > ?2 ORDER BY cursor LIMIT ?3",
@@ -476,7 +564,7 @@ impl Store {
 
     /// How many envelopes this device lost (expired or evicted) since it last confirmed.
     pub fn lost_unreported(&self, device_id: &str) -> Result<u64, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             Ok(conn
                 .query_row(
                     "SELECT lost_unreported FROM devices WHERE id = ?1",
@@ -501,7 +589,7 @@ impl Store {
 
     /// Whether a device may still fetch (not revoked).
     pub fn device_active(&self, device_id: &str) -> Result<bool, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             Ok(conn
                 .query_row(
                     "SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL",
@@ -569,7 +657,7 @@ impl Store {
     }
 
     pub fn queue_depth(&self) -> Result<u64, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             Ok(
                 conn.query_row("SELECT COUNT(*) FROM envelopes", [], |r| r.get::<_, i64>(0))?
                     as u64,

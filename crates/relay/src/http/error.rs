@@ -65,7 +65,8 @@ impl From<StoreError> for ApiFailure {
             StoreError::Database(_)
             | StoreError::Migration(_)
             | StoreError::DataDir { .. }
-            | StoreError::Closed => {
+            | StoreError::Closed
+            | StoreError::Batch(_) => {
                 tracing::error!(error = %error, "relay store failed");
                 ApiFailure::internal()
             }

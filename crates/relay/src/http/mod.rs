@@ -40,6 +40,8 @@ pub struct RelayState {
     /// The newest queued website-chat reply; visitor polls wait for it to change.
     pub newest_reply: watch::Sender<u64>,
     pub sites: widget::SiteDirectory,
+    /// Where new envelopes are stored, many webhooks per transaction.
+    pub committer: crate::group_commit::Committer,
     pub budgets: limits::Budgets,
 }
 
@@ -141,14 +143,11 @@ pub(crate) async fn deliver(
         })?;
         sealed.push((device_id.clone(), envelope));
     }
-    let relay = state.clone();
     let count = sealed.len() as u64;
-    let newest = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .insert_envelopes(&sealed, crate::now_ms() / 1000)
-    })
-    .await??;
+    let newest = state
+        .committer
+        .store(sealed, crate::now_ms() / 1000)
+        .await?;
     Metrics::add(&state.metrics.envelopes_sealed, count);
     state.newest_cursor.send_replace(newest);
     Ok(())
