@@ -18,6 +18,18 @@ fn main() {
         "run_retention_now",
         "list_accounts",
         "connect_account",
+        "list_websites",
+        "add_website",
+        "pair_with_relay",
+        "business_profile",
+        "save_business_profile",
+        "ai_settings",
+        "save_ai_settings",
+        "notification_settings",
+        "save_notification_settings",
+        "pause_notifications",
+        "send_test_notification",
+        "app_info",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,7 +1,7 @@
 //! The accounts panel: what is connected (with any problem Meta reported),
 //! and "Connect with Facebook / Instagram" through the relay's login.
 
-use leadbox_inbox::AccountRow;
+use leadbox_inbox::{AccountRow, WebsiteChat};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt as _;
 
@@ -36,4 +36,19 @@ pub async fn connect_account(
         tracing::warn!(%error, "no browser opened for the login page");
     }
     Ok(url)
+}
+
+#[tauri::command]
+pub async fn list_websites(state: State<'_, AppState>) -> Result<Vec<WebsiteChat>, CommandError> {
+    Ok(state.require_engine()?.websites().await?)
+}
+
+/// Adds a website chat; returns it with the line to paste into the site.
+#[tauri::command]
+pub async fn add_website(
+    state: State<'_, AppState>,
+    name: String,
+    origins: Vec<String>,
+) -> Result<WebsiteChat, CommandError> {
+    Ok(state.require_engine()?.add_website(&name, &origins).await?)
 }

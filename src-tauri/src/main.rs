@@ -9,6 +9,7 @@ mod data_commands;
 mod error;
 mod notifications;
 mod retention_loop;
+mod settings_commands;
 mod state;
 mod subscription_loop;
 mod sync_loop;
@@ -59,7 +60,34 @@ fn main() {
             data_commands::run_retention_now,
             accounts_commands::list_accounts,
             accounts_commands::connect_account,
+            accounts_commands::list_websites,
+            accounts_commands::add_website,
+            settings_commands::pair_with_relay,
+            settings_commands::business_profile,
+            settings_commands::save_business_profile,
+            settings_commands::ai_settings,
+            settings_commands::save_ai_settings,
+            settings_commands::notification_settings,
+            settings_commands::save_notification_settings,
+            settings_commands::pause_notifications,
+            settings_commands::send_test_notification,
+            settings_commands::app_info,
         ])
+        .on_window_event(|window, event| {
+            // Closing the window keeps Leadbox in the tray, unless the owner turned that off.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let keep = window
+                    .app_handle()
+                    .state::<state::AppState>()
+                    .engine()
+                    .and_then(|engine| engine.notification_prefs().ok())
+                    .is_none_or(|prefs| prefs.close_to_tray);
+                if keep {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("Leadbox could not start: {error}");

@@ -1,27 +1,70 @@
-//! Native notifications for new leads; a click opens the conversation.
+//! Native notifications: new leads (a click opens the conversation), other
+//! new messages if the owner wants them, as the notification settings, quiet
+//! hours and the tray's pause allow.
 
-use leadbox_inbox::NewContact;
+use leadbox_inbox::{Engine, Happening, NewContact, Notify, RouteKind};
 use tauri::{Emitter as _, Manager as _};
 use tauri_plugin_notification::NotificationExt as _;
 
-pub fn new_lead(app: &tauri::AppHandle, contact: &NewContact) {
-    let channel = match contact.platform {
-        leadbox_inbox::RouteKind::Instagram => "Instagram",
-        leadbox_inbox::RouteKind::Messenger => "Messenger",
-        leadbox_inbox::RouteKind::Whatsapp => "WhatsApp",
-        leadbox_inbox::RouteKind::Website => "your website",
+fn channel_name(platform: RouteKind) -> &'static str {
+    match platform {
+        RouteKind::Instagram => "Instagram",
+        RouteKind::Messenger => "Messenger",
+        RouteKind::Whatsapp => "WhatsApp",
+        RouteKind::Website => "your website",
+    }
+}
+
+fn decision(engine: &Engine, happening: Happening) -> Notify {
+    engine.should_notify(happening).unwrap_or_else(|error| {
+        tracing::warn!(%error, "notification settings unreadable; using the defaults");
+        Notify::Show { preview: true }
+    })
+}
+
+pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
+    let Notify::Show { preview } = decision(engine, Happening::NewLead) else {
+        return;
     };
     let mut builder = app
         .notification()
         .builder()
-        .title(format!("New lead on {channel}: {}", contact.display_name))
+        .title(format!(
+            "New lead on {}: {}",
+            channel_name(contact.platform),
+            contact.display_name
+        ))
         .extra("conversation_id", contact.conversation_id);
-    if let Some(words) = &contact.first_words {
+    if preview && let Some(words) = &contact.first_words {
         builder = builder.body(words.clone());
     }
     if let Err(error) = builder.show() {
         tracing::warn!(%error, "the notification could not be shown");
     }
+}
+
+/// Messages in conversations that already existed (new leads have their own).
+pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
+    if count == 0 || decision(engine, Happening::NewMessage) == Notify::Silent {
+        return;
+    }
+    let title = if count == 1 {
+        "1 new message".to_owned()
+    } else {
+        format!("{count} new messages")
+    };
+    if let Err(error) = app.notification().builder().title(title).show() {
+        tracing::warn!(%error, "the notification could not be shown");
+    }
+}
+
+pub fn test(app: &tauri::AppHandle) -> Result<(), String> {
+    app.notification()
+        .builder()
+        .title("Leadbox notifications work")
+        .body("New leads will appear like this.")
+        .show()
+        .map_err(|error| format!("your system did not show the notification: {error}"))
 }
 
 pub fn route_clicks_to_conversations(app: &tauri::AppHandle) {
@@ -32,9 +75,8 @@ pub fn route_clicks_to_conversations(app: &tauri::AppHandle) {
                 .get("conversation_id")
                 .and_then(serde_json::Value::as_i64)
         });
-        if let Some(window) = handle.get_webview_window("main") {
-            let _ = window.show();
-            let _ = window.set_focus();
+        if handle.get_webview_window("main").is_some() {
+            crate::tray::show_window(&handle);
         }
         if let Some(id) = conversation {
             let _ = handle.emit("open-conversation", id);

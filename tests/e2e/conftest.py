@@ -249,6 +249,16 @@ def wait_for_port(port: int, timeout: float = 30):
 @pytest.fixture
 def app(desk, workdir, notification_log, fake_graph):
     """The real Leadbox app on the desk's data folder, driven over WebDriver."""
+    yield from launch_app(desk.data_dir, workdir, fake_graph)
+
+
+@pytest.fixture
+def fresh_app(workdir, relay, notification_log, fake_graph):
+    """The real app started on an empty data folder, as on a new computer."""
+    yield from launch_app(workdir / "fresh", workdir, fake_graph)
+
+
+def launch_app(data_dir: Path, workdir: Path, fake_graph):
     from selenium import webdriver
     from selenium.webdriver.common.options import ArgOptions
 
@@ -259,7 +269,7 @@ def app(desk, workdir, notification_log, fake_graph):
 
     home = workdir / "home"
     home.mkdir()
-    env = dict(os.environ, LEADBOX_DATA_DIR=str(desk.data_dir), XDG_DATA_HOME=str(home / "data"),
+    env = dict(os.environ, LEADBOX_DATA_DIR=str(data_dir), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
                LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"))
     port, native_port = free_port(), free_port()

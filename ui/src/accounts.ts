@@ -1,7 +1,8 @@
 // The accounts panel. Account names and Meta's notices are untrusted text:
 // textContent only.
-import { connectAccount, listAccounts, type Account } from "./ipc/commands";
+import { addWebsite, connectAccount, listAccounts, listWebsites, type Account, type WebsiteChat } from "./ipc/commands";
 import { accountStatusLabel, errorMessage, platformName } from "./format";
+import { parseOrigins } from "./settings-logic";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -27,6 +28,27 @@ function renderAccount(account: Account): HTMLLIElement {
   return item;
 }
 
+function renderWebsite(chat: WebsiteChat): HTMLLIElement {
+  const item = document.createElement("li");
+  item.dataset.site = chat.site_id;
+  item.append(
+    text("div", "account-name", `${chat.name} · ${chat.origins.join(", ")}`),
+    text("div", "account-status", "Paste this into your site's pages, before </body>:"),
+    text("code", "snippet", chat.snippet),
+  );
+  return item;
+}
+
+async function refreshWebsites() {
+  const list = byId<HTMLUListElement>("websites-list");
+  try {
+    const chats = await listWebsites();
+    list.replaceChildren(...(chats.length > 0 ? chats.map(renderWebsite) : [text("li", "empty", "No website chat yet.")]));
+  } catch (error) {
+    list.replaceChildren(text("li", "empty", errorMessage(error)));
+  }
+}
+
 async function refreshAccounts() {
   const list = byId<HTMLUListElement>("accounts-list");
   try {
@@ -47,9 +69,26 @@ export function wireAccounts() {
   byId("accounts-open").addEventListener("click", () => {
     status.textContent = "";
     void refreshAccounts();
+    void refreshWebsites();
     dialog.showModal();
   });
   byId("accounts-close").addEventListener("click", () => dialog.close());
+  const create = byId<HTMLButtonElement>("website-create");
+  create.addEventListener("click", async () => {
+    create.disabled = true;
+    status.textContent = "Adding the chat at your relay…";
+    try {
+      const chat = await addWebsite(byId<HTMLInputElement>("website-name").value, parseOrigins(byId<HTMLTextAreaElement>("website-origins").value));
+      status.textContent = `Added "${chat.name}". Paste the line shown into your site.`;
+      byId<HTMLDetailsElement>("website-add").open = false;
+      await refreshWebsites();
+      await refreshAccounts();
+    } catch (error) {
+      status.textContent = errorMessage(error);
+    } finally {
+      create.disabled = false;
+    }
+  });
   for (const provider of ["facebook", "instagram"] as const) {
     const button = byId<HTMLButtonElement>(`connect-${provider}`);
     button.addEventListener("click", async () => {

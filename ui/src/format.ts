@@ -5,6 +5,7 @@ const PLATFORM_NAMES: Record<Platform, string> = {
   instagram: "Instagram",
   messenger: "Messenger",
   whatsapp: "WhatsApp",
+  website: "Website",
 };
 
 export function platformName(platform: Platform): string {

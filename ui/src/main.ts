@@ -15,11 +15,13 @@ import {
   type InboxStatus,
   type StoredMessage,
 } from "./ipc/commands";
-import { onDraftsChanged, onInboxChanged, onOpenConversation, onSyncStatus } from "./ipc/events";
+import { onDraftsChanged, onInboxChanged, onNotificationsPaused, onOpenConversation, onSyncStatus } from "./ipc/events";
 import { wireDataControls } from "./data-controls";
 import { wireSearch } from "./search";
 import { refreshAccountsIfOpen, wireAccounts } from "./accounts";
 import { wireRetention } from "./retention";
+import { offerOnboarding, wireOnboarding } from "./onboarding";
+import { showPaused, wireSettings } from "./settings";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -76,11 +78,13 @@ function renderStatus(status: InboxStatus) {
       () => void dismissRecoveryCode(),
     );
   } else if (status.sync.state === "not_paired") {
-    showNotice([
-      "Leadbox is not connected to your relay yet.",
-      "Ask for an invite code (leadbox-relay invite) and run: leadbox-cli pair --relay URL --invite CODE",
-    ]);
+    const setup = element("button", "dismiss", "Set up Leadbox…");
+    setup.addEventListener("click", () => offerOnboarding(status, true));
+    showNotice(["Leadbox is not connected to your relay yet.", setup]);
+  } else {
+    byId("notice").hidden = true;
   }
+  offerOnboarding(status);
 }
 
 function renderConversations(conversations: ConversationSummary[]) {
@@ -254,6 +258,8 @@ window.addEventListener("DOMContentLoaded", () => {
   wireSearch((id, name) => void selectConversation(id, name));
   wireAccounts();
   wireRetention(forgetSelection);
+  wireSettings();
+  wireOnboarding(() => void refresh());
   wireDataControls({
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
     afterErasure: forgetSelection,
@@ -266,4 +272,5 @@ window.addEventListener("DOMContentLoaded", () => {
   });
   void onSyncStatus(() => void refresh());
   void onOpenConversation((id) => void selectConversation(id));
+  void onNotificationsPaused(showPaused);
 });

@@ -7,6 +7,7 @@ mod engine;
 mod error;
 mod lead_forms;
 mod meta_login;
+mod notification_prefs;
 mod relay_client;
 mod sending;
 mod sse;
@@ -24,6 +25,7 @@ pub use leadbox_envelope::RouteKind;
 pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
 pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
 pub use meta_login::{DeletionOutcome, META_DELETION_ERASES};
+pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, SyncReport};
 pub use website::WebsiteChat;
@@ -35,7 +37,7 @@ pub fn default_data_dir() -> Option<std::path::PathBuf> {
 }
 
 /// Milliseconds since the Unix epoch, the unit every stored time uses.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -37,4 +37,4 @@ pub use queries::{ConversationSummary, MentionRow, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
-pub use vault::{Opened, Vault};
+pub use vault::{DATABASE_FILE, Opened, Vault};

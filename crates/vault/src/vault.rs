@@ -7,7 +7,8 @@ use crate::key::{RecoveryCode, VaultKey};
 use crate::schema::migrations;
 use crate::secrets::SecretStore;
 
-pub(crate) const DATABASE_FILE: &str = "leadbox.vault";
+/// The vault's file name inside the data folder.
+pub const DATABASE_FILE: &str = "leadbox.vault";
 pub(crate) const ID_FILE: &str = "vault-id";
 
 /// An open, unlocked vault.

@@ -2,7 +2,7 @@
 // the serde shapes in src-tauri/src/commands.rs and crates/vault/src/queries.rs.
 import { invoke } from "@tauri-apps/api/core";
 
-export type Platform = "instagram" | "messenger" | "whatsapp";
+export type Platform = "instagram" | "messenger" | "whatsapp" | "website";
 
 export interface ConversationSummary {
   id: number;
@@ -111,7 +111,7 @@ export interface Account {
   platform: Platform;
   platform_account_id: string;
   name: string | null;
-  connection: "page" | "instagram_login" | "whatsapp_cloud" | null;
+  connection: "page" | "instagram_login" | "whatsapp_cloud" | "relay" | null;
   /** `connected`, `needs_reconnect`, `not_connected` or `disconnected`. */
   status: string;
   human_agent: boolean;
@@ -152,3 +152,86 @@ export interface RetentionReport {
 export const retentionSettings = () => invoke<RetentionView>("retention_settings");
 export const saveRetention = (policy: RetentionPolicy) => invoke<RetentionView>("save_retention", { policy });
 export const runRetentionNow = () => invoke<RetentionReport>("run_retention_now");
+
+/** A website chat and the line to paste into the site. */
+export interface WebsiteChat {
+  site_id: string;
+  name: string;
+  origins: string[];
+  snippet: string;
+}
+
+export const listWebsites = () => invoke<WebsiteChat[]>("list_websites");
+export const addWebsite = (name: string, origins: string[]) => invoke<WebsiteChat>("add_website", { name, origins });
+
+export const pairWithRelay = (relayUrl: string, inviteCode: string, deviceName: string) =>
+  invoke<{ business_name: string; relay_url: string }>("pair_with_relay", { relayUrl, inviteCode, deviceName });
+
+/** Mirrors crates/drafts/src/profile.rs (unknown fields are refused there). */
+export interface BusinessProfile {
+  name: string;
+  description: string;
+  services: { name: string; price?: string | null; duration?: string | null; aliases?: string[] }[];
+  hours: string[];
+  time_zone: string | null;
+  location: string | null;
+  booking_link: string | null;
+  phone: string | null;
+  email: string | null;
+  tone: "friendly" | "formal";
+  languages: string[];
+  phone_region: string | null;
+  faq: { question: string; answer: string }[];
+  [other: string]: unknown;
+}
+
+export const businessProfile = () => invoke<BusinessProfile>("business_profile");
+export const saveBusinessProfile = (profile: BusinessProfile) => invoke<void>("save_business_profile", { profile });
+
+export type ProviderKind = "offline" | "open_ai_compatible" | "anthropic";
+
+export interface AiSettings {
+  provider: ProviderKind;
+  base_url: string | null;
+  model: string | null;
+  redact: boolean | null;
+  has_api_key: boolean;
+}
+
+export interface AiSettingsInput {
+  /** `offline`, `openai-compatible` or `anthropic`. */
+  provider: string;
+  base_url: string | null;
+  model: string | null;
+  redact: boolean | null;
+  api_key: string | null;
+}
+
+export const aiSettings = () => invoke<AiSettings>("ai_settings");
+export const saveAiSettings = (settings: AiSettingsInput) => invoke<AiSettings>("save_ai_settings", { settings });
+
+export interface NotificationPrefs {
+  new_leads: boolean;
+  new_messages: boolean;
+  hide_previews: boolean;
+  quiet_hours: { start: string; end: string } | null;
+  close_to_tray: boolean;
+}
+
+export const notificationSettings = () =>
+  invoke<{ prefs: NotificationPrefs; paused_until: number | null }>("notification_settings");
+export const saveNotificationSettings = (prefs: NotificationPrefs) => invoke<void>("save_notification_settings", { prefs });
+export const pauseNotifications = (minutes: number | null) => invoke<number | null>("pause_notifications", { minutes });
+export const sendTestNotification = () => invoke<void>("send_test_notification");
+
+export interface AppInfo {
+  version: string;
+  tauri_version: string;
+  data_dir: string;
+  vault_file: string;
+  relay_url: string | null;
+  device_id: string | null;
+  business_name: string | null;
+}
+
+export const appInfo = () => invoke<AppInfo>("app_info");

@@ -22,3 +22,7 @@ export interface ExportProgress {
 
 export const onExportProgress = (handler: (progress: ExportProgress) => void): Promise<UnlistenFn> =>
   listen<ExportProgress>("export-progress", (event) => handler(event.payload));
+
+/** Notifications paused until then (ms), or `null` when resumed (tray or settings). */
+export const onNotificationsPaused = (handler: (until: number | null) => void): Promise<UnlistenFn> =>
+  listen<number | null>("notifications-paused", (event) => handler(event.payload));

@@ -1,0 +1,174 @@
+//! Onboarding and settings: pairing from the window, the business profile,
+//! the drafting provider, notifications (with the tray's pause) and "about".
+
+use leadbox_inbox::{AiSettings, BusinessProfile, NotificationPrefs, Pairing, ProviderKind};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct PairingView {
+    pub business_name: String,
+    pub relay_url: String,
+}
+
+/// Pairs this computer with the relay; the sync loop notices within seconds.
+#[tauri::command]
+pub async fn pair_with_relay(
+    state: State<'_, AppState>,
+    relay_url: String,
+    invite_code: String,
+    device_name: String,
+) -> Result<PairingView, CommandError> {
+    let engine = state.require_engine()?;
+    let name = device_name.trim();
+    let name = if name.is_empty() {
+        "Leadbox desktop"
+    } else {
+        name
+    };
+    let Pairing {
+        relay_url,
+        business_name,
+        ..
+    } = engine.pair(&relay_url, &invite_code, name).await?;
+    Ok(PairingView {
+        business_name,
+        relay_url,
+    })
+}
+
+#[tauri::command]
+pub fn business_profile(state: State<'_, AppState>) -> Result<BusinessProfile, CommandError> {
+    Ok(state.require_engine()?.business_profile()?)
+}
+
+#[tauri::command]
+pub fn save_business_profile(
+    state: State<'_, AppState>,
+    profile: BusinessProfile,
+) -> Result<(), CommandError> {
+    Ok(state.require_engine()?.set_business_profile(&profile)?)
+}
+
+#[tauri::command]
+pub fn ai_settings(state: State<'_, AppState>) -> Result<AiSettings, CommandError> {
+    Ok(state.require_engine()?.ai_settings()?)
+}
+
+/// The drafting provider as the settings form sends it. The key goes to the
+/// keychain and is never sent back to the window.
+#[derive(Debug, Deserialize)]
+pub struct AiSettingsInput {
+    pub provider: String,
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub redact: Option<bool>,
+    pub api_key: Option<String>,
+}
+
+#[tauri::command]
+pub fn save_ai_settings(
+    state: State<'_, AppState>,
+    settings: AiSettingsInput,
+) -> Result<AiSettings, CommandError> {
+    let engine = state.require_engine()?;
+    let provider: ProviderKind = settings.provider.parse().map_err(|message| CommandError {
+        code: "bad_provider",
+        message,
+    })?;
+    let blank_to_none =
+        |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let chosen = AiSettings {
+        provider,
+        base_url: blank_to_none(settings.base_url),
+        model: blank_to_none(settings.model),
+        redact: settings.redact,
+        has_api_key: false,
+    };
+    engine.set_ai_settings(&chosen, settings.api_key.as_deref())?;
+    Ok(engine.ai_settings()?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotificationView {
+    pub prefs: NotificationPrefs,
+    /// Milliseconds since the epoch, while paused from the tray or the window.
+    pub paused_until: Option<i64>,
+}
+
+#[tauri::command]
+pub fn notification_settings(state: State<'_, AppState>) -> Result<NotificationView, CommandError> {
+    let engine = state.require_engine()?;
+    Ok(NotificationView {
+        prefs: engine.notification_prefs()?,
+        paused_until: engine.notifications_paused_until()?,
+    })
+}
+
+#[tauri::command]
+pub fn save_notification_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    prefs: NotificationPrefs,
+) -> Result<(), CommandError> {
+    state.require_engine()?.set_notification_prefs(&prefs)?;
+    crate::tray::refresh_menu(&app);
+    Ok(())
+}
+
+/// `minutes: None` resumes notifications.
+#[tauri::command]
+pub fn pause_notifications(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    minutes: Option<u32>,
+) -> Result<Option<i64>, CommandError> {
+    let engine = state.require_engine()?;
+    crate::tray::pause(&app, &engine, minutes)?;
+    Ok(engine.notifications_paused_until()?)
+}
+
+/// Shows a sample notification now, whatever the settings say, so the owner
+/// can check that their system lets Leadbox notify.
+#[tauri::command]
+pub fn send_test_notification(app: AppHandle) -> Result<(), CommandError> {
+    crate::notifications::test(&app).map_err(|message| CommandError {
+        code: "notification_failed",
+        message,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub tauri_version: &'static str,
+    pub data_dir: String,
+    pub vault_file: String,
+    pub relay_url: Option<String>,
+    pub device_id: Option<String>,
+    pub business_name: Option<String>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    let pairing = match state.engine() {
+        Some(engine) => engine.pairing()?,
+        None => None,
+    };
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        tauri_version: tauri::VERSION,
+        data_dir: state.data_dir.display().to_string(),
+        vault_file: state
+            .data_dir
+            .join(leadbox_vault::DATABASE_FILE)
+            .display()
+            .to_string(),
+        business_name: pairing.as_ref().map(|p| p.business_name.clone()),
+        device_id: pairing.as_ref().map(|p| p.device_id.clone()),
+        relay_url: pairing.map(|p| p.relay_url),
+    })
+}

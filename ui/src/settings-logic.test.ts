@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { applyProfileForm, parseOrigins, pausedLabel, providerDisclosure, providerValue } from "./settings-logic";
+import type { BusinessProfile } from "./ipc/commands";
+
+const profile: BusinessProfile = {
+  name: "Ana's Salon",
+  description: "",
+  services: [{ name: "Haircut", price: "€25" }],
+  hours: [],
+  time_zone: "Europe/Madrid",
+  location: null,
+  booking_link: null,
+  phone: null,
+  email: null,
+  tone: "friendly",
+  languages: ["es", "en"],
+  phone_region: "ES",
+  faq: [],
+};
+
+describe("providerDisclosure", () => {
+  it("says nothing leaves the computer with the built-in drafter", () => {
+    expect(providerDisclosure("offline", "")).toContain("nothing is sent");
+  });
+  it("names the cloud host and says what is sent", () => {
+    const text = providerDisclosure("openai-compatible", "https://api.openai.com/v1");
+    expect(text).toContain("api.openai.com");
+    expect(text).toContain("business profile");
+  });
+  it("recognizes a model server on this computer", () => {
+    expect(providerDisclosure("openai-compatible", "http://localhost:11434/v1")).toContain("stay on this computer");
+    expect(providerDisclosure("openai-compatible", "http://localhost.evil.example/v1")).not.toContain("stay on this computer");
+  });
+  it("names Anthropic", () => {
+    expect(providerDisclosure("anthropic", "https://api.anthropic.com")).toContain("Anthropic");
+  });
+});
+
+describe("providerValue", () => {
+  it("maps the stored kind back to what the save command takes", () => {
+    expect(providerValue({ provider: "open_ai_compatible", base_url: null, model: null, redact: null, has_api_key: false })).toBe(
+      "openai-compatible",
+    );
+    expect(providerValue({ provider: "offline", base_url: null, model: null, redact: null, has_api_key: false })).toBe("offline");
+  });
+});
+
+describe("parseOrigins", () => {
+  it("splits on lines, spaces and commas and drops blanks", () => {
+    expect(parseOrigins(" https://a.example\n\nhttps://b.example, https://c.example ")).toEqual([
+      "https://a.example",
+      "https://b.example",
+      "https://c.example",
+    ]);
+    expect(parseOrigins("   ")).toEqual([]);
+  });
+});
+
+describe("pausedLabel", () => {
+  it("is null when not paused or the pause is over", () => {
+    expect(pausedLabel(null, 1000)).toBeNull();
+    expect(pausedLabel(999, 1000)).toBeNull();
+  });
+  it("says until when", () => {
+    expect(pausedLabel(Date.UTC(2026, 0, 1, 15, 40), Date.UTC(2026, 0, 1, 15, 0))).toMatch(/^Notifications paused until \d\d:\d\d$/);
+  });
+});
+
+describe("applyProfileForm", () => {
+  it("applies the form and keeps what the form does not show", () => {
+    const next = applyProfileForm(profile, {
+      name: "  ",
+      description: " Hair and nails in Gràcia ",
+      hours: "Mon-Fri 9:00-19:00\n\n Sat 10:00-14:00 ",
+      location: "",
+      booking_link: "https://book.example/ana",
+      phone: "",
+      email: "",
+      tone: "formal",
+    });
+    expect(next.name).toBe("Ana's Salon");
+    expect(next.description).toBe("Hair and nails in Gràcia");
+    expect(next.hours).toEqual(["Mon-Fri 9:00-19:00", "Sat 10:00-14:00"]);
+    expect(next.location).toBeNull();
+    expect(next.booking_link).toBe("https://book.example/ana");
+    expect(next.tone).toBe("formal");
+    expect(next.services).toEqual(profile.services);
+    expect(next.languages).toEqual(["es", "en"]);
+  });
+});

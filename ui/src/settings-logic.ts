@@ -1,0 +1,58 @@
+// Pure helpers behind the onboarding and settings screens (unit-tested).
+import type { AiSettings, BusinessProfile } from "./ipc/commands";
+
+/** What leaves this computer with each drafting provider, in plain words. */
+export function providerDisclosure(provider: string, baseUrl: string): string {
+  if (provider === "offline") {
+    return "Built in. Drafts are written on this computer; nothing is sent anywhere.";
+  }
+  const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(baseUrl.trim());
+  if (local) {
+    return "A model server on this computer (such as Ollama): the conversation and your business profile go to it, and stay on this computer.";
+  }
+  const who = provider === "anthropic" ? "Anthropic" : baseUrl.trim() ? new URL(baseUrl.trim(), "https://x.invalid").host : "the server you enter";
+  return `For each draft, the recent messages of that conversation and your business profile are sent to ${who}. Email addresses and phone numbers are replaced before sending. Nothing is sent until a message arrives, and nothing is ever sent to your leads without your click.`;
+}
+
+/** The provider value the save command takes, from the settings it returned. */
+export function providerValue(settings: AiSettings): string {
+  return settings.provider === "open_ai_compatible" ? "openai-compatible" : settings.provider;
+}
+
+/** One address per line or comma: `https://example.com`. Empty lines are ignored. */
+export function parseOrigins(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+}
+
+/** "Paused until 15:40" or null when not paused. */
+export function pausedLabel(pausedUntil: number | null, now: number = Date.now()): string | null {
+  if (pausedUntil === null || pausedUntil <= now) return null;
+  const time = new Date(pausedUntil).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  return `Notifications paused until ${time}`;
+}
+
+const blankToNull = (value: string): string | null => (value.trim() ? value.trim() : null);
+
+/** The profile with the onboarding/settings form's fields applied; the rest is kept. */
+export function applyProfileForm(
+  profile: BusinessProfile,
+  form: { name: string; description: string; hours: string; location: string; booking_link: string; phone: string; email: string; tone: string },
+): BusinessProfile {
+  return {
+    ...profile,
+    name: form.name.trim() || profile.name,
+    description: form.description.trim(),
+    hours: form.hours
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0),
+    location: blankToNull(form.location),
+    booking_link: blankToNull(form.booking_link),
+    phone: blankToNull(form.phone),
+    email: blankToNull(form.email),
+    tone: form.tone === "formal" ? "formal" : "friendly",
+  };
+}
