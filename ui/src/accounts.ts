@@ -1,7 +1,7 @@
 // The accounts panel. Account names and Meta's notices are untrusted text:
 // textContent only.
 import { addWebsite, connectAccount, listAccounts, listWebsites, type Account, type WebsiteChat } from "./ipc/commands";
-import { accountStatusLabel, errorMessage, platformName } from "./format";
+import { accountStatusLabel, errorMessage, inert, platformName } from "./format";
 import { parseOrigins } from "./settings-logic";
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -23,8 +23,8 @@ function renderAccount(account: Account): HTMLLIElement {
   const title = account.name
     ? `${platformName(account.platform)} · ${account.name} (${account.platform_account_id})`
     : `${platformName(account.platform)} · ${account.platform_account_id}`;
-  item.append(text("div", "account-name", title), text("div", "account-status", accountStatusLabel(account.status)));
-  if (account.notice) item.append(text("p", "account-notice", account.notice.message));
+  item.append(text("div", "account-name", inert(title)), text("div", "account-status", accountStatusLabel(account.status)));
+  if (account.notice) item.append(text("p", "account-notice", inert(account.notice.message)));
   return item;
 }
 

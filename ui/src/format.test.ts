@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  inert,
   retentionPreviewText,
   retentionReportText,
   accountStatusLabel,
@@ -137,5 +138,15 @@ describe("retention texts", () => {
     expect(retentionReportText({ ...none, conversations: 1, messages: 4, contacts: 1 })).toBe(
       "Deleted 1 conversation (4 messages), 0 lead records; removed the text of 0 messages.",
     );
+  });
+});
+
+describe("inert", () => {
+  it("makes bidi overrides and isolates visible instead of letting them reorder text", () => {
+    expect(inert("invoice\u202Egpj.exe")).toBe("invoice\uFFFDgpj.exe");
+    expect(inert("a\u2066b\u2069c\u202Ad")).toBe("a\uFFFDb\uFFFDc\uFFFDd");
+  });
+  it("leaves ordinary right-to-left text alone", () => {
+    expect(inert("مرحبا שלום")).toBe("مرحبا שלום");
   });
 });

@@ -30,9 +30,19 @@ export function messageTime(epochMs: number, now: Date = new Date()): string {
 }
 
 /** One line of preview: whitespace folded, cut at `limit` characters. */
+/** Bidirectional embeddings, overrides and isolates: in someone else's text
+ * they only serve to disguise it ("invoice\u202Egpj.exe" shows as
+ * "invoiceexe.jpg"). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** Untrusted text as shown: bidi controls replaced by a visible U+FFFD. */
+export function inert(text: string): string {
+  return text.replace(BIDI_CONTROLS, "\uFFFD");
+}
+
 export function preview(text: string | null, limit = 80): string {
   if (!text) return "(attachment)";
-  const folded = text.replace(/\s+/g, " ").trim();
+  const folded = inert(text).replace(/\s+/g, " ").trim();
   const chars = Array.from(folded);
   return chars.length <= limit ? folded : `${chars.slice(0, limit - 1).join("")}…`;
 }

@@ -27,6 +27,7 @@ import {
   deliveryLabel,
   draftStatusLabel,
   errorMessage,
+  inert,
   messageTime,
   platformName,
   preview,
@@ -77,7 +78,7 @@ function renderStatus(status: InboxStatus) {
       ],
       () => void dismissRecoveryCode(),
     );
-  } else if (status.sync.state === "not_paired") {
+  } else if (status.relay_url === null) {
     const setup = element("button", "dismiss", "Set up Leadbox…");
     setup.addEventListener("click", () => offerOnboarding(status, true));
     showNotice(["Leadbox is not connected to your relay yet.", setup]);
@@ -101,7 +102,7 @@ function renderConversations(conversations: ConversationSummary[]) {
       if (conversation.unread_count > 0) item.classList.add("unread");
       const top = element("div", "row");
       top.append(
-        element("span", "name", conversation.display_name),
+        element("span", "name", inert(conversation.display_name)),
         element("span", "time", messageTime(conversation.last_message_at)),
       );
       const bottom = element("div", "row");
@@ -127,7 +128,7 @@ function renderMessages(messages: StoredMessage[]) {
     ...messages.map((message) => {
       const item = element("li", `message ${message.direction}`);
       if (message.kind === "comment") item.append(element("p", "kind", "Public comment on a post · your reply goes privately"));
-      item.append(element("p", "text", message.text ?? ""));
+      item.append(element("p", "text", inert(message.text ?? "")));
       for (const attachment of message.attachments) {
         // Shown as text: remote content is never loaded by default.
         item.append(element("p", "attachment", attachmentLabel(attachment.kind, attachment.url)));
@@ -210,7 +211,7 @@ async function selectConversation(id: number, name?: string) {
   byId("erase-open").hidden = false;
   byId("draft-result").textContent = "";
   try {
-    if (name) byId("conversation-title").textContent = name;
+    if (name) byId("conversation-title").textContent = inert(name);
     renderMessages(await conversationMessages(id));
     await refreshDraft(false);
     await markConversationRead(id);
@@ -230,7 +231,7 @@ async function refreshList() {
   }
   renderConversations(conversations);
   const current = conversations.find((c) => c.id === selected);
-  if (current) byId("conversation-title").textContent = current.display_name;
+  if (current) byId("conversation-title").textContent = inert(current.display_name);
 }
 
 async function refresh() {

@@ -132,7 +132,8 @@ export function offerOnboarding(status: InboxStatus, asked = false) {
   if (dialog.open || (laterChosen && !asked) || status.vault.state !== "open") return;
   const wanted: Step[] = [];
   if (status.recovery_code) wanted.push("recovery");
-  if (status.sync.state === "not_paired") wanted.push("relay", "profile", "replies", "retention", "notifications");
+  // The pairing itself, not the sync state, which trails it by a moment.
+  if (status.relay_url === null) wanted.push("relay", "profile", "replies", "retention", "notifications");
   if (wanted.length === 0) return;
   steps = wanted;
   at = 0;

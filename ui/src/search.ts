@@ -2,7 +2,7 @@
 // nodes only: the snippet's matched words are wrapped in <mark> elements
 // created here, never parsed from a string.
 import { searchInbox, type SearchHit } from "./ipc/commands";
-import { errorMessage, messageTime, platformName } from "./format";
+import { errorMessage, inert, messageTime, platformName } from "./format";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -19,7 +19,7 @@ function renderHit(hit: SearchHit, open: (id: number, name: string) => void): HT
   head.className = "row";
   const name = document.createElement("span");
   name.className = "name";
-  name.textContent = hit.display_name;
+  name.textContent = inert(hit.display_name);
   const when = document.createElement("span");
   when.className = "time";
   when.textContent = `${platformName(hit.platform)} · ${messageTime(hit.sent_at)}`;
@@ -29,10 +29,10 @@ function renderHit(hit: SearchHit, open: (id: number, name: string) => void): HT
   for (const part of hit.snippet) {
     if (part.hit) {
       const mark = document.createElement("mark");
-      mark.textContent = part.text;
+      mark.textContent = inert(part.text);
       snippet.append(mark);
     } else {
-      snippet.append(document.createTextNode(part.text));
+      snippet.append(document.createTextNode(inert(part.text)));
     }
   }
   item.append(head, snippet);
