@@ -30,6 +30,11 @@ fn main() {
         "pause_notifications",
         "send_test_notification",
         "app_info",
+        "conversation_page",
+        "labels_in_use",
+        "lead_card",
+        "update_lead",
+        "list_lead_forms",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

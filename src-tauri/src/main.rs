@@ -7,6 +7,7 @@ mod accounts_commands;
 mod commands;
 mod data_commands;
 mod error;
+mod leads_commands;
 mod notifications;
 mod retention_loop;
 mod settings_commands;
@@ -72,6 +73,11 @@ fn main() {
             settings_commands::pause_notifications,
             settings_commands::send_test_notification,
             settings_commands::app_info,
+            leads_commands::conversation_page,
+            leads_commands::labels_in_use,
+            leads_commands::lead_card,
+            leads_commands::update_lead,
+            leads_commands::list_lead_forms,
         ])
         .on_window_event(|window, event| {
             // Closing the window keeps Leadbox in the tray, unless the owner turned that off.

@@ -6,11 +6,14 @@ import {
   conversationMessages,
   dismissRecoveryCode,
   inboxStatus,
-  listConversations,
   markConversationRead,
   regenerateDraft,
   rejectDraft,
-  type ConversationSummary,
+  conversationPage,
+  labelsInUse,
+  type ListFilter,
+  type ListedConversation,
+  type PageCursor,
   type DraftView,
   type InboxStatus,
   type StoredMessage,
@@ -22,6 +25,10 @@ import { refreshAccountsIfOpen, wireAccounts } from "./accounts";
 import { wireRetention } from "./retention";
 import { offerOnboarding, wireOnboarding } from "./onboarding";
 import { showPaused, wireSettings } from "./settings";
+import { emptyListText, filterFromValue, filterValue, step } from "./inbox-logic";
+import { hideLead, showLead, stageName, wireLeadPanel } from "./lead-panel";
+import { wireShortcuts } from "./shortcuts";
+import { wireLeadForms } from "./lead-forms";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -88,13 +95,18 @@ function renderStatus(status: InboxStatus) {
   offerOnboarding(status);
 }
 
-function renderConversations(conversations: ConversationSummary[]) {
+let filter: ListFilter = { kind: "all" };
+let rows: ListedConversation[] = [];
+let nextPage: PageCursor | null = null;
+
+function renderConversations() {
   const list = byId<HTMLUListElement>("conversations");
   const empty = byId<HTMLParagraphElement>("empty-list");
-  empty.hidden = conversations.length > 0;
-  empty.textContent = "No conversations yet. New leads appear here as soon as they write.";
+  empty.hidden = rows.length > 0;
+  empty.textContent = emptyListText(filter);
+  byId("list-more").hidden = nextPage === null;
   list.replaceChildren(
-    ...conversations.map((conversation) => {
+    ...rows.map((conversation) => {
       const item = element("li", "conversation-item");
       item.dataset.conversationId = String(conversation.id);
       item.tabIndex = 0;
@@ -112,7 +124,14 @@ function renderConversations(conversations: ConversationSummary[]) {
       );
       if (conversation.opted_out) bottom.append(element("span", "opted-out", "Asked not to be messaged"));
       if (conversation.unread_count > 0) bottom.append(element("span", "badge", String(conversation.unread_count)));
+      const tags = element("div", "row tags");
+      if (conversation.stage === "new" && conversation.unread_count > 0) tags.append(element("span", "tag", "New lead"));
+      if (conversation.stage !== "new") tags.append(element("span", "tag stage", stageName(conversation.stage)));
+      if (conversation.urgency === "high") tags.append(element("span", "tag urgent", "Urgent"));
+      if (conversation.draft_waiting) tags.append(element("span", "tag draft", "Draft to review"));
+      for (const label of conversation.labels) tags.append(element("span", "tag", inert(label)));
       item.append(top, bottom);
+      if (tags.childElementCount > 0) item.append(tags);
       const open = () => void selectConversation(conversation.id, conversation.display_name);
       item.addEventListener("click", open);
       item.addEventListener("keydown", (event) => {
@@ -121,6 +140,29 @@ function renderConversations(conversations: ConversationSummary[]) {
       return item;
     }),
   );
+}
+
+/** Reloads as many rows as are shown (at least one page) with the current filter. */
+async function loadList(extra = false) {
+  const wanted = extra ? rows.length + 1 : Math.max(rows.length, 1);
+  const loaded: ListedConversation[] = extra ? [...rows] : [];
+  let after: PageCursor | null = extra ? nextPage : null;
+  do {
+    const page = await conversationPage(filter, after);
+    loaded.push(...page.conversations);
+    after = page.next;
+  } while (after !== null && loaded.length < wanted);
+  rows = loaded;
+  nextPage = after;
+  renderConversations();
+}
+
+async function refreshLabels() {
+  const group = byId<HTMLOptGroupElement>("label-filters");
+  const labels = await labelsInUse();
+  group.replaceChildren(...labels.map((label) => new Option(inert(label), `label:${label}`)));
+  group.hidden = labels.length === 0;
+  byId<HTMLSelectElement>("list-filter").value = filterValue(filter);
 }
 
 function renderMessages(messages: StoredMessage[]) {
@@ -214,6 +256,7 @@ async function selectConversation(id: number, name?: string) {
     if (name) byId("conversation-title").textContent = inert(name);
     renderMessages(await conversationMessages(id));
     await refreshDraft(false);
+    await showLead(id);
     await markConversationRead(id);
     await refreshList();
   } catch (error) {
@@ -222,15 +265,14 @@ async function selectConversation(id: number, name?: string) {
 }
 
 async function refreshList() {
-  let conversations = await listConversations();
-  const open = conversations.find((c) => c.id === selected);
+  await loadList();
+  const open = rows.find((c) => c.id === selected);
   // A message arriving in the conversation the owner is looking at is read already.
   if (open && open.unread_count > 0 && document.hasFocus()) {
     await markConversationRead(open.id);
-    conversations = await listConversations();
+    await loadList();
   }
-  renderConversations(conversations);
-  const current = conversations.find((c) => c.id === selected);
+  const current = rows.find((c) => c.id === selected);
   if (current) byId("conversation-title").textContent = inert(current.display_name);
 }
 
@@ -251,6 +293,7 @@ async function forgetSelection() {
   byId("conversation-title").textContent = "Select a conversation";
   byId<HTMLOListElement>("messages").replaceChildren();
   renderDraft(null);
+  hideLead();
   await refresh();
 }
 
@@ -260,6 +303,36 @@ window.addEventListener("DOMContentLoaded", () => {
   wireAccounts();
   wireRetention(forgetSelection);
   wireSettings();
+  wireLeadForms();
+  wireLeadPanel(() => void refreshLabels().then(() => loadList()));
+  byId<HTMLSelectElement>("list-filter").addEventListener("change", (event) => {
+    filter = filterFromValue((event.target as HTMLSelectElement).value);
+    rows = [];
+    void loadList();
+  });
+  const more = byId<HTMLButtonElement>("list-more");
+  more.addEventListener("click", () => void loadList(true));
+  // Scrolling to the end of the list loads the next page.
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && nextPage !== null) void loadList(true);
+  }).observe(more);
+  wireShortcuts({
+    move: (delta) => {
+      const focused = Number((document.activeElement as HTMLElement | null)?.dataset.conversationId ?? NaN);
+      const next = step(rows, Number.isNaN(focused) ? selected : focused, delta);
+      if (next === null) return;
+      const row = document.querySelector<HTMLElement>(`#conversations li[data-conversation-id="${next}"]`);
+      row?.focus();
+      row?.scrollIntoView({ block: "nearest" });
+    },
+    open: () => {
+      const focused = document.activeElement as HTMLElement | null;
+      const id = Number(focused?.dataset.conversationId ?? NaN);
+      if (!Number.isNaN(id)) void selectConversation(id, rows.find((r) => r.id === id)?.display_name);
+    },
+    click: (id) => byId<HTMLButtonElement>(id).click(),
+  });
+  void refreshLabels();
   wireOnboarding(() => void refresh());
   wireDataControls({
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),

@@ -40,6 +40,10 @@ pub enum VaultError {
     Damaged(PathBuf, String),
     #[error("that setting is not valid: {0}")]
     InvalidSetting(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("that {0} is not in the vault (it may have been erased)")]
+    NotFound(&'static str),
     #[error("cannot tell who that is: {0}")]
     InvalidSelector(String),
     #[error("nobody in the vault matches {0}; nothing was erased")]

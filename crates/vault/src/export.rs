@@ -156,7 +156,7 @@ impl Output {
 /// The SQL that picks exported rows: `?1` says whether a person filter applies
 /// (their ids are in `temp.export_contacts` / `temp.export_forms`), `?2` is the
 /// `since` bound.
-const CONTACTS_SQL: &str = "SELECT ct.id, a.platform, a.platform_account_id, ct.platform_contact_id, ct.name, ct.created_at, ct.opted_out_at, ct.referral
+const CONTACTS_SQL: &str = "SELECT ct.id, a.platform, a.platform_account_id, ct.platform_contact_id, ct.name, ct.created_at, ct.opted_out_at, ct.referral, ct.stage, ct.notes, ct.labels
      FROM contacts ct JOIN accounts a ON a.id = ct.account_id
      WHERE (?1 = 0 OR ct.id IN (SELECT id FROM temp.export_contacts))
        AND (ct.created_at >= ?2 OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = ct.id AND c.last_message_at >= ?2))
@@ -205,6 +205,9 @@ fn contact_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "created_at": iso(r.get(5)?),
         "opted_out_at": iso_opt(r.get(6)?),
         "referral": r.get::<_, Option<String>>(7)?.map_or(Value::Null, |t| serde_json::from_str(&t).unwrap_or(Value::Null)),
+        "stage": r.get::<_, String>(8)?,
+        "notes": r.get::<_, String>(9)?,
+        "labels": serde_json::from_str::<Value>(&r.get::<_, String>(10)?).unwrap_or_else(|_| json!([])),
     }))
 }
 

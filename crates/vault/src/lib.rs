@@ -14,6 +14,7 @@ mod export;
 mod ingest;
 mod key;
 mod lead_forms;
+mod pipeline;
 mod queries;
 mod retention;
 mod schema;
@@ -33,6 +34,9 @@ pub use export::{
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
+pub use pipeline::{
+    ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
+};
 pub use queries::{ConversationSummary, MentionRow, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};

@@ -239,6 +239,13 @@ pub(crate) fn migrations() -> Migrations<'static> {
             UNIQUE (account_id, media_id, comment_id)
         );",
     ),
+    // The owner's pipeline: each person's stage, notes and labels.
+    M::up(
+        "ALTER TABLE contacts ADD COLUMN stage TEXT NOT NULL DEFAULT 'new'
+            CHECK (stage IN ('new', 'qualified', 'booked', 'won', 'lost'));
+        ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+        ALTER TABLE contacts ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';",
+    ),
     ])
 }
 

@@ -235,3 +235,79 @@ export interface AppInfo {
 }
 
 export const appInfo = () => invoke<AppInfo>("app_info");
+
+export type Stage = "new" | "qualified" | "booked" | "won" | "lost";
+
+/** Mirrors crates/vault/src/pipeline.rs `ListFilter`. */
+export type ListFilter =
+  | { kind: "all" }
+  | { kind: "new_leads" }
+  | { kind: "needs_reply" }
+  | { kind: "drafts_to_review" }
+  | { kind: "channel"; value: Platform }
+  | { kind: "label"; value: string };
+
+export interface ListedConversation {
+  id: number;
+  platform: Platform;
+  display_name: string;
+  last_message_text: string | null;
+  last_message_at: number;
+  last_direction: "inbound" | "outbound" | null;
+  unread_count: number;
+  opted_out: boolean;
+  stage: Stage;
+  labels: string[];
+  urgency: string | null;
+  draft_waiting: boolean;
+}
+
+export interface PageCursor {
+  last_message_at: number;
+  id: number;
+}
+
+export interface ConversationPage {
+  conversations: ListedConversation[];
+  next: PageCursor | null;
+}
+
+export interface LeadCard {
+  contact_id: number;
+  stage: Stage;
+  notes: string;
+  labels: string[];
+  details: {
+    name: string | null;
+    emails: string[];
+    phones: string[];
+    intent: string | null;
+    urgency: string | null;
+    summary: string | null;
+  } | null;
+  referral: { source: string | null; ad_id: string | null; ref_param: string | null; ad_title: string | null } | null;
+}
+
+export interface LeadForm {
+  id: number;
+  page_id: string;
+  leadgen_id: string;
+  form_id: string | null;
+  ad_id: string | null;
+  created_at: number;
+  status: "pending" | "fetched" | "failed";
+  attempts: number;
+  answers: { name: string; values: string[] }[] | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  error: string | null;
+}
+
+export const conversationPage = (filter: ListFilter, after: PageCursor | null) =>
+  invoke<ConversationPage>("conversation_page", { filter, after });
+export const labelsInUse = () => invoke<string[]>("labels_in_use");
+export const leadCard = (conversationId: number) => invoke<LeadCard>("lead_card", { conversationId });
+export const updateLead = (conversationId: number, stage: Stage, notes: string, labels: string[]) =>
+  invoke<LeadCard>("update_lead", { conversationId, stage, notes, labels });
+export const listLeadForms = () => invoke<LeadForm[]>("list_lead_forms");

@@ -1,0 +1,56 @@
+//! The filtered, paged conversation list and the lead panel.
+
+use leadbox_inbox::LeadForm;
+use leadbox_vault::{ConversationPage, LeadCard, ListFilter, PageCursor, Stage};
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// How many rows the list asks for at a time.
+const PAGE: usize = 100;
+
+#[tauri::command]
+pub fn conversation_page(
+    state: State<'_, AppState>,
+    filter: ListFilter,
+    after: Option<PageCursor>,
+) -> Result<ConversationPage, CommandError> {
+    Ok(state
+        .require_engine()?
+        .vault()
+        .conversation_page(&filter, after, PAGE)?)
+}
+
+#[tauri::command]
+pub fn labels_in_use(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
+    Ok(state.require_engine()?.vault().labels_in_use()?)
+}
+
+#[tauri::command]
+pub fn lead_card(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<LeadCard, CommandError> {
+    Ok(state.require_engine()?.vault().lead_card(conversation_id)?)
+}
+
+#[tauri::command]
+pub fn update_lead(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+    stage: Stage,
+    notes: String,
+    labels: Vec<String>,
+) -> Result<LeadCard, CommandError> {
+    Ok(state
+        .require_engine()?
+        .vault()
+        .update_lead(conversation_id, stage, &notes, &labels)?)
+}
+
+/// Lead-ad form submissions, newest first.
+#[tauri::command]
+pub fn list_lead_forms(state: State<'_, AppState>) -> Result<Vec<LeadForm>, CommandError> {
+    Ok(state.require_engine()?.vault().lead_forms()?)
+}

@@ -1,0 +1,100 @@
+// Pure helpers behind the inbox list and its keyboard (unit-tested).
+import type { ListFilter, ListedConversation, Platform, Stage } from "./ipc/commands";
+
+/** The filter menu's values: "all", "needs_reply", "channel:whatsapp", "label:VIP". */
+export function filterFromValue(value: string): ListFilter {
+  const [kind, ...rest] = value.split(":");
+  const argument = rest.join(":");
+  switch (kind) {
+    case "new_leads":
+    case "needs_reply":
+    case "drafts_to_review":
+      return { kind };
+    case "channel":
+      return { kind: "channel", value: argument as Platform };
+    case "label":
+      return { kind: "label", value: argument };
+    default:
+      return { kind: "all" };
+  }
+}
+
+export function filterValue(filter: ListFilter): string {
+  return "value" in filter ? `${filter.kind}:${filter.value}` : filter.kind;
+}
+
+/** What the list says when a filter matches nothing. */
+export function emptyListText(filter: ListFilter): string {
+  switch (filter.kind) {
+    case "all":
+      return "No conversations yet. New leads appear here as soon as they write.";
+    case "new_leads":
+      return "No new leads: everyone has a stage.";
+    case "needs_reply":
+      return "Nobody is waiting for a reply.";
+    case "drafts_to_review":
+      return "No suggested replies waiting for you.";
+    case "channel":
+      return "No conversations on this channel.";
+    case "label":
+      return `Nobody is labelled "${filter.value}".`;
+  }
+}
+
+/** j/k: the next row to select, staying inside the list. */
+export function step(conversations: ListedConversation[], selected: number | null, delta: 1 | -1): number | null {
+  if (conversations.length === 0) return null;
+  const at = conversations.findIndex((c) => c.id === selected);
+  if (at === -1) return conversations[delta === 1 ? 0 : conversations.length - 1].id;
+  const next = Math.min(conversations.length - 1, Math.max(0, at + delta));
+  return conversations[next].id;
+}
+
+export type Shortcut = "next" | "previous" | "open" | "approve" | "edit" | "regenerate" | "reject" | "search" | "help";
+
+const KEYS: Record<string, Shortcut> = {
+  j: "next",
+  k: "previous",
+  Enter: "open",
+  a: "approve",
+  e: "edit",
+  r: "regenerate",
+  x: "reject",
+  "/": "search",
+  "?": "help",
+};
+
+/** The shortcut for a key press, unless the owner is typing or holding a modifier. */
+export function shortcutFor(key: string, typing: boolean, modified: boolean): Shortcut | null {
+  if (typing || modified) return null;
+  return KEYS[key] ?? null;
+}
+
+export const SHORTCUT_HELP: [string, string][] = [
+  ["j / k", "next / previous conversation"],
+  ["Enter", "open it"],
+  ["a", "approve and send the suggested reply"],
+  ["e", "edit the suggested reply"],
+  ["r", "write a new suggestion"],
+  ["x", "reject the suggestion"],
+  ["/", "search"],
+  ["?", "this list"],
+];
+
+export const STAGES: [Stage, string][] = [
+  ["new", "New"],
+  ["qualified", "Qualified"],
+  ["booked", "Booked"],
+  ["won", "Won"],
+  ["lost", "Lost"],
+];
+
+/** "VIP, nails ,, VIP" → ["VIP", "nails"] (the vault has the final say). */
+export function parseLabels(text: string): string[] {
+  const labels: string[] = [];
+  for (const raw of text.split(",")) {
+    const label = raw.trim();
+    if (label && !labels.some((l) => l.toLowerCase() === label.toLowerCase())) labels.push(label);
+  }
+  return labels;
+}
