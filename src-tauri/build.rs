@@ -35,6 +35,7 @@ fn main() {
         "lead_card",
         "update_lead",
         "list_lead_forms",
+        "startup_painted",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

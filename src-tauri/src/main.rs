@@ -11,6 +11,7 @@ mod leads_commands;
 mod notifications;
 mod retention_loop;
 mod settings_commands;
+mod startup;
 mod state;
 mod subscription_loop;
 mod sync_loop;
@@ -19,6 +20,7 @@ mod tray;
 use tauri::Manager as _;
 
 fn main() {
+    startup::mark_process_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LEADBOX_LOG")
@@ -78,6 +80,7 @@ fn main() {
             leads_commands::lead_card,
             leads_commands::update_lead,
             leads_commands::list_lead_forms,
+            startup::startup_painted,
         ])
         .on_window_event(|window, event| {
             // Closing the window keeps Leadbox in the tray, unless the owner turned that off.

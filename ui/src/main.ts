@@ -11,6 +11,7 @@ import {
   rejectDraft,
   conversationPage,
   labelsInUse,
+  startupPainted,
   type ListFilter,
   type ListedConversation,
   type PageCursor,
@@ -338,7 +339,10 @@ window.addEventListener("DOMContentLoaded", () => {
     selected: () => (selected === null ? null : { id: selected, name: byId("conversation-title").textContent ?? "" }),
     afterErasure: forgetSelection,
   });
-  void refresh();
+  void refresh().then(() =>
+    // Two frames: the list is laid out and painted before the time is taken.
+    requestAnimationFrame(() => requestAnimationFrame(() => void startupPainted())),
+  );
   void onDraftsChanged(() => void refreshDraft());
   void onInboxChanged(() => {
     void refresh();

@@ -684,7 +684,7 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .contains("use instagram, messenger or whatsapp")
+                .contains("use instagram, messenger, whatsapp or website")
         );
     }
 

@@ -311,3 +311,6 @@ export const leadCard = (conversationId: number) => invoke<LeadCard>("lead_card"
 export const updateLead = (conversationId: number, stage: Stage, notes: string, labels: string[]) =>
   invoke<LeadCard>("update_lead", { conversationId, stage, notes, labels });
 export const listLeadForms = () => invoke<LeadForm[]>("list_lead_forms");
+
+/** Tells the app the first inbox is on screen (startup timing; see src-tauri/src/startup.rs). */
+export const startupPainted = () => invoke<void>("startup_painted");

@@ -1,0 +1,92 @@
+//! Measuring cold start for the benchmark (`bench/app-cold-start`): the window
+//! reports its first painted inbox; with `LEADBOX_STARTUP_REPORT` set, the
+//! time since the process started and the memory of the app and its web
+//! processes are written there (and with `LEADBOX_EXIT_AFTER_PAINT=1` the
+//! app then quits). Without the variables this only logs the time.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+pub fn mark_process_start() {
+    let _ = STARTED.set(Instant::now());
+}
+
+/// Resident memory of this process and all its descendants (the WebKit
+/// web and network processes), in KiB, from `/proc`.
+#[cfg(target_os = "linux")]
+fn family_rss_kib() -> (u64, usize) {
+    let me = std::process::id();
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // The parent pid is the second field after the command's closing parenthesis.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            parents.push((pid, ppid));
+        }
+    }
+    let mut family = vec![me];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid) in &parents {
+            if family.contains(ppid) && !family.contains(pid) {
+                family.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    let rss = family
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .sum();
+    (rss, family.len())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn family_rss_kib() -> (u64, usize) {
+    (0, 0)
+}
+
+#[tauri::command]
+pub fn startup_painted(app: tauri::AppHandle) {
+    let Some(started) = STARTED.get() else {
+        return;
+    };
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(elapsed_ms, "first inbox painted");
+    let Some(path) = std::env::var_os("LEADBOX_STARTUP_REPORT") else {
+        return;
+    };
+    // Let the web process settle what it allocated for the first paint.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (rss_kib, processes) = family_rss_kib();
+    let report = serde_json::json!({
+        "first_paint_ms": elapsed_ms,
+        "rss_kib": rss_kib,
+        "processes": processes,
+    });
+    if let Err(error) = std::fs::write(&path, report.to_string()) {
+        tracing::warn!(%error, "the startup report could not be written");
+    }
+    if std::env::var("LEADBOX_EXIT_AFTER_PAINT").as_deref() == Ok("1") {
+        app.exit(0);
+    }
+}
