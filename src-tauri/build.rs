@@ -35,6 +35,7 @@ fn main() {
         "lead_card",
         "update_lead",
         "list_lead_forms",
+        "dashboard",
         "startup_painted",
     ]);
     tauri_build::try_build(

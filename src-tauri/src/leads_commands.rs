@@ -1,7 +1,7 @@
 //! The filtered, paged conversation list and the lead panel.
 
 use leadbox_inbox::LeadForm;
-use leadbox_vault::{ConversationPage, LeadCard, ListFilter, PageCursor, Stage};
+use leadbox_vault::{ConversationPage, Dashboard, LeadCard, ListFilter, PageCursor, Stage};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -53,4 +53,13 @@ pub fn update_lead(
 #[tauri::command]
 pub fn list_lead_forms(state: State<'_, AppState>) -> Result<Vec<LeadForm>, CommandError> {
     Ok(state.require_engine()?.vault().lead_forms()?)
+}
+
+/// The dashboard's figures for the last 30 days.
+#[tauri::command]
+pub fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
+    Ok(state
+        .require_engine()?
+        .vault()
+        .dashboard(leadbox_inbox::now_ms(), 30)?)
 }

@@ -80,6 +80,7 @@ fn main() {
             leads_commands::lead_card,
             leads_commands::update_lead,
             leads_commands::list_lead_forms,
+            leads_commands::dashboard,
             startup::startup_painted,
         ])
         .on_window_event(|window, event| {

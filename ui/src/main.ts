@@ -30,6 +30,7 @@ import { emptyListText, filterFromValue, filterValue, step } from "./inbox-logic
 import { hideLead, showLead, stageName, wireLeadPanel } from "./lead-panel";
 import { wireShortcuts } from "./shortcuts";
 import { wireLeadForms } from "./lead-forms";
+import { wireDashboard } from "./dashboard";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -305,6 +306,7 @@ window.addEventListener("DOMContentLoaded", () => {
   wireRetention(forgetSelection);
   wireSettings();
   wireLeadForms();
+  wireDashboard();
   wireLeadPanel(() => void refreshLabels().then(() => loadList()));
   byId<HTMLSelectElement>("list-filter").addEventListener("change", (event) => {
     filter = filterFromValue((event.target as HTMLSelectElement).value);

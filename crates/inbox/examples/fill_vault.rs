@@ -21,7 +21,7 @@ fn message(n: usize, k: usize, at: i64) -> Event {
         route,
         account_id: account.into(),
         contact_id: format!("lead-{n}"),
-        contact_name: (n % 2 == 0).then(|| format!("Lead {n}")),
+        contact_name: n.is_multiple_of(2).then(|| format!("Lead {n}")),
         direction: if inbound {
             Direction::Inbound
         } else {

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod backup;
+mod dashboard;
 mod drafts;
 mod erasure;
 mod error;
@@ -25,6 +26,7 @@ mod testing;
 mod vault;
 
 pub use accounts::{AccountRow, CommentTarget, ReplyTarget};
+pub use dashboard::{DailyLeads, Dashboard};
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
 pub use erasure::{ContactSelector, ErasureReceipt};
 pub use error::VaultError;

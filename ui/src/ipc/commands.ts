@@ -314,3 +314,15 @@ export const listLeadForms = () => invoke<LeadForm[]>("list_lead_forms");
 
 /** Tells the app the first inbox is on screen (startup timing; see src-tauri/src/startup.rs). */
 export const startupPainted = () => invoke<void>("startup_painted");
+
+export interface Dashboard {
+  /** Days since the Unix epoch (UTC). */
+  first_day: number;
+  days: number;
+  leads: { day: number; platform: Platform; leads: number }[];
+  median_first_reply_minutes: (number | null)[];
+  overall_median_first_reply_minutes: number | null;
+  unanswered: number;
+}
+
+export const dashboard = () => invoke<Dashboard>("dashboard");
