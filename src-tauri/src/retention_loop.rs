@@ -1,4 +1,4 @@
-//! Applies the owner's retention policy at start and every hour.
+//! Applies the owner's retention policy shortly after start and every hour.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,9 +7,13 @@ use leadbox_inbox::Engine;
 use tauri::Emitter as _;
 
 const EVERY: Duration = Duration::from_secs(60 * 60);
+/// A large first run holds the vault for seconds: not while the window is
+/// putting the inbox on screen.
+const AFTER_START: Duration = Duration::from_secs(15);
 
 pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
     tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(AFTER_START).await;
         loop {
             let worker = Arc::clone(&engine);
             let outcome = tauri::async_runtime::spawn_blocking(move || {

@@ -13,10 +13,12 @@ pub fn mark_process_start() {
     let _ = STARTED.set(Instant::now());
 }
 
-/// Resident memory of this process and all its descendants (the WebKit
-/// web and network processes), in KiB, from `/proc`.
+/// Memory of this process and each of its descendants (the WebKit web and
+/// network processes): name, resident KiB and proportional KiB (PSS: shared
+/// library pages divided among the processes sharing them, so the sum does
+/// not count WebKit's libraries twice), from `/proc`.
 #[cfg(target_os = "linux")]
-fn family_rss_kib() -> (u64, usize) {
+fn family_rss_kib() -> Vec<(String, u64, u64)> {
     let me = std::process::id();
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
@@ -47,22 +49,36 @@ fn family_rss_kib() -> (u64, usize) {
             }
         }
     }
-    let rss = family
+    family
         .iter()
         .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
         .filter_map(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_owned())
+            };
+            let kib = |text: &str| text.trim_end_matches("kB").trim().parse::<u64>().ok();
+            let rss = kib(&field("VmRSS:")?)?;
+            let pid = field("Pid:")?;
+            let pss = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                .ok()
+                .and_then(|rollup| {
+                    rollup
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Pss:"))
+                        .and_then(|v| kib(v.trim()))
+                })
+                .unwrap_or(rss);
+            Some((field("Name:").unwrap_or_default(), rss, pss))
         })
-        .sum();
-    (rss, family.len())
+        .collect()
 }
 
 #[cfg(not(target_os = "linux"))]
-fn family_rss_kib() -> (u64, usize) {
-    (0, 0)
+fn family_rss_kib() -> Vec<(String, u64, u64)> {
+    Vec::new()
 }
 
 #[tauri::command]
@@ -77,10 +93,11 @@ pub fn startup_painted(app: tauri::AppHandle) {
     };
     // Let the web process settle what it allocated for the first paint.
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let (rss_kib, processes) = family_rss_kib();
+    let processes = family_rss_kib();
     let report = serde_json::json!({
         "first_paint_ms": elapsed_ms,
-        "rss_kib": rss_kib,
+        "rss_kib": processes.iter().map(|(_, rss, _)| rss).sum::<u64>(),
+        "pss_kib": processes.iter().map(|(_, _, pss)| pss).sum::<u64>(),
         "processes": processes,
     });
     if let Err(error) = std::fs::write(&path, report.to_string()) {

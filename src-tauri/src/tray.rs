@@ -91,11 +91,7 @@ pub fn refresh_menu(app: &tauri::AppHandle) {
 }
 
 pub fn refresh_unread(app: &tauri::AppHandle, engine: &Engine) {
-    let unread: i64 = engine
-        .vault()
-        .conversations()
-        .map(|list| list.iter().map(|c| c.unread_count).sum())
-        .unwrap_or(0);
+    let unread = engine.vault().unread_total().unwrap_or(0);
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let (tooltip, title) = if unread == 0 {
             ("Leadbox".to_owned(), None)

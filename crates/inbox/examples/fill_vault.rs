@@ -46,13 +46,15 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("usage: fill_vault DIR [CONVERSATIONS]"))?;
     let total: usize = args.next().map_or(Ok(100_000), |n| n.parse())?;
     let (engine, _) = Engine::open(std::path::Path::new(&dir), Arc::new(OsKeychain::default()))?;
-    let start = 1_700_000_000_000_i64;
+    // Newest first from now, a minute apart: 100,000 span ~70 days, inside
+    // the default retention period (so the app's first retention run keeps them).
+    let start = leadbox_inbox::now_ms() - 3_000;
     let started = std::time::Instant::now();
     for chunk in (0..total).collect::<Vec<_>>().chunks(2_000) {
         let batch: Vec<Vec<Event>> = chunk
             .iter()
             .map(|&n| {
-                let at = start + i64::try_from(n).unwrap_or(0) * 60_000;
+                let at = start - i64::try_from(n).unwrap_or(0) * 60_000;
                 (0..3)
                     .map(|k| message(n, k, at + k as i64 * 1_000))
                     .collect()

@@ -217,6 +217,15 @@ impl Vault {
         })
     }
 
+    /// Unread messages across all conversations (the tray's count).
+    pub fn unread_total(&self) -> Result<i64, VaultError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(unread_count), 0) FROM conversations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Every label in use, for the filter menu.
     pub fn labels_in_use(&self) -> Result<Vec<String>, VaultError> {
         let mut statement = self.conn.prepare_cached(
@@ -314,6 +323,7 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 25);
+        assert_eq!(vault.unread_total().unwrap(), 25);
         assert!(
             seen.windows(2).all(|w| w[0] > w[1]),
             "newest first, no repeats"

@@ -246,6 +246,11 @@ pub(crate) fn migrations() -> Migrations<'static> {
         ALTER TABLE contacts ADD COLUMN notes TEXT NOT NULL DEFAULT '';
         ALTER TABLE contacts ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';",
     ),
+    // The list pages by (last_message_at, id): one index serves order and cursor.
+    M::up(
+        "CREATE INDEX conversations_by_recency_and_id ON conversations(last_message_at DESC, id DESC);
+        DROP INDEX conversations_by_recency;",
+    ),
     ])
 }
 
