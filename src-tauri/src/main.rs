@@ -16,7 +16,6 @@ mod state;
 mod subscription_loop;
 mod sync_loop;
 mod tray;
-mod webview;
 
 use tauri::Manager as _;
 
@@ -37,7 +36,6 @@ fn main() {
             let state = state::AppState::open(app.handle());
             let engine = state.engine();
             app.manage(state);
-            webview::tune(app.handle());
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
