@@ -20,6 +20,7 @@ fn main() {
         "connect_account",
         "list_websites",
         "add_website",
+        "disconnect_account",
         "pair_with_relay",
         "business_profile",
         "save_business_profile",

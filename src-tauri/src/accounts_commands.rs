@@ -52,3 +52,27 @@ pub async fn add_website(
 ) -> Result<WebsiteChat, CommandError> {
     Ok(state.require_engine()?.add_website(&name, &origins).await?)
 }
+
+/// Removes an account's token from the keychain (it stops sending; webhooks
+/// still arrive). With `erase`, its conversations are erased as for a
+/// per-person erasure. Returns what happened, in words.
+#[tauri::command]
+pub fn disconnect_account(
+    state: State<'_, AppState>,
+    platform: leadbox_inbox::RouteKind,
+    account_id: String,
+    erase: bool,
+) -> Result<String, CommandError> {
+    let receipt = state
+        .require_engine()?
+        .remove_account(platform, &account_id, erase)?;
+    Ok(match receipt {
+        Some(receipt) => format!(
+            "Disconnected and erased {} conversation(s) and {} message(s) (confirmation {}).",
+            receipt.conversations, receipt.messages, receipt.confirmation_code
+        ),
+        None => {
+            "Disconnected. Its conversations stay; reconnect it to send replies again.".to_owned()
+        }
+    })
+}

@@ -65,6 +65,7 @@ fn main() {
             accounts_commands::connect_account,
             accounts_commands::list_websites,
             accounts_commands::add_website,
+            accounts_commands::disconnect_account,
             settings_commands::pair_with_relay,
             settings_commands::business_profile,
             settings_commands::save_business_profile,

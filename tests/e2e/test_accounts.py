@@ -34,4 +34,14 @@ def test_the_accounts_panel_lists_accounts_and_explains_a_relay_without_login(ap
     assert app.execute_script("return document.getElementById('accounts-dialog').open") is True
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     app.save_screenshot(str(SCREENSHOTS / "accounts.png"))
+    # Disconnecting asks how (keep or erase), then removes the token only.
+    item.find_element(By.CSS_SELECTOR, ".disconnect-open").click()
+    item = app.find_element(By.CSS_SELECTOR, f'#accounts-list li[data-account="instagram:{ACCOUNT}"]')
+    item.find_element(By.CSS_SELECTOR, ".disconnect-keep").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "accounts-status"), "Disconnected. Its conversations stay"))
+    wait.until(
+        lambda d: "Disconnected"
+        in d.find_element(By.CSS_SELECTOR, f'#accounts-list li[data-account="instagram:{ACCOUNT}"] .account-status').get_attribute("textContent")
+    )
+    assert "disconnected" in desk.cli("accounts", "list").lower()
     app.find_element(By.ID, "accounts-close").click()

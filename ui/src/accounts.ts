@@ -1,6 +1,14 @@
 // The accounts panel. Account names and Meta's notices are untrusted text:
 // textContent only.
-import { addWebsite, connectAccount, listAccounts, listWebsites, type Account, type WebsiteChat } from "./ipc/commands";
+import {
+  addWebsite,
+  connectAccount,
+  disconnectAccount,
+  listAccounts,
+  listWebsites,
+  type Account,
+  type WebsiteChat,
+} from "./ipc/commands";
 import { accountStatusLabel, errorMessage, inert, platformName } from "./format";
 import { parseOrigins } from "./settings-logic";
 
@@ -17,6 +25,38 @@ function text<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, 
   return node;
 }
 
+function button(label: string, className: string, onClick: () => void) {
+  const node = document.createElement("button");
+  node.className = className;
+  node.textContent = label;
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+/** "Disconnect…", then the two ways of doing it (or cancel): no accidental erasure. */
+function disconnectControls(account: Account): HTMLElement {
+  const controls = document.createElement("div");
+  controls.className = "account-actions";
+  const run = async (erase: boolean) => {
+    const status = byId("accounts-status");
+    try {
+      status.textContent = await disconnectAccount(account.platform, account.platform_account_id, erase);
+    } catch (error) {
+      status.textContent = errorMessage(error);
+    }
+    await refreshAccounts();
+  };
+  const ask = () =>
+    controls.replaceChildren(
+      button("Disconnect, keep conversations", "disconnect-keep", () => void run(false)),
+      button("Disconnect and erase its conversations", "disconnect-erase danger", () => void run(true)),
+      button("Cancel", "disconnect-cancel", () => controls.replaceChildren(first)),
+    );
+  const first = button("Disconnect…", "disconnect-open quiet", ask);
+  controls.append(first);
+  return controls;
+}
+
 function renderAccount(account: Account): HTMLLIElement {
   const item = document.createElement("li");
   item.dataset.account = `${account.platform}:${account.platform_account_id}`;
@@ -25,6 +65,7 @@ function renderAccount(account: Account): HTMLLIElement {
     : `${platformName(account.platform)} · ${account.platform_account_id}`;
   item.append(text("div", "account-name", inert(title)), text("div", "account-status", accountStatusLabel(account.status)));
   if (account.notice) item.append(text("p", "account-notice", inert(account.notice.message)));
+  if (account.status === "connected" || account.status === "needs_reconnect") item.append(disconnectControls(account));
   return item;
 }
 

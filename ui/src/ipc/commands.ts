@@ -326,3 +326,6 @@ export interface Dashboard {
 }
 
 export const dashboard = () => invoke<Dashboard>("dashboard");
+
+export const disconnectAccount = (platform: Platform, accountId: string, erase: boolean) =>
+  invoke<string>("disconnect_account", { platform, accountId, erase });
