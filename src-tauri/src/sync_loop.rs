@@ -87,13 +87,7 @@ async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport
     for contact in &report.new_contacts {
         notifications::new_lead(app, engine, contact);
     }
-    notifications::new_messages(
-        app,
-        engine,
-        report
-            .new_messages
-            .saturating_sub(report.new_contacts.len()),
-    );
+    notifications::new_messages(app, engine, report.new_from_known_people);
     crate::tray::refresh_unread(app, engine);
     if let Err(error) = engine.fetch_lead_forms().await {
         tracing::warn!(%error, "fetching lead forms failed");

@@ -18,6 +18,8 @@ use crate::{Engine, InboxError};
 pub struct SyncReport {
     pub envelopes: usize,
     pub new_messages: usize,
+    /// New messages from people who had written before (see `IngestReport`).
+    pub new_from_known_people: usize,
     pub duplicates: usize,
     /// Envelopes this device could not open or understand; kept sealed in the vault, never dropped.
     pub unreadable: usize,
@@ -264,6 +266,7 @@ impl Engine {
         Ok(SyncReport {
             envelopes: page.envelopes.len(),
             new_messages: report.new_messages,
+            new_from_known_people: report.new_from_known_people,
             duplicates: report.duplicates,
             unreadable: unreadable.len(),
             new_contacts: report.new_contacts,

@@ -38,6 +38,16 @@ impl Relay {
             .unwrap()
     }
 
+    /// A visitor's first message; returns the session secret their page keeps.
+    async fn start_chat(&self, site: &str, text: &str) -> String {
+        let response = self
+            .visitor_post(site, SITE_ORIGIN, json!({"text": text}))
+            .await;
+        assert_eq!(response.status(), 201);
+        let accepted: Value = response.json().await.unwrap();
+        accepted["session"].as_str().unwrap().to_owned()
+    }
+
     async fn visitor_replies(&self, site: &str, session: &str, after: u64) -> Vec<Value> {
         let response = self
             .http
@@ -156,13 +166,7 @@ async fn a_long_poll_for_replies_returns_when_the_reply_is_queued() {
     let relay = start_relay(1 << 20).await;
     let device = relay.pair("Ana's Salon").await;
     let site = relay.add_site(&device).await;
-    let accepted: Value = relay
-        .visitor_post(&site.site_id, SITE_ORIGIN, json!({"text": "Hello?"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let session = accepted["session"].as_str().unwrap().to_owned();
+    let session = relay.start_chat(&site.site_id, "Hello?").await;
     let reference = leadbox_relay::store::hash_secret(&session);
     let poll = {
         let http = relay.http.clone();
@@ -255,13 +259,8 @@ async fn another_business_cannot_see_or_answer_a_sites_visitors() {
     let owner = relay.pair("Ana's Salon").await;
     let stranger = relay.pair("Other Shop").await;
     let site = relay.add_site(&owner).await;
-    let accepted: Value = relay
-        .visitor_post(&site.site_id, SITE_ORIGIN, json!({"text": "Hello"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let reference = leadbox_relay::store::hash_secret(accepted["session"].as_str().unwrap());
+    let session = relay.start_chat(&site.site_id, "Hello").await;
+    let reference = leadbox_relay::store::hash_secret(&session);
     assert_eq!(
         relay.reply(&stranger, &site.site_id, &reference, "x").await,
         404
@@ -317,13 +316,8 @@ async fn visitors_are_limited_per_address_and_per_session() {
     let relay = start_relay_with(1 << 20, limits).await;
     let device = relay.pair("Ana's Salon").await;
     let site = relay.add_site(&device).await;
-    let first: Value = relay
-        .visitor_post(&site.site_id, SITE_ORIGIN, json!({"text": "one"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let session = first["session"].as_str().unwrap();
+    let session = relay.start_chat(&site.site_id, "one").await;
+    let session = session.as_str();
     let second = relay
         .visitor_post(
             &site.site_id,

@@ -46,6 +46,10 @@ pub struct NewContact {
 pub struct IngestReport {
     /// Messages stored now (duplicates of stored ones are not counted).
     pub new_messages: usize,
+    /// Of those, messages from people who had written before (not the
+    /// business's own echoes, not a new lead's first message): what an
+    /// "every new message" notification announces.
+    pub new_from_known_people: usize,
     /// Messages that were already stored (redelivery or Meta retries).
     pub duplicates: usize,
     pub unsupported: usize,
@@ -57,6 +61,7 @@ pub struct IngestReport {
 impl IngestReport {
     fn absorb(&mut self, other: IngestReport) {
         self.new_messages += other.new_messages;
+        self.new_from_known_people += other.new_from_known_people;
         self.duplicates += other.duplicates;
         self.unsupported += other.unsupported;
         self.new_contacts.extend(other.new_contacts);
@@ -407,6 +412,7 @@ fn ingest_message(
     };
     Ok(IngestReport {
         new_messages: 1,
+        new_from_known_people: usize::from(inbound && !is_new_contact),
         new_contacts,
         ..IngestReport::default()
     })
@@ -575,6 +581,10 @@ mod tests {
             .unwrap();
         assert_eq!(first.new_messages, 1);
         assert_eq!(first.new_contacts.len(), 1);
+        assert_eq!(
+            first.new_from_known_people, 0,
+            "a new lead's first message is not 'new message'"
+        );
         let again = vault
             .ingest(&[vec![message("m1", "u1", "Hi", 10, Direction::Inbound)]])
             .unwrap();
@@ -602,9 +612,18 @@ mod tests {
             .ingest(&[vec![message("m2", "u1", "Price?", 20, Direction::Inbound)]])
             .unwrap();
         assert!(report.new_contacts.is_empty());
+        assert_eq!(report.new_from_known_people, 1);
         let conversation = &vault.conversations().unwrap()[0];
         assert_eq!(conversation.unread_count, 2);
         assert_eq!(conversation.last_message_text.as_deref(), Some("Price?"));
+        let echo = vault
+            .ingest(&[vec![message("m3", "u1", "Yes!", 30, Direction::Outbound)]])
+            .unwrap();
+        assert_eq!(
+            (echo.new_messages, echo.new_from_known_people),
+            (1, 0),
+            "echoes of own replies do not count"
+        );
     }
 
     #[test]
