@@ -7,7 +7,7 @@ use tauri::State;
 use crate::error::CommandError;
 use crate::state::{AppState, SyncStatus};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct InboxStatus {
     pub vault: VaultStatus,
     pub sync: SyncStatus,
@@ -19,6 +19,7 @@ pub struct InboxStatus {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
+#[derive(ts_rs::TS)]
 pub enum VaultStatus {
     Open,
     Locked { message: String },
@@ -90,7 +91,7 @@ pub fn dismiss_recovery_code(state: State<'_, AppState>) {
 }
 
 /// A draft as the window shows it: the text to edit and each warning in words.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct DraftView {
     pub id: i64,
     pub status: String,

@@ -10,7 +10,7 @@ use tauri::{AppHandle, Emitter as _, State};
 use crate::error::CommandError;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ErasureView {
     pub confirmation_code: String,
     pub conversations: u64,
@@ -47,7 +47,7 @@ pub fn erase_conversation_person(
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ExportDone {
     pub folder: String,
     pub files: Vec<(String, u64)>,
@@ -130,7 +130,7 @@ pub fn search_inbox(
     Ok(state.require_engine()?.vault().search(&query, SHOWN)?)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct RetentionView {
     pub policy: leadbox_vault::RetentionPolicy,
     /// What the policy deletes in the next 7 days.

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 /// What the front end receives when a command fails: a stable code to branch
 /// on and a sentence a business owner can act on. Internals stay in the logs.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct CommandError {
     pub code: &'static str,
     pub message: String,

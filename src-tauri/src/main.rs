@@ -4,6 +4,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod accounts_commands;
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod data_commands;
 mod error;

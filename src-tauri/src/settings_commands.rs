@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 use crate::error::CommandError;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PairingView {
     pub business_name: String,
     pub relay_url: String,
@@ -60,7 +60,7 @@ pub fn ai_settings(state: State<'_, AppState>) -> Result<AiSettings, CommandErro
 
 /// The drafting provider as the settings form sends it. The key goes to the
 /// keychain and is never sent back to the window.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct AiSettingsInput {
     pub provider: String,
     pub base_url: Option<String>,
@@ -92,7 +92,7 @@ pub fn save_ai_settings(
     Ok(engine.ai_settings()?)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct NotificationView {
     pub prefs: NotificationPrefs,
     /// Milliseconds since the epoch, while paused from the tray or the window.
@@ -141,7 +141,7 @@ pub fn send_test_notification(app: AppHandle) -> Result<(), CommandError> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppInfo {
     pub version: &'static str,
     pub tauri_version: &'static str,

@@ -11,6 +11,7 @@ use crate::error::CommandError;
 /// How syncing with the relay is going, as the window shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", tag = "state")]
+#[derive(ts_rs::TS)]
 pub enum SyncStatus {
     NotPaired,
     Connecting,

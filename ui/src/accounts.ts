@@ -6,7 +6,7 @@ import {
   disconnectAccount,
   listAccounts,
   listWebsites,
-  type Account,
+  type AccountRow,
   type WebsiteChat,
 } from "./ipc/commands";
 import { accountStatusLabel, errorMessage, inert, platformName } from "./format";
@@ -34,7 +34,7 @@ function button(label: string, className: string, onClick: () => void) {
 }
 
 /** "Disconnect…", then the two ways of doing it (or cancel): no accidental erasure. */
-function disconnectControls(account: Account): HTMLElement {
+function disconnectControls(account: AccountRow): HTMLElement {
   const controls = document.createElement("div");
   controls.className = "account-actions";
   const run = async (erase: boolean) => {
@@ -57,7 +57,7 @@ function disconnectControls(account: Account): HTMLElement {
   return controls;
 }
 
-function renderAccount(account: Account): HTMLLIElement {
+function renderAccount(account: AccountRow): HTMLLIElement {
   const item = document.createElement("li");
   item.dataset.account = `${account.platform}:${account.platform_account_id}`;
   const title = account.name

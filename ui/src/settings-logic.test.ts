@@ -5,7 +5,7 @@ import type { BusinessProfile } from "./ipc/commands";
 const profile: BusinessProfile = {
   name: "Ana's Salon",
   description: "",
-  services: [{ name: "Haircut", price: "€25" }],
+  services: [{ name: "Haircut", price: "€25", duration: null, aliases: [] }],
   hours: [],
   time_zone: "Europe/Madrid",
   location: null,
@@ -16,6 +16,7 @@ const profile: BusinessProfile = {
   languages: ["es", "en"],
   phone_region: "ES",
   faq: [],
+  sign_off: null,
 };
 
 describe("providerDisclosure", () => {

@@ -35,6 +35,7 @@ pub enum ParseError {
 /// How an account was connected, which decides the send endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Connection {
     /// A Facebook Page token (Messenger, and Instagram accounts linked to the page).
     Page,

@@ -19,6 +19,8 @@ pub use sealing::{SealError, SealedEnvelope, open, seal};
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[cfg_attr(feature = "typescript", ts(rename = "Platform"))]
 pub enum RouteKind {
     /// An Instagram professional account id (`object: "instagram"`).
     Instagram,

@@ -23,6 +23,7 @@ const CONTEXT_MESSAGES: usize = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ProviderKind {
     /// Built in; nothing leaves this computer.
     Offline,
@@ -49,6 +50,7 @@ impl FromStr for ProviderKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AiSettings {
     pub provider: ProviderKind,
     pub base_url: Option<String>,

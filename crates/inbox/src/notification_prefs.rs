@@ -12,6 +12,7 @@ const PAUSED_UNTIL: &str = "notifications_paused_until_ms";
 
 /// A daily span in local time, e.g. 22:00–07:00 (it may cross midnight).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct QuietHours {
     pub start: String,
     pub end: String,
@@ -19,6 +20,7 @@ pub struct QuietHours {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct NotificationPrefs {
     pub new_leads: bool,
     pub new_messages: bool,

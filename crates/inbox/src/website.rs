@@ -10,6 +10,7 @@ use crate::{Engine, InboxError};
 
 /// A website chat and the line of HTML that puts it on the owner's site.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct WebsiteChat {
     pub site_id: String,
     pub name: String,

@@ -10,6 +10,7 @@ use crate::ingest::now_ms;
 use crate::{Vault, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AccountRow {
     pub id: i64,
     pub platform: RouteKind,
@@ -25,6 +26,7 @@ pub struct AccountRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AccountNotice {
     pub at: i64,
     pub code: Option<i64>,

@@ -11,6 +11,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// New leads of one channel on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct DailyLeads {
     /// Days since the Unix epoch (UTC).
     pub day: i64,
@@ -19,6 +20,7 @@ pub struct DailyLeads {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub first_day: i64,
     pub days: i64,

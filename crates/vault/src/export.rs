@@ -47,6 +47,7 @@ pub struct ExportFilter {
 
 /// Rows written so far to one file, reported as the export goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ExportProgress {
     pub file: String,
     pub rows: u64,

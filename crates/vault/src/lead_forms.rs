@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::{Vault, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct LeadForm {
     pub id: i64,
     /// The page's id.
@@ -18,6 +19,10 @@ pub struct LeadForm {
     pub status: String,
     pub attempts: i64,
     /// The form's answers as Meta returned them: `[{name, values}]`.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "Array<{ name: string, values: Array<string> }> | null")
+    )]
     pub answers: serde_json::Value,
     pub name: Option<String>,
     pub email: Option<String>,

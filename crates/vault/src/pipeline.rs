@@ -12,6 +12,7 @@ use crate::{Vault, VaultError};
 /// Where a person is in the owner's pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Stage {
     New,
     Qualified,
@@ -45,6 +46,7 @@ impl Stage {
 /// Which conversations the list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ListFilter {
     All,
     /// People still at the "new" stage.
@@ -59,6 +61,7 @@ pub enum ListFilter {
 
 /// One row of the conversation list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ListedConversation {
     pub id: i64,
     pub platform: RouteKind,
@@ -77,6 +80,7 @@ pub struct ListedConversation {
 
 /// A page of the list and where the next one starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ConversationPage {
     pub conversations: Vec<ListedConversation>,
     /// Pass back as `after` for the next page; `None` at the end.
@@ -85,6 +89,7 @@ pub struct ConversationPage {
 
 /// Keyset position in the list (newest first): stable while messages arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PageCursor {
     pub last_message_at: i64,
     pub id: i64,
@@ -92,14 +97,27 @@ pub struct PageCursor {
 
 /// The lead panel of one conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct LeadCard {
     pub contact_id: i64,
     pub stage: Stage,
     pub notes: String,
     pub labels: Vec<String>,
     /// Name, emails, phones, intent, urgency and summary read from their messages.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(
+            type = "{ name: string | null, emails: Array<string>, phones: Array<string>, intent: string | null, urgency: string | null, summary: string | null } | null"
+        )
+    )]
     pub details: Option<serde_json::Value>,
     /// How they first came to write (an ad, a link), as Meta reported it.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(
+            type = "{ source: string | null, ad_id: string | null, ref_param: string | null, ad_title: string | null } | null"
+        )
+    )]
     pub referral: Option<serde_json::Value>,
 }
 

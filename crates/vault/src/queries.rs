@@ -8,6 +8,7 @@ use crate::ingest::display_name;
 use crate::{Vault, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ConversationSummary {
     pub id: i64,
     pub platform: RouteKind,
@@ -22,11 +23,16 @@ pub struct ConversationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct StoredMessage {
     pub id: i64,
     pub platform_message_id: String,
     pub direction: String,
     pub text: Option<String>,
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "Array<{ kind: string, url: string | null }>")
+    )]
     pub attachments: serde_json::Value,
     pub sent_at: i64,
     /// `direct` or `comment` (a public comment on a post).

@@ -27,6 +27,7 @@ const BULK_PURGE_MESSAGES: u64 = 2_000;
 /// The owner's retention choices. `None` means "keep forever".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RetentionPolicy {
     /// Delete conversations with no new message for this many days.
     pub delete_inactive_after_days: Option<u32>,
@@ -96,6 +97,7 @@ fn cutoff(now_ms: i64, days: u32) -> i64 {
 
 /// A conversation the policy will delete within the preview's horizon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PlannedDeletion {
     pub conversation_id: i64,
     pub platform: RouteKind,
@@ -106,6 +108,7 @@ pub struct PlannedDeletion {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RetentionPreview {
     pub conversations: Vec<PlannedDeletion>,
     /// Lead records and lead-ad submissions due within the horizon.
@@ -116,6 +119,7 @@ pub struct RetentionPreview {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RetentionReport {
     pub conversations: u64,
     pub messages: u64,

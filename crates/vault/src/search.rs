@@ -15,12 +15,14 @@ const HIT_END: char = '\u{E001}';
 
 /// One run of snippet text; `hit` runs matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SnippetPart {
     pub text: String,
     pub hit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub conversation_id: i64,
     /// The matching message, or `None` when the contact's name matched.

@@ -1,5 +1,5 @@
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { SyncStatus } from "./commands";
+import type { ExportProgress, SyncStatus } from "./bindings";
 
 export const onInboxChanged = (handler: () => void): Promise<UnlistenFn> =>
   listen<number>("inbox-changed", () => handler());
@@ -12,13 +12,6 @@ export const onOpenConversation = (handler: (id: number) => void): Promise<Unlis
 
 export const onDraftsChanged = (handler: () => void): Promise<UnlistenFn> =>
   listen<number>("drafts-changed", () => handler());
-
-/** Rows written so far to one export file. */
-export interface ExportProgress {
-  file: string;
-  rows: number;
-  done: boolean;
-}
 
 export const onExportProgress = (handler: (progress: ExportProgress) => void): Promise<UnlistenFn> =>
   listen<ExportProgress>("export-progress", (event) => handler(event.payload));

@@ -1,0 +1,309 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit:
+// LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
+
+export type AccountNotice = { at: number, code: number | null, message: string, };
+
+export type AccountRow = { id: number, platform: Platform, platform_account_id: string, name: string | null, connection: Connection | null, 
+/**
+ * `connected`, `needs_reconnect`, `not_connected` or `disconnected`.
+ */
+status: string, human_agent: boolean, 
+/**
+ * The latest problem Meta reported with this account, or that Leadbox
+ * found checking it (e.g. a lost webhook subscription), with its time.
+ */
+notice: AccountNotice | null, };
+
+export type AiSettings = { provider: ProviderKind, base_url: string | null, model: string | null, 
+/**
+ * Replace emails and phone numbers before text leaves this computer (default: on for
+ * cloud addresses, off for servers on this computer).
+ */
+redact: boolean | null, has_api_key: boolean, };
+
+/**
+ * The drafting provider as the settings form sends it. The key goes to the
+ * keychain and is never sent back to the window.
+ */
+export type AiSettingsInput = { provider: string, base_url: string | null, model: string | null, redact: boolean | null, api_key: string | null, };
+
+export type AppInfo = { version: string, tauri_version: string, data_dir: string, vault_file: string, relay_url: string | null, device_id: string | null, business_name: string | null, };
+
+export type BusinessProfile = { name: string, 
+/**
+ * One or two sentences: what the business does.
+ */
+description: string, services: Array<Service>, 
+/**
+ * Opening hours, one line per day or range, e.g. "Mon-Fri 9:00-19:00".
+ */
+hours: Array<string>, 
+/**
+ * IANA time zone of the hours, e.g. "Europe/Madrid".
+ */
+time_zone: string | null, location: string | null, booking_link: string | null, phone: string | null, email: string | null, tone: Tone, 
+/**
+ * Languages the business answers in, as ISO 639-1 codes; the first is the default.
+ */
+languages: Array<string>, 
+/**
+ * Region for reading phone numbers written without a country code, e.g. "ES".
+ */
+phone_region: string | null, faq: Array<FaqEntry>, 
+/**
+ * Closing line, e.g. "Ana, Ana's Salon".
+ */
+sign_off: string | null, };
+
+/**
+ * What the front end receives when a command fails: a stable code to branch
+ * on and a sentence a business owner can act on. Internals stay in the logs.
+ */
+export type CommandError = { code: string, message: string, };
+
+/**
+ * How an account was connected, which decides the send endpoint.
+ */
+export type Connection = "page" | "instagram_login" | "whatsapp_cloud" | "relay";
+
+/**
+ * A page of the list and where the next one starts.
+ */
+export type ConversationPage = { conversations: Array<ListedConversation>, 
+/**
+ * Pass back as `after` for the next page; `None` at the end.
+ */
+next: PageCursor | null, };
+
+export type ConversationSummary = { id: number, platform: Platform, contact_id: string, contact_name: string | null, display_name: string, last_message_text: string | null, last_message_at: number, unread_count: number, 
+/**
+ * The person asked not to be messaged.
+ */
+opted_out: boolean, };
+
+/**
+ * New leads of one channel on one day.
+ */
+export type DailyLeads = { 
+/**
+ * Days since the Unix epoch (UTC).
+ */
+day: number, platform: Platform, leads: number, };
+
+export type Dashboard = { first_day: number, days: number, leads: Array<DailyLeads>, 
+/**
+ * Median time to the first reply, in minutes, per day (`None`: no
+ * answered lead that day).
+ */
+median_first_reply_minutes: Array<number | null>, 
+/**
+ * Over the whole period.
+ */
+overall_median_first_reply_minutes: number | null, 
+/**
+ * Leads in the period still without any reply.
+ */
+unanswered: number, };
+
+/**
+ * A draft as the window shows it: the text to edit and each warning in words.
+ */
+export type DraftView = { id: number, status: string, text: string, warnings: Array<string>, 
+/**
+ * Why the last attempt failed (drafting or sending), in plain words.
+ */
+problem: string | null, };
+
+export type ErasureView = { confirmation_code: string, conversations: number, messages: number, leads: number, };
+
+export type ExportDone = { folder: string, files: Array<[string, number]>, bytes: number, };
+
+/**
+ * Rows written so far to one file, reported as the export goes.
+ */
+export type ExportProgress = { file: string, rows: number, done: boolean, };
+
+export type FaqEntry = { question: string, answer: string, };
+
+export type InboxStatus = { vault: VaultStatus, sync: SyncStatus, business_name: string | null, relay_url: string | null, data_dir: string, recovery_code: string | null, };
+
+/**
+ * The lead panel of one conversation.
+ */
+export type LeadCard = { contact_id: number, stage: Stage, notes: string, labels: Array<string>, 
+/**
+ * Name, emails, phones, intent, urgency and summary read from their messages.
+ */
+details: { name: string | null, emails: Array<string>, phones: Array<string>, intent: string | null, urgency: string | null, summary: string | null } | null, 
+/**
+ * How they first came to write (an ad, a link), as Meta reported it.
+ */
+referral: { source: string | null, ad_id: string | null, ref_param: string | null, ad_title: string | null } | null, };
+
+export type LeadForm = { id: number, 
+/**
+ * The page's id.
+ */
+page_id: string, leadgen_id: string, form_id: string | null, ad_id: string | null, created_at: number, 
+/**
+ * `pending` (answers not fetched yet), `fetched` or `failed`.
+ */
+status: string, attempts: number, 
+/**
+ * The form's answers as Meta returned them: `[{name, values}]`.
+ */
+answers: Array<{ name: string, values: Array<string> }> | null, name: string | null, email: string | null, phone: string | null, error: string | null, };
+
+/**
+ * Which conversations the list shows.
+ */
+export type ListFilter = { "kind": "all" } | { "kind": "new_leads" } | { "kind": "needs_reply" } | { "kind": "drafts_to_review" } | { "kind": "channel", "value": Platform } | { "kind": "label", "value": string };
+
+/**
+ * One row of the conversation list.
+ */
+export type ListedConversation = { id: number, platform: Platform, display_name: string, last_message_text: string | null, last_message_at: number, last_direction: string | null, unread_count: number, opted_out: boolean, stage: Stage, labels: Array<string>, 
+/**
+ * From the lead details extracted from their messages.
+ */
+urgency: string | null, draft_waiting: boolean, };
+
+export type NotificationPrefs = { new_leads: boolean, new_messages: boolean, 
+/**
+ * Title only (who and which channel), never the message text.
+ */
+hide_previews: boolean, quiet_hours: QuietHours | null, 
+/**
+ * Closing the window keeps Leadbox running in the tray.
+ */
+close_to_tray: boolean, };
+
+export type NotificationView = { prefs: NotificationPrefs, 
+/**
+ * Milliseconds since the epoch, while paused from the tray or the window.
+ */
+paused_until: number | null, };
+
+/**
+ * Keyset position in the list (newest first): stable while messages arrive.
+ */
+export type PageCursor = { last_message_at: number, id: number, };
+
+export type PairingView = { business_name: string, relay_url: string, };
+
+/**
+ * A conversation the policy will delete within the preview's horizon.
+ */
+export type PlannedDeletion = { conversation_id: number, platform: Platform, display_name: string, last_message_at: number, 
+/**
+ * When it becomes due; at or before `now` means the next run deletes it.
+ */
+deletes_at: number, };
+
+/**
+ * Which kind of platform account a routing id names. The relay routes each
+ * webhook entry by it; the desktop uses it to know which channel a message is on.
+ */
+export type Platform = "instagram" | "messenger" | "whatsapp" | "website";
+
+export type ProviderKind = "offline" | "open_ai_compatible" | "anthropic";
+
+/**
+ * A daily span in local time, e.g. 22:00–07:00 (it may cross midnight).
+ */
+export type QuietHours = { start: string, end: string, };
+
+/**
+ * The owner's retention choices. `None` means "keep forever".
+ */
+export type RetentionPolicy = { 
+/**
+ * Delete conversations with no new message for this many days.
+ */
+delete_inactive_after_days: number | null, 
+/**
+ * A different period for some channels.
+ */
+per_channel: { [key in Platform]?: number | null }, 
+/**
+ * Remove the text and attachments of messages older than this many days,
+ * keeping the conversation, its times and the lead.
+ */
+sanitize_bodies_after_days: number | null, 
+/**
+ * Lead records (details learned from messages, lead-ad answers) are kept
+ * this many days after their last change, whatever happens to the chat.
+ */
+keep_leads_days: number | null, };
+
+export type RetentionPreview = { conversations: Array<PlannedDeletion>, 
+/**
+ * Lead records and lead-ad submissions due within the horizon.
+ */
+leads: number, lead_forms: number, 
+/**
+ * Messages whose text will be removed within the horizon.
+ */
+bodies: number, };
+
+export type RetentionReport = { conversations: number, messages: number, contacts: number, leads: number, lead_forms: number, bodies_sanitized: number, };
+
+export type RetentionView = { policy: RetentionPolicy, 
+/**
+ * What the policy deletes in the next 7 days.
+ */
+preview: RetentionPreview, };
+
+export type SearchHit = { conversation_id: number, 
+/**
+ * The matching message, or `None` when the contact's name matched.
+ */
+message_id: number | null, platform: Platform, display_name: string, sent_at: number, snippet: Array<SnippetPart>, };
+
+export type Service = { name: string, 
+/**
+ * As the owner writes it, e.g. "€25" or "from $120".
+ */
+price: string | null, duration: string | null, 
+/**
+ * Other words leads use for it ("trim", "corte").
+ */
+aliases: Array<string>, };
+
+/**
+ * One run of snippet text; `hit` runs matched the query.
+ */
+export type SnippetPart = { text: string, hit: boolean, };
+
+/**
+ * Where a person is in the owner's pipeline.
+ */
+export type Stage = "new" | "qualified" | "booked" | "won" | "lost";
+
+export type StoredMessage = { id: number, platform_message_id: string, direction: string, text: string | null, attachments: Array<{ kind: string, url: string | null }>, sent_at: number, 
+/**
+ * `direct` or `comment` (a public comment on a post).
+ */
+kind: string, 
+/**
+ * For replies: `sent`, `delivered`, `read` or `failed`, as the platform reported.
+ */
+delivery: string | null, delivery_error: string | null, 
+/**
+ * The person's reaction to this message (an emoji).
+ */
+reaction: string | null, };
+
+/**
+ * How syncing with the relay is going, as the window shows it.
+ */
+export type SyncStatus = { "state": "not_paired" } | { "state": "connecting" } | { "state": "online" } | { "state": "offline", message: string, } | { "state": "failed", message: string, };
+
+export type Tone = "friendly" | "formal";
+
+export type VaultStatus = { "state": "open" } | { "state": "locked", message: string, };
+
+/**
+ * A website chat and the line of HTML that puts it on the owner's site.
+ */
+export type WebsiteChat = { site_id: string, name: string, origins: Array<string>, snippet: string, };
