@@ -1,6 +1,8 @@
 import { defineConfig } from "vite";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 export default defineConfig({
+  plugins: [svelte()],
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { emptyListText, filterFromValue, filterValue, parseLabels, shortcutFor, step } from "./inbox-logic";
+import {
+  emptyListText,
+  filterFromValue,
+  filterValue,
+  parseLabels,
+  scrollToReveal,
+  shortcutFor,
+  step,
+  visibleRange,
+} from "./inbox-logic";
 import type { ListedConversation } from "./ipc/commands";
 
 const row = (id: number): ListedConversation => ({
@@ -65,5 +74,35 @@ describe("parseLabels", () => {
   it("trims, drops blanks and case-insensitive repeats", () => {
     expect(parseLabels("VIP, nails ,, vip")).toEqual(["VIP", "nails"]);
     expect(parseLabels("  ")).toEqual([]);
+  });
+});
+
+describe("visibleRange", () => {
+  it("renders the rows in view plus the overscan, clamped to the list", () => {
+    expect(visibleRange(0, 400, 80, 100_000, 5)).toEqual({ first: 0, last: 10 });
+    expect(visibleRange(8_000, 400, 80, 100_000, 5)).toEqual({ first: 95, last: 110 });
+    expect(visibleRange(8_000 * 1000, 400, 80, 3, 5)).toEqual({ first: 3, last: 3 });
+  });
+
+  it("renders nothing for an empty list or an unmeasured viewport beyond the overscan", () => {
+    expect(visibleRange(0, 400, 80, 0, 5)).toEqual({ first: 0, last: 0 });
+    expect(visibleRange(0, 0, 80, 50, 5)).toEqual({ first: 0, last: 5 });
+  });
+
+  it("never renders more than the viewport and the overscan, wherever it is scrolled", () => {
+    for (let scrollTop = 0; scrollTop < 20_000; scrollTop += 137) {
+      const { first, last } = visibleRange(scrollTop, 600, 84, 1_000, 8);
+      expect(first).toBeLessThanOrEqual(Math.floor(scrollTop / 84));
+      expect(last).toBeGreaterThanOrEqual(Math.min(1_000, Math.ceil((scrollTop + 600) / 84)));
+      expect(last - first).toBeLessThanOrEqual(Math.ceil(600 / 84) + 1 + 16);
+    }
+  });
+});
+
+describe("scrollToReveal", () => {
+  it("scrolls only when the row is outside the viewport", () => {
+    expect(scrollToReveal(2, 0, 400, 80)).toBeNull();
+    expect(scrollToReveal(10, 0, 400, 80)).toBe(10 * 80 + 80 - 400);
+    expect(scrollToReveal(1, 500, 400, 80)).toBe(80);
   });
 });

@@ -98,3 +98,34 @@ export function parseLabels(text: string): string[] {
   }
   return labels;
 }
+
+/**
+ * The rows a virtualized list renders: those in the viewport plus `overscan`
+ * on each side. `last` is exclusive.
+ */
+export function visibleRange(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  count: number,
+  overscan: number,
+): { first: number; last: number } {
+  const top = Math.max(0, Math.floor(scrollTop / rowHeight));
+  const bottom = Math.ceil((Math.max(0, scrollTop) + Math.max(0, viewportHeight)) / rowHeight);
+  const first = Math.min(count, Math.max(0, top - overscan));
+  const last = Math.min(count, Math.max(first, bottom + overscan));
+  return { first, last };
+}
+
+/** The scroll position that brings row `index` fully into view, or `null` if it is. */
+export function scrollToReveal(
+  index: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+): number | null {
+  const top = index * rowHeight;
+  if (top < scrollTop) return top;
+  if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
+  return null;
+}

@@ -27,10 +27,12 @@ import { wireRetention } from "./retention";
 import { offerOnboarding, wireOnboarding } from "./onboarding";
 import { showPaused, wireSettings } from "./settings";
 import { emptyListText, filterFromValue, filterValue, step } from "./inbox-logic";
-import { hideLead, showLead, stageName, wireLeadPanel } from "./lead-panel";
+import { hideLead, showLead, wireLeadPanel } from "./lead-panel";
 import { wireShortcuts } from "./shortcuts";
 import { wireLeadForms } from "./lead-forms";
 import { wireDashboard } from "./dashboard";
+import { mount } from "svelte";
+import ConversationList from "./ConversationList.svelte";
 import {
   attachmentLabel,
   deliveryLabel,
@@ -38,8 +40,6 @@ import {
   errorMessage,
   inert,
   messageTime,
-  platformName,
-  preview,
   syncLabel,
 } from "./format";
 
@@ -101,47 +101,32 @@ let filter: ListFilter = { kind: "all" };
 let rows: ListedConversation[] = [];
 let nextPage: PageCursor | null = null;
 
+let list: ReturnType<typeof mountList>;
+
+function mountList() {
+  return mount(ConversationList, {
+    target: byId("conversation-list"),
+    props: {
+      onopen: (id: number, name: string) => void selectConversation(id, name),
+      onmore: () => void loadMore(),
+    },
+  });
+}
+
 function renderConversations() {
-  const list = byId<HTMLUListElement>("conversations");
-  const empty = byId<HTMLParagraphElement>("empty-list");
-  empty.hidden = rows.length > 0;
-  empty.textContent = emptyListText(filter);
-  byId("list-more").hidden = nextPage === null;
-  list.replaceChildren(
-    ...rows.map((conversation) => {
-      const item = element("li", "conversation-item");
-      item.dataset.conversationId = String(conversation.id);
-      item.tabIndex = 0;
-      if (conversation.id === selected) item.classList.add("selected");
-      if (conversation.unread_count > 0) item.classList.add("unread");
-      const top = element("div", "row");
-      top.append(
-        element("span", "name", inert(conversation.display_name)),
-        element("span", "time", messageTime(conversation.last_message_at)),
-      );
-      const bottom = element("div", "row");
-      bottom.append(
-        element("span", `channel channel-${conversation.platform}`, platformName(conversation.platform)),
-        element("span", "preview", preview(conversation.last_message_text)),
-      );
-      if (conversation.opted_out) bottom.append(element("span", "opted-out", "Asked not to be messaged"));
-      if (conversation.unread_count > 0) bottom.append(element("span", "badge", String(conversation.unread_count)));
-      const tags = element("div", "row tags");
-      if (conversation.stage === "new" && conversation.unread_count > 0) tags.append(element("span", "tag", "New lead"));
-      if (conversation.stage !== "new") tags.append(element("span", "tag stage", stageName(conversation.stage)));
-      if (conversation.urgency === "high") tags.append(element("span", "tag urgent", "Urgent"));
-      if (conversation.draft_waiting) tags.append(element("span", "tag draft", "Draft to review"));
-      for (const label of conversation.labels) tags.append(element("span", "tag", inert(label)));
-      item.append(top, bottom);
-      if (tags.childElementCount > 0) item.append(tags);
-      const open = () => void selectConversation(conversation.id, conversation.display_name);
-      item.addEventListener("click", open);
-      item.addEventListener("keydown", (event) => {
-        if (event.key === "Enter") open();
-      });
-      return item;
-    }),
-  );
+  list.show({ rows, hasMore: nextPage !== null, selected, emptyText: emptyListText(filter) });
+}
+
+let loadingMore = false;
+
+async function loadMore() {
+  if (loadingMore || nextPage === null) return;
+  loadingMore = true;
+  try {
+    await loadList(true);
+  } finally {
+    loadingMore = false;
+  }
 }
 
 /** Reloads as many rows as are shown (at least one page) with the current filter. */
@@ -300,6 +285,7 @@ async function forgetSelection() {
 }
 
 window.addEventListener("DOMContentLoaded", () => {
+  list = mountList();
   wireDraftPanel();
   wireSearch((id, name) => void selectConversation(id, name));
   wireAccounts();
@@ -313,20 +299,11 @@ window.addEventListener("DOMContentLoaded", () => {
     rows = [];
     void loadList();
   });
-  const more = byId<HTMLButtonElement>("list-more");
-  more.addEventListener("click", () => void loadList(true));
-  // Scrolling to the end of the list loads the next page.
-  new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting) && nextPage !== null) void loadList(true);
-  }).observe(more);
   wireShortcuts({
     move: (delta) => {
       const focused = Number((document.activeElement as HTMLElement | null)?.dataset.conversationId ?? NaN);
       const next = step(rows, Number.isNaN(focused) ? selected : focused, delta);
-      if (next === null) return;
-      const row = document.querySelector<HTMLElement>(`#conversations li[data-conversation-id="${next}"]`);
-      row?.focus();
-      row?.scrollIntoView({ block: "nearest" });
+      if (next !== null) void list.focusRow(next);
     },
     open: () => {
       const focused = document.activeElement as HTMLElement | null;
