@@ -16,6 +16,8 @@ fn main() {
         "retention_settings",
         "save_retention",
         "run_retention_now",
+        "preview_retention",
+        "backup_vault",
         "list_accounts",
         "connect_account",
         "list_websites",

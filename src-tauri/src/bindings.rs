@@ -58,6 +58,7 @@ fn declarations() -> String {
         crate::data_commands::ErasureView,
         crate::data_commands::ExportDone,
         crate::data_commands::RetentionView,
+        crate::data_commands::BackupDone,
         crate::settings_commands::PairingView,
         crate::settings_commands::AiSettingsInput,
         crate::settings_commands::NotificationView,

@@ -180,3 +180,46 @@ pub async fn run_retention_now(
         message: "the purge stopped unexpectedly; run it again".into(),
     })?
 }
+
+/// What `policy` would delete in the next 7 days, before the owner saves it.
+#[tauri::command]
+pub fn preview_retention(
+    state: State<'_, AppState>,
+    policy: leadbox_vault::RetentionPolicy,
+) -> Result<leadbox_vault::RetentionPreview, CommandError> {
+    let engine = state.require_engine()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    Ok(engine
+        .vault()
+        .retention_preview_of(&policy, now, 7 * leadbox_vault::DAY_MS)?)
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct BackupDone {
+    pub file: String,
+    pub bytes: u64,
+}
+
+/// Writes an encrypted backup (age, sealed with `passphrase`) next to the
+/// exports; restoring it needs the passphrase and `leadbox-cli restore`.
+#[tauri::command]
+pub async fn backup_vault(
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<BackupDone, CommandError> {
+    let engine = state.require_engine()?;
+    let stamp = chrono::Local::now().format("%Y-%m-%d %H%M%S");
+    let file = export_parent().join(format!("Leadbox backup {stamp}.age"));
+    let target = file.clone();
+    let passphrase = zeroize::Zeroizing::new(passphrase);
+    let bytes = tokio::task::spawn_blocking(move || engine.vault().backup(&target, &passphrase))
+        .await
+        .map_err(|_| CommandError {
+            code: "backup_failed",
+            message: "the backup stopped unexpectedly; your inbox is unchanged".into(),
+        })??;
+    Ok(BackupDone {
+        file: file.display().to_string(),
+        bytes,
+    })
+}

@@ -63,6 +63,8 @@ fn main() {
             data_commands::retention_settings,
             data_commands::save_retention,
             data_commands::run_retention_now,
+            data_commands::preview_retention,
+            data_commands::backup_vault,
             accounts_commands::list_accounts,
             accounts_commands::connect_account,
             accounts_commands::list_websites,

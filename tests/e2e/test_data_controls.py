@@ -32,6 +32,7 @@ def test_the_owner_exports_one_person_then_erases_them(app, relay, desk, workdir
     wait.until(EC.visibility_of_element_located((By.ID, "erase-open")))
 
     # An access export of this person only, as CSV.
+    app.find_element(By.ID, "menu-open").click()
     app.find_element(By.ID, "export-open").click()
     wait.until(EC.visibility_of_element_located((By.ID, "export-dialog")))
     app.find_element(By.CSS_SELECTOR, 'input[name="export-format"][value="csv"]').click()

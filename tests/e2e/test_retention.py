@@ -33,6 +33,7 @@ def test_the_owner_previews_and_applies_the_retention_policy(app, relay):
     assert relay.post_webhook(dm("5550202", "mid.r.new", "a new question", 0)) == 200
     wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 2)
 
+    app.find_element(By.ID, "menu-open").click()
     app.find_element(By.ID, "retention-open").click()
     wait.until(EC.visibility_of_element_located((By.ID, "retention-dialog")))
     assert Select(app.find_element(By.ID, "retention-days")).first_selected_option.get_attribute("value") == "90"

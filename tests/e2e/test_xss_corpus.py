@@ -82,7 +82,8 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 INERT_CHECK = """
 const panes = ['conversations', 'messages', 'search-results', 'draft', 'notice', 'conversation-title']
-  .map(id => document.getElementById(id));
+  .map(id => document.getElementById(id))
+  .filter(p => p !== null);  // panes not shown at the moment are not in the document
 const made = panes.flatMap(p => [...p.querySelectorAll('img, script, iframe, object, svg, a, style, link, image')]);
 const shown = panes.map(p => p.id === 'draft' ? '' : p.textContent).join(' ');
 return {xss: window.__xss ?? null, made: made.map(e => e.outerHTML), shown};

@@ -129,3 +129,7 @@ export function scrollToReveal(
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
   return null;
 }
+
+export function stageName(stage: Stage): string {
+  return STAGES.find(([value]) => value === stage)?.[1] ?? stage;
+}

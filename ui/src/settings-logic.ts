@@ -1,5 +1,5 @@
 // Pure helpers behind the onboarding and settings screens (unit-tested).
-import type { AiSettings, BusinessProfile } from "./ipc/commands";
+import type { AiSettings, AiSettingsInput, BusinessProfile } from "./ipc/commands";
 
 /** What leaves this computer with each drafting provider, in plain words. */
 export function providerDisclosure(provider: string, baseUrl: string): string {
@@ -39,7 +39,7 @@ const blankToNull = (value: string): string | null => (value.trim() ? value.trim
 /** The profile with the onboarding/settings form's fields applied; the rest is kept. */
 export function applyProfileForm(
   profile: BusinessProfile,
-  form: { name: string; description: string; hours: string; location: string; booking_link: string; phone: string; email: string; tone: string },
+  form: ProfileForm,
 ): BusinessProfile {
   return {
     ...profile,
@@ -56,3 +56,68 @@ export function applyProfileForm(
     tone: form.tone === "formal" ? "formal" : "friendly",
   };
 }
+
+/** The profile form's fields, as typed. */
+export interface ProfileForm {
+  name: string;
+  description: string;
+  hours: string;
+  location: string;
+  booking_link: string;
+  phone: string;
+  email: string;
+  tone: string;
+}
+
+export function profileForm(profile: BusinessProfile): ProfileForm {
+  return {
+    name: profile.name,
+    description: profile.description,
+    hours: profile.hours.join("\n"),
+    location: profile.location ?? "",
+    booking_link: profile.booking_link ?? "",
+    phone: profile.phone ?? "",
+    email: profile.email ?? "",
+    tone: profile.tone,
+  };
+}
+
+/** The provider form's fields; an empty key keeps the saved one. */
+export interface ProviderForm {
+  provider: string;
+  base_url: string;
+  model: string;
+  api_key: string;
+  has_api_key: boolean;
+}
+
+export function providerForm(settings: AiSettings): ProviderForm {
+  return {
+    provider: providerValue(settings),
+    base_url: settings.base_url ?? "",
+    model: settings.model ?? "",
+    api_key: "",
+    has_api_key: settings.has_api_key,
+  };
+}
+
+export function providerInput(form: ProviderForm): AiSettingsInput {
+  return {
+    provider: form.provider,
+    base_url: form.base_url || null,
+    model: form.model || null,
+    redact: null,
+    api_key: form.api_key || null,
+  };
+}
+
+export const blankProfileForm = (): ProfileForm => ({
+  name: "",
+  description: "",
+  hours: "",
+  location: "",
+  booking_link: "",
+  phone: "",
+  email: "",
+  tone: "friendly",
+});

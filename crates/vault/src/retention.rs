@@ -174,13 +174,24 @@ impl Vault {
         self.audit("retention_policy_changed", &json)
     }
 
-    /// What the policy will delete between `now_ms` and `horizon_ms` later.
+    /// What the saved policy will delete between `now_ms` and `horizon_ms` later.
     pub fn retention_preview(
         &self,
         now_ms: i64,
         horizon_ms: i64,
     ) -> Result<RetentionPreview, VaultError> {
         let policy = self.retention_policy()?;
+        self.retention_preview_of(&policy, now_ms, horizon_ms)
+    }
+
+    /// What `policy` would delete, before the owner saves it.
+    pub fn retention_preview_of(
+        &self,
+        policy: &RetentionPolicy,
+        now_ms: i64,
+        horizon_ms: i64,
+    ) -> Result<RetentionPreview, VaultError> {
+        policy.validate()?;
         let until = now_ms.saturating_add(horizon_ms);
         let mut preview = RetentionPreview::default();
         let mut statement = self.conn.prepare_cached(
@@ -689,6 +700,35 @@ mod tests {
         let report = vault.run_retention(NOW + 2 * DAY_MS).unwrap();
         assert_eq!(report.conversations, 1);
         assert_eq!(remaining(&vault), ["New", "Wa"]);
+    }
+
+    #[test]
+    fn an_unsaved_policy_is_previewed_without_being_saved() {
+        let (_dir, mut vault) = vault();
+        seed(&mut vault);
+        let mut policy = RetentionPolicy::default();
+        policy.per_channel.insert(RouteKind::Whatsapp, Some(30));
+        policy.per_channel.insert(RouteKind::Messenger, None);
+        let names = |preview: RetentionPreview| -> Vec<String> {
+            preview
+                .conversations
+                .into_iter()
+                .map(|p| p.display_name)
+                .collect()
+        };
+        let trial = names(vault.retention_preview_of(&policy, NOW, 0).unwrap());
+        assert!(trial.contains(&"Wa".to_owned()), "{trial:?}");
+        assert!(!trial.contains(&"Fb".to_owned()), "{trial:?}");
+        assert_eq!(
+            vault.retention_policy().unwrap(),
+            RetentionPolicy::default()
+        );
+        // What the trial named is exactly what the policy deletes once saved.
+        vault.set_retention_policy(&policy).unwrap();
+        assert_eq!(names(vault.retention_preview(NOW, 0).unwrap()), trial);
+
+        policy.per_channel.insert(RouteKind::Instagram, Some(0));
+        assert!(vault.retention_preview_of(&policy, NOW, 0).is_err());
     }
 
     #[test]

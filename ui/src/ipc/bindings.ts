@@ -29,6 +29,8 @@ export type AiSettingsInput = { provider: string, base_url: string | null, model
 
 export type AppInfo = { version: string, tauri_version: string, data_dir: string, vault_file: string, relay_url: string | null, device_id: string | null, business_name: string | null, };
 
+export type BackupDone = { file: string, bytes: number, };
+
 export type BusinessProfile = { name: string, 
 /**
  * One or two sentences: what the business does.

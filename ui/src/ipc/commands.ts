@@ -7,6 +7,7 @@ import type {
   AiSettings,
   AiSettingsInput,
   AppInfo,
+  BackupDone,
   BusinessProfile,
   ConversationPage,
   ConversationSummary,
@@ -24,6 +25,7 @@ import type {
   Platform,
   PairingView,
   RetentionPolicy,
+  RetentionPreview,
   RetentionReport,
   RetentionView,
   SearchHit,
@@ -63,6 +65,8 @@ export const connectAccount = (provider: "facebook" | "instagram") =>
 export const retentionSettings = () => invoke<RetentionView>("retention_settings");
 export const saveRetention = (policy: RetentionPolicy) => invoke<RetentionView>("save_retention", { policy });
 export const runRetentionNow = () => invoke<RetentionReport>("run_retention_now");
+export const previewRetention = (policy: RetentionPolicy) => invoke<RetentionPreview>("preview_retention", { policy });
+export const backupVault = (passphrase: string) => invoke<BackupDone>("backup_vault", { passphrase });
 
 export const listWebsites = () => invoke<WebsiteChat[]>("list_websites");
 export const addWebsite = (name: string, origins: string[]) => invoke<WebsiteChat>("add_website", { name, origins });

@@ -1,0 +1,155 @@
+// The window's shared state: what the vault says about the inbox, the list
+// as filtered, and the open conversation. Components read it; only the
+// methods here change it, so every refresh follows one path.
+import {
+  conversationDraft,
+  conversationMessages,
+  conversationPage,
+  inboxStatus,
+  labelsInUse,
+  listAccounts,
+  markConversationRead,
+  type AccountRow,
+  type DraftView,
+  type InboxStatus,
+  type ListFilter,
+  type ListedConversation,
+  type PageCursor,
+  type StoredMessage,
+} from "./ipc/commands";
+import { errorMessage } from "./format";
+
+/** Which dialog is open (one at a time; they are modal). */
+export type DialogName =
+  | "accounts"
+  | "backup"
+  | "dashboard"
+  | "erase"
+  | "export"
+  | "lead-forms"
+  | "retention"
+  | "settings"
+  | "shortcuts";
+
+class Inbox {
+  status: InboxStatus | null = $state(null);
+  /** Set when the vault could not be read: shown instead of stale rows. */
+  problem: string | null = $state(null);
+  accounts: AccountRow[] = $state([]);
+  labels: string[] = $state([]);
+
+  filter: ListFilter = $state({ kind: "all" });
+  rows: ListedConversation[] = $state([]);
+  nextPage: PageCursor | null = $state(null);
+  listLoaded = $state(false);
+
+  selected: number | null = $state(null);
+  selectedName = $state("");
+  messages: StoredMessage[] = $state([]);
+  draft: DraftView | null = $state(null);
+  /** Bumped when the selected conversation changes, so panels reload. */
+  selection = $state(0);
+
+  dialog: DialogName | null = $state(null);
+  pausedUntil: number | null = $state(null);
+
+  #loadingMore = false;
+
+  /** Reloads as many rows as are shown (at least one page) with the current filter. */
+  async loadList(extra = false) {
+    const wanted = extra ? this.rows.length + 1 : Math.max(this.rows.length, 1);
+    const loaded: ListedConversation[] = extra ? [...this.rows] : [];
+    let after: PageCursor | null = extra ? this.nextPage : null;
+    do {
+      const page = await conversationPage($state.snapshot(this.filter), after);
+      loaded.push(...page.conversations);
+      after = page.next;
+    } while (after !== null && loaded.length < wanted);
+    this.rows = loaded;
+    this.nextPage = after;
+    this.listLoaded = true;
+  }
+
+  async loadMore() {
+    if (this.#loadingMore || this.nextPage === null) return;
+    this.#loadingMore = true;
+    try {
+      await this.loadList(true);
+    } finally {
+      this.#loadingMore = false;
+    }
+  }
+
+  async setFilter(filter: ListFilter) {
+    this.filter = filter;
+    this.rows = [];
+    await this.guard(() => this.loadList());
+  }
+
+  async refreshLabels() {
+    this.labels = await labelsInUse();
+  }
+
+  async refreshList() {
+    await this.loadList();
+    const open = this.rows.find((c) => c.id === this.selected);
+    // A message arriving in the conversation the owner is looking at is read already.
+    if (open && open.unread_count > 0 && document.hasFocus()) {
+      await markConversationRead(open.id);
+      await this.loadList();
+    }
+    const current = this.rows.find((c) => c.id === this.selected);
+    if (current) this.selectedName = current.display_name;
+  }
+
+  async refresh() {
+    await this.guard(async () => {
+      this.status = await inboxStatus();
+      if (this.status.vault.state !== "open") return;
+      await this.refreshList();
+      if (this.selected !== null) this.messages = await conversationMessages(this.selected);
+      this.accounts = await listAccounts();
+    });
+  }
+
+  async refreshDraft() {
+    if (this.selected === null) {
+      this.draft = null;
+      return;
+    }
+    this.draft = await conversationDraft(this.selected);
+  }
+
+  async select(id: number, name?: string) {
+    this.selected = id;
+    this.selection += 1;
+    if (name) this.selectedName = name;
+    await this.guard(async () => {
+      this.messages = await conversationMessages(id);
+      await this.refreshDraft();
+      await markConversationRead(id);
+      await this.refreshList();
+    });
+  }
+
+  /** After an erasure or retention run the conversation may be gone: back to the empty view. */
+  async forgetSelection() {
+    this.selected = null;
+    this.selection += 1;
+    this.selectedName = "";
+    this.messages = [];
+    this.draft = null;
+    await this.refresh();
+  }
+
+  private async guard(work: () => Promise<void>) {
+    try {
+      await work();
+      this.problem = null;
+    } catch (error) {
+      this.problem = errorMessage(error);
+    }
+  }
+}
+
+export const inbox = new Inbox();
