@@ -209,7 +209,12 @@ pub async fn backup_vault(
 ) -> Result<BackupDone, CommandError> {
     let engine = state.require_engine()?;
     let stamp = chrono::Local::now().format("%Y-%m-%d %H%M%S");
-    let file = export_parent().join(format!("Leadbox backup {stamp}.age"));
+    let folder = export_parent();
+    std::fs::create_dir_all(&folder).map_err(|e| CommandError {
+        code: "backup_failed",
+        message: format!("cannot create the folder {}: {e}", folder.display()),
+    })?;
+    let file = folder.join(format!("Leadbox backup {stamp}.age"));
     let target = file.clone();
     let passphrase = zeroize::Zeroizing::new(passphrase);
     let bytes = tokio::task::spawn_blocking(move || engine.vault().backup(&target, &passphrase))

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import SCREENSHOTS, Desk, instagram_dm
 
 ACCOUNT = "17841400000000001"
 
@@ -67,3 +67,31 @@ def test_the_owner_exports_one_person_then_erases_them(app, relay, desk, workdir
     left = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines()]
     assert [c["contact_id"] for c in left] == ["5550002"]
     assert "balayage" not in desk.cli("search", "balayage")
+
+
+def test_a_backup_made_in_the_window_restores_on_another_computer(app, relay, workdir):
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550031", "mid.bk.1", "Do you have parking nearby?")) == 200
+    wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
+
+    app.find_element(By.ID, "menu-open").click()
+    app.find_element(By.ID, "backup-open").click()
+    wait.until(lambda d: d.execute_script("return document.getElementById('backup-dialog').open"))
+    passphrase = app.find_element(By.ID, "backup-passphrase")
+    passphrase.send_keys("short")
+    assert "at least 8 characters" in text_of(app, "backup-status")
+    assert not app.find_element(By.ID, "backup-start").is_enabled()
+    passphrase.send_keys(" but now long enough")
+    app.find_element(By.ID, "backup-passphrase-again").send_keys("short but now long enough")
+    app.find_element(By.ID, "backup-start").click()
+    wait.until(lambda _: "Writing" not in text_of(app, "backup-status"))
+    assert "Saved an encrypted backup" in text_of(app, "backup-status"), text_of(app, "backup-status")
+    app.save_screenshot(str(SCREENSHOTS / "backup.png"))
+
+    backups = list((workdir / "exports").glob("Leadbox backup *.age"))
+    assert len(backups) == 1, backups
+    assert b"parking" not in backups[0].read_bytes(), "the backup is encrypted"
+    restored = Desk(workdir / "restored")
+    restored.cli("restore", "--from", str(backups[0]), stdin="short but now long enough\n")
+    assert "parking" in restored.cli("conversations")

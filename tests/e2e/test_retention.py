@@ -40,6 +40,13 @@ def test_the_owner_previews_and_applies_the_retention_policy(app, relay):
     preview = text_of(app, "retention-preview")
     assert "1 conversation" in preview and "0201" in preview, preview
 
+    # A different period for Instagram is previewed before it is saved.
+    app.find_element(By.CSS_SELECTOR, ".retention-channels summary").click()
+    Select(app.find_element(By.ID, "retention-channel-instagram")).select_by_value("never")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "retention-preview"), "Nothing is due"))
+    Select(app.find_element(By.ID, "retention-channel-instagram")).select_by_value("default")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "retention-preview"), "1 conversation"))
+
     # "never" keeps everything: nothing is due.
     Select(app.find_element(By.ID, "retention-days")).select_by_value("never")
     app.find_element(By.ID, "retention-save").click()
