@@ -33,6 +33,8 @@ fn main() {
         "pause_notifications",
         "send_test_notification",
         "app_info",
+        "list_computers",
+        "remove_computer",
         "conversation_page",
         "labels_in_use",
         "lead_card",

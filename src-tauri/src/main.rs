@@ -80,6 +80,8 @@ fn main() {
             settings_commands::pause_notifications,
             settings_commands::send_test_notification,
             settings_commands::app_info,
+            settings_commands::list_computers,
+            settings_commands::remove_computer,
             leads_commands::conversation_page,
             leads_commands::labels_in_use,
             leads_commands::lead_card,

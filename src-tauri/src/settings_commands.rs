@@ -172,3 +172,20 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
         relay_url: pairing.map(|p| p.relay_url),
     })
 }
+
+/// The computers paired with the business's relay (this one marked).
+#[tauri::command]
+pub async fn list_computers(
+    state: State<'_, AppState>,
+) -> Result<Vec<leadbox_inbox::Computer>, CommandError> {
+    Ok(state.require_engine()?.computers().await?)
+}
+
+/// Removes another computer of the business (a lost or sold one).
+#[tauri::command]
+pub async fn remove_computer(
+    state: State<'_, AppState>,
+    device_id: String,
+) -> Result<(), CommandError> {
+    Ok(state.require_engine()?.remove_computer(&device_id).await?)
+}

@@ -102,6 +102,11 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
         == "Hair and nails in Gràcia."
     )
     app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
+    # The relay lists the business's computers; this one is marked.
+    wait.until(EC.text_to_be_present_in_element_attribute((By.ID, "settings-computers"), "textContent", "this computer"))
+    computers = app.find_element(By.ID, "settings-computers").get_attribute("textContent")
+    assert "Front desk" in computers, computers
+    assert app.find_elements(By.CSS_SELECTOR, "#settings-computers .computer-remove-open") == [], "no removing itself"
     app.save_screenshot(str(SCREENSHOTS / "settings.png"))
     app.find_element(By.ID, "notify-pause").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-result"), "paused"))

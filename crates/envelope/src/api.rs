@@ -130,3 +130,17 @@ pub const WIDGET_TEXT_LIMIT: usize = 2000;
 pub const MAX_WAIT_SECONDS: u64 = 60;
 /// Most envelopes one page returns.
 pub const MAX_PAGE: usize = 500;
+
+/// `GET /v1/devices`: one desktop of the caller's business.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct BusinessDevice {
+    pub device_id: String,
+    pub name: String,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    /// Removed devices stay listed, so the owner sees when.
+    pub revoked_at: Option<i64>,
+    /// Envelopes waiting at the relay for this device.
+    pub queued: u64,
+}

@@ -2,6 +2,7 @@
 //! relay, syncing sealed envelopes, opening and ingesting them into the vault,
 //! and acknowledging them only after the vault transaction has committed.
 
+mod computers;
 mod drafting;
 mod engine;
 mod error;
@@ -15,6 +16,7 @@ mod subscriptions;
 mod sync;
 mod website;
 
+pub use computers::Computer;
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
 pub use engine::{Engine, Pairing};
 pub use error::InboxError;

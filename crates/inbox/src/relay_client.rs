@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, ApiError, ClaimRouteRequest, DeletionCompleted, EnvelopePage,
-    OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, WidgetReplyAccepted,
+    AckRequest, AckResponse, ApiError, BusinessDevice, ClaimRouteRequest, DeletionCompleted,
+    EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, WidgetReplyAccepted,
     WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
 };
 use serde::de::DeserializeOwned;
@@ -130,6 +130,26 @@ impl RelayClient {
             .send()
             .await;
         self.read(response).await
+    }
+
+    pub async fn devices(&self, token: &str) -> Result<Vec<BusinessDevice>, InboxError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/devices", self.base))
+            .bearer_auth(token)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    pub async fn revoke_device(&self, token: &str, device_id: &str) -> Result<(), InboxError> {
+        let response = self
+            .http
+            .delete(format!("{}/v1/devices/{device_id}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await;
+        self.read_empty(response).await
     }
 
     pub async fn sites(&self, token: &str) -> Result<Vec<WidgetSite>, InboxError> {

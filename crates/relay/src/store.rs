@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use leadbox_envelope::api::BusinessDevice;
 use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -639,6 +640,52 @@ impl Store {
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
+    }
+
+    /// The desktops of one business, oldest first.
+    pub fn business_devices(&self, business_id: &str) -> Result<Vec<BusinessDevice>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT d.id, d.name, d.created_at, d.revoked_at,
+                        (SELECT count(*) FROM envelopes e WHERE e.device_id = d.id)
+                 FROM devices d WHERE d.business_id = ?1
+                 ORDER BY d.created_at, d.id",
+            )?;
+            let rows = statement.query_map([business_id], |r| {
+                Ok(BusinessDevice {
+                    device_id: r.get(0)?,
+                    name: r.get(1)?,
+                    created_at: r.get(2)?,
+                    revoked_at: r.get(3)?,
+                    queued: r.get::<_, i64>(4)? as u64,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Revokes `device_id` if it belongs to `business_id` (a desktop removing a
+    /// lost one); false when it does not, or is revoked already.
+    pub fn revoke_business_device(
+        &self,
+        business_id: &str,
+        device_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let owned = self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT 1 FROM devices WHERE id = ?1 AND business_id = ?2 AND revoked_at IS NULL",
+                    params![device_id, business_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
+        })?;
+        if !owned {
+            return Ok(false);
+        }
+        self.revoke_device(device_id, now)
     }
 
     /// Revokes a device: its token stops working, nothing more is sealed to it,

@@ -163,6 +163,7 @@ async fn a_claimed_account_cannot_be_claimed_by_another_business() {
     let stranger = Device {
         secret: DeviceSecretKey::generate(),
         token: "made-up".into(),
+        device_id: "made-up".into(),
     };
     assert_eq!(relay.claim(&stranger, "whatsapp", "P2").await, 401);
 }
@@ -370,6 +371,80 @@ async fn each_desktop_gets_its_own_copy_and_a_revoked_one_gets_nothing_more() {
     );
     relay.send_dm("1784", "m2", "only to the one left").await;
     assert_eq!(relay.metric("leadbox_envelopes_sealed_total").await, 3);
+}
+
+#[tokio::test]
+async fn a_desktop_lists_its_business_computers_and_removes_a_lost_one() {
+    let relay = start_relay(1 << 20).await;
+    let office = relay.pair("Salon").await;
+    let laptop = relay.pair("Salon").await;
+    let other = relay.pair("Bakery").await;
+    relay.claim(&office, "instagram", "1784").await;
+    relay.send_dm("1784", "m1", "to both").await;
+
+    let list = |device: &Device| {
+        relay
+            .http
+            .get(format!("{}/v1/devices", relay.url))
+            .bearer_auth(&device.token)
+            .send()
+    };
+    let listed: Vec<leadbox_envelope::api::BusinessDevice> =
+        list(&office).await.unwrap().json().await.unwrap();
+    let ids: Vec<&str> = listed.iter().map(|d| d.device_id.as_str()).collect();
+    assert_eq!(ids, [office.device_id.as_str(), laptop.device_id.as_str()]);
+    assert!(
+        listed
+            .iter()
+            .all(|d| d.queued == 1 && d.revoked_at.is_none())
+    );
+
+    let remove = |by: &Device, target: &str| {
+        relay
+            .http
+            .delete(format!("{}/v1/devices/{target}", relay.url))
+            .bearer_auth(&by.token)
+            .send()
+    };
+    // Another business's desktop cannot remove it, nor can an unknown token.
+    assert_eq!(
+        remove(&other, &laptop.device_id).await.unwrap().status(),
+        404
+    );
+    let stranger = relay
+        .http
+        .delete(format!("{}/v1/devices/{}", relay.url, laptop.device_id))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), 401);
+    assert_eq!(fetch_statuses(&relay, &[&laptop]).await, [200]);
+
+    assert_eq!(
+        remove(&office, &laptop.device_id).await.unwrap().status(),
+        204
+    );
+    assert_eq!(
+        fetch_statuses(&relay, &[&office, &laptop]).await,
+        [200, 401]
+    );
+    assert_eq!(
+        remove(&office, &laptop.device_id).await.unwrap().status(),
+        404,
+        "once"
+    );
+    let listed: Vec<leadbox_envelope::api::BusinessDevice> =
+        list(&office).await.unwrap().json().await.unwrap();
+    let removed = listed
+        .iter()
+        .find(|d| d.device_id == laptop.device_id)
+        .unwrap();
+    assert!(removed.revoked_at.is_some());
+    assert_eq!(removed.queued, 0, "what waited for it is deleted");
+    let bakery: Vec<leadbox_envelope::api::BusinessDevice> =
+        list(&other).await.unwrap().json().await.unwrap();
+    assert_eq!(bakery.len(), 1);
 }
 
 async fn fetch_statuses(relay: &Relay, devices: &[&Device]) -> Vec<u16> {

@@ -64,6 +64,23 @@ sign_off: string | null, };
 export type CommandError = { code: string, message: string, };
 
 /**
+ * One paired desktop, as Settings lists it.
+ */
+export type Computer = { device_id: string, name: string, 
+/**
+ * Milliseconds since the epoch.
+ */
+paired_at: number, 
+/**
+ * Set once removed; removed computers stay listed with the time.
+ */
+removed_at: number | null, 
+/**
+ * Messages waiting at the relay for that computer.
+ */
+waiting: number, this_computer: boolean, };
+
+/**
  * How an account was connected, which decides the send endpoint.
  */
 export type Connection = "page" | "instagram_login" | "whatsapp_cloud" | "relay";

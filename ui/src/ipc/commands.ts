@@ -9,6 +9,7 @@ import type {
   AppInfo,
   BackupDone,
   BusinessProfile,
+  Computer,
   ConversationPage,
   ConversationSummary,
   Dashboard,
@@ -87,6 +88,8 @@ export const pauseNotifications = (minutes: number | null) => invoke<number | nu
 export const sendTestNotification = () => invoke<void>("send_test_notification");
 
 export const appInfo = () => invoke<AppInfo>("app_info");
+export const listComputers = () => invoke<Computer[]>("list_computers");
+export const removeComputer = (deviceId: string) => invoke<void>("remove_computer", { deviceId });
 
 export const conversationPage = (filter: ListFilter, after: PageCursor | null) =>
   invoke<ConversationPage>("conversation_page", { filter, after });

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, ClaimRouteRequest, EnvelopePage, MAX_PAGE, MAX_WAIT_SECONDS,
-    RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
+    AckRequest, AckResponse, BusinessDevice, ClaimRouteRequest, EnvelopePage, MAX_PAGE,
+    MAX_WAIT_SECONDS, RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
 };
 use serde::Deserialize;
 
@@ -191,5 +191,47 @@ pub async fn rotate_key(
     })
     .await??;
     tracing::info!(device = %device.device_id, "device key rotated");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/devices`: the desktops of the caller's business, so the owner
+/// sees which computers receive their messages.
+pub async fn list(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<BusinessDevice>>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let relay = state.clone();
+    let devices =
+        tokio::task::spawn_blocking(move || relay.store.business_devices(&device.business_id))
+            .await??;
+    Ok(Json(devices))
+}
+
+/// `DELETE /v1/devices/{id}`: removes a desktop of the same business (a lost
+/// or sold laptop): its token stops working and nothing more is sealed to it.
+pub async fn revoke(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(target): Path<String>,
+) -> Result<StatusCode, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let relay = state.clone();
+    let business = device.business_id.clone();
+    let id = target.clone();
+    let revoked = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .revoke_business_device(&business, &id, now_ms() / 1000)
+    })
+    .await??;
+    if !revoked {
+        return Err(ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            "unknown_device",
+            "no active computer of this business has that id",
+        ));
+    }
+    tracing::info!(device = %target, by = %device.device_id, "device revoked by its business");
     Ok(StatusCode::NO_CONTENT)
 }

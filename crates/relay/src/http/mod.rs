@@ -16,7 +16,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::http::{HeaderName, Method, header};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{DevicePublicKey, seal};
 use tokio::sync::watch;
@@ -71,7 +71,8 @@ pub fn router(state: SharedState) -> Router {
         .layer(widget_budget)
         .layer(widget_cors);
     let device = Router::new()
-        .route("/v1/devices", post(devices::register))
+        .route("/v1/devices", post(devices::register).get(devices::list))
+        .route("/v1/devices/{id}", delete(devices::revoke))
         .route("/v1/routes", post(devices::claim_route))
         .route("/v1/envelopes", get(devices::envelopes))
         .route("/v1/envelopes/ack", post(devices::ack))

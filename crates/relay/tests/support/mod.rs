@@ -93,6 +93,7 @@ pub fn instagram_dm(account: &str, mid: &str, text: &str) -> Vec<u8> {
 pub struct Device {
     pub secret: DeviceSecretKey,
     pub token: String,
+    pub device_id: String,
 }
 
 impl Relay {
@@ -115,6 +116,7 @@ impl Relay {
         Device {
             secret,
             token: registration.token,
+            device_id: registration.device_id,
         }
     }
 
