@@ -53,3 +53,17 @@ def test_a_second_message_from_the_same_lead_does_not_notify_again(app, relay, n
     wait.until(EC.text_to_be_present_in_element_attribute((By.CSS_SELECTOR, "#conversations"), "textContent", "second"))
     time.sleep(1)
     assert notification_log.read_text().count("Notify") == before + 1
+
+
+def test_with_the_relay_down_the_inbox_stays_and_says_it_is_offline(app, relay):
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    relay.post_webhook(instagram_dm("17841400000000001", "778", "mid.e2e.off", "still here?"))
+    wait.until(EC.text_to_be_present_in_element_attribute((By.CSS_SELECTOR, "#conversations"), "textContent", "still here?"))
+
+    relay.stop()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Offline"))
+    app.save_screenshot(str(SCREENSHOTS / "relay-offline.png"))
+    assert "still here?" in app.find_element(By.ID, "conversations").get_attribute("textContent")
+    app.find_element(By.CSS_SELECTOR, "#conversations li.conversation-item").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#messages li.message.inbound .text"), "still here?"))

@@ -642,14 +642,14 @@ impl Store {
         })
     }
 
-    /// The desktops of one business, oldest first.
+    /// The desktops of one business, in the order they were paired.
     pub fn business_devices(&self, business_id: &str) -> Result<Vec<BusinessDevice>, StoreError> {
         self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT d.id, d.name, d.created_at, d.revoked_at,
                         (SELECT count(*) FROM envelopes e WHERE e.device_id = d.id)
                  FROM devices d WHERE d.business_id = ?1
-                 ORDER BY d.created_at, d.id",
+                 ORDER BY d.created_at, d.rowid",
             )?;
             let rows = statement.query_map([business_id], |r| {
                 Ok(BusinessDevice {
