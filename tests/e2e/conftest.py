@@ -188,6 +188,7 @@ class FakeGraph:
         import threading
 
         self.sends = []
+        self.token_expired = False
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -212,6 +213,12 @@ class FakeGraph:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if graph.token_expired:
+                    # Meta's answer once the owner's session (and so the page token) expired.
+                    self.reply(400, {"error": {
+                        "message": "Error validating access token: Session has expired on Sunday, 22-Nov-26 10:00:00 PST.",
+                        "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "e2e"}})
+                    return
                 graph.sends.append((self.path, self.headers.get("Authorization"), body))
                 self.reply(200, {"recipient_id": body["recipient"]["id"], "message_id": f"m_e2e_{len(graph.sends)}"})
 

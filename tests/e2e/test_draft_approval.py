@@ -51,3 +51,27 @@ def test_an_edited_draft_is_sent_once_after_the_click(app, relay, desk, fake_gra
     app.save_screenshot(str(SCREENSHOTS / "draft-sent.png"))
     time.sleep(1)
     assert len(fake_graph.sends) == 1, "sent exactly once"
+
+
+def test_an_expired_login_keeps_the_draft_and_asks_to_reconnect(app, relay, desk, fake_graph):
+    desk.cli(
+        "accounts", "add", "--platform", "instagram", "--account-id", "17841400000000001", "--connection", "page",
+        stdin="page-token", env={"LEADBOX_GRAPH_URL": fake_graph.url},
+    )
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    assert relay.post_webhook(instagram_dm("17841400000000001", "5550009", "mid.expired.1", "Are you open on Monday?")) == 200
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#conversations li.conversation-item"))).click()
+    textarea = wait.until(EC.visibility_of_element_located((By.ID, "draft-text")))
+    wait.until(lambda _: textarea.get_attribute("value"))
+
+    fake_graph.token_expired = True
+    app.find_element(By.ID, "draft-approve").click()
+    wait.until(lambda _: app.find_element(By.ID, "draft-result").get_attribute("textContent") not in ("", "Sent."))
+    result = app.find_element(By.ID, "draft-result").get_attribute("textContent")
+    assert "not sent" in result.lower(), result
+    # The banner names the account and the way back; the draft waits to be sent again.
+    wait.until(EC.text_to_be_present_in_element_attribute((By.ID, "notice"), "textContent", "needs to be connected again"))
+    app.save_screenshot(str(SCREENSHOTS / "login-expired.png"))
+    assert app.find_element(By.ID, "draft-text").get_attribute("value")
+    assert fake_graph.sends == []

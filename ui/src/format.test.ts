@@ -53,7 +53,9 @@ describe("labels", () => {
 
   it("reads command errors, strings and anything else", () => {
     expect(errorMessage({ code: "not_paired", message: "Pair first" })).toBe("Pair first");
-    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage("plain")).toBe("Plain");
+    expect(errorMessage({ code: "not_sent", message: "not sent: the token expired" })).toBe("Not sent: the token expired");
+    expect(errorMessage({ code: "x", message: "" })).toMatch(/Something went wrong/);
     expect(errorMessage(42)).toMatch(/Something went wrong/);
   });
 });

@@ -64,10 +64,18 @@ export function syncLabel(status: SyncStatus): string {
 
 /** Turns whatever a rejected command gave into a sentence for the owner. */
 export function errorMessage(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) {
-    return String((error as CommandError).message);
-  }
-  return typeof error === "string" ? error : "Something went wrong. Try again.";
+  const text =
+    typeof error === "object" && error !== null && "message" in error
+      ? String((error as CommandError).message)
+      : typeof error === "string"
+        ? error
+        : "";
+  return text ? sentence(text) : "Something went wrong. Try again.";
+}
+
+/** The Rust side words problems as clauses ("not sent: …"); shown alone, they start a sentence. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** What the draft panel says about a draft's state. */
