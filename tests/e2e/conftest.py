@@ -29,6 +29,14 @@ APP_SECRET = "e2e-app-secret"
 SCREENSHOTS = TARGET / "e2e"
 
 
+def screenshot(driver, name: str):
+    """Saves the window under target/e2e/ once the latest change is painted
+    (two animation frames), not the frame before it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))")
+    driver.save_screenshot(str(SCREENSHOTS / name))
+
+
 def binary(name: str) -> Path:
     path = BIN / name
     assert path.exists(), f"{path} is missing: build the workspace first (scripts/test does)"

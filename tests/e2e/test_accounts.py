@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS
+from conftest import screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -32,8 +32,7 @@ def test_the_accounts_panel_lists_accounts_and_explains_a_relay_without_login(ap
     wait.until(EC.text_to_be_present_in_element((By.ID, "accounts-status"), "not set up on this relay"))
     assert "meta_app_id" in app.find_element(By.ID, "accounts-status").get_attribute("textContent")
     assert app.execute_script("return document.getElementById('accounts-dialog').open") is True
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "accounts.png"))
+    screenshot(app, "accounts.png")
     # Disconnecting asks how (keep or erase), then removes the token only.
     item.find_element(By.CSS_SELECTOR, ".disconnect-open").click()
     item = app.find_element(By.CSS_SELECTOR, f'#accounts-list li[data-account="instagram:{ACCOUNT}"]')

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 
 def test_a_webhook_appears_in_the_window_and_notifies(app, relay, notification_log):
@@ -19,8 +19,7 @@ def test_a_webhook_appears_in_the_window_and_notifies(app, relay, notification_l
     assert relay.post_webhook(instagram_dm("17841400000000001", "5550001", "mid.e2e.1", text)) == 200
 
     item = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#conversations li.conversation-item")))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "inbox-new-lead.png"))
+    screenshot(app, "inbox-new-lead.png")
     # textContent, not .text: WebKitWebDriver reports ellipsized text as empty.
     assert item.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent") == "Instagram user …0001"
     # The markup in the message is shown as text, never parsed as HTML.
@@ -31,7 +30,7 @@ def test_a_webhook_appears_in_the_window_and_notifies(app, relay, notification_l
     message = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#messages li.message.inbound .text")))
     assert message.get_attribute("textContent") == text
     assert app.execute_script("return document.querySelectorAll('#messages img').length") == 0
-    app.save_screenshot(str(SCREENSHOTS / "inbox-conversation.png"))
+    screenshot(app, "inbox-conversation.png")
 
     deadline = time.time() + 20
     calls = ""
@@ -63,7 +62,7 @@ def test_with_the_relay_down_the_inbox_stays_and_says_it_is_offline(app, relay):
 
     relay.stop()
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Offline"))
-    app.save_screenshot(str(SCREENSHOTS / "relay-offline.png"))
+    screenshot(app, "relay-offline.png")
     assert "still here?" in app.find_element(By.ID, "conversations").get_attribute("textContent")
     app.find_element(By.CSS_SELECTOR, "#conversations li.conversation-item").click()
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#messages li.message.inbound .text"), "still here?"))

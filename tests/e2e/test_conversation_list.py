@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, SCREENSHOTS, launch_app
+from conftest import BIN, launch_app, screenshot
 
 CONVERSATIONS = 3_000
 ROWS = "#conversations li.conversation-item"
@@ -51,7 +51,7 @@ def check_the_list(app):
     # One page of 100 is loaded, but only the rows in view (and a few more) exist.
     assert first["setsize"] >= 100, first
     assert first["count"] <= 40, first
-    app.save_screenshot(str(SCREENSHOTS / "conversation-list.png"))
+    screenshot(app, "conversation-list.png")
 
     # Scrolling to the end pages in every conversation, still a screenful at a time.
     def at_the_end(driver):

@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -31,6 +31,5 @@ def test_the_dashboard_counts_new_leads_and_waiting_ones(app, relay):
            })"""
     )
     assert drawn == [True, True], drawn
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "dashboard.png"))
+    screenshot(app, "dashboard.png")
     app.find_element(By.ID, "dashboard-close").click()

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, Desk, instagram_dm
+from conftest import Desk, instagram_dm, screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -41,8 +41,7 @@ def test_the_owner_exports_one_person_then_erases_them(app, relay, desk, workdir
     wait.until(lambda _: "Exported" in text_of(app, "export-status") or "could not" in text_of(app, "export-status"))
     status = text_of(app, "export-status")
     assert "Exported" in status and "messages.csv" in status, status
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "export-done.png"))
+    screenshot(app, "export-done.png")
     folders = list((workdir / "exports").iterdir())
     assert len(folders) == 1 and folders[0].name in status
     with open(folders[0] / "messages.csv", newline="", encoding="utf-8") as f:
@@ -59,7 +58,7 @@ def test_the_owner_exports_one_person_then_erases_them(app, relay, desk, workdir
     app.find_element(By.ID, "erase-confirm").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "erase-result"), "Confirmation code: ER-"))
     assert "Erased 1 conversation, 1 message" in text_of(app, "erase-result")
-    app.save_screenshot(str(SCREENSHOTS / "erasure-done.png"))
+    screenshot(app, "erasure-done.png")
     app.find_element(By.ID, "erase-cancel").click()
     wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
     assert text_of(app, "conversation-title") == "Select a conversation"
@@ -87,7 +86,7 @@ def test_a_backup_made_in_the_window_restores_on_another_computer(app, relay, wo
     app.find_element(By.ID, "backup-start").click()
     wait.until(lambda _: "Writing" not in text_of(app, "backup-status"))
     assert "Saved an encrypted backup" in text_of(app, "backup-status"), text_of(app, "backup-status")
-    app.save_screenshot(str(SCREENSHOTS / "backup.png"))
+    screenshot(app, "backup.png")
 
     backups = list((workdir / "exports").glob("Leadbox backup *.age"))
     assert len(backups) == 1, backups

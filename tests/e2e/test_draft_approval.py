@@ -8,7 +8,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 
 def test_an_edited_draft_is_sent_once_after_the_click(app, relay, desk, fake_graph):
@@ -26,8 +26,7 @@ def test_an_edited_draft_is_sent_once_after_the_click(app, relay, desk, fake_gra
     textarea = wait.until(EC.visibility_of_element_located((By.ID, "draft-text")))
     wait.until(lambda _: textarea.get_attribute("value"))
     assert "Nothing is sent until you click" in app.find_element(By.ID, "draft-status").get_attribute("textContent")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "draft-review.png"))
+    screenshot(app, "draft-review.png")
     time.sleep(1)
     assert fake_graph.sends == [], "a draft alone sends nothing"
 
@@ -48,7 +47,7 @@ def test_an_edited_draft_is_sent_once_after_the_click(app, relay, desk, fake_gra
     }
     outbound = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#messages li.message.outbound .text")))
     assert outbound.get_attribute("textContent") == "Hi! Saturday works. Book here: https://book.example.com"
-    app.save_screenshot(str(SCREENSHOTS / "draft-sent.png"))
+    screenshot(app, "draft-sent.png")
     time.sleep(1)
     assert len(fake_graph.sends) == 1, "sent exactly once"
 
@@ -72,6 +71,6 @@ def test_an_expired_login_keeps_the_draft_and_asks_to_reconnect(app, relay, desk
     assert "not sent" in result.lower(), result
     # The banner names the account and the way back; the draft waits to be sent again.
     wait.until(EC.text_to_be_present_in_element_attribute((By.ID, "notice"), "textContent", "needs to be connected again"))
-    app.save_screenshot(str(SCREENSHOTS / "login-expired.png"))
+    screenshot(app, "login-expired.png")
     assert app.find_element(By.ID, "draft-text").get_attribute("value")
     assert fake_graph.sends == []

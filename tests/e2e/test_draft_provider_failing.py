@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 
 class RefusingProvider:
@@ -56,7 +56,7 @@ def test_a_failing_provider_is_explained_and_the_builtin_drafter_takes_over(app,
         assert "API key" in problem, problem
         assert provider.calls >= 1
         assert not app.find_element(By.ID, "draft-approve").is_enabled(), "nothing to approve"
-        app.save_screenshot(str(SCREENSHOTS / "draft-provider-failing.png"))
+        screenshot(app, "draft-provider-failing.png")
 
         desk.cli("ai", "set", "--provider", "offline")
         app.find_element(By.ID, "draft-regenerate").click()

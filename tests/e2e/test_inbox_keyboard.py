@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -60,8 +60,7 @@ def test_the_keyboard_sends_once_and_the_lead_panel_feeds_the_filters(app, relay
     app.find_element(By.ID, "lead-notes").send_keys("Prefers Friday afternoons")
     app.find_element(By.ID, "lead-save").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "lead-result"), "Saved."))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "lead-panel.png"))
+    screenshot(app, "lead-panel.png")
 
     wait.until(lambda d: any(o.get_attribute("value") == "label:VIP" for o in d.find_elements(By.CSS_SELECTOR, "#label-filters option")))
     Select(app.find_element(By.ID, "list-filter")).select_by_value("label:VIP")

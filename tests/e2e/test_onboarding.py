@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import SCREENSHOTS, Desk, instagram_dm
+from conftest import Desk, instagram_dm, screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -33,8 +33,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     app = fresh_app
     wait = WebDriverWait(app, 40)
     wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "onboarding-recovery.png"))
+    screenshot(app, "onboarding-recovery.png")
 
     code = app.find_element(By.ID, "welcome-recovery-code").get_attribute("textContent")
     assert re.search(r"\w{4,}", code), code
@@ -60,7 +59,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     assert app.find_element(By.ID, "welcome-profile-name").get_attribute("value") == "Ana's Salon"
     app.find_element(By.ID, "welcome-profile-description").send_keys("Hair and nails in Gràcia.")
     app.find_element(By.ID, "welcome-profile-hours").send_keys("Mon-Sat 9:00-19:00")
-    app.save_screenshot(str(SCREENSHOTS / "onboarding-profile.png"))
+    screenshot(app, "onboarding-profile.png")
     next_button.click()
 
     wait.until(EC.visibility_of_element_located((By.ID, "welcome-provider-provider")))
@@ -93,7 +92,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     assert relay.post_webhook(instagram_dm(ACCOUNT, "5550002", "mid.onboard.1", "Do you do balayage?")) == 200
     wait.until(EC.text_to_be_present_in_element_attribute((By.ID, "conversations"), "textContent", "balayage"))
     wait_for_log(notification_log, "New lead on Instagram")
-    app.save_screenshot(str(SCREENSHOTS / "onboarding-done-inbox.png"))
+    screenshot(app, "onboarding-done-inbox.png")
 
     app.find_element(By.ID, "settings-open").click()
     wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
@@ -107,7 +106,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     computers = app.find_element(By.ID, "settings-computers").get_attribute("textContent")
     assert "Front desk" in computers, computers
     assert app.find_elements(By.CSS_SELECTOR, "#settings-computers .computer-remove-open") == [], "no removing itself"
-    app.save_screenshot(str(SCREENSHOTS / "settings.png"))
+    screenshot(app, "settings.png")
     app.find_element(By.ID, "notify-pause").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-result"), "paused"))
     assert "paused until" in app.find_element(By.ID, "paused-status").get_attribute("textContent")

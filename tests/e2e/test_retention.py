@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import SCREENSHOTS
+from conftest import screenshot
 
 ACCOUNT = "17841400000000001"
 DAY_MS = 24 * 3600 * 1000
@@ -59,8 +59,7 @@ def test_the_owner_previews_and_applies_the_retention_policy(app, relay):
     app.find_element(By.ID, "retention-run").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "retention-result"), "Deleted 1 conversation"))
     wait.until(EC.text_to_be_present_in_element((By.ID, "retention-preview"), "Nothing is due"))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "retention.png"))
+    screenshot(app, "retention.png")
     app.find_element(By.ID, "retention-close").click()
     wait.until(lambda _: len(app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
     remaining = app.find_element(By.CSS_SELECTOR, "#conversations li.conversation-item").get_attribute("textContent")

@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 ACCOUNT = "17841400000000001"
 
@@ -28,8 +28,7 @@ def test_search_finds_marks_and_opens_without_running_markup(app, relay):
     snippets = " ".join(s.get_attribute("textContent") for s in app.find_elements(By.CSS_SELECTOR, ".snippet"))
     assert "<img" in snippets
     assert app.title != "pwned"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "search.png"))
+    screenshot(app, "search.png")
 
     fridays = next(
         r for r in app.find_elements(By.CSS_SELECTOR, "#search-results li.search-result")

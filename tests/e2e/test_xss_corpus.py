@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, instagram_dm
+from conftest import instagram_dm, screenshot
 
 INSTAGRAM = "17841400000000001"
 PHONE_ID = "109876543210"
@@ -130,8 +130,7 @@ def test_hostile_names_messages_profile_and_drafts_stay_text(app, relay, desk, f
     shown = [e.get_attribute("textContent") for e in app.find_elements(By.CSS_SELECTOR, "#messages li.message.inbound .text")]
     assert shown == [inert(p) for p in payloads], "each payload is shown as written, bidi controls made visible"
     assert app.find_element(By.ID, "conversation-title").get_attribute("textContent") == inert(hostile_name)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.save_screenshot(str(SCREENSHOTS / "xss-corpus.png"))
+    screenshot(app, "xss-corpus.png")
     assert_inert(app, canary, "conversation")
 
     search = app.find_element(By.ID, "search")

@@ -105,7 +105,12 @@ class Inbox {
   async refresh() {
     await this.guard(async () => {
       this.status = await inboxStatus();
-      if (this.status.vault.state !== "open") return;
+      if (this.status.vault.state !== "open") {
+        // Nothing can be read: say so instead of "loading" for ever.
+        this.rows = [];
+        this.listLoaded = true;
+        return;
+      }
       await this.refreshList();
       if (this.selected !== null) this.messages = await conversationMessages(this.selected);
       this.accounts = await listAccounts();
