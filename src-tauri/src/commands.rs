@@ -99,6 +99,17 @@ pub struct DraftView {
     pub warnings: Vec<String>,
     /// Why the last attempt failed (drafting or sending), in plain words.
     pub problem: Option<String>,
+    /// Whether the reply can go out now, and until when (Meta's windows).
+    pub window: Option<leadbox_inbox::ReplyWindow>,
+}
+
+impl DraftView {
+    fn of(engine: &leadbox_inbox::Engine, row: DraftRow) -> Result<DraftView, CommandError> {
+        let window = engine.reply_window(row.conversation_id, row.id)?;
+        let mut view = DraftView::from(row);
+        view.window = Some(window);
+        Ok(view)
+    }
 }
 
 impl From<DraftRow> for DraftView {
@@ -117,6 +128,7 @@ impl From<DraftRow> for DraftView {
             text: row.text.unwrap_or_default(),
             warnings,
             problem: row.error,
+            window: None,
         }
     }
 }
@@ -126,11 +138,9 @@ pub fn conversation_draft(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<Option<DraftView>, CommandError> {
-    Ok(state
-        .require_engine()?
-        .vault()
-        .open_draft(conversation_id)?
-        .map(DraftView::from))
+    let engine = state.require_engine()?;
+    let draft = engine.vault().open_draft(conversation_id)?;
+    draft.map(|row| DraftView::of(&engine, row)).transpose()
 }
 
 /// The owner's click: approve (with their edits) and send. Returns the platform's message id.
@@ -159,5 +169,6 @@ pub async fn regenerate_draft(
     let engine = state.require_engine()?;
     let new_id = engine.vault().regenerate_draft(draft_id)?;
     engine.draft_pending().await?;
-    Ok(engine.vault().draft(new_id)?.map(DraftView::from))
+    let draft = engine.vault().draft(new_id)?;
+    draft.map(|row| DraftView::of(&engine, row)).transpose()
 }

@@ -26,6 +26,9 @@ def test_an_edited_draft_is_sent_once_after_the_click(app, relay, desk, fake_gra
     textarea = wait.until(EC.visibility_of_element_located((By.ID, "draft-text")))
     wait.until(lambda _: textarea.get_attribute("value"))
     assert "Nothing is sent until you click" in app.find_element(By.ID, "draft-status").get_attribute("textContent")
+    # Meta's 24-hour window, and what it means, under the draft.
+    window = app.find_element(By.ID, "draft-window").get_attribute("textContent")
+    assert "You can reply until" in window and "24 hours" in window, window
     screenshot(app, "draft-review.png")
     time.sleep(1)
     assert fake_graph.sends == [], "a draft alone sends nothing"

@@ -8,7 +8,9 @@ import {
   deliveryLabel,
   draftStatusLabel,
   erasureSummary,
+  deadline,
   errorMessage,
+  replyWindowText,
   exportSummary,
   messageTime,
   platformName,
@@ -150,5 +152,36 @@ describe("inert", () => {
   });
   it("leaves ordinary right-to-left text alone", () => {
     expect(inert("مرحبا שלום")).toBe("مرحبا שלום");
+  });
+});
+
+describe("replyWindowText", () => {
+  const now = new Date(2026, 10, 23, 10, 0);
+  const at = (hours: number) => now.getTime() + hours * 3600 * 1000;
+  const window = (state: string, closes: number | null, explanation = "") => ({
+    state,
+    closes_at_ms: closes,
+    explanation,
+    human_agent: state === "human_agent",
+    can_send: ["open", "human_agent", "comment"].includes(state),
+  });
+
+  it("says until when a normal reply is allowed, and why", () => {
+    expect(replyWindowText(window("open", at(5)), now)).toBe(
+      "You can reply until 15:00 today: after 24 hours without a message from them, Meta limits replies.",
+    );
+  });
+
+  it("adds the deadline to the explanation of a personal reply or a comment", () => {
+    expect(replyWindowText(window("human_agent", at(48), "A personal reply."), now)).toBe("A personal reply. Until Wed 10:00.");
+  });
+
+  it("gives the reason alone when nothing can be sent", () => {
+    expect(replyWindowText(window("template_needed", null, "Only a template."), now)).toBe("Only a template.");
+  });
+
+  it("names the day of a deadline that is not today", () => {
+    expect(deadline(at(24), now)).toBe("Tue 10:00");
+    expect(deadline(at(1), now)).toBe("11:00 today");
   });
 });

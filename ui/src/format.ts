@@ -1,5 +1,14 @@
 // Pure presentation helpers: no DOM, no Tauri, so they are unit-tested.
-import type { CommandError, ErasureView, ExportDone, Platform, RetentionReport, RetentionView, SyncStatus } from "./ipc/commands";
+import type {
+  CommandError,
+  ErasureView,
+  ExportDone,
+  Platform,
+  ReplyWindow,
+  RetentionReport,
+  RetentionView,
+  SyncStatus,
+} from "./ipc/commands";
 
 const PLATFORM_NAMES: Record<Platform, string> = {
   instagram: "Instagram",
@@ -188,4 +197,26 @@ export function retentionReportText(report: RetentionReport): string {
     `${plural(report.leads + report.lead_forms, "lead record", "lead records")}; ` +
     `removed the text of ${plural(report.bodies_sanitized, "message", "messages")}.`
   );
+}
+
+/** The draft panel's line about Meta's reply window (what it means for this reply). */
+export function replyWindowText(window: ReplyWindow, now: Date = new Date()): string {
+  const until = window.closes_at_ms === null ? "" : deadline(window.closes_at_ms, now);
+  switch (window.state) {
+    case "open":
+      return `You can reply until ${until}: after 24 hours without a message from them, Meta limits replies.`;
+    case "human_agent":
+    case "comment":
+      return `${window.explanation} Until ${until}.`;
+    default:
+      return window.explanation;
+  }
+}
+
+/** A time in the next days: "18:30 today", "Tue 09:15". */
+export function deadline(epochMs: number, now: Date = new Date()): string {
+  const when = new Date(epochMs);
+  const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  if (when.toDateString() === now.toDateString()) return `${time} today`;
+  return `${when.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
 }

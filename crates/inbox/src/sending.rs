@@ -5,7 +5,6 @@ use leadbox_channels::graph::{
     DEFAULT_GRAPH_URL, DEFAULT_INSTAGRAM_URL, DEFAULT_VERSION, GraphClient, Outgoing, Recipient,
     SendError,
 };
-use leadbox_channels::window::{HUMAN_AGENT_WINDOW_MS, Window, window};
 use leadbox_channels::{Connection, RouteKind};
 use leadbox_vault::{AccountRow, ApprovedDraft};
 use zeroize::Zeroizing;
@@ -134,6 +133,8 @@ impl Engine {
                       approved: ApprovedDraft,
                       reason: String|
          -> Result<String, InboxError> {
+            // The error adds its own full stop.
+            let reason = reason.trim_end_matches('.').to_owned();
             engine.vault().record_send_failure(approved, &reason)?;
             Err(InboxError::NotSent(reason))
         };
@@ -156,35 +157,11 @@ impl Engine {
                     .to_owned(),
             );
         }
-        let human_agent = match &target.comment {
-            // A private reply to a comment: one per comment, within 7 days of it.
-            Some(comment) if comment.already_answered => {
-                return refuse(
-                    self,
-                    approved,
-                    "you already replied privately to this comment; Meta allows one private reply"
-                        .into(),
-                );
-            }
-            Some(comment) if now_ms() - comment.commented_at_ms > HUMAN_AGENT_WINDOW_MS => {
-                return refuse(
-                    self,
-                    approved,
-                    "Meta allows a private reply to a comment only within 7 days of it".into(),
-                );
-            }
-            Some(_) => false,
-            None => match window(
-                account.platform,
-                target.last_inbound_ms,
-                now_ms(),
-                account.human_agent,
-            ) {
-                Window::Open { .. } => false,
-                Window::HumanAgent { .. } => true,
-                closed => return refuse(self, approved, closed.explain().to_owned()),
-            },
-        };
+        let verdict = crate::reply_window::reply_window(&target, now_ms());
+        if !verdict.can_send {
+            return refuse(self, approved, verdict.explanation);
+        }
+        let human_agent = verdict.human_agent;
         if account.platform == RouteKind::Website {
             return self
                 .send_to_visitor(

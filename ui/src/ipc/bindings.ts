@@ -131,7 +131,11 @@ export type DraftView = { id: number, status: string, text: string, warnings: Ar
 /**
  * Why the last attempt failed (drafting or sending), in plain words.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Whether the reply can go out now, and until when (Meta's windows).
+ */
+window: ReplyWindow | null, };
 
 export type ErasureView = { confirmation_code: string, conversations: number, messages: number, leads: number, };
 
@@ -231,6 +235,25 @@ export type ProviderKind = "offline" | "open_ai_compatible" | "anthropic";
  * A daily span in local time, e.g. 22:00–07:00 (it may cross midnight).
  */
 export type QuietHours = { start: string, end: string, };
+
+/**
+ * The reply window of one draft, in words the owner can act on.
+ */
+export type ReplyWindow = { 
+/**
+ * `open`, `human_agent`, `comment` (a private reply), or why not:
+ * `closed`, `template_needed`, `no_message_yet`, `visitor_gone`,
+ * `comment_answered`, `comment_closed`.
+ */
+state: string, 
+/**
+ * When the reply can no longer be sent this way.
+ */
+closes_at_ms: number | null, explanation: string, 
+/**
+ * The reply would carry Meta's `HUMAN_AGENT` tag.
+ */
+human_agent: boolean, can_send: boolean, };
 
 /**
  * The owner's retention choices. `None` means "keep forever".
