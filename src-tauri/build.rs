@@ -20,6 +20,7 @@ fn main() {
         "backup_vault",
         "list_accounts",
         "connect_account",
+        "connect_with_token",
         "list_websites",
         "add_website",
         "disconnect_account",

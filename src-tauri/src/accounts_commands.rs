@@ -76,3 +76,25 @@ pub fn disconnect_account(
         }
     })
 }
+
+/// Connects an account with an access token the owner pasted (a WhatsApp
+/// Cloud API system-user token, or a page or Instagram token made in Meta's
+/// tools): its webhooks are routed to this business at the relay, the token
+/// is checked with Meta and kept in the keychain.
+#[tauri::command]
+pub async fn connect_with_token(
+    state: State<'_, AppState>,
+    platform: leadbox_inbox::RouteKind,
+    account_id: String,
+    connection: leadbox_inbox::Connection,
+    token: String,
+    human_agent: bool,
+) -> Result<AccountRow, CommandError> {
+    let engine = state.require_engine()?;
+    let account_id = account_id.trim();
+    let token = zeroize::Zeroizing::new(token);
+    engine.claim(platform, account_id).await?;
+    Ok(engine
+        .add_account(platform, account_id, connection, &token, human_agent)
+        .await?)
+}

@@ -67,6 +67,7 @@ fn main() {
             data_commands::backup_vault,
             accounts_commands::list_accounts,
             accounts_commands::connect_account,
+            accounts_commands::connect_with_token,
             accounts_commands::list_websites,
             accounts_commands::add_website,
             accounts_commands::disconnect_account,

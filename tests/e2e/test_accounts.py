@@ -44,3 +44,37 @@ def test_the_accounts_panel_lists_accounts_and_explains_a_relay_without_login(ap
     )
     assert "disconnected" in desk.cli("accounts", "list").lower()
     app.find_element(By.ID, "accounts-close").click()
+
+
+def test_an_account_is_connected_from_the_window_with_a_pasted_token(app, desk):
+    from selenium.webdriver.support.ui import Select
+
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    app.find_element(By.ID, "accounts-open").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "accounts-dialog")))
+    app.find_element(By.CSS_SELECTOR, "#token-add summary").click()
+    Select(app.find_element(By.ID, "token-platform")).select_by_value("instagram")
+    Select(app.find_element(By.ID, "token-connection")).select_by_value("page")
+    app.find_element(By.ID, "token-account-id").send_keys(ACCOUNT)
+    token = app.find_element(By.ID, "token-value")
+
+    # Meta refuses a wrong token (the local Graph API answers 190): nothing is stored.
+    token.send_keys("not-the-token")
+    connect = app.find_element(By.ID, "token-connect")
+    # The dialog scrolls; WebKitWebDriver does not scroll inside it by itself.
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", connect)
+    connect.click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "accounts-status"), "not accepted"))
+    assert "not_connected" in desk.cli("accounts", "list"), "claimed for routing, but no token kept"
+
+    token.clear()
+    token.send_keys("page-token")
+    connect.click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "accounts-status"), "Connected Instagram"))
+    item = wait.until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, f'#accounts-list li[data-account="instagram:{ACCOUNT}"]'))
+    )
+    assert "anas_salon" in item.get_attribute("textContent")
+    listed = desk.cli("accounts", "list")
+    assert "connected" in listed and "not_connected" not in listed, listed

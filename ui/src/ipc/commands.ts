@@ -10,6 +10,7 @@ import type {
   BackupDone,
   BusinessProfile,
   Computer,
+  Connection,
   ConversationPage,
   ConversationSummary,
   Dashboard,
@@ -62,6 +63,8 @@ export const searchInbox = (query: string) => invoke<SearchHit[]>("search_inbox"
 export const listAccounts = () => invoke<AccountRow[]>("list_accounts");
 export const connectAccount = (provider: "facebook" | "instagram") =>
   invoke<string>("connect_account", { provider });
+export const connectWithToken = (platform: Platform, accountId: string, connection: Connection, token: string, humanAgent: boolean) =>
+  invoke<AccountRow>("connect_with_token", { platform, accountId, connection, token, humanAgent });
 
 export const retentionSettings = () => invoke<RetentionView>("retention_settings");
 export const saveRetention = (policy: RetentionPolicy) => invoke<RetentionView>("save_retention", { policy });
