@@ -3,6 +3,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::erasure::phone_digits;
 use crate::{Vault, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,6 +72,44 @@ impl Vault {
         ))?;
         let rows = statement.query_map([], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The lead-ad submissions of the person a contact is, matched (as for an
+    /// erasure) by an email or phone read from their messages; newest first.
+    pub fn contact_lead_forms(&self, contact_id: i64) -> Result<Vec<LeadForm>, VaultError> {
+        let Some(details) = self.lead(contact_id)? else {
+            return Ok(Vec::new());
+        };
+        let listed = |key: &str| -> Vec<String> {
+            details[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let emails: Vec<String> = listed("emails").iter().map(|e| e.to_lowercase()).collect();
+        let phones: Vec<String> = listed("phones")
+            .iter()
+            .map(|p| phone_digits(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        if emails.is_empty() && phones.is_empty() {
+            return Ok(Vec::new());
+        }
+        let forms = self.lead_forms()?;
+        Ok(forms
+            .into_iter()
+            .filter(|form| {
+                form.email
+                    .as_deref()
+                    .is_some_and(|e| emails.contains(&e.to_lowercase()))
+                    || form
+                        .phone
+                        .as_deref()
+                        .is_some_and(|p| phones.contains(&phone_digits(p)))
+            })
+            .collect())
     }
 
     /// Pending forms whose next attempt is due at `now_ms`.

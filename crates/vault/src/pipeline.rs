@@ -119,6 +119,8 @@ pub struct LeadCard {
         )
     )]
     pub referral: Option<serde_json::Value>,
+    /// Lead-ad forms the same person filled in (matched by email or phone).
+    pub forms: Vec<crate::LeadForm>,
 }
 
 /// Labels are short words the owner picks: trimmed, 1–32 characters, at most
@@ -280,6 +282,7 @@ impl Vault {
             labels: serde_json::from_str(&labels).unwrap_or_default(),
             details: self.lead(contact_id)?,
             referral: referral.and_then(|r| serde_json::from_str(&r).ok()),
+            forms: self.contact_lead_forms(contact_id)?,
         })
     }
 
@@ -312,6 +315,59 @@ mod tests {
     use super::*;
     use crate::testing::{inbound, vault as open_test_vault};
     use proptest::prelude::*;
+
+    #[test]
+    fn the_lead_card_shows_the_forms_the_same_person_filled_in() {
+        let (_dir, mut vault) = open_test_vault();
+        vault
+            .ingest(&[vec![inbound("m1", "p1", Some("Marta"), "hi", 1_000)]])
+            .unwrap();
+        let conversation = vault.conversations().unwrap()[0].id;
+        let contact = vault.contact_of(conversation).unwrap();
+        assert!(vault.lead_card(conversation).unwrap().forms.is_empty());
+        for (leadgen, email, phone) in [
+            ("lg-mail", Some("MARTA@example.org"), None),
+            ("lg-phone", None, Some("+34 600 111 222")),
+            (
+                "lg-other",
+                Some("someone@example.org"),
+                Some("+34 699 000 000"),
+            ),
+        ] {
+            vault
+                .conn
+                .execute(
+                    "INSERT INTO lead_forms (account_id, leadgen_id, created_at, status, next_attempt_at, email, phone)
+                     VALUES (1, ?1, 5, 'fetched', 0, ?2, ?3)",
+                    params![leadgen, email, phone],
+                )
+                .unwrap();
+        }
+        assert!(
+            vault.lead_card(conversation).unwrap().forms.is_empty(),
+            "nothing links them before their details are known"
+        );
+        vault
+            .upsert_lead(
+                contact,
+                Some("Marta"),
+                r#"["marta@example.org"]"#,
+                r#"["+34600111222"]"#,
+                "booking",
+                "normal",
+                "",
+            )
+            .unwrap();
+        let mut forms: Vec<String> = vault
+            .lead_card(conversation)
+            .unwrap()
+            .forms
+            .into_iter()
+            .map(|f| f.leadgen_id)
+            .collect();
+        forms.sort();
+        assert_eq!(forms, ["lg-mail", "lg-phone"]);
+    }
 
     #[test]
     fn pages_walk_the_whole_list_once_newest_first() {

@@ -161,7 +161,11 @@ details: { name: string | null, emails: Array<string>, phones: Array<string>, in
 /**
  * How they first came to write (an ad, a link), as Meta reported it.
  */
-referral: { source: string | null, ad_id: string | null, ref_param: string | null, ad_title: string | null } | null, };
+referral: { source: string | null, ad_id: string | null, ref_param: string | null, ad_title: string | null } | null, 
+/**
+ * Lead-ad forms the same person filled in (matched by email or phone).
+ */
+forms: Array<LeadForm>, };
 
 export type LeadForm = { id: number, 
 /**
