@@ -62,6 +62,20 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     screenshot(app, "onboarding-profile.png")
     next_button.click()
 
+    # Channels: the login buttons, and a pasted token (checked with the local Graph API).
+    wait.until(EC.visibility_of_element_located((By.ID, "welcome-connect-facebook")))
+    app.find_element(By.CSS_SELECTOR, "#welcome-token-add summary").click()
+    Select(app.find_element(By.ID, "welcome-token-platform")).select_by_value("instagram")
+    app.find_element(By.ID, "welcome-token-account-id").send_keys(ACCOUNT)
+    app.find_element(By.ID, "welcome-token-value").send_keys("page-token")
+    connect = app.find_element(By.ID, "welcome-token-connect")
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", connect)
+    connect.click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "welcome-result"), "Connected Instagram"))
+    screenshot(app, "onboarding-channels.png")
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", next_button)
+    next_button.click()
+
     wait.until(EC.visibility_of_element_located((By.ID, "welcome-provider-provider")))
     disclosure = app.find_element(By.ID, "welcome-provider-disclosure").get_attribute("textContent")
     assert "nothing is sent" in disclosure, disclosure
