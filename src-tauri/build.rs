@@ -2,7 +2,6 @@ fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let commands = tauri_build::AppManifest::new().commands(&[
         "inbox_status",
-        "list_conversations",
         "conversation_messages",
         "mark_conversation_read",
         "dismiss_recovery_code",

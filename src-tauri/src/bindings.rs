@@ -36,9 +36,8 @@ impl TypeVisitor for Declarations<'_> {
 fn declarations() -> String {
     use leadbox_inbox::{AiSettings, BusinessProfile, NotificationPrefs, WebsiteChat};
     use leadbox_vault::{
-        AccountRow, ConversationPage, ConversationSummary, Dashboard, ExportProgress, LeadCard,
-        LeadForm, ListFilter, PageCursor, RetentionPolicy, RetentionReport, SearchHit, Stage,
-        StoredMessage,
+        AccountRow, ConversationPage, Dashboard, ExportProgress, LeadCard, LeadForm, ListFilter,
+        PageCursor, RetentionPolicy, RetentionReport, SearchHit, Stage, StoredMessage,
     };
 
     // JavaScript numbers hold every id and millisecond time the vault makes.
@@ -63,7 +62,6 @@ fn declarations() -> String {
         crate::settings_commands::AiSettingsInput,
         crate::settings_commands::NotificationView,
         crate::settings_commands::AppInfo,
-        ConversationSummary,
         StoredMessage,
         SearchHit,
         AccountRow,

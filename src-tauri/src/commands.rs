@@ -1,6 +1,6 @@
 //! One command per use case, so the capability file can allow each by name.
 
-use leadbox_inbox::{ConversationSummary, DraftRow, Flag, StoredMessage};
+use leadbox_inbox::{DraftRow, Flag, StoredMessage};
 use serde::Serialize;
 use tauri::State;
 
@@ -57,13 +57,6 @@ pub fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandEr
             recovery_code: None,
         }),
     }
-}
-
-#[tauri::command]
-pub fn list_conversations(
-    state: State<'_, AppState>,
-) -> Result<Vec<ConversationSummary>, CommandError> {
-    Ok(state.require_engine()?.vault().conversations()?)
 }
 
 #[tauri::command]

@@ -49,7 +49,6 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::inbox_status,
-            commands::list_conversations,
             commands::conversation_messages,
             commands::mark_conversation_read,
             commands::dismiss_recovery_code,

@@ -94,12 +94,6 @@ export type ConversationPage = { conversations: Array<ListedConversation>,
  */
 next: PageCursor | null, };
 
-export type ConversationSummary = { id: number, platform: Platform, contact_id: string, contact_name: string | null, display_name: string, last_message_text: string | null, last_message_at: number, unread_count: number, 
-/**
- * The person asked not to be messaged.
- */
-opted_out: boolean, };
-
 /**
  * New leads of one channel on one day.
  */

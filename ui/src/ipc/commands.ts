@@ -12,7 +12,6 @@ import type {
   Computer,
   Connection,
   ConversationPage,
-  ConversationSummary,
   Dashboard,
   DraftView,
   ErasureView,
@@ -39,7 +38,6 @@ import type {
 export type * from "./bindings";
 
 export const inboxStatus = () => invoke<InboxStatus>("inbox_status");
-export const listConversations = () => invoke<ConversationSummary[]>("list_conversations");
 export const conversationMessages = (conversationId: number) =>
   invoke<StoredMessage[]>("conversation_messages", { conversationId });
 export const markConversationRead = (conversationId: number) =>
