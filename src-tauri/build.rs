@@ -4,6 +4,7 @@ fn main() {
         "inbox_status",
         "conversation_messages",
         "mark_conversation_read",
+        "open_attachment",
         "dismiss_recovery_code",
         "conversation_draft",
         "approve_and_send_draft",

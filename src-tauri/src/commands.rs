@@ -165,3 +165,31 @@ pub async fn regenerate_draft(
     let draft = engine.vault().draft(new_id)?;
     draft.map(|row| DraftView::of(&engine, row)).transpose()
 }
+
+/// Opens a message's attachment in the owner's browser, on their click. Only
+/// an `https://` address stored with that message can be opened, so the
+/// window cannot be made to open arbitrary addresses. Returns the address.
+#[tauri::command]
+pub fn open_attachment(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    message_id: i64,
+    index: usize,
+) -> Result<String, CommandError> {
+    use tauri_plugin_opener::OpenerExt as _;
+    let url = state
+        .require_engine()?
+        .vault()
+        .attachment_url(message_id, index)?
+        .ok_or_else(|| CommandError {
+            code: "no_link",
+            message: "this attachment has no web address to open".into(),
+        })?;
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|error| CommandError {
+            code: "no_browser",
+            message: format!("no browser could be opened ({error}); the address is {url}"),
+        })?;
+    Ok(url)
+}

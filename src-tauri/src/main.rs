@@ -51,6 +51,7 @@ fn main() {
             commands::inbox_status,
             commands::conversation_messages,
             commands::mark_conversation_read,
+            commands::open_attachment,
             commands::dismiss_recovery_code,
             commands::conversation_draft,
             commands::approve_and_send_draft,

@@ -159,10 +159,15 @@ pub fn extract(
         emails: emails(&all),
         phones: phones(&all, region),
         urgency: urgency(&all, intent),
-        summary: format!(
-            "{} enquiry: \"{quoted}{ellipsis}\"",
-            capitalized(intent.as_str())
-        ),
+        // A lead who only sent a photo or a sticker has no words to quote.
+        summary: if quoted.is_empty() {
+            format!("{} enquiry (no text yet)", capitalized(intent.as_str()))
+        } else {
+            format!(
+                "{} enquiry: \"{quoted}{ellipsis}\"",
+                capitalized(intent.as_str())
+            )
+        },
         intent,
     }
 }
@@ -223,6 +228,12 @@ mod tests {
         assert_eq!(details.name.as_deref(), Some("maria_g"));
         assert_eq!(details.summary, "Price enquiry: \"Hola!\"");
         assert_eq!(extract(&["nice pics"], None, None).urgency, Urgency::Low);
+    }
+
+    #[test]
+    fn a_lead_without_words_gets_no_empty_quote() {
+        let details = extract(&["", "  "], None, None);
+        assert_eq!(details.summary, "Other enquiry (no text yet)");
     }
 
     proptest! {

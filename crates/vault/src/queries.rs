@@ -152,11 +152,74 @@ impl Vault {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The web address of one attachment of a message, when it has an
+    /// `https://` one: the window opens it in the browser on the owner's
+    /// click, so only addresses that arrived with the message can be opened.
+    pub fn attachment_url(
+        &self,
+        message_id: i64,
+        index: usize,
+    ) -> Result<Option<String>, VaultError> {
+        use rusqlite::OptionalExtension as _;
+        let attachments: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT attachments FROM messages WHERE id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let url = attachments
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+            .and_then(|list| list.get(index)?.get("url")?.as_str().map(str::to_owned));
+        Ok(url.filter(|url| url.starts_with("https://") && !url.contains(char::is_whitespace)))
+    }
+
     pub fn mark_read(&self, conversation_id: i64) -> Result<(), VaultError> {
         self.conn.execute(
             "UPDATE conversations SET unread_count = 0 WHERE id = ?1",
             params![conversation_id],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leadbox_channels::events::{Attachment, Event};
+
+    use crate::testing::{inbound, vault};
+
+    #[test]
+    fn only_https_addresses_that_came_with_the_message_can_be_opened() {
+        let (_dir, mut vault) = vault();
+        let mut event = inbound("m1", "p1", None, "look", 1_000);
+        if let Event::Message(message) = &mut event {
+            message.attachments = [
+                "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1",
+                "javascript:alert(1)",
+                "http://plain.example/x.jpg",
+            ]
+            .iter()
+            .map(|url| Attachment {
+                kind: "image".into(),
+                url: Some((*url).into()),
+            })
+            .chain([Attachment {
+                kind: "audio".into(),
+                url: None,
+            }])
+            .collect();
+        }
+        vault.ingest(&[vec![event]]).unwrap();
+        let conversation = vault.conversations().unwrap()[0].id;
+        let message = vault.messages(conversation).unwrap()[0].id;
+        let url = |index| vault.attachment_url(message, index).unwrap();
+        assert_eq!(
+            url(0).as_deref(),
+            Some("https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1")
+        );
+        assert_eq!((url(1), url(2), url(3), url(9)), (None, None, None, None));
+        assert_eq!(vault.attachment_url(message + 100, 0).unwrap(), None);
     }
 }

@@ -42,6 +42,8 @@ export const conversationMessages = (conversationId: number) =>
   invoke<StoredMessage[]>("conversation_messages", { conversationId });
 export const markConversationRead = (conversationId: number) =>
   invoke<void>("mark_conversation_read", { conversationId });
+export const openAttachment = (messageId: number, index: number) =>
+  invoke<string>("open_attachment", { messageId, index });
 export const dismissRecoveryCode = () => invoke<void>("dismiss_recovery_code");
 
 export const conversationDraft = (conversationId: number) =>
