@@ -2,6 +2,8 @@
 //! from the Rust types the commands take and return, so the window and the
 //! engine cannot drift apart. A test fails when the file is out of date;
 //! `LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings` rewrites it.
+//! The hand-written wrappers in `ui/src/ipc/commands.ts` are checked against
+//! the commands' Rust signatures (names, argument names and types, returns).
 
 use std::any::TypeId;
 use std::collections::HashSet;
@@ -165,10 +167,18 @@ mod tests {
         );
     }
 
-    /// Each wrapper passes exactly the arguments its command takes, by the
-    /// camelCase names Tauri maps them to.
+    /// What one command takes and gives, written in TypeScript.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Signature {
+        arguments: Vec<(String, String)>,
+        returns: String,
+    }
+
+    /// Each wrapper in commands.ts passes exactly the arguments its command
+    /// takes (by the camelCase names Tauri maps them to, with the TypeScript
+    /// types of the Rust ones) and expects what the command returns.
     #[test]
-    fn the_wrappers_pass_the_arguments_the_commands_take() {
+    fn the_wrappers_match_the_commands_signatures() {
         let mut rust = std::collections::BTreeMap::new();
         for entry in std::fs::read_dir(repo_file("src-tauri/src")).expect("src-tauri/src") {
             let source = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
@@ -177,46 +187,123 @@ mod tests {
             for command in commands.filter(|c| c.trim_start().starts_with("pub ")) {
                 let signature = command.split_once("fn ").expect("a command is a fn").1;
                 let (name, rest) = signature.split_once('(').expect("parameters");
-                let parameters = rest.split_once(") ").map_or(rest, |(p, _)| p);
-                let arguments: Vec<String> = split_top_level(parameters)
+                let (parameters, after) = rest.split_at(closing(rest));
+                let returns = after[1..]
+                    .split('{')
+                    .next()
+                    .and_then(|head| head.trim().strip_prefix("->"))
+                    .map_or_else(|| "void".to_owned(), ts_type);
+                let arguments = split_top_level(parameters)
                     .into_iter()
                     .filter_map(|parameter| parameter.split_once(':'))
                     // Tauri injects these; the window does not pass them.
                     .filter(|(_, ty)| !ty.contains("State<") && !ty.contains("AppHandle"))
-                    .map(|(name, _)| camel_case(name.trim()))
+                    .map(|(name, ty)| (camel_case(name.trim()), ts_type(ty)))
                     .collect();
-                rust.insert(name.trim().to_owned(), arguments);
+                rust.insert(name.trim().to_owned(), Signature { arguments, returns });
             }
         }
 
         let wrappers =
             std::fs::read_to_string(repo_file("ui/src/ipc/commands.ts")).expect("commands.ts");
         let mut typescript = std::collections::BTreeMap::new();
-        for call in wrappers.split("invoke<").skip(1) {
-            let after = call.split_once(">(\"").expect("invoke<T>(\"name\"").1;
-            let (name, rest) = after.split_once('"').expect("a quoted name");
-            let arguments: Vec<String> = match rest.strip_prefix(", {") {
-                Some(object) => object
-                    .split_once('}')
-                    .expect("an argument object")
-                    .0
-                    .split(',')
-                    .map(|key| key.split(':').next().unwrap_or_default().trim().to_owned())
-                    .filter(|key| !key.is_empty())
-                    .collect(),
-                None => Vec::new(),
+        for wrapper in wrappers.split("export const ").skip(1) {
+            let Some((parameters, body)) = wrapper
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(") =>"))
+            else {
+                continue;
             };
-            typescript.insert(name.to_owned(), arguments);
+            let arguments: Vec<(String, String)> = split_top_level(parameters)
+                .into_iter()
+                .filter_map(|parameter| parameter.split_once(':'))
+                .map(|(name, ty)| (name.trim().to_owned(), normalized(ty)))
+                .collect();
+            let (returns, call) = body
+                .split_once("invoke<")
+                .and_then(|(_, rest)| rest.split_once(">(\""))
+                .expect("a wrapper calls invoke<T>(\"name\", …)");
+            let (name, rest) = call.split_once('"').expect("a quoted command name");
+            let passed: Vec<String> = rest
+                .strip_prefix(", {")
+                .and_then(|object| object.split_once('}'))
+                .map(|(keys, _)| keys.split(',').map(|k| k.trim().to_owned()).collect())
+                .unwrap_or_default();
+            let names: Vec<String> = arguments.iter().map(|(n, _)| n.clone()).collect();
+            let passed: Vec<String> = passed.into_iter().filter(|k| !k.is_empty()).collect();
+            assert_eq!(
+                passed, names,
+                "{name}: pass every parameter, as `{{ name }}`"
+            );
+            typescript.insert(
+                name.to_owned(),
+                Signature {
+                    arguments,
+                    returns: normalized(returns),
+                },
+            );
         }
         assert_eq!(typescript, rust);
+    }
+
+    /// Where the parameter list that `rest` starts inside ends.
+    fn closing(rest: &str) -> usize {
+        let mut depth = 0i32;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' | '<' | '[' => depth += 1,
+                ')' if depth == 0 => return i,
+                ')' | '>' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        panic!("unclosed parameters in `{rest}`")
+    }
+
+    /// The TypeScript type serde and ts-rs give a Rust type in a signature.
+    fn ts_type(rust: &str) -> String {
+        let ty = rust.trim();
+        let inner = |prefix: &str| {
+            ty.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix('>'))
+                .map(str::to_owned)
+        };
+        if let Some(ok) = inner("Result<") {
+            let (ok, _error) = ok.rsplit_once(',').expect("Result<T, CommandError>");
+            return ts_type(ok);
+        }
+        if let Some(some) = inner("Option<") {
+            return format!("{}|null", ts_type(&some));
+        }
+        if let Some(item) = inner("Vec<") {
+            return format!("{}[]", ts_type(&item));
+        }
+        match ty.rsplit("::").next().unwrap_or(ty) {
+            "()" => "void".into(),
+            "i64" | "u64" | "i32" | "u32" | "usize" | "f64" => "number".into(),
+            "String" | "&str" => "string".into(),
+            "bool" => "boolean".into(),
+            // Renamed for the window by ts-rs (`#[ts(rename)]`).
+            "RouteKind" => "Platform".into(),
+            named => named.into(),
+        }
+    }
+
+    /// A TypeScript type without spaces; a union of string literals is a string.
+    fn normalized(typescript: &str) -> String {
+        let compact: String = typescript.chars().filter(|c| !c.is_whitespace()).collect();
+        let literals = compact
+            .split('|')
+            .all(|part| part.len() >= 2 && part.starts_with('"') && part.ends_with('"'));
+        if literals { "string".into() } else { compact }
     }
 
     fn split_top_level(parameters: &str) -> Vec<&str> {
         let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
         for (i, c) in parameters.char_indices() {
             match c {
-                '<' | '(' | '[' => depth += 1,
-                '>' | ')' | ']' => depth -= 1,
+                '<' | '(' | '[' | '{' => depth += 1,
+                '>' | ')' | ']' | '}' => depth -= 1,
                 ',' if depth == 0 => {
                     parts.push(&parameters[start..i]);
                     start = i + 1;
