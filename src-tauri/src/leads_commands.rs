@@ -7,19 +7,20 @@ use tauri::State;
 use crate::error::CommandError;
 use crate::state::AppState;
 
-/// How many rows the list asks for at a time.
-const PAGE: usize = 100;
-
+/// Up to `limit` rows of the list (the vault caps it at 500): the window
+/// asks for 100 as the owner scrolls, and for what is on screen, in few
+/// calls, when it reloads.
 #[tauri::command]
 pub fn conversation_page(
     state: State<'_, AppState>,
     filter: ListFilter,
     after: Option<PageCursor>,
+    limit: usize,
 ) -> Result<ConversationPage, CommandError> {
     Ok(state
         .require_engine()?
         .vault()
-        .conversation_page(&filter, after, PAGE)?)
+        .conversation_page(&filter, after, limit)?)
 }
 
 #[tauri::command]

@@ -31,6 +31,11 @@ export type DialogName =
   | "settings"
   | "shortcuts";
 
+/** Rows fetched as the owner scrolls. */
+const PAGE = 100;
+/** The most rows the vault returns in one call. */
+const RELOAD_PAGE_MAX = 500;
+
 class Inbox {
   status: InboxStatus | null = $state(null);
   /** Set when the vault could not be read: shown instead of stale rows. */
@@ -55,13 +60,15 @@ class Inbox {
 
   #loadingMore = false;
 
-  /** Reloads as many rows as are shown (at least one page) with the current filter. */
+  /** Reloads as many rows as are shown (at least one page), or with `extra` one page more. */
   async loadList(extra = false) {
-    const wanted = extra ? this.rows.length + 1 : Math.max(this.rows.length, 1);
+    const wanted = extra ? this.rows.length + PAGE : Math.max(this.rows.length, PAGE);
     const loaded: ListedConversation[] = extra ? [...this.rows] : [];
     let after: PageCursor | null = extra ? this.nextPage : null;
     do {
-      const page = await conversationPage($state.snapshot(this.filter), after);
+      // A reload of a long list takes big pages: few calls, however far the owner scrolled.
+      const limit = Math.min(RELOAD_PAGE_MAX, Math.max(PAGE, wanted - loaded.length));
+      const page = await conversationPage($state.snapshot(this.filter), after, limit);
       loaded.push(...page.conversations);
       after = page.next;
     } while (after !== null && loaded.length < wanted);

@@ -94,8 +94,8 @@ export const appInfo = () => invoke<AppInfo>("app_info");
 export const listComputers = () => invoke<Computer[]>("list_computers");
 export const removeComputer = (deviceId: string) => invoke<void>("remove_computer", { deviceId });
 
-export const conversationPage = (filter: ListFilter, after: PageCursor | null) =>
-  invoke<ConversationPage>("conversation_page", { filter, after });
+export const conversationPage = (filter: ListFilter, after: PageCursor | null, limit: number) =>
+  invoke<ConversationPage>("conversation_page", { filter, after, limit });
 export const labelsInUse = () => invoke<string[]>("labels_in_use");
 export const leadCard = (conversationId: number) => invoke<LeadCard>("lead_card", { conversationId });
 export const updateLead = (conversationId: number, stage: Stage, notes: string, labels: string[]) =>
