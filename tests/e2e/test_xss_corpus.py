@@ -81,7 +81,7 @@ def whatsapp_message(name: str, wamid: str, text: str) -> bytes:
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 INERT_CHECK = """
-const panes = ['conversations', 'messages', 'search-results', 'draft', 'notice', 'conversation-title']
+const panes = ['conversations', 'messages', 'search-results', 'draft', 'notice', 'conversation-title', 'lead-panel']
   .map(id => document.getElementById(id))
   .filter(p => p !== null);  // panes not shown at the moment are not in the document
 const made = panes.flatMap(p => [...p.querySelectorAll('img, script, iframe, object, svg, a, style, link, image')]);
