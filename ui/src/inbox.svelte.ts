@@ -119,25 +119,38 @@ class Inbox {
         return;
       }
       await this.refreshList();
-      if (this.selected !== null) this.messages = await conversationMessages(this.selected);
+      const id = this.selected;
+      if (id !== null) {
+        const messages = await conversationMessages(id);
+        if (this.selected === id) this.messages = messages;
+      }
       this.accounts = await listAccounts();
     });
   }
 
   async refreshDraft() {
-    if (this.selected === null) {
+    const id = this.selected;
+    if (id === null) {
       this.draft = null;
       return;
     }
-    this.draft = await conversationDraft(this.selected);
+    const draft = await conversationDraft(id);
+    // Another conversation may have been opened meanwhile: never show its draft here.
+    if (this.selected === id) this.draft = draft;
   }
 
   async select(id: number, name?: string) {
     this.selected = id;
     this.selection += 1;
     if (name) this.selectedName = name;
+    // The last conversation's messages and draft go at once, so its draft can
+    // never be approved while this conversation is on screen.
+    this.messages = [];
+    this.draft = null;
     await this.guard(async () => {
-      this.messages = await conversationMessages(id);
+      const messages = await conversationMessages(id);
+      if (this.selected !== id) return;
+      this.messages = messages;
       await this.refreshDraft();
       await markConversationRead(id);
       await this.refreshList();
