@@ -37,30 +37,40 @@ impl RelayClient {
         &self.base
     }
 
+    /// A request to `path` with this device's token.
+    fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+    }
+
+    fn unreachable(&self) -> InboxError {
+        InboxError::RelayUnreachable {
+            url: self.base.clone(),
+        }
+    }
+
     async fn read<T: DeserializeOwned>(
         &self,
         response: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<T, InboxError> {
-        let unreachable = || InboxError::RelayUnreachable {
-            url: self.base.clone(),
-        };
-        let response = response.map_err(|_| unreachable())?;
-        let status = response.status();
-        if status.is_success() {
-            return response.json::<T>().await.map_err(|_| unreachable());
+        let response = response.map_err(|_| self.unreachable())?;
+        if response.status().is_success() {
+            return response.json::<T>().await.map_err(|_| self.unreachable());
         }
-        let error = response
-            .json::<ApiError>()
-            .await
-            .unwrap_or_else(|_| ApiError {
-                code: "http_error".into(),
-                message: format!("the relay answered HTTP {}", status.as_u16()),
-            });
-        Err(InboxError::Relay {
-            status: status.as_u16(),
-            code: error.code,
-            message: error.message,
-        })
+        Err(refusal(response).await)
+    }
+
+    /// For calls answered with 204 No Content.
+    async fn read_empty(
+        &self,
+        response: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<(), InboxError> {
+        let response = response.map_err(|_| self.unreachable())?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(refusal(response).await)
     }
 
     pub async fn register(
@@ -78,9 +88,7 @@ impl RelayClient {
 
     pub async fn claim(&self, token: &str, request: &ClaimRouteRequest) -> Result<(), InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/routes", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::POST, "/v1/routes", token)
             .json(request)
             .send()
             .await;
@@ -95,9 +103,11 @@ impl RelayClient {
         provider: &str,
     ) -> Result<OAuthTicket, InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/oauth/{provider}/tickets", self.base))
-            .bearer_auth(token)
+            .authed(
+                reqwest::Method::POST,
+                &format!("/v1/oauth/{provider}/tickets"),
+                token,
+            )
             .send()
             .await;
         self.read(response).await
@@ -106,9 +116,7 @@ impl RelayClient {
     /// Tells the relay this business removed what Meta's deletion request covered.
     pub async fn complete_deletion(&self, token: &str, code: &str) -> Result<(), InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/meta/deletions/complete", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::POST, "/v1/meta/deletions/complete", token)
             .json(&DeletionCompleted {
                 confirmation_code: code.to_owned(),
             })
@@ -123,9 +131,7 @@ impl RelayClient {
         request: &WidgetSiteRequest,
     ) -> Result<WidgetSite, InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/widget/sites", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::POST, "/v1/widget/sites", token)
             .json(request)
             .send()
             .await;
@@ -134,9 +140,7 @@ impl RelayClient {
 
     pub async fn devices(&self, token: &str) -> Result<Vec<BusinessDevice>, InboxError> {
         let response = self
-            .http
-            .get(format!("{}/v1/devices", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::GET, "/v1/devices", token)
             .send()
             .await;
         self.read(response).await
@@ -144,9 +148,11 @@ impl RelayClient {
 
     pub async fn revoke_device(&self, token: &str, device_id: &str) -> Result<(), InboxError> {
         let response = self
-            .http
-            .delete(format!("{}/v1/devices/{device_id}", self.base))
-            .bearer_auth(token)
+            .authed(
+                reqwest::Method::DELETE,
+                &format!("/v1/devices/{device_id}"),
+                token,
+            )
             .send()
             .await;
         self.read_empty(response).await
@@ -154,9 +160,7 @@ impl RelayClient {
 
     pub async fn sites(&self, token: &str) -> Result<Vec<WidgetSite>, InboxError> {
         let response = self
-            .http
-            .get(format!("{}/v1/widget/sites", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::GET, "/v1/widget/sites", token)
             .send()
             .await;
         self.read(response).await
@@ -168,40 +172,11 @@ impl RelayClient {
         request: &WidgetReplyRequest,
     ) -> Result<WidgetReplyAccepted, InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/widget/replies", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::POST, "/v1/widget/replies", token)
             .json(request)
             .send()
             .await;
         self.read(response).await
-    }
-
-    /// For calls answered with 204 No Content.
-    async fn read_empty(
-        &self,
-        response: Result<reqwest::Response, reqwest::Error>,
-    ) -> Result<(), InboxError> {
-        let unreachable = || InboxError::RelayUnreachable {
-            url: self.base.clone(),
-        };
-        let response = response.map_err(|_| unreachable())?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        let status = response.status().as_u16();
-        let error = response
-            .json::<ApiError>()
-            .await
-            .unwrap_or_else(|_| ApiError {
-                code: "http_error".into(),
-                message: format!("the relay answered HTTP {status}"),
-            });
-        Err(InboxError::Relay {
-            status,
-            code: error.code,
-            message: error.message,
-        })
     }
 
     pub async fn envelopes(
@@ -211,9 +186,7 @@ impl RelayClient {
         wait: Duration,
     ) -> Result<EnvelopePage, InboxError> {
         let response = self
-            .http
-            .get(format!("{}/v1/envelopes", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::GET, "/v1/envelopes", token)
             .query(&[("after", after), ("wait", wait.as_secs())])
             .timeout(wait + Duration::from_secs(30))
             .send()
@@ -228,9 +201,7 @@ impl RelayClient {
         lost_seen: u64,
     ) -> Result<AckResponse, InboxError> {
         let response = self
-            .http
-            .post(format!("{}/v1/envelopes/ack", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::POST, "/v1/envelopes/ack", token)
             .json(&AckRequest { cursors, lost_seen })
             .send()
             .await;
@@ -243,24 +214,33 @@ impl RelayClient {
         token: &str,
         after: u64,
     ) -> Result<reqwest::Response, InboxError> {
-        let unreachable = || InboxError::RelayUnreachable {
-            url: self.base.clone(),
-        };
         let response = self
-            .http
-            .get(format!("{}/v1/stream", self.base))
-            .bearer_auth(token)
+            .authed(reqwest::Method::GET, "/v1/stream", token)
             .query(&[("after", after)])
             .header("accept", "text/event-stream")
             .send()
             .await
-            .map_err(|_| unreachable())?;
+            .map_err(|_| self.unreachable())?;
         if response.status().is_success() {
             return Ok(response);
         }
-        // Reuse the error reading of ordinary calls.
-        self.read::<serde_json::Value>(Ok(response))
-            .await
-            .and(Err(unreachable()))
+        Err(refusal(response).await)
+    }
+}
+
+/// The relay's answer to a refused call, in its own words when it gave them.
+async fn refusal(response: reqwest::Response) -> InboxError {
+    let status = response.status().as_u16();
+    let error = response
+        .json::<ApiError>()
+        .await
+        .unwrap_or_else(|_| ApiError {
+            code: "http_error".into(),
+            message: format!("the relay answered HTTP {status}"),
+        });
+    InboxError::Relay {
+        status,
+        code: error.code,
+        message: error.message,
     }
 }

@@ -448,29 +448,8 @@ impl Store {
         envelopes: &[(String, SealedEnvelope)],
         now: i64,
     ) -> Result<u64, StoreError> {
-        self.with(|conn| {
-            let tx = conn.transaction()?;
-            let mut last = 0;
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO envelopes (device_id, envelope_id, business_id, encapsulated_key, ciphertext, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for (device_id, envelope) in envelopes {
-                    insert.execute(params![
-                        device_id,
-                        envelope.envelope_id,
-                        envelope.business_id,
-                        envelope.encapsulated_key,
-                        envelope.ciphertext,
-                        now
-                    ])?;
-                    last = u64::try_from(tx.last_insert_rowid()).unwrap_or(0);
-                }
-            }
-            tx.commit()?;
-            Ok(last)
-        })
+        let newest = self.insert_batches(&[envelopes], now)?;
+        Ok(newest.first().copied().unwrap_or(0))
     }
 
     pub fn envelopes_after(
