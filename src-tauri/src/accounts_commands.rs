@@ -79,8 +79,9 @@ pub fn disconnect_account(
 
 /// Connects an account with an access token the owner pasted (a WhatsApp
 /// Cloud API system-user token, or a page or Instagram token made in Meta's
-/// tools): its webhooks are routed to this business at the relay, the token
-/// is checked with Meta and kept in the keychain.
+/// tools). The token is checked with Meta first, so only an account the
+/// owner can act for is then routed to this business at the relay; the
+/// token is kept in the keychain.
 #[tauri::command]
 pub async fn connect_with_token(
     state: State<'_, AppState>,
@@ -93,8 +94,9 @@ pub async fn connect_with_token(
     let engine = state.require_engine()?;
     let account_id = account_id.trim();
     let token = zeroize::Zeroizing::new(token);
-    engine.claim(platform, account_id).await?;
-    Ok(engine
+    let account = engine
         .add_account(platform, account_id, connection, &token, human_agent)
-        .await?)
+        .await?;
+    engine.claim(platform, account_id).await?;
+    Ok(account)
 }
