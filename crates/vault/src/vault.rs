@@ -139,7 +139,7 @@ impl Vault {
 
     fn connect_with(path: &Path, key: Option<&VaultKey>, id: String) -> Result<Vault, VaultError> {
         let existed = path.exists();
-        let mut conn = Connection::open(path)?;
+        let mut conn = open_connection(path)?;
         if let Some(key) = key {
             conn.pragma_update(None, "key", key.pragma_value().as_str())?;
         }
@@ -270,6 +270,22 @@ fn read_vault_id(data_dir: &Path) -> Result<String, VaultError> {
     }
 }
 
+/// Opens a connection once SQLite has finished initializing in this process.
+///
+/// SQLCipher registers `sqlcipher_export` (backups, the erasure check) just
+/// after SQLite marks itself initialized, so a connection opened on another
+/// thread during the process's first open could lack it. The first open here
+/// runs alone; every other waits for it.
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    static SQLITE_READY: std::sync::Once = std::sync::Once::new();
+    SQLITE_READY.call_once(|| {
+        // Initialization happens inside the open; a failure here shows again,
+        // with its path, in the open below.
+        let _ = Connection::open_in_memory();
+    });
+    Connection::open(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +395,53 @@ mod tests {
             Vault::open(dir.path(), &new_machine).is_ok(),
             "the key is back in the keychain"
         );
+    }
+
+    const FIRST_OPEN_CHILD: &str = "LEADBOX_FIRST_OPEN_CHILD";
+
+    /// The race exists once per process, so the test runs fresh copies of
+    /// itself that each open 16 connections at the same instant. Without the
+    /// `Once`, about one process in ten had a connection lacking the function.
+    #[test]
+    fn connections_opened_at_once_in_a_fresh_process_can_all_export() {
+        const NAME: &str =
+            "vault::tests::connections_opened_at_once_in_a_fresh_process_can_all_export";
+        if std::env::var_os(FIRST_OPEN_CHILD).is_some() {
+            let start = std::sync::Arc::new(std::sync::Barrier::new(16));
+            let openers: Vec<_> = (0..16)
+                .map(|_| {
+                    let start = std::sync::Arc::clone(&start);
+                    std::thread::spawn(move || {
+                        start.wait();
+                        let conn = open_connection(Path::new(":memory:")).unwrap();
+                        conn.query_row(
+                            "SELECT count(*) FROM pragma_function_list \
+                             WHERE name = 'sqlcipher_export'",
+                            [],
+                            |r| r.get::<_, i64>(0),
+                        )
+                        .unwrap()
+                    })
+                })
+                .collect();
+            for opener in openers {
+                assert_eq!(opener.join().unwrap(), 1, "sqlcipher_export is missing");
+            }
+            return;
+        }
+        let me = std::env::current_exe().unwrap();
+        for round in 0..100 {
+            let out = std::process::Command::new(&me)
+                .args(["--exact", NAME, "--test-threads", "1"])
+                .env(FIRST_OPEN_CHILD, "1")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "process {round}:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
     }
 
     #[test]
