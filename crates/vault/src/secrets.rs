@@ -36,8 +36,8 @@ impl OsKeychain {
         }
     }
 
-    fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
-        keyring::Entry::new(&self.service, name).map_err(map_keyring_error)
+    fn entry(&self, name: &str) -> keyring::Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, name)
     }
 }
 
@@ -58,7 +58,7 @@ fn map_keyring_error(error: keyring::Error) -> SecretError {
 
 impl SecretStore for OsKeychain {
     fn get(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretError> {
-        match self.entry(name)?.get_secret() {
+        match with_one_retry(|| self.entry(name)?.get_secret()) {
             Ok(secret) => Ok(Some(Zeroizing::new(secret))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(map_keyring_error(error)),
@@ -66,16 +66,32 @@ impl SecretStore for OsKeychain {
     }
 
     fn set(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
-        self.entry(name)?
-            .set_secret(secret)
-            .map_err(map_keyring_error)
+        with_one_retry(|| self.entry(name)?.set_secret(secret)).map_err(map_keyring_error)
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretError> {
-        match self.entry(name)?.delete_credential() {
+        match with_one_retry(|| self.entry(name)?.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(map_keyring_error(error)),
         }
+    }
+}
+
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Calls the keychain, and once more if it was unreachable. GNOME Keyring
+/// aborts now and then when another client vanishes mid-request (an upstream
+/// race); the session's systemd or D-Bus starts it again within moments, so
+/// one failure of that kind is not yet worth a locked vault. Every call is
+/// idempotent: reading, writing the same value, deleting.
+fn with_one_retry<T>(mut call: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+    match call() {
+        Err(keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_)) => {
+            tracing::warn!("the OS keychain did not answer; trying once more");
+            std::thread::sleep(RETRY_AFTER);
+            call()
+        }
+        other => other,
     }
 }
 
@@ -101,5 +117,54 @@ impl SecretStore for InMemorySecretStore {
         let mut secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
         secrets.remove(name);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable_keychain() -> keyring::Error {
+        keyring::Error::PlatformFailure("Message recipient disconnected from message bus".into())
+    }
+
+    #[test]
+    fn a_keychain_that_failed_once_is_asked_again() {
+        let mut calls = 0;
+        let answer = with_one_retry(|| {
+            calls += 1;
+            if calls == 1 {
+                Err(unreachable_keychain())
+            } else {
+                Ok(b"key".to_vec())
+            }
+        });
+        assert_eq!(answer.unwrap(), b"key");
+        assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn a_second_failure_is_reported_and_not_retried_again() {
+        let mut calls = 0;
+        let answer: keyring::Result<()> = with_one_retry(|| {
+            calls += 1;
+            Err(unreachable_keychain())
+        });
+        assert!(matches!(
+            map_keyring_error(answer.unwrap_err()),
+            SecretError::Unavailable(_)
+        ));
+        assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn answers_from_a_working_keychain_are_not_retried() {
+        let mut calls = 0;
+        let answer: keyring::Result<Vec<u8>> = with_one_retry(|| {
+            calls += 1;
+            Err(keyring::Error::NoEntry)
+        });
+        assert!(matches!(answer, Err(keyring::Error::NoEntry)));
+        assert_eq!(calls, 1);
     }
 }
