@@ -5,7 +5,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::state::{AppState, SyncStatus};
+use crate::state::{AppState, Closed, SyncStatus};
 
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct InboxStatus {
@@ -22,7 +22,13 @@ pub struct InboxStatus {
 #[derive(ts_rs::TS)]
 pub enum VaultStatus {
     Open,
-    Locked { message: String },
+    /// No inbox on this computer yet: start one or restore a backup.
+    NotSetUp,
+    /// `key_missing`: the vault's key is not in the keychain, and its recovery code opens it.
+    Locked {
+        message: String,
+        key_missing: bool,
+    },
 }
 
 #[tauri::command]
@@ -46,9 +52,16 @@ pub fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandEr
                 recovery_code,
             })
         }
-        Err(error) => Ok(InboxStatus {
-            vault: VaultStatus::Locked {
-                message: error.message,
+        Err(_) => Ok(InboxStatus {
+            vault: match state.closed() {
+                Closed::NotSetUp => VaultStatus::NotSetUp,
+                Closed::Locked {
+                    message,
+                    key_missing,
+                } => VaultStatus::Locked {
+                    message,
+                    key_missing,
+                },
             },
             sync,
             business_name: None,

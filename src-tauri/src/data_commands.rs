@@ -201,7 +201,8 @@ pub struct BackupDone {
 }
 
 /// Writes an encrypted backup (age, sealed with `passphrase`) next to the
-/// exports; restoring it needs the passphrase and `leadbox-cli restore`.
+/// exports; restoring it needs the passphrase ("Restore a backup" on a new
+/// computer's first start, or `leadbox-cli restore`).
 #[tauri::command]
 pub async fn backup_vault(
     state: State<'_, AppState>,
@@ -217,7 +218,7 @@ pub async fn backup_vault(
     let file = folder.join(format!("Leadbox backup {stamp}.age"));
     let target = file.clone();
     let passphrase = zeroize::Zeroizing::new(passphrase);
-    let bytes = tokio::task::spawn_blocking(move || engine.vault().backup(&target, &passphrase))
+    let bytes = tokio::task::spawn_blocking(move || engine.backup(&target, &passphrase))
         .await
         .map_err(|_| CommandError {
             code: "backup_failed",

@@ -18,6 +18,7 @@ mod state;
 mod subscription_loop;
 mod sync_loop;
 mod tray;
+mod vault_commands;
 
 use tauri::Manager as _;
 
@@ -41,9 +42,7 @@ fn main() {
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
-                retention_loop::spawn(app.handle().clone(), engine.clone());
-                subscription_loop::spawn(app.handle().clone(), engine.clone());
-                sync_loop::spawn(app.handle().clone(), engine);
+                state::start_background_work(app.handle(), engine);
             }
             Ok(())
         })
@@ -53,6 +52,9 @@ fn main() {
             commands::mark_conversation_read,
             commands::open_attachment,
             commands::dismiss_recovery_code,
+            vault_commands::create_vault,
+            vault_commands::restore_backup,
+            vault_commands::unlock_vault,
             commands::conversation_draft,
             commands::approve_and_send_draft,
             commands::reject_draft,

@@ -1,8 +1,8 @@
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use leadbox_inbox::Engine;
-use leadbox_vault::OsKeychain;
+use leadbox_inbox::{Engine, InboxError};
+use leadbox_vault::{OsKeychain, SecretStore, VaultError};
 use serde::Serialize;
 use tauri::Manager as _;
 
@@ -20,12 +20,27 @@ pub enum SyncStatus {
     Failed { message: String },
 }
 
+/// Why the window has no inbox to show.
+#[derive(Debug, Clone)]
+pub enum Closed {
+    /// No vault on this computer yet: the owner starts one or restores a backup.
+    NotSetUp,
+    /// A vault that did not open; `key_missing` when its recovery code can open it.
+    Locked { message: String, key_missing: bool },
+}
+
 #[derive(Debug)]
 pub struct AppState {
-    engine: Result<Arc<Engine>, CommandError>,
+    /// Set once: at start when the vault opens, or later when the owner creates,
+    /// restores or unlocks it from the window.
+    engine: OnceLock<Arc<Engine>>,
+    closed: Mutex<Closed>,
+    /// Creating, restoring and unlocking run one at a time.
+    opening: tokio::sync::Mutex<()>,
     pub data_dir: PathBuf,
+    pub secrets: Arc<dyn SecretStore>,
     pub sync: Mutex<SyncStatus>,
-    /// Shown once after the vault is created, until the owner dismisses it.
+    /// Shown once after the vault is created or restored, until the owner dismisses it.
     pub recovery_code: Mutex<Option<String>>,
 }
 
@@ -36,31 +51,109 @@ impl AppState {
             .or_else(|| app.path().app_data_dir().ok())
             .or_else(leadbox_inbox::default_data_dir)
             .unwrap_or_else(|| PathBuf::from("leadbox-data"));
-        let opened = Engine::open(&data_dir, Arc::new(OsKeychain::default()));
-        let (engine, recovery_code) = match opened {
-            Ok((engine, code)) => (Ok(Arc::new(engine)), code.map(|c| c.expose().to_owned())),
+        let secrets: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+        let state = AppState {
+            engine: OnceLock::new(),
+            closed: Mutex::new(Closed::NotSetUp),
+            opening: tokio::sync::Mutex::new(()),
+            data_dir,
+            secrets,
+            sync: Mutex::new(SyncStatus::NotPaired),
+            recovery_code: Mutex::new(None),
+        };
+        if !Engine::vault_exists(&state.data_dir) {
+            tracing::info!("no vault yet: the window offers to start one or restore a backup");
+            return state;
+        }
+        match Engine::open(&state.data_dir, state.secrets.clone()) {
+            Ok((engine, _)) => {
+                state.set_sync(SyncStatus::Connecting);
+                let _ = state.engine.set(Arc::new(engine));
+            }
             Err(error) => {
                 tracing::error!(%error, "the vault could not be opened");
-                (Err(CommandError::locked(error.to_string())), None)
+                let key_missing = matches!(error, InboxError::Vault(VaultError::KeyMissing(_)));
+                state.set_closed(Closed::Locked {
+                    message: error.to_string(),
+                    key_missing,
+                });
             }
-        };
-        AppState {
-            engine,
-            data_dir,
-            sync: Mutex::new(SyncStatus::Connecting),
-            recovery_code: Mutex::new(recovery_code),
         }
+        state
     }
 
     pub fn engine(&self) -> Option<Arc<Engine>> {
-        self.engine.as_ref().ok().cloned()
+        self.engine.get().cloned()
     }
 
     pub fn require_engine(&self) -> Result<Arc<Engine>, CommandError> {
-        self.engine.clone()
+        if let Some(engine) = self.engine.get() {
+            return Ok(engine.clone());
+        }
+        Err(match self.closed() {
+            Closed::NotSetUp => CommandError {
+                code: "not_set_up",
+                message: "Leadbox is not set up on this computer yet: start a new inbox or restore a backup first".into(),
+            },
+            Closed::Locked { message, .. } => CommandError::locked(message),
+        })
+    }
+
+    pub fn closed(&self) -> Closed {
+        self.closed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_closed(&self, closed: Closed) {
+        *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = closed;
     }
 
     pub fn set_sync(&self, status: SyncStatus) {
         *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
+
+    /// Runs `open` (create, restore or unlock) unless an inbox is open already,
+    /// then starts what runs in the background for it.
+    pub async fn open_with<F>(&self, app: &tauri::AppHandle, open: F) -> Result<(), CommandError>
+    where
+        F: FnOnce(PathBuf, Arc<dyn SecretStore>) -> Result<(Engine, Option<String>), CommandError>
+            + Send
+            + 'static,
+    {
+        let _one_at_a_time = self.opening.lock().await;
+        if self.engine.get().is_some() {
+            return Err(CommandError {
+                code: "already_open",
+                message: "Leadbox already has an inbox open on this computer; nothing was changed"
+                    .into(),
+            });
+        }
+        let (data_dir, secrets) = (self.data_dir.clone(), self.secrets.clone());
+        // Restoring decrypts the whole backup (and derives its key with scrypt).
+        let (engine, recovery_code) =
+            tauri::async_runtime::spawn_blocking(move || open(data_dir, secrets))
+                .await
+                .map_err(|_| {
+                    CommandError::locked("opening the inbox stopped unexpectedly; try again")
+                })??;
+        let engine = Arc::new(engine);
+        if self.engine.set(engine.clone()).is_err() {
+            return Err(CommandError::locked(
+                "another inbox was opened at the same time",
+            ));
+        }
+        *self.recovery_code.lock().unwrap_or_else(|p| p.into_inner()) = recovery_code;
+        self.set_sync(SyncStatus::Connecting);
+        start_background_work(app, engine);
+        Ok(())
+    }
+}
+
+/// Syncing, retention and the accounts' upkeep, for an open inbox.
+pub fn start_background_work(app: &tauri::AppHandle, engine: Arc<Engine>) {
+    crate::retention_loop::spawn(app.clone(), engine.clone());
+    crate::subscription_loop::spawn(app.clone(), engine.clone());
+    crate::sync_loop::spawn(app.clone(), engine);
 }

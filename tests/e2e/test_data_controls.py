@@ -5,6 +5,7 @@ import csv
 import json
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -94,3 +95,46 @@ def test_a_backup_made_in_the_window_restores_on_another_computer(app, relay, wo
     restored = Desk(workdir / "restored")
     restored.cli("restore", "--from", str(backups[0]), stdin="short but now long enough\n")
     assert "parking" in restored.cli("conversations")
+
+
+def test_a_new_computer_restores_a_backup_from_the_window(fresh_app, relay, desk, workdir):
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550041", "mid.rs.1", "Can I bring my dog to the appointment?")) == 200
+    desk.cli("sync", "--once")
+    backup = workdir / "salon backup.age"
+    desk.cli("backup", "--out", str(backup), stdin="a long passphrase\n")
+
+    app = fresh_app
+    wait = WebDriverWait(app, 60)
+    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
+    app.find_element(By.ID, "welcome-start-backup").click()
+    # Typed as text: Selenium would otherwise upload an existing file's path.
+    with app.file_detector_context(UselessFileDetector):
+        app.find_element(By.ID, "welcome-restore-file").send_keys(str(backup))
+    passphrase = app.find_element(By.ID, "welcome-restore-passphrase")
+    passphrase.send_keys("not the passphrase")
+    app.find_element(By.ID, "welcome-next").click()
+    wait.until(lambda _: "Restoring" not in text_of(app, "welcome-result"))
+    assert "passphrase does not open this backup" in text_of(app, "welcome-result"), text_of(app, "welcome-result")
+    assert not (workdir / "fresh" / "leadbox.vault").exists(), "a failed restore leaves no inbox behind"
+    assert app.find_element(By.ID, "welcome-start-backup").is_displayed(), "the owner can try again"
+
+    passphrase.clear()
+    passphrase.send_keys("a long passphrase")
+    screenshot(app, "onboarding-restore.png")
+    app.find_element(By.ID, "welcome-next").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "welcome-recovery-code")))
+    restored_id = (workdir / "fresh" / "vault-id").read_text().strip()
+    assert restored_id != (desk.data_dir / "vault-id").read_text().strip(), "the restored inbox has its own key"
+
+    # The backup was paired already: confirming the recovery code is the last step.
+    app.find_element(By.ID, "welcome-recovery-saved").click()
+    finish = app.find_element(By.ID, "welcome-next")
+    assert finish.text == "Start using Leadbox"
+    finish.click()
+    wait.until(lambda d: not d.execute_script("return document.getElementById('welcome-dialog').open"))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
+    assert "dog" in app.find_element(By.ID, "conversations").get_attribute("textContent")
+    # The backup brought this computer's relay login: the restored inbox syncs at once.
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550042", "mid.rs.2", "Are you open on Sunday?")) == 200
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 2)

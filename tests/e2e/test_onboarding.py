@@ -1,5 +1,5 @@
-"""First start on a new computer, in the real window: the recovery code must be
-confirmed, the computer is paired with the relay from the window, the profile,
+"""First start on a new computer, in the real window: a new inbox is chosen, its
+recovery code must be confirmed, the computer is paired with the relay from the window, the profile,
 reply provider and retention are chosen, a test notification is sent; then a
 lead's message arrives. Pausing notifications keeps the next lead silent."""
 
@@ -33,6 +33,16 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     app = fresh_app
     wait = WebDriverWait(app, 40)
     wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
+    # Nothing is created until the owner chooses a new inbox or a backup.
+    assert not (workdir / "fresh" / "leadbox.vault").exists()
+    assert not app.find_element(By.ID, "welcome-later").is_displayed()
+    assert app.find_element(By.ID, "welcome-start-new").is_selected()
+    screenshot(app, "onboarding-start.png")
+    app.find_element(By.ID, "welcome-next").click()
+
+    wait.until(EC.visibility_of_element_located((By.ID, "welcome-recovery-code")))
+    assert (workdir / "fresh" / "leadbox.vault").exists()
+    assert not app.find_element(By.ID, "welcome-back").is_displayed(), "the inbox exists now: no way back to the start"
     screenshot(app, "onboarding-recovery.png")
 
     code = app.find_element(By.ID, "welcome-recovery-code").get_attribute("textContent")

@@ -31,7 +31,7 @@ def test_the_vault_is_sqlcipher_and_holds_the_message(relay, desk):
             assert b"Quiero una cita" not in path.read_bytes(), path
 
 
-def test_without_its_keychain_entry_the_window_says_the_vault_is_locked_and_leaves_it_alone(relay, desk, workdir, fake_graph):
+def test_without_its_keychain_entry_the_vault_stays_locked_until_its_recovery_code_is_entered(relay, desk, workdir, fake_graph):
     import hashlib
     import subprocess
 
@@ -41,10 +41,12 @@ def test_without_its_keychain_entry_the_window_says_the_vault_is_locked_and_leav
 
     from conftest import launch_app
 
-    assert relay.post_webhook(instagram_dm("17841400000000001", "5550002", "mid.v2", "Hola")) == 200
+    assert relay.post_webhook(instagram_dm("17841400000000001", "5550002", "mid.v2", "Hola, ¿tenéis hueco el sábado?")) == 200
     desk.cli("sync", "--once")
     vault = desk.data_dir / "leadbox.vault"
     vault_id = (desk.data_dir / "vault-id").read_text().strip()
+    # The recovery code is the key, in hex (dashes optional).
+    key_hex = desk.vault_key_hex()
     before = hashlib.sha256(vault.read_bytes()).hexdigest()
     subprocess.run(["secret-tool", "clear", "service", "app.leadbox.desktop", "username", f"vault-key:{vault_id}"], check=True)
 
@@ -59,6 +61,24 @@ def test_without_its_keychain_entry_the_window_says_the_vault_is_locked_and_leav
         wait.until(EC.text_to_be_present_in_element((By.ID, "empty-list"), "locked"))
         assert app.find_element(By.ID, "sync-status").get_attribute("textContent").strip() == "Inbox locked"
         screenshot(app, "vault-locked.png")
+
+        # A wrong code is refused, and the vault is left as it was.
+        wrong = "0" * 64
+        app.find_element(By.ID, "unlock-code").send_keys(wrong)
+        app.find_element(By.ID, "unlock-submit").click()
+        wait.until(lambda d: "does not open" in d.find_element(By.ID, "unlock-result").get_attribute("textContent"))
+        assert hashlib.sha256(vault.read_bytes()).hexdigest() == before, "a wrong code changes nothing"
+        assert app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item") == []
+
+        code = app.find_element(By.ID, "unlock-code")
+        code.clear()
+        code.send_keys("-".join(key_hex[i : i + 8] for i in range(0, 64, 8)))
+        app.find_element(By.ID, "unlock-submit").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item")) == 1)
+        assert "sábado" in app.find_element(By.ID, "conversations").get_attribute("textContent")
+        wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+        assert not app.find_elements(By.CSS_SELECTOR, "#notice[role=alert]")
     finally:
         session.close()
-    assert hashlib.sha256(vault.read_bytes()).hexdigest() == before, "the locked vault is not touched"
+    # The key is back in the keychain: the next start opens the vault by itself.
+    assert desk.vault_key_hex() == key_hex

@@ -238,10 +238,7 @@ fn read_passphrase(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
 
 pub fn backup(engine: &Engine, file: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     let passphrase = read_passphrase("Backup passphrase (at least 8 characters): ")?;
-    let size = engine
-        .vault()
-        .backup(file, &passphrase)
-        .map_err(InboxError::from)?;
+    let size = engine.backup(file, &passphrase)?;
     writeln!(
         out,
         "Wrote an encrypted backup of {size} bytes to {}. Keep the passphrase: without it the backup cannot be opened.",

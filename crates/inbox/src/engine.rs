@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest};
 use leadbox_envelope::{DeviceSecretKey, RouteKind};
-use leadbox_vault::{Opened, RecoveryCode, SecretStore, Vault};
+use leadbox_vault::{BackupSecret, Opened, RecoveryCode, SecretStore, Vault};
 use zeroize::Zeroizing;
 
 use crate::InboxError;
@@ -44,16 +44,47 @@ impl Engine {
             Opened::Existing(vault) => (vault, None),
             Opened::Created(vault, code) => (vault, Some(code)),
         };
-        Ok((
-            Engine {
-                data_dir: data_dir.to_owned(),
-                vault: Mutex::new(vault),
-                secrets,
-                graph_override: Mutex::new(None),
-                relay_client: Mutex::new(None),
-            },
-            code,
-        ))
+        Ok((Engine::over(data_dir, vault, secrets), code))
+    }
+
+    /// Whether `data_dir` holds a vault (opened or not): the app asks before
+    /// offering to create one or restore a backup into the folder.
+    pub fn vault_exists(data_dir: &Path) -> bool {
+        data_dir.join(leadbox_vault::DATABASE_FILE).exists()
+    }
+
+    /// Restores a backup into `data_dir`, which must hold no vault yet. The
+    /// restored vault has a new key (in this computer's keychain), so a new
+    /// recovery code comes back with it.
+    pub fn restore(
+        data_dir: &Path,
+        backup: &Path,
+        passphrase: &str,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<(Engine, RecoveryCode), InboxError> {
+        let (vault, code) = Vault::restore(data_dir, backup, passphrase, secrets.as_ref())?;
+        Ok((Engine::over(data_dir, vault, secrets), code))
+    }
+
+    /// Opens a vault whose key is no longer in the keychain with its recovery
+    /// code, and puts the key back there.
+    pub fn unlock(
+        data_dir: &Path,
+        recovery_code: &str,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Engine, InboxError> {
+        let vault = Vault::unlock_with_recovery_code(data_dir, secrets.as_ref(), recovery_code)?;
+        Ok(Engine::over(data_dir, vault, secrets))
+    }
+
+    fn over(data_dir: &Path, vault: Vault, secrets: Arc<dyn SecretStore>) -> Engine {
+        Engine {
+            data_dir: data_dir.to_owned(),
+            vault: Mutex::new(vault),
+            secrets,
+            graph_override: Mutex::new(None),
+            relay_client: Mutex::new(None),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -77,7 +108,29 @@ impl Engine {
     }
 
     pub(crate) fn secret_name(&self, what: &str) -> String {
-        format!("{what}:{}", self.vault().id())
+        leadbox_vault::secret_name(self.vault().id(), what)
+    }
+
+    /// Writes an encrypted backup of the vault and of this computer's logins
+    /// (relay, accounts, AI key), so a restore elsewhere is connected as this
+    /// computer was. Returns the file's size.
+    pub fn backup(&self, out: &Path, passphrase: &str) -> Result<u64, InboxError> {
+        let mut kinds: Vec<String> = ["device-secret", "relay-token", "ai-api-key"]
+            .map(String::from)
+            .into();
+        for account in self.vault().accounts()? {
+            kinds.push(crate::sending::account_token(
+                account.platform,
+                &account.platform_account_id,
+            ));
+        }
+        let mut carried = Vec::new();
+        for what in kinds {
+            if let Some(value) = self.secrets.get(&self.secret_name(&what))? {
+                carried.push(BackupSecret { what, value });
+            }
+        }
+        Ok(self.vault().backup(out, passphrase, &carried)?)
     }
 
     /// Redeems an invite at the relay: creates this computer's sealing key,

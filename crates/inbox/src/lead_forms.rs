@@ -67,11 +67,9 @@ impl Engine {
         let due = self.vault().due_lead_forms(now)?;
         let mut fetched = 0;
         for form in due {
-            let token = self.secrets().get(&self.secret_name(&format!(
-                "account-token:{}:{}",
-                RouteKind::Messenger,
-                form.page_id
-            )))?;
+            let token = self
+                .secrets()
+                .get(&self.token_name(RouteKind::Messenger, &form.page_id))?;
             let outcome = match token {
                 None => Err(format!(
                     "connect the page {} (leadbox-cli accounts add --platform messenger) so Leadbox can read lead forms",

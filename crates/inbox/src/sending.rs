@@ -11,6 +11,11 @@ use zeroize::Zeroizing;
 
 use crate::{Engine, InboxError, now_ms};
 
+/// What an account's access token is called in the keychain (before the vault id).
+pub(crate) fn account_token(platform: RouteKind, account_id: &str) -> String {
+    format!("account-token:{platform}:{account_id}")
+}
+
 impl Engine {
     /// The Graph API client. `LEADBOX_GRAPH_URL`, `LEADBOX_INSTAGRAM_GRAPH_URL`
     /// and `LEADBOX_GRAPH_VERSION` override Meta's addresses (tests point them at a local server).
@@ -45,7 +50,7 @@ impl Engine {
     }
 
     pub(crate) fn token_name(&self, platform: RouteKind, account_id: &str) -> String {
-        self.secret_name(&format!("account-token:{platform}:{account_id}"))
+        self.secret_name(&account_token(platform, account_id))
     }
 
     /// Checks the token with Meta, keeps it in the keychain and marks the account connected.

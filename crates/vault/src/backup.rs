@@ -2,7 +2,8 @@
 //!
 //! A backup is an age file sealed with the owner's passphrase (age's scrypt
 //! recipient). Inside: a one-line header with the key of a fresh SQLCipher
-//! copy of the vault (made by `sqlcipher_export`), then that copy's bytes. No
+//! copy of the vault (made by `sqlcipher_export`) and the vault's secrets from
+//! the keychain (relay, accounts, AI key), then that copy's bytes. No
 //! plaintext database ever touches the disk.
 
 use std::fs::File;
@@ -15,7 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::key::{RecoveryCode, VaultKey};
 use crate::secrets::SecretStore;
-use crate::vault::{DATABASE_FILE, ID_FILE, key_name, pending_key_name};
+use crate::vault::{DATABASE_FILE, ID_FILE, key_name, pending_key_name, secret_name};
 use crate::{Vault, VaultError};
 
 const MAGIC: &str = "LEADBOX-BACKUP 1";
@@ -26,6 +27,33 @@ struct Header {
     key: Zeroizing<String>,
     schema_version: i64,
     created_at_ms: i64,
+    /// The vault's keychain secrets, so the restored computer is connected as
+    /// this one was. Older backups have none.
+    #[serde(default)]
+    secrets: Vec<CarriedSecret>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CarriedSecret {
+    /// What the secret is (`relay-token`, `account-token:…`), without the vault id.
+    what: String,
+    /// The secret's bytes, hex-encoded.
+    value: Zeroizing<String>,
+}
+
+/// One keychain secret a backup carries: `what` as in [`secret_name`].
+#[derive(Debug)]
+pub struct BackupSecret {
+    pub what: String,
+    pub value: Zeroizing<Vec<u8>>,
+}
+
+fn valid_secret_label(what: &str) -> bool {
+    !what.is_empty()
+        && what.len() <= 200
+        && what
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.'))
 }
 
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
@@ -54,8 +82,14 @@ fn temp_path_beside(path: &Path, tag: &str) -> PathBuf {
 }
 
 impl Vault {
-    /// Writes an encrypted backup to `out` (which must not exist yet).
-    pub fn backup(&self, out: &Path, passphrase: &str) -> Result<u64, VaultError> {
+    /// Writes an encrypted backup to `out` (which must not exist yet), with
+    /// the keychain secrets in `carried`.
+    pub fn backup(
+        &self,
+        out: &Path,
+        passphrase: &str,
+        carried: &[BackupSecret],
+    ) -> Result<u64, VaultError> {
         if passphrase.chars().count() < 8 {
             return Err(VaultError::InvalidSetting(
                 "a backup passphrase needs at least 8 characters".into(),
@@ -87,6 +121,13 @@ impl Vault {
             key: Zeroizing::new(hex::encode(copy_key.expose_bytes())),
             schema_version,
             created_at_ms: crate::ingest::now_ms(),
+            secrets: carried
+                .iter()
+                .map(|secret| CarriedSecret {
+                    what: secret.what.clone(),
+                    value: Zeroizing::new(hex::encode(secret.value.as_slice())),
+                })
+                .collect(),
         };
         let header_json = Zeroizing::new(
             serde_json::to_string(&header).map_err(|e| VaultError::Backup(e.to_string()))?,
@@ -179,6 +220,17 @@ impl Vault {
         );
         let key = VaultKey::from_bytes(&key_bytes)
             .ok_or_else(|| VaultError::NotABackup(from.to_owned()))?;
+        let mut carried = Vec::with_capacity(header.secrets.len());
+        for secret in &header.secrets {
+            let value = Zeroizing::new(
+                hex::decode(secret.value.as_str())
+                    .map_err(|_| VaultError::NotABackup(from.to_owned()))?,
+            );
+            if !valid_secret_label(&secret.what) {
+                return Err(VaultError::NotABackup(from.to_owned()));
+            }
+            carried.push((secret.what.as_str(), value));
+        }
 
         let restoring = TempFile(temp_path_beside(&database, "restoring"));
         {
@@ -193,6 +245,9 @@ impl Vault {
         let vault_id = uuid::Uuid::new_v4().to_string();
         drop(Vault::connect(&restoring.0, &key, vault_id.clone())?.checked()?);
         secrets.set(&key_name(&vault_id), key.expose_bytes())?;
+        for (what, value) in &carried {
+            secrets.set(&secret_name(&vault_id, what), value)?;
+        }
         let id_path = data_dir.join(ID_FILE);
         std::fs::write(&id_path, &vault_id).map_err(io_at(&id_path))?;
         std::fs::rename(&restoring.0, &database).map_err(io_at(&database))?;
@@ -298,10 +353,23 @@ mod tests {
             ]])
             .unwrap();
         let file = home.path().join("leadbox.backup");
-        vault.backup(&file, "correct horse battery").unwrap();
+        let carried = [
+            BackupSecret {
+                what: "relay-token".into(),
+                value: Zeroizing::new(b"relay-secret-token".to_vec()),
+            },
+            BackupSecret {
+                what: "account-token:instagram:17841400000000001".into(),
+                value: Zeroizing::new(vec![0, 255, 7]),
+            },
+        ];
+        vault
+            .backup(&file, "correct horse battery", &carried)
+            .unwrap();
         let bytes = std::fs::read(&file).unwrap();
         assert!(bytes.starts_with(b"age-encryption.org/v1"));
         assert!(!bytes.windows(5).any(|w| w == b"price"));
+        assert!(!bytes.windows(12).any(|w| w == b"relay-secret"));
 
         let new_machine = InMemorySecretStore::default();
         let restored_dir = home.path().join("b");
@@ -313,6 +381,12 @@ mod tests {
             1,
             "the search index came along"
         );
+        // The secrets are on the new machine, under the restored vault's id.
+        for secret in &carried {
+            let name = secret_name(restored.id(), &secret.what);
+            assert_eq!(new_machine.get(&name).unwrap().unwrap(), secret.value);
+        }
+        assert_ne!(restored.id(), vault.id());
         drop(restored);
         assert!(Vault::open(&restored_dir, &new_machine).is_ok());
         let other = InMemorySecretStore::default();
@@ -327,7 +401,7 @@ mod tests {
             .unwrap()
             .into_vault();
         let file = home.path().join("leadbox.backup");
-        vault.backup(&file, "correct horse battery").unwrap();
+        vault.backup(&file, "correct horse battery", &[]).unwrap();
         let target = home.path().join("b");
         let error = Vault::restore(&target, &file, "wrong horse", &secrets).unwrap_err();
         assert!(matches!(error, VaultError::BackupPassphrase), "{error}");
@@ -355,9 +429,13 @@ mod tests {
             .into_vault();
         let file = home.path().join("existing");
         std::fs::write(&file, "keep me").unwrap();
-        assert!(vault.backup(&file, "long enough pass").is_err());
+        assert!(vault.backup(&file, "long enough pass", &[]).is_err());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
-        assert!(vault.backup(&home.path().join("new"), "short").is_err());
+        assert!(
+            vault
+                .backup(&home.path().join("new"), "short", &[])
+                .is_err()
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod backup;
+pub use backup::BackupSecret;
 mod dashboard;
 mod drafts;
 mod erasure;
@@ -43,4 +44,4 @@ pub use queries::{ConversationSummary, MentionRow, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
-pub use vault::{DATABASE_FILE, Opened, Vault};
+pub use vault::{DATABASE_FILE, Opened, Vault, secret_name};

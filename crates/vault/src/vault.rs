@@ -36,6 +36,12 @@ impl Opened {
     }
 }
 
+/// The keychain name of one of a vault's secrets (a login, a device key):
+/// `what` followed by the vault's id, so two vaults on one computer never mix.
+pub fn secret_name(vault_id: &str, what: &str) -> String {
+    format!("{what}:{vault_id}")
+}
+
 pub(crate) fn key_name(vault_id: &str) -> String {
     format!("vault-key:{vault_id}")
 }

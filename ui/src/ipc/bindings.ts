@@ -341,7 +341,7 @@ export type SyncStatus = { "state": "not_paired" } | { "state": "connecting" } |
 
 export type Tone = "friendly" | "formal";
 
-export type VaultStatus = { "state": "open" } | { "state": "locked", message: string, };
+export type VaultStatus = { "state": "open" } | { "state": "not_set_up" } | { "state": "locked", message: string, key_missing: boolean, };
 
 /**
  * A website chat and the line of HTML that puts it on the owner's site.

@@ -45,6 +45,9 @@ export const markConversationRead = (conversationId: number) =>
 export const openAttachment = (messageId: number, index: number) =>
   invoke<string>("open_attachment", { messageId, index });
 export const dismissRecoveryCode = () => invoke<void>("dismiss_recovery_code");
+export const createVault = () => invoke<void>("create_vault");
+export const restoreBackup = (file: string, passphrase: string) => invoke<void>("restore_backup", { file, passphrase });
+export const unlockVault = (recoveryCode: string) => invoke<void>("unlock_vault", { recoveryCode });
 
 export const conversationDraft = (conversationId: number) =>
   invoke<DraftView | null>("conversation_draft", { conversationId });

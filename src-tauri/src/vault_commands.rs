@@ -1,0 +1,67 @@
+//! Opening the inbox from the window on a computer where it is not open yet:
+//! a new vault, a backup restored, or a vault unlocked with its recovery code.
+
+use std::path::PathBuf;
+
+use leadbox_inbox::Engine;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Creates a new, empty encrypted inbox; its recovery code is shown next. A
+/// vault made meanwhile (by `leadbox-cli pair`) is opened instead, never replaced.
+#[tauri::command]
+pub async fn create_vault(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    state
+        .open_with(&app, |data_dir, secrets| {
+            let (engine, code) = Engine::open(&data_dir, secrets)?;
+            Ok((engine, code.map(|c| c.expose().to_owned())))
+        })
+        .await
+}
+
+/// Restores a backup made with "Back up…" (or `leadbox-cli backup`) on a
+/// computer with no inbox yet.
+#[tauri::command]
+pub async fn restore_backup(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    file: String,
+    passphrase: String,
+) -> Result<(), CommandError> {
+    let file = PathBuf::from(file.trim());
+    if !file.is_file() {
+        return Err(CommandError {
+            code: "backup_not_found",
+            message: format!(
+                "there is no file at {}; check the backup's location",
+                file.display()
+            ),
+        });
+    }
+    state
+        .open_with(&app, move |data_dir, secrets| {
+            let (engine, code) = Engine::restore(&data_dir, &file, &passphrase, secrets)?;
+            Ok((engine, Some(code.expose().to_owned())))
+        })
+        .await
+}
+
+/// Opens a vault whose key is no longer in this computer's keychain (after a
+/// system reinstall, say) with the recovery code written down when it was made.
+#[tauri::command]
+pub async fn unlock_vault(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    recovery_code: String,
+) -> Result<(), CommandError> {
+    state
+        .open_with(&app, move |data_dir, secrets| {
+            Ok((Engine::unlock(&data_dir, &recovery_code, secrets)?, None))
+        })
+        .await
+}
