@@ -334,6 +334,7 @@ mod tests {
     use super::*;
     use crate::InMemorySecretStore;
     use crate::testing::inbound;
+    use proptest::prelude::*;
 
     fn conversations_json(vault: &Vault) -> String {
         serde_json::to_string(&vault.conversations().unwrap()).unwrap()
@@ -391,6 +392,65 @@ mod tests {
         assert!(Vault::open(&restored_dir, &new_machine).is_ok());
         let other = InMemorySecretStore::default();
         assert!(Vault::unlock_with_recovery_code(&restored_dir, &other, code.expose()).is_ok());
+    }
+
+    /// An age file sealed with `passphrase` at a tiny work factor, holding `plaintext`.
+    fn sealed(passphrase: &str, plaintext: &[u8]) -> Vec<u8> {
+        let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
+        recipient.set_work_factor(2);
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .unwrap();
+        let mut out = Vec::new();
+        let mut writer = encryptor.wrap_output(&mut out).unwrap();
+        writer.write_all(plaintext).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    fn header_line() -> impl Strategy<Value = String> {
+        let secret = ("[ -~]{0,12}", "[0-9a-fA-Fxz]{0,16}")
+            .prop_map(|(what, value)| serde_json::json!({ "what": what, "value": value }));
+        prop_oneof![
+            (
+                "[0-9a-f]{64}|[0-9a-z]{0,70}",
+                any::<i64>(),
+                proptest::collection::vec(secret, 0..4)
+            )
+                .prop_map(|(key, schema_version, secrets)| serde_json::json!({
+                    "key": key,
+                    "schema_version": schema_version,
+                    "created_at_ms": 0,
+                    "secrets": secrets,
+                })
+                .to_string()),
+            "[ -~]{0,120}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+        /// Whatever a backup file holds inside its encryption, restoring it is
+        /// a clear error that leaves no vault and no keychain entry behind.
+        #[test]
+        fn any_sealed_content_is_refused_and_leaves_nothing(
+            magic in prop_oneof![Just(MAGIC.to_owned()), "[ -~]{0,20}"],
+            header in header_line(),
+            body in proptest::collection::vec(any::<u8>(), 0..3000),
+        ) {
+            let home = tempfile::tempdir().unwrap();
+            let mut plaintext = format!("{magic}\n{header}\n").into_bytes();
+            plaintext.extend_from_slice(&body);
+            let file = home.path().join("odd.backup");
+            std::fs::write(&file, sealed("correct horse battery", &plaintext)).unwrap();
+            let target = home.path().join("target");
+            let secrets = InMemorySecretStore::default();
+            let outcome = Vault::restore(&target, &file, "correct horse battery", &secrets);
+            prop_assert!(outcome.is_err());
+            prop_assert!(!target.join(DATABASE_FILE).exists());
+            prop_assert!(secrets.names().is_empty(), "{:?}", secrets.names());
+        }
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub struct InMemorySecretStore {
     secrets: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
 }
 
+impl InMemorySecretStore {
+    #[cfg(test)]
+    pub(crate) fn names(&self) -> Vec<String> {
+        let secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        secrets.keys().cloned().collect()
+    }
+}
+
 impl SecretStore for InMemorySecretStore {
     fn get(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretError> {
         let secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
