@@ -19,6 +19,7 @@ mod subscription_loop;
 mod sync_loop;
 mod tray;
 mod vault_commands;
+mod webview;
 
 use tauri::Manager as _;
 
@@ -39,6 +40,7 @@ fn main() {
             let state = state::AppState::open(app.handle());
             let engine = state.engine();
             app.manage(state);
+            webview::tune(app.handle());
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {

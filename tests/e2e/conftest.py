@@ -30,11 +30,14 @@ SCREENSHOTS = TARGET / "e2e"
 
 
 def screenshot(driver, name: str):
-    """Saves the window under target/e2e/ once the latest change is painted
-    (two animation frames), not the frame before it."""
+    """Saves the screen under target/e2e/ once the latest change is painted
+    (two animation frames), not the frame before it. Taken from the X display:
+    WebKitWebDriver's own screenshot never returns once a native notification
+    has been shown while WebKit composites nothing (the app turns compositing
+    off, see src-tauri/src/webview.rs)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))")
-    driver.save_screenshot(str(SCREENSHOTS / name))
+    subprocess.run(["import", "-window", "root", str(SCREENSHOTS / name)], check=True, timeout=30)
 
 
 def binary(name: str) -> Path:
