@@ -192,7 +192,10 @@ def notification_log():
 
 
 class FakeGraph:
-    """Meta's Graph API as far as sending needs it: /me and /{id}/messages."""
+    """Meta's Graph API as far as the app needs it: a page token's /me, an
+    Instagram account by id, /{id}/messages, and lead-ad submissions by id."""
+
+    PAGE_ID = "104000000000001"
 
     def __init__(self, account_id: str):
         import http.server
@@ -200,6 +203,8 @@ class FakeGraph:
 
         self.sends = []
         self.token_expired = False
+        # Lead-ad submissions by leadgen id, as GET /{leadgen_id}?fields=... answers them.
+        self.leads = {}
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -217,8 +222,13 @@ class FakeGraph:
             def do_GET(self):
                 authorized = self.headers.get("Authorization") == "Bearer page-token"
                 # An Instagram account linked to a page is read by its id with the page's token.
-                if self.path.startswith(f"/v21.0/{account_id}?") and authorized:
+                resource = self.path.split("?")[0].removeprefix("/v21.0/")
+                if resource == account_id and authorized:
                     self.reply(200, {"id": account_id, "username": "anas_salon"})
+                elif resource == "me" and authorized:
+                    self.reply(200, {"id": FakeGraph.PAGE_ID, "name": "Ana's Salon"})
+                elif resource in graph.leads and authorized:
+                    self.reply(200, graph.leads[resource])
                 else:
                     self.reply(400, {"error": {"message": "Invalid OAuth access token", "code": 190}})
 
