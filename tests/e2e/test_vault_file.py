@@ -60,6 +60,7 @@ def test_without_its_keychain_entry_the_vault_stays_locked_until_its_recovery_co
         assert app.find_elements(By.CSS_SELECTOR, "#conversations li.conversation-item") == []
         wait.until(EC.text_to_be_present_in_element((By.ID, "empty-list"), "locked"))
         assert app.find_element(By.ID, "sync-status").get_attribute("textContent").strip() == "Inbox locked"
+        assert not app.find_element(By.ID, "accounts-open").is_enabled(), "no screen opens on a locked inbox"
         screenshot(app, "vault-locked.png")
 
         # A wrong code is refused, and the vault is left as it was.
@@ -78,6 +79,7 @@ def test_without_its_keychain_entry_the_vault_stays_locked_until_its_recovery_co
         assert "sábado" in app.find_element(By.ID, "conversations").get_attribute("textContent")
         wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
         assert not app.find_elements(By.CSS_SELECTOR, "#notice[role=alert]")
+        assert app.find_element(By.ID, "accounts-open").is_enabled()
     finally:
         session.close()
     # The key is back in the keychain: the next start opens the vault by itself.
