@@ -1,5 +1,6 @@
-//! Native notifications: new leads (a click opens the conversation), other
-//! new messages if the owner wants them, as the notification settings, quiet
+//! Native notifications: new leads (a click opens the conversation), new
+//! lead-ad submissions (a click opens Lead forms…), other new messages if the
+//! owner wants them, as the notification settings, quiet
 //! hours and the tray's pause allow.
 
 use leadbox_inbox::{Engine, Happening, NewContact, Notify, RouteKind};
@@ -43,6 +44,33 @@ pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
     }
 }
 
+/// Lead-ad submissions seen for the first time: leads as much as a first
+/// message is, so they follow the new-lead settings. Their answers are fetched
+/// from Meta afterwards, so the notification names no one.
+pub fn new_lead_forms(app: &tauri::AppHandle, engine: &Engine, count: usize) {
+    if count == 0 {
+        return;
+    }
+    let Notify::Show { .. } = decision(engine, Happening::NewLead) else {
+        return;
+    };
+    let title = if count == 1 {
+        "New lead from your ad form".to_owned()
+    } else {
+        format!("{count} new leads from your ad forms")
+    };
+    let shown = app
+        .notification()
+        .builder()
+        .title(title)
+        .body("Their answers are in Lead forms…")
+        .extra("open", "lead-forms")
+        .show();
+    if let Err(error) = shown {
+        tracing::warn!(%error, "the notification could not be shown");
+    }
+}
+
 /// Messages in conversations that already existed (new leads have their own).
 pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
     if count == 0 || decision(engine, Happening::NewMessage) == Notify::Silent {
@@ -80,6 +108,13 @@ pub fn route_clicks_to_conversations(app: &tauri::AppHandle) {
         }
         if let Some(id) = conversation {
             let _ = handle.emit("open-conversation", id);
+        }
+        let lead_forms = action
+            .notification()
+            .and_then(|n| n.extra().get("open").and_then(serde_json::Value::as_str))
+            == Some("lead-forms");
+        if lead_forms {
+            let _ = handle.emit("open-lead-forms", ());
         }
     });
 }

@@ -87,6 +87,7 @@ async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport
     for contact in &report.new_contacts {
         notifications::new_lead(app, engine, contact);
     }
+    notifications::new_lead_forms(app, engine, report.new_lead_forms);
     notifications::new_messages(app, engine, report.new_from_known_people);
     crate::tray::refresh_unread(app, engine);
     if let Err(error) = engine.fetch_lead_forms().await {

@@ -1,5 +1,5 @@
-"""A lead-ad form in the real window: the leadgen webhook lists it at once, the
-app fetches its answers from the (local) Graph API with the page's token, and
+"""A lead-ad form in the real window: the leadgen webhook is announced by a
+notification and listed at once, the app fetches its answers from the (local) Graph API with the page's token, and
 the person's conversation shows them in the lead panel, matched by the email
 they also wrote in Messenger."""
 
@@ -34,7 +34,18 @@ def leadgen(leadgen_id: str) -> bytes:
     }}]})
 
 
-def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, relay, desk, fake_graph):
+def wait_for_log(log, words: str, seconds: float = 20) -> str:
+    deadline = time.time() + seconds
+    calls = ""
+    while time.time() < deadline:
+        calls = log.read_text() if log.exists() else ""
+        if words in calls:
+            return calls
+        time.sleep(0.2)
+    raise AssertionError(f"{words!r} not in the notification log:\n{calls}")
+
+
+def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, relay, desk, fake_graph, notification_log):
     desk.cli("claim", "--platform", "messenger", "--account-id", PAGE)
     out = desk.cli(
         "accounts", "add", "--platform", "messenger", "--account-id", PAGE, "--connection", "page",
@@ -55,6 +66,9 @@ def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, rel
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
 
     assert relay.post_webhook(leadgen("LEAD77")) == 200
+    # A form is a lead too: announced like a first message (Meta's retry is not announced again).
+    wait_for_log(notification_log, "New lead from your ad form")
+    assert relay.post_webhook(leadgen("LEAD77")) == 200
     assert relay.post_webhook(messenger_dm("PSID-MARTA", "mid.lf.1", "Hi, I filled in your form. marta.puig@example.com")) == 200
     item = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#conversations li.conversation-item")))
     item.click()
@@ -71,3 +85,4 @@ def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, rel
     app.find_element(By.ID, "menu-open").click()
     app.find_element(By.ID, "lead-forms-open").click()
     wait.until(lambda d: "Balayage" in d.find_element(By.ID, "lead-forms-dialog").get_attribute("textContent"))
+    assert wait_for_log(notification_log, "Notify").count("New lead from your ad form") == 1

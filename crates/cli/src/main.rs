@@ -584,6 +584,12 @@ fn describe(report: &SyncReport) -> String {
         String::new()
     };
     let mut extra = lost;
+    if report.new_lead_forms > 0 {
+        extra.push_str(&format!(
+            " {} new lead-ad submission(s) (see `leads`).",
+            report.new_lead_forms
+        ));
+    }
     if report.accounts_connected > 0 {
         extra.push_str(&format!(
             " Connected {} account(s) through Facebook Login.",

@@ -24,6 +24,8 @@ pub struct SyncReport {
     /// Envelopes this device could not open or understand; kept sealed in the vault, never dropped.
     pub unreadable: usize,
     pub new_contacts: Vec<NewContact>,
+    /// Lead-ad submissions seen for the first time (Meta's retries count once).
+    pub new_lead_forms: usize,
     /// Envelopes the relay dropped (expired or queue full) before this device fetched them.
     pub lost: u64,
     /// Accounts connected through Facebook Login in this sync.
@@ -270,6 +272,7 @@ impl Engine {
             duplicates: report.duplicates,
             unreadable: unreadable.len(),
             new_contacts: report.new_contacts,
+            new_lead_forms: report.new_lead_forms,
             lost: page.lost,
             accounts_connected,
             deletion_requests,

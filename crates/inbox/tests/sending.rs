@@ -700,8 +700,13 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
     let leadgen = json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms() / 1000, "changes": [{"field": "leadgen", "value": {
         "leadgen_id": "LEAD42", "form_id": "FORM1", "page_id": "PAGE1", "created_time": now_ms() / 1000, "ad_id": "AD9"
     }}]}]});
-    world.webhook(leadgen.clone()).await;
-    world.webhook(leadgen).await;
+    let mut announced = Vec::new();
+    for _ in 0..2 {
+        world.post_only(leadgen.clone()).await;
+        let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+        announced.push(report.new_lead_forms);
+    }
+    assert_eq!(announced, [1, 0], "a retry is not announced as a new lead");
     let forms = world.engine.vault().lead_forms().unwrap();
     assert_eq!(forms.len(), 1, "Meta's retries give one lead");
     assert_eq!(forms[0].status, "pending");

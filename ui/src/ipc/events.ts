@@ -10,6 +10,9 @@ export const onSyncStatus = (handler: (status: SyncStatus) => void): Promise<Unl
 export const onOpenConversation = (handler: (id: number) => void): Promise<UnlistenFn> =>
   listen<number>("open-conversation", (event) => handler(event.payload));
 
+/** A click on a new lead-form notification. */
+export const onOpenLeadForms = (handler: () => void): Promise<UnlistenFn> => listen<null>("open-lead-forms", () => handler());
+
 export const onDraftsChanged = (handler: () => void): Promise<UnlistenFn> =>
   listen<number>("drafts-changed", () => handler());
 
