@@ -38,7 +38,7 @@ pub struct AppState {
     /// Creating, restoring and unlocking run one at a time.
     opening: tokio::sync::Mutex<()>,
     pub data_dir: PathBuf,
-    pub secrets: Arc<dyn SecretStore>,
+    secrets: Arc<dyn SecretStore>,
     pub sync: Mutex<SyncStatus>,
     /// Shown once after the vault is created or restored, until the owner dismisses it.
     pub recovery_code: Mutex<Option<String>>,
