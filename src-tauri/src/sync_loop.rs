@@ -90,6 +90,14 @@ async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport
     notifications::new_lead_forms(app, engine, report.new_lead_forms);
     notifications::new_messages(app, engine, report.new_from_known_people);
     crate::tray::refresh_unread(app, engine);
+    // After the notification, which should not wait for Meta.
+    match engine.name_new_contacts(&report.new_contacts).await {
+        Ok(named) if named > 0 => {
+            let _ = app.emit("inbox-changed", 0);
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "naming new people failed"),
+    }
     if let Err(error) = engine.fetch_lead_forms().await {
         tracing::warn!(%error, "fetching lead forms failed");
     }

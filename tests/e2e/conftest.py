@@ -193,7 +193,9 @@ def notification_log():
 
 class FakeGraph:
     """Meta's Graph API as far as the app needs it: a page token's /me, an
-    Instagram account by id, /{id}/messages, and lead-ad submissions by id."""
+    Instagram account by id, /{id}/messages, lead-ad submissions by id, and
+    the profiles of people who wrote (other ids are refused, as Meta does
+    without the person's consent)."""
 
     PAGE_ID = "104000000000001"
 
@@ -205,6 +207,8 @@ class FakeGraph:
         self.token_expired = False
         # Lead-ad submissions by leadgen id, as GET /{leadgen_id}?fields=... answers them.
         self.leads = {}
+        # User Profile API answers by the person's page-scoped id.
+        self.profiles = {}
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -229,6 +233,8 @@ class FakeGraph:
                     self.reply(200, {"id": FakeGraph.PAGE_ID, "name": "Ana's Salon"})
                 elif resource in graph.leads and authorized:
                     self.reply(200, graph.leads[resource])
+                elif resource in graph.profiles and authorized:
+                    self.reply(200, graph.profiles[resource])
                 else:
                     self.reply(400, {"error": {"message": "Invalid OAuth access token", "code": 190}})
 

@@ -1,7 +1,7 @@
 """A lead-ad form in the real window: the leadgen webhook is announced by a
 notification and listed at once, the app fetches its answers from the (local) Graph API with the page's token, and
-the person's conversation shows them in the lead panel, matched by the email
-they also wrote in Messenger."""
+the person's conversation (named from their Messenger profile) shows them in
+the lead panel, matched by the email they also wrote in Messenger."""
 
 import json
 import time
@@ -62,6 +62,7 @@ def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, rel
             {"name": "what_service?", "values": ["Balayage"]},
         ],
     }
+    fake_graph.profiles["PSID-MARTA"] = {"first_name": "Marta", "last_name": "Puig", "id": "PSID-MARTA"}
     wait = WebDriverWait(app, 40)
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
 
@@ -70,8 +71,10 @@ def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, rel
     wait_for_log(notification_log, "New lead from your ad form")
     assert relay.post_webhook(leadgen("LEAD77")) == 200
     assert relay.post_webhook(messenger_dm("PSID-MARTA", "mid.lf.1", "Hi, I filled in your form. marta.puig@example.com")) == 200
-    item = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#conversations li.conversation-item")))
-    item.click()
+    # Messenger's webhook names no one: the name comes from the person's profile.
+    wait.until(EC.text_to_be_present_in_element_attribute(
+        (By.CSS_SELECTOR, "#conversations li.conversation-item .name"), "textContent", "Marta Puig"))
+    app.find_element(By.CSS_SELECTOR, "#conversations li.conversation-item").click()
 
     forms = wait.until(EC.visibility_of_element_located((By.ID, "lead-forms")))
     wait.until(lambda _: "Balayage" in forms.get_attribute("textContent"))

@@ -253,6 +253,43 @@ impl GraphClient {
         self.call(self.http.get(url), page_token).await
     }
 
+    /// The name a person who wrote to the business shows on Instagram or
+    /// Messenger (the User Profile APIs; Meta allows it once they have written).
+    /// `None` when the profile has no name, or the id is not one Meta issues.
+    pub async fn user_name(
+        &self,
+        platform: RouteKind,
+        connection: Connection,
+        user_id: &str,
+        token: &str,
+    ) -> Result<Option<String>, SendError> {
+        if user_id.is_empty()
+            || user_id.len() > 64
+            || !user_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Ok(None);
+        }
+        let url = match (platform, connection) {
+            (RouteKind::Messenger, Connection::Page) => format!(
+                "{}/{}/{user_id}?fields=first_name,last_name,name",
+                self.graph_url, self.version
+            ),
+            (RouteKind::Instagram, Connection::Page) => format!(
+                "{}/{}/{user_id}?fields=name,username",
+                self.graph_url, self.version
+            ),
+            (RouteKind::Instagram, Connection::InstagramLogin) => format!(
+                "{}/{}/{user_id}?fields=name,username",
+                self.instagram_url, self.version
+            ),
+            _ => return Ok(None),
+        };
+        let body = self.call(self.http.get(url), token).await?;
+        Ok(profile_name(&body))
+    }
+
     /// A GET or POST with a token, answering Meta's JSON or its error in words.
     async fn call(
         &self,
@@ -419,9 +456,96 @@ impl GraphClient {
     }
 }
 
+/// The name to show from a User Profile answer: the profile's name, else
+/// `@username`, else first and last name; control characters dropped and at
+/// most 80 characters, since it is shown in lists and notifications.
+pub fn profile_name(profile: &Value) -> Option<String> {
+    let field = |name: &str| {
+        profile
+            .get(name)
+            .and_then(Value::as_str)
+            .map(|text| text.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    let name = field("name")
+        .or_else(|| field("username").map(|username| format!("@{username}")))
+        .or_else(|| {
+            let parts: Vec<String> = [field("first_name"), field("last_name")]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        })?;
+    Some(name.chars().take(80).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_profile_is_named_by_its_name_then_username_then_first_and_last_name() {
+        assert_eq!(
+            profile_name(&json!({"name": "Marta Puig", "username": "marta.p"})).as_deref(),
+            Some("Marta Puig")
+        );
+        assert_eq!(
+            profile_name(&json!({"name": null, "username": "marta.p"})).as_deref(),
+            Some("@marta.p")
+        );
+        assert_eq!(
+            profile_name(&json!({"first_name": "Marta", "last_name": "Puig", "id": "1"}))
+                .as_deref(),
+            Some("Marta Puig")
+        );
+        assert_eq!(
+            profile_name(&json!({"name": " \u{202e}\n ", "id": "1"})).as_deref(),
+            Some("\u{202e}"),
+            "bidi marks stay (shown as text), line breaks go"
+        );
+        assert_eq!(profile_name(&json!({"id": "1"})), None);
+        assert_eq!(profile_name(&json!([1, 2])), None);
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            ".{0,200}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map(
+                    prop_oneof![
+                        Just("name".to_owned()),
+                        Just("username".to_owned()),
+                        Just("first_name".to_owned()),
+                        Just("last_name".to_owned()),
+                        "[a-z_]{1,8}"
+                    ],
+                    inner,
+                    0..5
+                )
+                .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever Meta answers, the name is short, one line, and never blank.
+        #[test]
+        fn any_profile_answer_gives_a_bounded_one_line_name_or_none(profile in any_json()) {
+            if let Some(name) = profile_name(&profile) {
+                prop_assert!(!name.trim().is_empty());
+                prop_assert!(name.chars().count() <= 80);
+                prop_assert!(!name.chars().any(char::is_control));
+            }
+        }
+    }
 
     #[test]
     fn documented_error_codes_become_plain_words() {

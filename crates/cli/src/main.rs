@@ -356,6 +356,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync { once: true, wait } => {
             let report = runtime.block_on(engine.sync_once(Duration::from_secs(wait)))?;
             writeln!(out, "{}", describe(&report))?;
+            runtime.block_on(engine.name_new_contacts(&report.new_contacts))?;
             let forms = runtime.block_on(engine.fetch_lead_forms())?;
             if forms > 0 {
                 writeln!(out, "{forms} lead form(s) fetched.")?;
@@ -557,6 +558,7 @@ async fn sync_forever(
                 backoff.reset();
                 if report.envelopes > 0 {
                     writeln!(out, "{}", describe(&report))?;
+                    engine.name_new_contacts(&report.new_contacts).await?;
                     engine.fetch_lead_forms().await?;
                     let drafted = engine.draft_pending().await?;
                     if drafted.drafted > 0 {

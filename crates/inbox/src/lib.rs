@@ -9,6 +9,7 @@ mod error;
 mod lead_forms;
 mod meta_login;
 mod notification_prefs;
+mod profiles;
 mod relay_client;
 mod reply_window;
 mod sending;

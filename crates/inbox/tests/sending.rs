@@ -59,8 +59,27 @@ async fn me(State(graph): State<Shared>, headers: HeaderMap) -> (StatusCode, Jso
 async fn node(
     State(graph): State<Shared>,
     Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
     headers: HeaderMap,
 ) -> (StatusCode, Json<Value>) {
+    // The Messenger User Profile API, with the page's token; Meta refuses a
+    // profile until the person has written (consent).
+    if query.get("fields").map(String::as_str) == Some("first_name,last_name,name") {
+        if headers["authorization"] != "Bearer page-token" {
+            return graph_error(190, 463, "Session has expired");
+        }
+        if id == "PSID-SILENT" {
+            return graph_error(
+                2018218,
+                0,
+                "User consent is required to access user profile",
+            );
+        }
+        return (
+            StatusCode::OK,
+            Json(json!({"first_name": "Marta", "last_name": "Puig", "id": id})),
+        );
+    }
     if id.starts_with("LEAD") {
         let mut graph = graph.lock().await;
         graph.lead_fetches += 1;
@@ -1278,4 +1297,91 @@ async fn a_computer_lists_the_business_computers_and_removes_a_lost_one() {
     );
     // The removed laptop is locked out of the relay.
     assert!(laptop.computers().await.is_err());
+}
+
+#[tokio::test]
+async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token() {
+    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    world
+        .post_only(messenger_dm("m_n_1", "Hola", 1_000, false))
+        .await;
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(report.new_contacts.len(), 1);
+    let label = world.engine.vault().conversations().unwrap()[0]
+        .display_name
+        .clone();
+    assert_eq!(
+        world
+            .engine
+            .name_new_contacts(&report.new_contacts)
+            .await
+            .unwrap(),
+        0,
+        "without the page's token nobody is asked"
+    );
+    assert_eq!(
+        world.engine.vault().conversations().unwrap()[0].display_name,
+        label
+    );
+
+    world
+        .engine
+        .add_account(
+            RouteKind::Messenger,
+            "PAGE1",
+            Connection::Page,
+            "page-token",
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        world
+            .engine
+            .name_new_contacts(&report.new_contacts)
+            .await
+            .unwrap(),
+        1
+    );
+    let conversations = world.engine.vault().conversations().unwrap();
+    assert_eq!(conversations[0].display_name, "Marta Puig");
+    assert_eq!(world.engine.vault().search("puig", 5).unwrap().len(), 1);
+    assert_eq!(
+        world
+            .engine
+            .name_new_contacts(&report.new_contacts)
+            .await
+            .unwrap(),
+        0,
+        "a named person is not asked for again"
+    );
+
+    // Meta refusing a profile leaves the neutral label, and the sync goes on.
+    let silent = json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms(), "messaging": [{
+        "sender": {"id": "PSID-SILENT"}, "recipient": {"id": "PAGE1"}, "timestamp": now_ms(),
+        "message": {"mid": "m_n_2", "text": "precio?"}
+    }]}]});
+    world.post_only(silent).await;
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(
+        world
+            .engine
+            .name_new_contacts(&report.new_contacts)
+            .await
+            .unwrap(),
+        0
+    );
+    let names: Vec<String> = world
+        .engine
+        .vault()
+        .conversations()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.display_name)
+        .collect();
+    assert!(names.contains(&"Marta Puig".to_owned()), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("Messenger user")),
+        "{names:?}"
+    );
 }

@@ -45,6 +45,15 @@ pub struct ReplyTarget {
     pub comment: Option<CommentTarget>,
 }
 
+/// A person with no name yet in a conversation, and the account they wrote
+/// to, whose token can ask Meta for their profile name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnnamedContact {
+    pub contact_id: i64,
+    pub platform_contact_id: String,
+    pub account: AccountRow,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentTarget {
     pub comment_id: String,
@@ -237,6 +246,52 @@ impl Vault {
         })
     }
 
+    /// The person in `conversation_id` if they have no name yet.
+    pub fn unnamed_contact(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Option<UnnamedContact>, VaultError> {
+        let found: Option<(i64, String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT ct.id, ct.platform_contact_id, c.account_id
+                 FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+                 WHERE c.id = ?1 AND ct.name IS NULL",
+                [conversation_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((contact_id, platform_contact_id, account_id)) = found else {
+            return Ok(None);
+        };
+        let account = self.conn.query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [account_id],
+            account,
+        )?;
+        Ok(Some(UnnamedContact {
+            contact_id,
+            platform_contact_id,
+            account,
+        }))
+    }
+
+    /// Gives a contact the name their profile shows, unless they have one by
+    /// now (a name from a message or from the owner is never overwritten).
+    pub fn name_contact(&self, contact_id: i64, name: &str) -> Result<bool, VaultError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(VaultError::InvalidSetting(
+                "a contact's name is one line of at most 80 characters".into(),
+            ));
+        }
+        let changed = self.conn.execute(
+            "UPDATE contacts SET name = ?1 WHERE id = ?2 AND name IS NULL",
+            params![name, contact_id],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Records a reply the platform accepted. Taking the [`ApprovedDraft`] by
     /// value means only an approved draft can ever be recorded as sent.
     pub fn record_sent(
@@ -310,4 +365,65 @@ pub(crate) fn record_notice(
         ],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::inbound;
+    use crate::{InMemorySecretStore, Vault};
+
+    #[test]
+    fn a_profile_name_fills_only_a_missing_name_and_is_searchable() {
+        let home = tempfile::tempdir().unwrap();
+        let secrets = InMemorySecretStore::default();
+        let mut vault = Vault::open_or_create(home.path(), &secrets)
+            .unwrap()
+            .into_vault();
+        vault
+            .ingest(&[vec![
+                inbound("m1", "IGSID1", None, "hola", 10),
+                inbound("m2", "IGSID2", Some("Bo"), "price?", 20),
+            ]])
+            .unwrap();
+        let conversations = vault.conversations().unwrap();
+        let id_of = |contact: &str| {
+            conversations
+                .iter()
+                .find(|c| c.contact_id == contact)
+                .unwrap()
+                .id
+        };
+
+        let unnamed = vault.unnamed_contact(id_of("IGSID1")).unwrap().unwrap();
+        assert_eq!(unnamed.platform_contact_id, "IGSID1");
+        assert_eq!(
+            unnamed.account.platform,
+            leadbox_channels::RouteKind::Instagram
+        );
+        assert!(vault.unnamed_contact(id_of("IGSID2")).unwrap().is_none());
+
+        for bad in ["", "   ", "two\nlines", &"x".repeat(81)] {
+            assert!(
+                vault.name_contact(unnamed.contact_id, bad).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(vault.unnamed_contact(id_of("IGSID1")).unwrap().is_some());
+
+        assert!(
+            vault
+                .name_contact(unnamed.contact_id, " Marta Puig ")
+                .unwrap()
+        );
+        assert!(
+            !vault
+                .name_contact(unnamed.contact_id, "Someone Else")
+                .unwrap(),
+            "a name is never overwritten"
+        );
+        let named = vault.conversations().unwrap();
+        let marta = named.iter().find(|c| c.contact_id == "IGSID1").unwrap();
+        assert_eq!(marta.display_name, "Marta Puig");
+        assert_eq!(vault.search("marta", 5).unwrap().len(), 1);
+    }
 }

@@ -26,7 +26,7 @@ pub mod secrets;
 mod testing;
 mod vault;
 
-pub use accounts::{AccountRow, CommentTarget, ReplyTarget};
+pub use accounts::{AccountRow, CommentTarget, ReplyTarget, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
 pub use erasure::{ContactSelector, ErasureReceipt};
