@@ -79,7 +79,7 @@ pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
 
 /// What follows every stored page: tell the window, notify new leads, fetch
 /// lead forms and write drafts (after the messages are safely stored and shown).
-async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport) {
+async fn after_sync(app: &tauri::AppHandle, engine: &Arc<Engine>, report: &SyncReport) {
     if report.envelopes == 0 {
         return;
     }
@@ -90,14 +90,7 @@ async fn after_sync(app: &tauri::AppHandle, engine: &Engine, report: &SyncReport
     notifications::new_lead_forms(app, engine, report.new_lead_forms);
     notifications::new_messages(app, engine, report.new_from_known_people);
     crate::tray::refresh_unread(app, engine);
-    // After the notification, which should not wait for Meta.
-    match engine.name_new_contacts(&report.new_contacts).await {
-        Ok(named) if named > 0 => {
-            let _ = app.emit("inbox-changed", 0);
-        }
-        Ok(_) => {}
-        Err(error) => tracing::warn!(%error, "naming new people failed"),
-    }
+    name_new_contacts(app, engine, report);
     if let Err(error) = engine.fetch_lead_forms().await {
         tracing::warn!(%error, "fetching lead forms failed");
     }
@@ -117,4 +110,22 @@ fn set_status(app: &tauri::AppHandle, status: SyncStatus) {
         state.set_sync(status.clone());
         let _ = app.emit("sync-status", status);
     }
+}
+
+/// Asks Meta for new people's names on its own task: neither the notification
+/// before nor the drafting after waits for Meta's answers.
+fn name_new_contacts(app: &tauri::AppHandle, engine: &Arc<Engine>, report: &SyncReport) {
+    if report.new_contacts.is_empty() {
+        return;
+    }
+    let (app, engine, contacts) = (app.clone(), engine.clone(), report.new_contacts.clone());
+    tauri::async_runtime::spawn(async move {
+        match engine.name_new_contacts(&contacts).await {
+            Ok(named) if named > 0 => {
+                let _ = app.emit("inbox-changed", 0);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "naming new people failed"),
+        }
+    });
 }
