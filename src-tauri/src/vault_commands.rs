@@ -33,6 +33,7 @@ pub async fn restore_backup(
     file: String,
     passphrase: String,
 ) -> Result<(), CommandError> {
+    let passphrase = zeroize::Zeroizing::new(passphrase);
     let file = PathBuf::from(file.trim());
     if !file.is_file() {
         return Err(CommandError {
@@ -59,6 +60,7 @@ pub async fn unlock_vault(
     state: State<'_, AppState>,
     recovery_code: String,
 ) -> Result<(), CommandError> {
+    let recovery_code = zeroize::Zeroizing::new(recovery_code);
     state
         .open_with(&app, move |data_dir, secrets| {
             Ok((Engine::unlock(&data_dir, &recovery_code, secrets)?, None))
