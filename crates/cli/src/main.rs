@@ -356,7 +356,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync { once: true, wait } => {
             let report = runtime.block_on(engine.sync_once(Duration::from_secs(wait)))?;
             writeln!(out, "{}", describe(&report))?;
-            runtime.block_on(engine.name_new_contacts(&report.new_contacts))?;
+            runtime.block_on(name_new_contacts(&engine, &report));
             let forms = runtime.block_on(engine.fetch_lead_forms())?;
             if forms > 0 {
                 writeln!(out, "{forms} lead form(s) fetched.")?;
@@ -558,7 +558,7 @@ async fn sync_forever(
                 backoff.reset();
                 if report.envelopes > 0 {
                     writeln!(out, "{}", describe(&report))?;
-                    engine.name_new_contacts(&report.new_contacts).await?;
+                    name_new_contacts(engine, &report).await;
                     engine.fetch_lead_forms().await?;
                     let drafted = engine.draft_pending().await?;
                     if drafted.drafted > 0 {
@@ -573,6 +573,14 @@ async fn sync_forever(
             }
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// Names new people from their profiles. What was synced is stored already,
+/// so a failure here is reported, not fatal.
+async fn name_new_contacts(engine: &Engine, report: &SyncReport) {
+    if let Err(error) = engine.name_new_contacts(&report.new_contacts).await {
+        eprintln!("leadbox-cli: new people keep their neutral label: {error}");
     }
 }
 

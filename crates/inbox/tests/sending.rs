@@ -285,6 +285,14 @@ impl World {
         self.engine.draft_pending().await.unwrap();
     }
 
+    /// Connects the account with the page token the local Graph API accepts.
+    async fn connect_page(&self, platform: RouteKind, account: &str) {
+        self.engine
+            .add_account(platform, account, Connection::Page, "page-token", false)
+            .await
+            .unwrap();
+    }
+
     /// Posts a signed webhook without syncing.
     async fn post_only(&self, body: Value) {
         let bytes = body.to_string().into_bytes();
@@ -341,17 +349,7 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
             false,
         ))
         .await;
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
 
     // What was learned about the lead is stored with it (the first contact of a fresh vault).
     let lead = world.engine.vault().lead(1).unwrap().unwrap();
@@ -415,17 +413,7 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     world
         .webhook(messenger_dm("m_in_1", "Hi, can I book?", 60_000, false))
         .await;
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     world.graph.lock().await.expired = true;
 
     let draft = world.pending_draft();
@@ -495,17 +483,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
             false,
         ))
         .await;
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
     let approved = world.engine.vault().approve_draft(draft, None).unwrap();
     let error = world
@@ -606,17 +584,7 @@ async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
     world
         .webhook(messenger_dm("m_in_1", "How much is a cut?", 60_000, false))
         .await;
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
     world
         .webhook(messenger_dm("m_in_2", "STOP", 30_000, false))
@@ -677,17 +645,7 @@ async fn a_comment_gets_one_private_reply() {
     // Regenerated once: the first draft goes stale, the second is the one sent.
     let draft = world.engine.vault().regenerate_draft(first).unwrap();
     world.engine.draft_pending().await.unwrap();
-    world
-        .engine
-        .add_account(
-            RouteKind::Instagram,
-            "IGB",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Instagram, "IGB").await;
     let approved = world
         .engine
         .vault()
@@ -738,17 +696,7 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
         "{waiting:?}"
     );
 
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     world
         .engine
         .vault()
@@ -1012,17 +960,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
 #[tokio::test]
 async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
     let world = World::new(RouteKind::Messenger, "PAGE1").await;
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     world.graph.lock().await.subscribed.insert("PAGE1".into());
 
     let report = world.engine.check_subscriptions().await.unwrap();
@@ -1324,17 +1262,7 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
         label
     );
 
-    world
-        .engine
-        .add_account(
-            RouteKind::Messenger,
-            "PAGE1",
-            Connection::Page,
-            "page-token",
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
     assert_eq!(
         world
             .engine
