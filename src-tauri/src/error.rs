@@ -30,6 +30,7 @@ impl From<InboxError> for CommandError {
             InboxError::Profile(_) => "profile_invalid",
             InboxError::Settings(_) => "settings_invalid",
             InboxError::NotSent(_) => "not_sent",
+            InboxError::VaultExists(_) => "vault_exists",
         };
         tracing::warn!(code, "command failed");
         CommandError {

@@ -66,7 +66,7 @@ impl AppState {
             return state;
         }
         match Engine::open(&state.data_dir, state.secrets.clone()) {
-            Ok((engine, _)) => {
+            Ok(engine) => {
                 state.set_sync(SyncStatus::Connecting);
                 let _ = state.engine.set(Arc::new(engine));
             }

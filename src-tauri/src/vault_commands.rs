@@ -18,7 +18,7 @@ pub async fn create_vault(
 ) -> Result<(), CommandError> {
     state
         .open_with(&app, |data_dir, secrets| {
-            let (engine, code) = Engine::open(&data_dir, secrets)?;
+            let (engine, code) = Engine::open_or_create(&data_dir, secrets)?;
             Ok((engine, code.map(|c| c.expose().to_owned())))
         })
         .await

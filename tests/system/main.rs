@@ -190,7 +190,7 @@ fn a_bad_relay_config_is_one_clear_line_and_exit_code_2() {
 fn a_vault_whose_keychain_entry_is_gone_stays_closed_and_untouched() {
     require_keychain();
     let desk = Desk::new();
-    desk.ok(&["conversations", "--json"]);
+    desk.ok(&["init"]);
     let vault = desk.dir.path().join("leadbox.vault");
     let before = std::fs::read(&vault).unwrap();
     let id = std::fs::read_to_string(desk.dir.path().join("vault-id")).unwrap();
@@ -213,4 +213,68 @@ fn a_vault_whose_keychain_entry_is_gone_stays_closed_and_untouched() {
         before,
         "no new vault was written over it"
     );
+}
+
+#[test]
+fn only_init_pair_and_restore_create_a_vault() {
+    require_keychain();
+    let parent = tempfile::tempdir().unwrap();
+    let typo = parent.path().join("typo");
+    let typo_arg = typo.to_str().unwrap();
+    let backup = parent.path().join("backup.age");
+    let export = parent.path().join("export");
+    let commands: [&[&str]; 10] = [
+        &["check"],
+        &["conversations", "--json"],
+        &["search", "ana"],
+        &["export", "--out", export.to_str().unwrap()],
+        &["drafts"],
+        &["profile", "show"],
+        &["retention", "show"],
+        &["rekey"],
+        &["sync", "--once"],
+        &["unlock", "--recovery-code", &"ab".repeat(32)],
+    ];
+    for args in commands {
+        let output = std::process::Command::new(support::binary("leadbox-cli"))
+            .args(["--data-dir", typo_arg])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("no Leadbox"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("recovery code"), "{args:?}: {stderr}");
+        // A vault is made folder first, key second: no folder, no key.
+        assert!(!typo.exists(), "{args:?} created {typo_arg}");
+    }
+    let backup_run = Desk {
+        dir: tempfile::tempdir_in(parent.path()).unwrap(),
+    };
+    let output = backup_run.run_with_input(
+        &["backup", "--out", backup.to_str().unwrap()],
+        "a long passphrase\na long passphrase\n",
+    );
+    assert!(!output.status.success());
+    assert!(!backup.exists(), "no backup of nothing was written");
+    assert!(
+        !backup_run.dir.path().join("leadbox.vault").exists(),
+        "backup created no vault"
+    );
+
+    let desk = Desk::new();
+    let created = desk.run(&["init"]);
+    assert!(created.status.success());
+    assert!(String::from_utf8_lossy(&created.stderr).contains("recovery code"));
+    assert!(desk.dir.path().join("leadbox.vault").exists());
+    let vault = std::fs::read(desk.dir.path().join("leadbox.vault")).unwrap();
+    let again = desk.run(&["init"]);
+    assert!(!again.status.success(), "a second init is refused");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a Leadbox vault"));
+    assert_eq!(
+        std::fs::read(desk.dir.path().join("leadbox.vault")).unwrap(),
+        vault
+    );
+    desk.ok(&["check"]);
 }

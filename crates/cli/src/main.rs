@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use leadbox_inbox::{Backoff, Engine, InboxError, SyncReport};
-use leadbox_vault::{OsKeychain, SecretStore, Vault};
+use leadbox_vault::{OsKeychain, SecretStore, Vault, VaultError};
 
 mod data_cli;
 mod drafts_cli;
@@ -45,6 +45,9 @@ enum WebsiteAction {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Start a new, empty inbox in the data folder and print its recovery code
+    /// (`pair` and `restore` start one too; no other command creates anything).
+    Init,
     /// Pair this computer with your relay using an invite code from `leadbox-relay invite`.
     Pair {
         #[arg(long)]
@@ -318,14 +321,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Restore { from } = &cli.command {
         return data_cli::restore(&data_dir, from, secrets.as_ref(), &mut std::io::stdout());
     }
-    let (engine, recovery) = Engine::open(&data_dir, secrets)?;
-    if let Some(code) = recovery {
-        eprintln!(
-            "Created a new encrypted vault in {}.\nWrite down this recovery code and keep it safe; it is the only way to open the vault on another computer:\n\n    {}\n",
-            data_dir.display(),
-            code.expose()
-        );
-    }
+    let engine = match &cli.command {
+        Command::Init => {
+            let (_, code) = Engine::create(&data_dir, secrets)?;
+            announce_new_vault(&data_dir, &code);
+            return Ok(());
+        }
+        Command::Pair { .. } => {
+            let (engine, code) = Engine::open_or_create(&data_dir, secrets)?;
+            if let Some(code) = code {
+                announce_new_vault(&data_dir, &code);
+            }
+            engine
+        }
+        _ => Engine::open(&data_dir, secrets).map_err(|error| match error {
+            InboxError::Vault(VaultError::NoVault(_)) => anyhow::anyhow!(
+                "there is no Leadbox inbox in {}: check --data-dir, or start one with `leadbox-cli init`, `pair` or `restore`",
+                data_dir.display()
+            ),
+            other => other.into(),
+        })?,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -356,19 +372,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync { once: true, wait } => {
             let report = runtime.block_on(engine.sync_once(Duration::from_secs(wait)))?;
             writeln!(out, "{}", describe(&report))?;
-            runtime.block_on(name_new_contacts(&engine, &report));
-            let forms = runtime.block_on(engine.fetch_lead_forms())?;
-            if forms > 0 {
-                writeln!(out, "{forms} lead form(s) fetched.")?;
-            }
-            let drafted = runtime.block_on(engine.draft_pending())?;
-            if drafted.drafted + drafted.failed > 0 {
-                writeln!(
-                    out,
-                    "{} draft(s) ready for review, {} failed.",
-                    drafted.drafted, drafted.failed
-                )?;
-            }
+            runtime.block_on(after_sync(&engine, &report, &mut out))?;
         }
         Command::Sync { once: false, wait } => {
             runtime.block_on(sync_forever(&engine, wait.max(25), &mut out))?
@@ -539,7 +543,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             engine.vault().integrity_check().map_err(InboxError::from)?;
             writeln!(out, "The vault at {} is intact.", data_dir.display())?;
         }
-        Command::Unlock { .. } | Command::Restore { .. } => {
+        Command::Init | Command::Unlock { .. } | Command::Restore { .. } => {
             unreachable!("handled before the vault is opened")
         }
     }
@@ -558,12 +562,7 @@ async fn sync_forever(
                 backoff.reset();
                 if report.envelopes > 0 {
                     writeln!(out, "{}", describe(&report))?;
-                    name_new_contacts(engine, &report).await;
-                    engine.fetch_lead_forms().await?;
-                    let drafted = engine.draft_pending().await?;
-                    if drafted.drafted > 0 {
-                        writeln!(out, "{} draft(s) ready for review.", drafted.drafted)?;
-                    }
+                    after_sync(engine, &report, out).await?;
                 }
             }
             Err(error) if error.is_transient() => {
@@ -576,12 +575,33 @@ async fn sync_forever(
     }
 }
 
-/// Names new people from their profiles. What was synced is stored already,
-/// so a failure here is reported, not fatal.
-async fn name_new_contacts(engine: &Engine, report: &SyncReport) {
+/// What follows a stored sync, as in the app: new people named from their
+/// profiles, lead-form answers fetched, drafts written. What was synced is
+/// stored already, so a failure of any of these is reported and the rest goes
+/// on (each is tried again after the next sync).
+async fn after_sync(
+    engine: &Engine,
+    report: &SyncReport,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     if let Err(error) = engine.name_new_contacts(&report.new_contacts).await {
         eprintln!("leadbox-cli: new people keep their neutral label: {error}");
     }
+    match engine.fetch_lead_forms().await {
+        Ok(0) => {}
+        Ok(forms) => writeln!(out, "{forms} lead form(s) fetched.")?,
+        Err(error) => eprintln!("leadbox-cli: lead-form answers were not fetched: {error}"),
+    }
+    match engine.draft_pending().await {
+        Ok(drafted) if drafted.drafted + drafted.failed > 0 => writeln!(
+            out,
+            "{} draft(s) ready for review, {} failed.",
+            drafted.drafted, drafted.failed
+        )?,
+        Ok(_) => {}
+        Err(error) => eprintln!("leadbox-cli: no drafts were written: {error}"),
+    }
+    Ok(())
 }
 
 fn describe(report: &SyncReport) -> String {
@@ -620,6 +640,14 @@ fn describe(report: &SyncReport) -> String {
         report.new_contacts.len(),
         report.unreadable
     )
+}
+
+fn announce_new_vault(data_dir: &std::path::Path, code: &leadbox_vault::RecoveryCode) {
+    eprintln!(
+        "Created a new encrypted vault in {}.\nWrite down this recovery code and keep it safe; it is the only way to open the vault on another computer:\n\n    {}\n",
+        data_dir.display(),
+        code.expose()
+    );
 }
 
 fn unlock(

@@ -101,7 +101,7 @@ async fn main() {
 
     let desk_dir = tempfile::tempdir().unwrap();
     let (engine, _) =
-        Engine::open(desk_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
+        Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
     engine.pair(&relay_url, &invite, "bench").await.unwrap();
     engine.claim(RouteKind::Instagram, ACCOUNT).await.unwrap();
     let engine = Arc::new(engine);

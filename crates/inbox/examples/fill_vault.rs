@@ -45,7 +45,8 @@ fn main() -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: fill_vault DIR [CONVERSATIONS]"))?;
     let total: usize = args.next().map_or(Ok(100_000), |n| n.parse())?;
-    let (engine, _) = Engine::open(std::path::Path::new(&dir), Arc::new(OsKeychain::default()))?;
+    let (engine, _) =
+        Engine::open_or_create(std::path::Path::new(&dir), Arc::new(OsKeychain::default()))?;
     // Newest first from now, a minute apart: 100,000 span ~70 days, inside
     // the default retention period (so the app's first retention run keeps them).
     let start = leadbox_inbox::now_ms() - 3_000;

@@ -34,9 +34,28 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Opens the vault in `data_dir`; a folder without one is
+    /// [`VaultError::NoVault`](leadbox_vault::VaultError::NoVault) and stays untouched.
+    pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Engine, InboxError> {
+        let vault = Vault::open(data_dir, secrets.as_ref())?;
+        Ok(Engine::over(data_dir, vault, secrets))
+    }
+
+    /// Creates a new vault in `data_dir`, which must hold none yet, and returns
+    /// its recovery code (shown to the owner once).
+    pub fn create(
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<(Engine, RecoveryCode), InboxError> {
+        match Engine::open_or_create(data_dir, secrets)? {
+            (engine, Some(code)) => Ok((engine, code)),
+            (_, None) => Err(InboxError::VaultExists(data_dir.to_owned())),
+        }
+    }
+
     /// Opens (or, the first time, creates) the vault in `data_dir`. The recovery
     /// code is returned only when the vault was just created.
-    pub fn open(
+    pub fn open_or_create(
         data_dir: &Path,
         secrets: Arc<dyn SecretStore>,
     ) -> Result<(Engine, Option<RecoveryCode>), InboxError> {

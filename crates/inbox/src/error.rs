@@ -30,6 +30,8 @@ pub enum InboxError {
     NotSent(String),
     #[error("the device key in the keychain is damaged; pair this computer again")]
     DamagedDeviceKey,
+    #[error("{0} already holds a Leadbox vault; nothing was changed")]
+    VaultExists(std::path::PathBuf),
 }
 
 impl InboxError {

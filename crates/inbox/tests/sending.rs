@@ -265,7 +265,8 @@ impl World {
 
         let desk_dir = tempfile::tempdir().unwrap();
         let (engine, _) =
-            Engine::open(desk_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
+            Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default()))
+                .unwrap();
         engine.pair(&relay_url, &invite, "test").await.unwrap();
         engine.claim(platform, account).await.unwrap();
         let (graph_url, graph) = start_graph().await;
@@ -1200,7 +1201,8 @@ async fn a_computer_lists_the_business_computers_and_removes_a_lost_one() {
         .unwrap();
     let laptop_dir = tempfile::tempdir().unwrap();
     let (laptop, _) =
-        Engine::open(laptop_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
+        Engine::open_or_create(laptop_dir.path(), Arc::new(InMemorySecretStore::default()))
+            .unwrap();
     laptop
         .pair(&world.relay_url, &invite, "Laptop")
         .await

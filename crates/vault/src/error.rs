@@ -4,6 +4,8 @@ use crate::secrets::SecretError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
+    #[error("there is no Leadbox vault in {0}; nothing was created there")]
+    NoVault(PathBuf),
     #[error(
         "the key for the vault at {0} is not in this computer's keychain; unlock it with your recovery code (leadbox-cli unlock)"
     )]

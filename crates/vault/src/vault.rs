@@ -58,6 +58,17 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
     }
 }
 
+/// The vault file in `data_dir`, which must exist: SQLite would otherwise
+/// create an empty database on the way to failing.
+fn existing_database(data_dir: &Path) -> Result<PathBuf, VaultError> {
+    let path = data_dir.join(DATABASE_FILE);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(VaultError::NoVault(data_dir.to_owned()))
+    }
+}
+
 impl Vault {
     /// Opens the vault in `data_dir`, creating it (and its key) only when no
     /// vault file exists there. An existing vault is never replaced.
@@ -82,9 +93,10 @@ impl Vault {
         Ok(Opened::Created(vault, key.recovery_code()))
     }
 
-    /// Opens an existing vault with the key from the keychain.
+    /// Opens an existing vault with the key from the keychain. A folder
+    /// without a vault is an error, and nothing is written to it.
     pub fn open(data_dir: &Path, secrets: &dyn SecretStore) -> Result<Vault, VaultError> {
-        let path = data_dir.join(DATABASE_FILE);
+        let path = existing_database(data_dir)?;
         let vault_id = read_vault_id(data_dir)?;
         let stored = secrets
             .get(&key_name(&vault_id))?
@@ -124,8 +136,9 @@ impl Vault {
         code: &str,
     ) -> Result<Vault, VaultError> {
         let key = VaultKey::from_recovery_code(code)?;
+        let path = existing_database(data_dir)?;
         let vault_id = read_vault_id(data_dir)?;
-        let vault = Vault::connect(&data_dir.join(DATABASE_FILE), &key, vault_id.clone())?;
+        let vault = Vault::connect(&path, &key, vault_id.clone())?;
         secrets.set(&key_name(&vault_id), key.expose_bytes())?;
         Ok(vault)
     }
