@@ -7,10 +7,7 @@ use leadbox_channels::routing::split_webhook;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
-    let Ok(entries) = split_webhook(body) else {
-        return;
-    };
-    for entry in entries {
-        let _ = parse_entry(entry.route, &entry.account_id, &entry.entry);
+    for entry in split_webhook(body).entries {
+        let _ = parse_entry(entry.route, &entry.account_id, &entry.entry, 1_764_000_000_000);
     }
 });

@@ -15,22 +15,7 @@ pub use leadbox_envelope::RouteKind;
 
 /// The webhook fields a Facebook Page is subscribed to: by the relay after
 /// Facebook Login, and by the desktop when Meta has dropped the subscription.
-pub const PAGE_WEBHOOK_FIELDS: &str =
-    "messages,messaging_postbacks,message_deliveries,message_reads,message_echoes,leadgen";
-
-/// Parsing errors for data that came from outside. Every variant names what was
-/// wrong so the owner (or the relay's operator) can act on it.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ParseError {
-    #[error("the webhook body is not valid JSON: {0}")]
-    Json(String),
-    #[error("the webhook has no `{0}` field")]
-    Missing(&'static str),
-    #[error("the webhook's `object` is `{0}`, which Leadbox does not handle")]
-    UnknownObject(String),
-    #[error("the `{field}` field has the wrong type")]
-    WrongType { field: &'static str },
-}
+pub const PAGE_WEBHOOK_FIELDS: &str = "messages,messaging_postbacks,messaging_referrals,message_deliveries,message_reads,message_echoes,message_reactions,leadgen";
 
 /// How an account was connected, which decides the send endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,8 +1,26 @@
-//! Splitting a webhook batch into entries routed by platform account id.
+//! Splitting a verified webhook into entries routed by platform account id,
+//! and naming what was left out.
+//!
+//! The relay answers every correctly signed body with 200: Meta retries a
+//! failing webhook for hours and disables a subscription that keeps failing,
+//! so one body Leadbox cannot use must never stop the deliveries of others.
+//! What cannot be routed is therefore not an error but an [`Ignored`] part,
+//! counted per object and field.
 
 use serde_json::Value;
 
-use crate::{ParseError, RouteKind};
+use crate::RouteKind;
+
+/// Who an entry is addressed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteScope {
+    /// One account: an Instagram account, a Page, a WhatsApp phone number.
+    Account,
+    /// A WhatsApp Business Account as a whole (template, quality and account
+    /// changes carry no phone number): it goes to every business whose
+    /// numbers belong to that account.
+    WhatsappBusinessAccount,
+}
 
 /// One part of a webhook, addressed to one platform account.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,68 +28,239 @@ pub struct RoutedEntry {
     /// The webhook's `object` (`instagram`, `page`, `whatsapp_business_account`).
     pub object: String,
     pub route: RouteKind,
+    pub scope: RouteScope,
+    /// The account id (or, for [`RouteScope::WhatsappBusinessAccount`], the
+    /// WhatsApp Business Account id).
     pub account_id: String,
     pub entry: Value,
 }
 
-/// Splits a verified webhook body into routed entries.
+/// A part of a webhook Leadbox does not use, by object and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    pub object: String,
+    pub field: String,
+}
+
+/// A verified webhook, split.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SplitWebhook {
+    pub entries: Vec<RoutedEntry>,
+    pub ignored: Vec<Ignored>,
+}
+
+/// `object` of a body that is not a JSON object with a string `object`.
+pub const UNREADABLE_OBJECT: &str = "unreadable";
+
+/// Messaging webhook fields. Real deliveries put these events in
+/// `entry[].messaging`; Meta's dashboard tests (and some deliveries) send the
+/// same event as `changes[]` with the field's name and the event as `value`.
+pub const MESSAGING_FIELDS: &[&str] = &[
+    "messages",
+    "message_echoes",
+    "message_reactions",
+    "message_deliveries",
+    "message_reads",
+    "messaging_postbacks",
+    "messaging_referral",
+    "messaging_referrals",
+    "messaging_seen",
+];
+
+/// WhatsApp fields about the WhatsApp Business Account or its numbers, not
+/// one conversation: the desktop shows them with the account.
+pub const WHATSAPP_ACCOUNT_FIELDS: &[&str] = &[
+    "account_alerts",
+    "account_review_update",
+    "account_update",
+    "business_capability_update",
+    "message_template_quality_update",
+    "message_template_status_update",
+    "phone_number_name_update",
+    "phone_number_quality_update",
+    "template_category_update",
+];
+
+/// Whether Leadbox reads `changes[]` of this field on this object.
+pub fn is_used_field(object: &str, field: &str) -> bool {
+    match object {
+        "page" => field == "leadgen" || MESSAGING_FIELDS.contains(&field),
+        "instagram" => {
+            matches!(field, "comments" | "live_comments" | "mentions")
+                || MESSAGING_FIELDS.contains(&field)
+        }
+        "whatsapp_business_account" => {
+            matches!(field, "messages" | "user_preferences")
+                || WHATSAPP_ACCOUNT_FIELDS.contains(&field)
+        }
+        _ => false,
+    }
+}
+
+fn route_of(object: &str) -> Option<RouteKind> {
+    match object {
+        "instagram" => Some(RouteKind::Instagram),
+        "page" => Some(RouteKind::Messenger),
+        "whatsapp_business_account" => Some(RouteKind::Whatsapp),
+        _ => None,
+    }
+}
+
+fn field_of(change: &Value) -> &str {
+    change
+        .get("field")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+}
+
+/// Splits a verified webhook body into routed entries and ignored parts.
 ///
-/// Instagram and Page entries are routed by `entry[].id`. WhatsApp entries are
-/// routed by each change's `value.metadata.phone_number_id`, since one WhatsApp
-/// Business Account can hold several numbers owned by different businesses;
-/// such an entry is split into one entry per phone number.
-pub fn split_webhook(body: &[u8]) -> Result<Vec<RoutedEntry>, ParseError> {
-    let webhook: Value =
-        serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
-    let object = webhook
-        .get("object")
-        .ok_or(ParseError::Missing("object"))?
-        .as_str()
-        .ok_or(ParseError::WrongType { field: "object" })?
-        .to_owned();
-    let route = match object.as_str() {
-        "instagram" => RouteKind::Instagram,
-        "page" => RouteKind::Messenger,
-        "whatsapp_business_account" => RouteKind::Whatsapp,
-        _ => return Err(ParseError::UnknownObject(object)),
+/// Instagram and Page entries are routed by `entry[].id`. WhatsApp changes
+/// are routed by `value.metadata.phone_number_id`, since one WhatsApp
+/// Business Account can hold numbers of different businesses; changes without
+/// a phone number go to the WhatsApp Business Account (`entry[].id`).
+pub fn split_webhook(body: &[u8]) -> SplitWebhook {
+    let mut split = SplitWebhook::default();
+    let ignore = |split: &mut SplitWebhook, object: &str, field: &str| {
+        split.ignored.push(Ignored {
+            object: object.to_owned(),
+            field: field.to_owned(),
+        });
+    };
+    let webhook: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(_) => {
+            ignore(&mut split, UNREADABLE_OBJECT, "json");
+            return split;
+        }
+    };
+    let Some(object) = webhook.get("object").and_then(Value::as_str) else {
+        ignore(&mut split, UNREADABLE_OBJECT, "object");
+        return split;
     };
     let entries = webhook
         .get("entry")
-        .ok_or(ParseError::Missing("entry"))?
-        .as_array()
-        .ok_or(ParseError::WrongType { field: "entry" })?;
-
-    let mut routed = Vec::with_capacity(entries.len());
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let Some(route) = route_of(object) else {
+        // An object Leadbox does not handle (`permissions`, `user`, …).
+        let fields: Vec<&str> = entries
+            .iter()
+            .flat_map(|entry| entry.get("changes").and_then(Value::as_array))
+            .flatten()
+            .map(field_of)
+            .collect();
+        if fields.is_empty() {
+            ignore(&mut split, object, "entry");
+        }
+        for field in fields {
+            ignore(&mut split, object, field);
+        }
+        return split;
+    };
+    if entries.is_empty() {
+        ignore(&mut split, object, "entry");
+    }
     for entry in entries {
         if route == RouteKind::Whatsapp {
-            routed.extend(split_whatsapp_entry(&object, entry)?);
+            split_whatsapp_entry(object, entry, &mut split);
         } else {
-            let account_id = id_string(entry.get("id")).ok_or(ParseError::Missing("entry[].id"))?;
-            routed.push(RoutedEntry {
-                object: object.clone(),
-                route,
-                account_id,
-                entry: entry.clone(),
-            });
+            split_messaging_entry(object, route, entry, &mut split);
         }
     }
-    Ok(routed)
+    split
 }
 
-fn split_whatsapp_entry(object: &str, entry: &Value) -> Result<Vec<RoutedEntry>, ParseError> {
-    let changes = entry
-        .get("changes")
-        .and_then(Value::as_array)
-        .ok_or(ParseError::Missing("entry[].changes"))?;
-    let mut routed: Vec<RoutedEntry> = Vec::new();
+/// An Instagram or Page entry, with the changes Leadbox does not read taken out.
+fn split_messaging_entry(object: &str, route: RouteKind, entry: &Value, split: &mut SplitWebhook) {
+    let Some(account_id) = id_string(entry.get("id")) else {
+        split.ignored.push(Ignored {
+            object: object.to_owned(),
+            field: "entry_without_id".to_owned(),
+        });
+        return;
+    };
+    let mut kept = entry.clone();
+    if let Some(changes) = entry.get("changes").and_then(Value::as_array) {
+        let (used, unused): (Vec<&Value>, Vec<&Value>) = changes
+            .iter()
+            .partition(|change| is_used_field(object, field_of(change)));
+        for change in unused {
+            split.ignored.push(Ignored {
+                object: object.to_owned(),
+                field: field_of(change).to_owned(),
+            });
+        }
+        if used.is_empty() {
+            if let Some(map) = kept.as_object_mut() {
+                map.remove("changes");
+            }
+        } else {
+            kept["changes"] = Value::Array(used.into_iter().cloned().collect());
+        }
+    }
+    let has_events = ["messaging", "standby", "changes"]
+        .iter()
+        .any(|key| kept.get(key).is_some());
+    if !has_events {
+        if entry.get("changes").is_none() {
+            split.ignored.push(Ignored {
+                object: object.to_owned(),
+                field: "entry_without_events".to_owned(),
+            });
+        }
+        return;
+    }
+    split.entries.push(RoutedEntry {
+        object: object.to_owned(),
+        route,
+        scope: RouteScope::Account,
+        account_id,
+        entry: kept,
+    });
+}
+
+fn split_whatsapp_entry(object: &str, entry: &Value, split: &mut SplitWebhook) {
+    let Some(changes) = entry.get("changes").and_then(Value::as_array) else {
+        split.ignored.push(Ignored {
+            object: object.to_owned(),
+            field: "entry_without_changes".to_owned(),
+        });
+        return;
+    };
+    let business_account = id_string(entry.get("id"));
     for change in changes {
+        let field = field_of(change);
+        if !is_used_field(object, field) {
+            split.ignored.push(Ignored {
+                object: object.to_owned(),
+                field: field.to_owned(),
+            });
+            continue;
+        }
         let phone_number_id = change
             .pointer("/value/metadata/phone_number_id")
-            .and_then(|id| id_string(Some(id)))
-            .ok_or(ParseError::Missing(
-                "changes[].value.metadata.phone_number_id",
-            ))?;
-        if let Some(existing) = routed.iter_mut().find(|r| r.account_id == phone_number_id) {
+            .and_then(|id| id_string(Some(id)));
+        let (scope, account_id) = match (phone_number_id, &business_account) {
+            (Some(number), _) => (RouteScope::Account, number),
+            (None, Some(business_account)) => (
+                RouteScope::WhatsappBusinessAccount,
+                business_account.clone(),
+            ),
+            (None, None) => {
+                split.ignored.push(Ignored {
+                    object: object.to_owned(),
+                    field: "change_without_account".to_owned(),
+                });
+                continue;
+            }
+        };
+        if let Some(existing) = split
+            .entries
+            .iter_mut()
+            .find(|r| r.scope == scope && r.account_id == account_id)
+        {
             if let Some(list) = existing
                 .entry
                 .get_mut("changes")
@@ -83,14 +272,14 @@ fn split_whatsapp_entry(object: &str, entry: &Value) -> Result<Vec<RoutedEntry>,
         }
         let mut single = entry.clone();
         single["changes"] = Value::Array(vec![change.clone()]);
-        routed.push(RoutedEntry {
+        split.entries.push(RoutedEntry {
             object: object.to_owned(),
             route: RouteKind::Whatsapp,
-            account_id: phone_number_id,
+            scope,
+            account_id,
             entry: single,
         });
     }
-    Ok(routed)
 }
 
 /// Meta sends ids as strings, but numbers turn up in some payloads (lead ads).
@@ -103,97 +292,4 @@ pub(crate) fn id_string(value: Option<&Value>) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use serde_json::json;
-
-    #[test]
-    fn instagram_batch_is_split_per_entry() {
-        let body = json!({"object": "instagram", "entry": [
-            {"id": "1784", "time": 1, "messaging": []},
-            {"id": "1785", "time": 2, "messaging": []}
-        ]});
-        let routed = split_webhook(body.to_string().as_bytes()).unwrap();
-        let ids: Vec<_> = routed
-            .iter()
-            .map(|r| (r.route, r.account_id.as_str()))
-            .collect();
-        assert_eq!(
-            ids,
-            vec![
-                (RouteKind::Instagram, "1784"),
-                (RouteKind::Instagram, "1785")
-            ]
-        );
-        assert_eq!(routed[1].entry["time"], 2);
-    }
-
-    #[test]
-    fn numeric_page_ids_are_accepted() {
-        let body = br#"{"object":"page","entry":[{"id":123456789012,"changes":[]}]}"#;
-        let routed = split_webhook(body).unwrap();
-        assert_eq!(routed[0].account_id, "123456789012");
-        assert_eq!(routed[0].route, RouteKind::Messenger);
-    }
-
-    #[test]
-    fn whatsapp_changes_are_routed_by_phone_number_id() {
-        let change = |phone: &str, id: &str| {
-            json!({"field": "messages", "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {"display_phone_number": "1555", "phone_number_id": phone},
-                "messages": [{"id": id}]
-            }})
-        };
-        let body = json!({"object": "whatsapp_business_account", "entry": [
-            {"id": "WABA", "changes": [change("P1", "a"), change("P2", "b"), change("P1", "c")]}
-        ]});
-        let routed = split_webhook(body.to_string().as_bytes()).unwrap();
-        assert_eq!(routed.len(), 2);
-        assert_eq!(routed[0].account_id, "P1");
-        assert_eq!(routed[0].entry["changes"].as_array().map(Vec::len), Some(2));
-        assert_eq!(routed[1].account_id, "P2");
-        assert_eq!(
-            routed[1].entry["changes"][0]["value"]["messages"][0]["id"],
-            "b"
-        );
-    }
-
-    #[test]
-    fn bad_bodies_get_clear_errors() {
-        assert!(matches!(
-            split_webhook(b"{not json"),
-            Err(ParseError::Json(_))
-        ));
-        assert_eq!(split_webhook(b"{}"), Err(ParseError::Missing("object")));
-        assert_eq!(
-            split_webhook(br#"{"object":"user","entry":[]}"#),
-            Err(ParseError::UnknownObject("user".into()))
-        );
-        assert_eq!(
-            split_webhook(br#"{"object":"instagram","entry":{}}"#),
-            Err(ParseError::WrongType { field: "entry" })
-        );
-        assert_eq!(
-            split_webhook(br#"{"object":"instagram","entry":[{"time":1}]}"#),
-            Err(ParseError::Missing("entry[].id"))
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let _ = split_webhook(&body);
-        }
-
-        #[test]
-        fn every_entry_with_an_id_is_routed(ids in proptest::collection::vec("[0-9]{1,17}", 0..50)) {
-            let entries: Vec<_> = ids.iter().map(|id| json!({"id": id, "messaging": []})).collect();
-            let body = json!({"object": "instagram", "entry": entries}).to_string();
-            let routed = split_webhook(body.as_bytes()).unwrap();
-            let got: Vec<_> = routed.into_iter().map(|r| r.account_id).collect();
-            prop_assert_eq!(got, ids);
-        }
-    }
-}
+mod tests;

@@ -36,6 +36,11 @@ impl std::fmt::Debug for RegisterDeviceResponse {
 pub struct ClaimRouteRequest {
     pub platform: RouteKind,
     pub account_id: String,
+    /// For a WhatsApp number: the WhatsApp Business Account that holds it,
+    /// whose account-level changes (templates, quality, restrictions) then
+    /// come to this business too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whatsapp_business_account_id: Option<String>,
 }
 
 /// `GET /v1/envelopes?after=CURSOR&wait=SECONDS`.

@@ -21,7 +21,8 @@ pub const SCOPES: [&str; 3] = [
     "instagram_business_manage_messages",
     "instagram_business_manage_comments",
 ];
-const WEBHOOK_FIELDS: &str = "messages,comments";
+const WEBHOOK_FIELDS: &str =
+    "messages,comments,message_reactions,messaging_postbacks,messaging_seen";
 const VERSION: &str = "v21.0";
 
 pub fn redirect_uri(public_url: &str) -> String {

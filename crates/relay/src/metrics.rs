@@ -26,6 +26,61 @@ pub struct Metrics {
     pub widget_replies_delivered: AtomicU64,
     /// From a webhook's arrival to its answer (200 only once durable).
     pub webhook_duration: Histogram,
+    /// Parts of signed webhooks Leadbox does not use, by object and field.
+    pub webhook_parts_ignored: IgnoredParts,
+}
+
+/// How many label pairs `IgnoredParts` keeps apart; the rest count as `other`.
+/// The names come from Meta's (signed) bodies, but a bound keeps `/metrics`
+/// small whatever arrives.
+const IGNORED_LABELS: usize = 64;
+
+/// Counts per `(object, field)` of webhook parts that were dropped.
+#[derive(Debug, Default)]
+pub struct IgnoredParts {
+    counts: std::sync::Mutex<std::collections::BTreeMap<(String, String), u64>>,
+}
+
+/// A label value as Prometheus text allows it without escapes: lower-case
+/// letters, digits and `_`, at most 64 characters; anything else is `other`.
+fn label_value(text: &str) -> String {
+    let clean = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if clean {
+        text.to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
+impl IgnoredParts {
+    pub fn add(&self, object: &str, field: &str) {
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut key = (label_value(object), label_value(field));
+        if !counts.contains_key(&key) && counts.len() >= IGNORED_LABELS {
+            key = ("other".to_owned(), "other".to_owned());
+        }
+        *counts.entry(key).or_default() += 1;
+    }
+
+    pub fn get(&self, object: &str, field: &str) -> u64 {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts
+            .get(&(object.to_owned(), field.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn samples(&self) -> Vec<(String, u64)> {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts
+            .iter()
+            .map(|((object, field), n)| (format!("{{object=\"{object}\",field=\"{field}\"}}"), *n))
+            .collect()
+    }
 }
 
 /// Upper bounds of the latency buckets, in seconds (Prometheus `le`).
@@ -105,6 +160,14 @@ impl Metrics {
                 ("{reason=\"malformed\"}", get(&self.rejected_malformed)),
                 ("{reason=\"too_large\"}", get(&self.rejected_too_large)),
             ],
+        );
+        let ignored = self.webhook_parts_ignored.samples();
+        let ignored: Vec<(&str, u64)> = ignored.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        line(
+            "leadbox_webhook_parts_ignored_total",
+            "Parts of signed webhooks Leadbox does not use (answered 200 and dropped), by object and field.",
+            "counter",
+            &ignored,
         );
         line(
             "leadbox_entries_unrouted_total",
@@ -189,6 +252,31 @@ impl Metrics {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn ignored_parts_are_counted_by_object_and_field_within_a_bound() {
+        let metrics = Metrics::default();
+        metrics.webhook_parts_ignored.add("page", "feed");
+        metrics.webhook_parts_ignored.add("page", "feed");
+        metrics
+            .webhook_parts_ignored
+            .add("permissions", "Bad\"Label\n");
+        for n in 0..100 {
+            metrics.webhook_parts_ignored.add("user", &format!("f{n}"));
+        }
+        let text = metrics.render(0);
+        assert!(
+            text.contains("leadbox_webhook_parts_ignored_total{object=\"page\",field=\"feed\"} 2"),
+            "{text}"
+        );
+        assert!(text.contains("{object=\"permissions\",field=\"other\"} 1"));
+        let lines = text
+            .lines()
+            .filter(|l| l.starts_with("leadbox_webhook_parts_ignored_total{"))
+            .count();
+        assert!(lines <= IGNORED_LABELS + 1, "{lines} label pairs");
+        assert!(text.contains("{object=\"other\",field=\"other\"}"));
+    }
 
     #[test]
     fn the_histogram_is_cumulative_with_sum_and_count() {

@@ -157,6 +157,17 @@ fn migrations() -> Migrations<'static> {
             UNIQUE (session_hash, reply_id)
         );",
         ),
+        // WhatsApp Business Accounts whose account-level changes (templates,
+        // quality, restrictions) go to a business: one account can hold
+        // numbers of several businesses, so it can go to several.
+        M::up(
+            "CREATE TABLE business_account_routes (
+            account_id TEXT NOT NULL,
+            business_id TEXT NOT NULL REFERENCES businesses(id),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, business_id)
+        );",
+        ),
     ])
 }
 
@@ -378,6 +389,49 @@ impl Store {
             }
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    /// Routes a WhatsApp Business Account's account-level changes to a
+    /// business too (it claimed one of the account's numbers).
+    pub fn link_business_account(
+        &self,
+        business_id: &str,
+        business_account_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO business_account_routes (account_id, business_id, created_at) VALUES (?1, ?2, ?3)",
+                params![business_account_id, business_id, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every business linked to a WhatsApp Business Account, with the public
+    /// keys of its active devices.
+    pub fn business_account_recipients(
+        &self,
+        business_account_id: &str,
+    ) -> Result<Vec<Recipients>, StoreError> {
+        self.read(|conn| {
+            let businesses: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT business_id FROM business_account_routes WHERE account_id = ?1 ORDER BY business_id",
+                )?
+                .query_map(params![business_account_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            businesses
+                .into_iter()
+                .map(|business_id| {
+                    let devices = active_devices(conn, &business_id)?;
+                    Ok(Recipients {
+                        business_id,
+                        devices,
+                    })
+                })
+                .collect()
         })
     }
 

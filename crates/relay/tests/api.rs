@@ -102,16 +102,27 @@ async fn bad_signatures_are_refused_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn malformed_and_oversized_bodies_are_refused_and_counted() {
+async fn signed_bodies_leadbox_cannot_use_are_answered_200_and_counted() {
     let relay = start_relay(2048).await;
     let device = relay.pair("Salon").await;
     relay.claim(&device, "instagram", "1784").await;
-    let malformed = b"{\"object\":\"instagram\",\"entry\":[".to_vec();
+    // Meta retries a failing webhook for hours and disables a subscription
+    // that keeps failing: a signed body is never refused for its content.
+    let unreadable = b"{\"object\":\"instagram\",\"entry\":[".to_vec();
+    let permissions = br#"{"object":"permissions","entry":[{"id":"1","time":1,"changes":[{"field":"pages_messaging","value":{"verb":"revoked"}}]}]}"#.to_vec();
+    let feed = br#"{"object":"page","entry":[{"id":"1784","time":1,"changes":[{"field":"feed","value":{"item":"status"}}]}]}"#.to_vec();
+    for body in [&unreadable, &permissions, &feed] {
+        assert_eq!(
+            relay.post_webhook(body.clone(), Some(sign(body))).await,
+            200
+        );
+    }
+    // Only the signature and the size are refused.
     assert_eq!(
         relay
-            .post_webhook(malformed.clone(), Some(sign(&malformed)))
+            .post_webhook(unreadable.clone(), Some("sha256=00".into()))
             .await,
-        400
+        403
     );
     let huge = instagram_dm("1784", "m1", &"x".repeat(4096));
     assert_eq!(
@@ -119,18 +130,48 @@ async fn malformed_and_oversized_bodies_are_refused_and_counted() {
         413
     );
     assert!(relay.fetch(&device, 0).await.envelopes.is_empty());
-    assert_eq!(
-        relay
-            .metric("leadbox_webhooks_rejected_total{reason=\"malformed\"}")
-            .await,
-        1
-    );
+    for (part, count) in [
+        ("{object=\"unreadable\",field=\"json\"}", 1),
+        ("{object=\"permissions\",field=\"pages_messaging\"}", 1),
+        ("{object=\"page\",field=\"feed\"}", 1),
+    ] {
+        assert_eq!(
+            relay
+                .metric(&format!("leadbox_webhook_parts_ignored_total{part}"))
+                .await,
+            count,
+            "{part}"
+        );
+    }
     assert_eq!(
         relay
             .metric("leadbox_webhooks_rejected_total{reason=\"too_large\"}")
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn whatsapp_account_changes_reach_every_business_with_a_number_in_that_account() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    let studio = relay.pair("Studio").await;
+    let other = relay.pair("Other").await;
+    relay.claim_whatsapp(&salon, "P1", Some("WABA")).await;
+    relay.claim_whatsapp(&studio, "P2", Some("WABA")).await;
+    relay.claim_whatsapp(&other, "P3", None).await;
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "time": 1, "changes": [
+        {"field": "message_template_status_update", "value": {"event": "APPROVED", "message_template_name": "welcome"}}
+    ]}]})
+    .to_string()
+    .into_bytes();
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+    assert_eq!(relay.fetch(&salon, 0).await.envelopes.len(), 1);
+    assert_eq!(relay.fetch(&studio, 0).await.envelopes.len(), 1);
+    assert!(relay.fetch(&other, 0).await.envelopes.is_empty());
 }
 
 #[tokio::test]

@@ -503,7 +503,7 @@ async fn facebook_login_seals_the_page_tokens_to_the_device_and_keeps_none() {
         assert_eq!(
             seen.subscribed,
             [
-                "111:messages,messaging_postbacks,message_deliveries,message_reads,message_echoes,leadgen"
+                "111:messages,messaging_postbacks,messaging_referrals,message_deliveries,message_reads,message_echoes,message_reactions,leadgen"
             ]
         );
         assert_eq!(

@@ -3,13 +3,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::RouteKind;
 use crate::routing::id_string;
-use crate::{ParseError, RouteKind};
 
+mod messaging;
+mod time;
 mod website;
 mod whatsapp;
+mod whatsapp_account;
+pub use time::TimestampSource;
 pub use website::widget_message;
-use whatsapp::parse_whatsapp_entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,8 +43,12 @@ pub struct MessageEvent {
     pub platform_message_id: String,
     pub text: Option<String>,
     pub attachments: Vec<Attachment>,
-    /// When the platform says it happened, in UTC milliseconds.
+    /// When the platform says it happened, in UTC milliseconds (or, when its
+    /// time was missing or unreadable, when the relay received it).
     pub timestamp_ms: i64,
+    /// Where `timestamp_ms` came from.
+    #[serde(default)]
+    pub timestamp_source: TimestampSource,
     /// Set when this is a public comment (on a post or reel), not a direct message.
     #[serde(default)]
     pub comment: Option<CommentRef>,
@@ -178,35 +185,69 @@ pub enum Event {
         comment_id: Option<String>,
         at_ms: i64,
     },
-    /// The platform reports a problem with the business's account, not with
-    /// one message (WhatsApp's `value.errors`). Shown with the account.
+    /// The platform reports on the business's account, not on one message:
+    /// WhatsApp's `value.errors`, a template approved or paused, a number's
+    /// quality rating, an account restricted. Shown with the account.
     AccountNotice {
         route: RouteKind,
+        /// The account, or with `business_account` the WhatsApp Business
+        /// Account id: the notice is then about every number it holds.
         account_id: String,
+        #[serde(default)]
+        business_account: bool,
+        #[serde(default)]
+        severity: NoticeSeverity,
         code: Option<i64>,
         message: String,
     },
-    /// Something Leadbox does not handle yet, kept so it is never silently lost.
-    Unsupported {
+    /// A part of a webhook that could not become a message, status or
+    /// notice: a kind Leadbox does not read, or a shape it cannot make sense
+    /// of. Kept (without its content) and counted, never silently lost.
+    Unreadable {
         route: RouteKind,
         account_id: String,
+        /// The webhook field (`messaging` for messaging events).
+        field: String,
+        /// What it was, as far as can be told (`optin`, `message_without_sender`, …).
         kind: String,
     },
 }
 
+/// How much an account notice matters to the owner.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum NoticeSeverity {
+    /// For the record: a template approved, a limit raised.
+    #[default]
+    Info,
+    /// Something to look at: a template rejected or paused, quality dropped.
+    Problem,
+    /// Sending is limited or stopped: the account is restricted or disabled.
+    /// The owner is notified.
+    Restriction,
+}
+
 /// Parses one routed webhook entry into events, in platform timestamp order.
+/// `received_at_ms` is when the relay received the webhook: the time of
+/// events whose own time is missing or unreadable. Nothing fails: what
+/// cannot be read becomes an [`Event::Unreadable`].
 pub fn parse_entry(
     route: RouteKind,
     account_id: &str,
     entry: &Value,
-) -> Result<Vec<Event>, ParseError> {
+    received_at_ms: i64,
+) -> Vec<Event> {
+    let context = EntryContext {
+        route,
+        account_id,
+        received_at_ms,
+    };
     let mut events = match route {
-        RouteKind::Instagram | RouteKind::Messenger => {
-            parse_messaging_entry(route, account_id, entry)?
-        }
-        RouteKind::Whatsapp => parse_whatsapp_entry(account_id, entry)?,
+        RouteKind::Instagram | RouteKind::Messenger => messaging::parse_entry(context, entry),
+        RouteKind::Whatsapp => whatsapp::parse_entry(context, entry),
         // Website chat messages are not webhook entries (see `website`).
-        RouteKind::Website => return Err(ParseError::UnknownObject("website".into())),
+        RouteKind::Website => vec![context.unreadable("entry", "website_entry")],
     };
     events.sort_by_key(|event| match event {
         Event::Message(message) => message.timestamp_ms,
@@ -217,349 +258,29 @@ pub fn parse_entry(
         | Event::AccountNotice { .. }
         | Event::Reaction { .. }
         | Event::Referral { .. }
-        | Event::Unsupported { .. } => i64::MAX,
+        | Event::Unreadable { .. } => i64::MAX,
         Event::Mention { at_ms, .. } => *at_ms,
     });
-    Ok(events)
+    events
 }
 
-fn parse_messaging_entry(
-    route: RouteKind,
-    account_id: &str,
-    entry: &Value,
-) -> Result<Vec<Event>, ParseError> {
-    let mut events = Vec::new();
-    // Echoes and messages handled by another app arrive under `standby`.
-    for list in ["messaging", "standby"] {
-        let Some(items) = entry.get(list) else {
-            continue;
-        };
-        let items = items.as_array().ok_or(ParseError::WrongType {
-            field: "entry[].messaging",
-        })?;
-        for item in items {
-            events.push(parse_messaging_item(route, account_id, item)?);
-            // An ad click or link can ride along with a message or a postback.
-            if let Some(referral) = attached_referral(route, account_id, item) {
-                events.push(referral);
-            }
+/// What every event of one entry shares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntryContext<'a> {
+    pub route: RouteKind,
+    pub account_id: &'a str,
+    pub received_at_ms: i64,
+}
+
+impl EntryContext<'_> {
+    pub fn unreadable(&self, field: &str, kind: &str) -> Event {
+        Event::Unreadable {
+            route: self.route,
+            account_id: self.account_id.to_owned(),
+            field: field.to_owned(),
+            kind: kind.to_owned(),
         }
     }
-    if let Some(changes) = entry.get("changes").and_then(Value::as_array) {
-        let entry_time_ms = entry_time_ms(entry);
-        for change in changes {
-            let field = change
-                .get("field")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown");
-            match (route, field) {
-                (RouteKind::Messenger, "leadgen") => {
-                    let value = change.get("value").unwrap_or(&Value::Null);
-                    let Some(leadgen_id) = id_string(value.get("leadgen_id")) else {
-                        events.push(Event::Unsupported {
-                            route,
-                            account_id: account_id.to_owned(),
-                            kind: "leadgen".into(),
-                        });
-                        continue;
-                    };
-                    let created_ms = value
-                        .get("created_time")
-                        .and_then(Value::as_i64)
-                        .map_or(entry_time_ms, |t| t.saturating_mul(1000));
-                    events.push(Event::LeadForm(LeadFormEvent {
-                        account_id: id_string(value.get("page_id"))
-                            .unwrap_or_else(|| account_id.to_owned()),
-                        leadgen_id,
-                        form_id: id_string(value.get("form_id")),
-                        ad_id: id_string(value.get("ad_id")).filter(|id| id != "0"),
-                        created_ms,
-                    }));
-                }
-                (RouteKind::Instagram, "comments") => {
-                    if let Some(event) =
-                        parse_instagram_comment(account_id, change.get("value"), entry_time_ms)
-                    {
-                        events.push(event);
-                        continue;
-                    }
-                    events.push(Event::Unsupported {
-                        route,
-                        account_id: account_id.to_owned(),
-                        kind: "comments".into(),
-                    });
-                }
-                (RouteKind::Instagram, "mentions") => {
-                    let value = change.get("value").unwrap_or(&Value::Null);
-                    let media_id = id_string(value.get("media_id"));
-                    let comment_id = id_string(value.get("comment_id"));
-                    if media_id.is_none() && comment_id.is_none() {
-                        events.push(Event::Unsupported {
-                            route,
-                            account_id: account_id.to_owned(),
-                            kind: "mentions".into(),
-                        });
-                        continue;
-                    }
-                    events.push(Event::Mention {
-                        account_id: account_id.to_owned(),
-                        media_id,
-                        comment_id,
-                        at_ms: entry_time_ms,
-                    });
-                }
-                _ => events.push(Event::Unsupported {
-                    route,
-                    account_id: account_id.to_owned(),
-                    kind: field.to_owned(),
-                }),
-            }
-        }
-    }
-    Ok(events)
-}
-
-/// Messenger's `delivery {mids?, watermark}` and `read {watermark}`, Instagram's `read {mid}`.
-fn parse_messaging_receipt(route: RouteKind, account_id: &str, item: &Value) -> Option<Receipt> {
-    let (state, report) = match (item.get("delivery"), item.get("read")) {
-        (Some(delivery), _) => (Delivery::Delivered, delivery),
-        (None, Some(read)) => (Delivery::Read, read),
-        (None, None) => return None,
-    };
-    let contact_id = id_string(item.pointer("/sender/id"))?;
-    let mut message_ids: Vec<String> = report
-        .get("mids")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|m| id_string(Some(m)))
-        .collect();
-    message_ids.extend(id_string(report.get("mid")));
-    Some(Receipt {
-        route,
-        account_id: account_id.to_owned(),
-        contact_id,
-        state,
-        message_ids,
-        watermark_ms: report.get("watermark").and_then(Value::as_i64),
-        error: None,
-    })
-}
-
-/// `entry[].time`: seconds in Instagram's change notifications, milliseconds in messaging ones.
-fn entry_time_ms(entry: &Value) -> i64 {
-    match entry.get("time").and_then(Value::as_i64) {
-        Some(time) if time < 100_000_000_000 => time.saturating_mul(1000),
-        Some(time) => time,
-        None => 0,
-    }
-}
-
-/// An Instagram comment. Meta documents the comment id as `id` in one place
-/// and `comment_id` in another: both are accepted.
-fn parse_instagram_comment(account_id: &str, value: Option<&Value>, time_ms: i64) -> Option<Event> {
-    let value = value?;
-    let id = id_string(value.get("id")).or_else(|| id_string(value.get("comment_id")))?;
-    let from = id_string(value.pointer("/from/id"))?;
-    let direction = if from == account_id {
-        Direction::Outbound
-    } else {
-        Direction::Inbound
-    };
-    Some(Event::Message(MessageEvent {
-        route: RouteKind::Instagram,
-        account_id: account_id.to_owned(),
-        contact_id: from,
-        contact_name: value
-            .pointer("/from/username")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        direction,
-        platform_message_id: id,
-        text: value.get("text").and_then(Value::as_str).map(str::to_owned),
-        attachments: Vec::new(),
-        timestamp_ms: time_ms,
-        comment: Some(CommentRef {
-            media_id: id_string(value.pointer("/media/id")),
-            parent_id: id_string(value.get("parent_id")),
-        }),
-    }))
-}
-
-/// A referral inside a message (`message.referral`, Instagram ad clicks) or a
-/// postback (`postback.referral`, a "Get started" from an ad or link).
-fn attached_referral(route: RouteKind, account_id: &str, item: &Value) -> Option<Event> {
-    let referral = item
-        .pointer("/message/referral")
-        .or_else(|| item.pointer("/postback/referral"))
-        .and_then(Referral::from_json)?;
-    Some(Event::Referral {
-        route,
-        account_id: account_id.to_owned(),
-        contact_id: id_string(item.pointer("/sender/id"))?,
-        referral,
-    })
-}
-
-/// A tap on a button or menu item (`postback {mid?, title, payload}`): kept
-/// as a message from the person whose text is the button's title.
-fn parse_postback(route: RouteKind, account_id: &str, item: &Value) -> Option<Event> {
-    let postback = item.get("postback").filter(|p| p.is_object())?;
-    let sender = id_string(item.pointer("/sender/id"))?;
-    let timestamp_ms = item.get("timestamp").and_then(Value::as_i64)?;
-    let title = postback.get("title").and_then(Value::as_str);
-    let payload = postback.get("payload").and_then(Value::as_str);
-    // Older postbacks have no mid: the same tap delivered twice gets the same id.
-    let mid = id_string(postback.get("mid")).unwrap_or_else(|| {
-        format!(
-            "postback:{sender}:{timestamp_ms}:{}",
-            payload.unwrap_or_default()
-        )
-    });
-    Some(Event::Message(MessageEvent {
-        route,
-        account_id: account_id.to_owned(),
-        contact_id: sender,
-        contact_name: None,
-        direction: Direction::Inbound,
-        platform_message_id: mid,
-        text: title.or(payload).map(str::to_owned),
-        attachments: vec![Attachment {
-            kind: "postback".into(),
-            url: None,
-        }],
-        timestamp_ms,
-        comment: None,
-    }))
-}
-
-fn parse_messaging_item(
-    route: RouteKind,
-    account_id: &str,
-    item: &Value,
-) -> Result<Event, ParseError> {
-    let unsupported = |kind: &str| Event::Unsupported {
-        route,
-        account_id: account_id.to_owned(),
-        kind: kind.to_owned(),
-    };
-    if let Some(receipt) = parse_messaging_receipt(route, account_id, item) {
-        return Ok(Event::Receipt(receipt));
-    }
-    if let Some(postback) = parse_postback(route, account_id, item) {
-        return Ok(postback);
-    }
-    if let Some(reaction) = item.get("reaction").filter(|r| r.is_object()) {
-        let mid = id_string(reaction.get("mid"))
-            .ok_or(ParseError::Missing("messaging[].reaction.mid"))?;
-        let removed = reaction.get("action").and_then(Value::as_str) == Some("unreact");
-        return Ok(Event::Reaction {
-            route,
-            account_id: account_id.to_owned(),
-            platform_message_id: mid,
-            emoji: (!removed).then(|| {
-                reaction
-                    .get("emoji")
-                    .or_else(|| reaction.get("reaction"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("👍")
-                    .to_owned()
-            }),
-        });
-    }
-    if let (Some(referral), Some(sender)) = (
-        item.get("referral").and_then(Referral::from_json),
-        id_string(item.pointer("/sender/id")),
-    ) {
-        return Ok(Event::Referral {
-            route,
-            account_id: account_id.to_owned(),
-            contact_id: sender,
-            referral,
-        });
-    }
-    let Some(message) = item.get("message").filter(|m| m.is_object()) else {
-        let kind = ["read", "delivery", "reaction", "referral", "optin"]
-            .into_iter()
-            .find(|key| item.get(key).is_some())
-            .unwrap_or("unknown");
-        return Ok(unsupported(kind));
-    };
-    let sender = id_string(item.pointer("/sender/id"))
-        .ok_or(ParseError::Missing("messaging[].sender.id"))?;
-    let recipient = id_string(item.pointer("/recipient/id"))
-        .ok_or(ParseError::Missing("messaging[].recipient.id"))?;
-    let mid =
-        id_string(message.get("mid")).ok_or(ParseError::Missing("messaging[].message.mid"))?;
-    if message.get("is_deleted").and_then(Value::as_bool) == Some(true) {
-        return Ok(Event::MessageDeleted {
-            route,
-            account_id: account_id.to_owned(),
-            platform_message_id: mid,
-        });
-    }
-    let timestamp_ms = item
-        .get("timestamp")
-        .and_then(Value::as_i64)
-        .ok_or(ParseError::Missing("messaging[].timestamp"))?;
-    let is_echo = message
-        .get("is_echo")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let (direction, contact_id) = if is_echo {
-        (Direction::Outbound, recipient)
-    } else {
-        (Direction::Inbound, sender)
-    };
-    let mut attachments: Vec<Attachment> = message
-        .get("attachments")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|a| Attachment {
-                    kind: a
-                        .get("type")
-                        .and_then(Value::as_str)
-                        .unwrap_or("file")
-                        .to_owned(),
-                    url: a
-                        .pointer("/payload/url")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    // A reply to the business's story carries the story, which expires.
-    if let Some(story) = message.pointer("/reply_to/story") {
-        attachments.push(Attachment {
-            kind: "story_reply".into(),
-            url: story.get("url").and_then(Value::as_str).map(str::to_owned),
-        });
-    }
-    // Content Instagram cannot hand to apps (some shares, voice effects…):
-    // shown as such, so the owner knows to look in the Instagram app.
-    if message.get("is_unsupported").and_then(Value::as_bool) == Some(true) {
-        attachments.push(Attachment {
-            kind: "unsupported".into(),
-            url: None,
-        });
-    }
-    Ok(Event::Message(MessageEvent {
-        route,
-        account_id: account_id.to_owned(),
-        contact_id,
-        contact_name: None,
-        direction,
-        platform_message_id: mid,
-        text: message
-            .get("text")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        attachments,
-        timestamp_ms,
-        comment: None,
-    }))
 }
 
 #[cfg(test)]

@@ -4,6 +4,9 @@ use super::*;
 use proptest::prelude::*;
 use serde_json::json;
 
+/// When the relay received the webhooks in these tests.
+const RECEIVED: i64 = 1_764_000_000_000;
+
 fn instagram_entry() -> Value {
     // Written from Meta's documented shape, with the escapes Meta uses.
     serde_json::from_str(
@@ -23,8 +26,8 @@ fn instagram_dm_and_echo_become_messages() {
         RouteKind::Instagram,
         "17841400000000001",
         &instagram_entry(),
-    )
-    .unwrap();
+        RECEIVED,
+    );
     let [Event::Message(inbound), Event::Message(echo)] = events.as_slice() else {
         panic!("expected two messages, got {events:?}");
     };
@@ -45,10 +48,10 @@ fn instagram_dm_and_echo_become_messages() {
 #[test]
 fn events_are_ordered_by_platform_time_not_arrival() {
     let entry = json!({"id": "A", "messaging": [
-        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 20, "message": {"mid": "second", "text": "b"}},
-        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 10, "message": {"mid": "first", "text": "a"}}
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_020_i64, "message": {"mid": "second", "text": "b"}},
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_010_i64, "message": {"mid": "first", "text": "a"}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "A", &entry).unwrap();
+    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
     let mids: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
@@ -67,8 +70,7 @@ fn reads_and_deliveries_become_receipts() {
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 3, "read": {"watermark": 1_800}}
     ]});
     let receipts: Vec<(Delivery, Vec<String>, Option<i64>)> =
-        parse_entry(RouteKind::Messenger, "A", &entry)
-            .unwrap()
+        parse_entry(RouteKind::Messenger, "A", &entry, RECEIVED)
             .into_iter()
             .filter_map(|e| match e {
                 Event::Receipt(r) => Some((r.state, r.message_ids, r.watermark_ms)),
@@ -99,7 +101,7 @@ fn whatsapp_statuses_carry_their_errors() {
          "errors": [{"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message"}]},
         {"id": "wamid.S3", "status": "deleted", "timestamp": "1", "recipient_id": "346"}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
     let Event::Receipt(failed) = &events[1] else {
         panic!("{events:?}")
     };
@@ -110,7 +112,7 @@ fn whatsapp_statuses_carry_their_errors() {
             Some((131_047, "Re-engagement message".into()))
         )
     );
-    assert!(matches!(&events[2], Event::Unsupported { kind, .. } if kind == "status:deleted"));
+    assert!(matches!(&events[2], Event::Unreadable { kind, .. } if kind == "status:deleted"));
 }
 
 #[test]
@@ -118,11 +120,10 @@ fn kinds_not_handled_yet_are_kept_as_unsupported() {
     let entry = json!({"id": "A", "messaging": [
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "optin": {"ref": "x"}}
     ]});
-    let kinds: Vec<_> = parse_entry(RouteKind::Instagram, "A", &entry)
-        .unwrap()
+    let kinds: Vec<_> = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED)
         .into_iter()
         .filter_map(|e| match e {
-            Event::Unsupported { kind, .. } => Some(kind),
+            Event::Unreadable { kind, .. } => Some(kind),
             _ => None,
         })
         .collect();
@@ -133,7 +134,7 @@ fn kinds_not_handled_yet_are_kept_as_unsupported() {
 fn attachments_are_listed() {
     let entry = json!({"id": "A", "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1,
         "message": {"mid": "m", "attachments": [{"type": "image", "payload": {"url": "https://cdn/x.jpg"}}]}}]});
-    let events = parse_entry(RouteKind::Instagram, "A", &entry).unwrap();
+    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
     let Event::Message(message) = &events[0] else {
         panic!("{events:?}")
     };
@@ -157,7 +158,7 @@ fn whatsapp_text_with_and_without_phone_number() {
         {"from": "34600111222", "id": "wamid.1", "timestamp": "1732350000", "type": "text", "text": {"body": "Hi"}},
         {"from_user_id": "US.1349", "id": "wamid.2", "timestamp": "1732350001", "type": "text", "text": {"body": "Yo"}}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
     let names: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
@@ -186,7 +187,7 @@ fn instagram_comments_in_both_documented_variants() {
         "text": "Precio? \u{1f485}", "media": {"id": "MEDIA1", "media_product_type": "FEED"}}}]})
     };
     for key in ["id", "comment_id"] {
-        let events = parse_entry(RouteKind::Instagram, "IGB", &variant(key)).unwrap();
+        let events = parse_entry(RouteKind::Instagram, "IGB", &variant(key), RECEIVED);
         let [Event::Message(comment)] = events.as_slice() else {
             panic!("{events:?}")
         };
@@ -204,7 +205,7 @@ fn instagram_comments_in_both_documented_variants() {
     }
     let mention = json!({"id": "IGB", "time": 1, "changes": [{"field": "mentions", "value": {"media_id": "M", "comment_id": "C"}}]});
     assert!(matches!(
-        parse_entry(RouteKind::Instagram, "IGB", &mention).unwrap()[0],
+        parse_entry(RouteKind::Instagram, "IGB", &mention, RECEIVED)[0],
         Event::Mention { .. }
     ));
 }
@@ -228,12 +229,16 @@ fn whatsapp_media_location_contacts_buttons_and_reactions_are_readable() {
         message("reaction", json!({"message_id": "wamid.X", "emoji": "👍"})),
         message("order", json!({}))
     ]}}]});
-    let texts: Vec<String> = parse_entry(RouteKind::Whatsapp, "P1", &entry)
-        .unwrap()
+    let texts: Vec<String> = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED)
         .into_iter()
         .map(|e| match e {
             Event::Message(m) => m.text.unwrap_or_default(),
-            Event::Unsupported { kind, .. } => format!("unsupported:{kind}"),
+            Event::Unreadable { kind, .. } => format!("unreadable:{kind}"),
+            Event::Reaction {
+                platform_message_id,
+                emoji,
+                ..
+            } => format!("reaction to {platform_message_id}: {emoji:?}"),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -245,9 +250,10 @@ fn whatsapp_media_location_contacts_buttons_and_reactions_are_readable() {
             "[shared contact] Bo +34 611",
             "Yes, book me",
             "Saturday",
-            "[reacted 👍]",
-            "unsupported:order",
-        ]
+            "[order: 0 item(s)]",
+            "reaction to wamid.X: Some(\"👍\")",
+        ],
+        "a reaction is shown on the message it reacts to, not as a message"
     );
 }
 
@@ -256,7 +262,7 @@ fn lead_ads_with_numeric_ids_and_organic_leads() {
     let entry = json!({"id": "PAGE1", "time": 1_732_350_000, "changes": [{"field": "leadgen", "value": {
         "leadgen_id": 444_555_666_777_i64, "form_id": "FORM1", "page_id": "PAGE1", "created_time": 1_732_350_100, "ad_id": 0, "adgroup_id": 0
     }}]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
     assert_eq!(
         events,
         vec![Event::LeadForm(LeadFormEvent {
@@ -278,7 +284,7 @@ fn whatsapp_user_preferences_become_opt_outs() {
         {"wa_id": "34600111222", "detail": "User requested to stop marketing messages", "category": "marketing_messages", "value": "stop", "timestamp": 1732350000},
         {"wa_id": "34600999888", "category": "marketing_messages", "value": "resume", "timestamp": 1732350001}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
     assert_eq!(
         events,
         vec![
@@ -299,12 +305,108 @@ fn whatsapp_user_preferences_become_opt_outs() {
 }
 
 #[test]
-fn a_message_without_mid_is_an_error_not_a_silent_drop() {
-    let entry = json!({"id": "A", "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1, "message": {"text": "x"}}]});
+fn a_message_without_mid_is_kept_as_unreadable_not_dropped() {
+    let entry = json!({"id": "A", "messaging": [
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1, "message": {"text": "x"}},
+        {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_000_i64, "message": {"mid": "m2", "text": "still read"}}
+    ]});
+    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
     assert_eq!(
-        parse_entry(RouteKind::Instagram, "A", &entry),
-        Err(ParseError::Missing("messaging[].message.mid"))
+        events.len(),
+        2,
+        "one bad event does not take the others with it"
     );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Message(m) if m.text.as_deref() == Some("still read")))
+    );
+    assert!(events.contains(&Event::Unreadable {
+        route: RouteKind::Instagram,
+        account_id: "A".into(),
+        field: "messaging".into(),
+        kind: "message_without_id".into(),
+    }));
+}
+
+#[test]
+fn odd_or_missing_timestamps_fall_back_to_arrival_and_say_so() {
+    let message = |timestamp: Value| json!({"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": timestamp, "message": {"mid": timestamp.to_string(), "text": "hi"}});
+    let mut items: Vec<Value> = [
+        json!(1_732_350_000_123_i64),
+        json!(1_732_350_000_123.0),
+        json!("1732350000"),
+        json!("soon"),
+        json!(null),
+    ]
+    .into_iter()
+    .map(message)
+    .collect();
+    items.push(json!({"sender": {"id": "u"}, "recipient": {"id": "A"}, "message": {"mid": "none", "text": "hi"}}));
+    let entry = json!({"id": "A", "messaging": items});
+    let times: Vec<(i64, TimestampSource)> =
+        parse_entry(RouteKind::Messenger, "A", &entry, RECEIVED)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Message(m) => Some((m.timestamp_ms, m.timestamp_source)),
+                _ => None,
+            })
+            .collect();
+    use TimestampSource::{Platform, Received};
+    assert_eq!(
+        times,
+        [
+            (1_732_350_000_000, Platform),
+            (1_732_350_000_123, Platform),
+            (1_732_350_000_123, Platform),
+            (RECEIVED, Received),
+            (RECEIVED, Received),
+            (RECEIVED, Received),
+        ]
+    );
+}
+
+#[test]
+fn a_comment_without_an_author_is_kept_as_from_an_unnamed_person() {
+    let entry = json!({"id": "IG1", "time": 1_732_350_000, "changes": [{"field": "comments", "value": {"id": "C9", "text": "How much?", "media": {"id": "M1"}}}]});
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
+    let [Event::Message(comment)] = events.as_slice() else {
+        panic!("one comment, got {events:?}");
+    };
+    assert_eq!(comment.contact_id, "unnamed-commenter:C9");
+    assert_eq!(comment.contact_name, None);
+    assert_eq!(comment.text.as_deref(), Some("How much?"));
+    assert_eq!(comment.direction, Direction::Inbound);
+}
+
+#[test]
+fn whatsapp_senders_come_from_from_user_id_or_the_only_contact() {
+    let change = |message: Value, contacts: Value| {
+        json!({"field": "messages", "value": {
+        "metadata": {"phone_number_id": "P1"}, "contacts": contacts, "messages": [message]}})
+    };
+    let text = |id: &str| json!({"id": id, "timestamp": "1749416383", "type": "text", "text": {"body": id}});
+    let mut by_user_id = text("a");
+    by_user_id["from_user_id"] = json!("US.1");
+    let entry = json!({"id": "W", "changes": [
+        change(by_user_id, json!([])),
+        change(text("b"), json!([{"profile": {"name": "Sheena"}, "user_id": "US.2"}])),
+        change(text("c"), json!([{"user_id": "US.3"}, {"user_id": "US.4"}])),
+    ]});
+    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
+    let senders: Vec<_> = events
+        .iter()
+        .map(|e| match e {
+            Event::Message(m) => format!(
+                "{} {}",
+                m.contact_id,
+                m.contact_name.as_deref().unwrap_or("-")
+            ),
+            Event::Unreadable { kind, .. } => kind.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(senders, ["US.1 -", "US.2 Sheena", "message_without_sender"]);
 }
 
 fn mutate(value: &mut Value, path_choice: usize, replacement: Value) {
@@ -350,14 +452,15 @@ proptest! {
     fn mutated_valid_payloads_never_panic(choice in any::<usize>(), leaf in json_leaf(), route in prop_oneof![Just(RouteKind::Instagram), Just(RouteKind::Whatsapp)]) {
         let mut entry = instagram_entry();
         mutate(&mut entry, choice, leaf);
-        let _ = parse_entry(route, "17841400000000001", &entry);
+        let _ = parse_entry(route, "17841400000000001", &entry, RECEIVED);
     }
 
     #[test]
     fn message_events_round_trip_through_json(text in ".{0,200}", mid in "[a-zA-Z0-9_.-]{1,40}", ts in 0i64..4_000_000_000_000) {
         let event = Event::Message(MessageEvent {
             route: RouteKind::Instagram, account_id: "A".into(), contact_id: "u".into(), contact_name: None,
-            direction: Direction::Inbound, platform_message_id: mid, text: Some(text), attachments: vec![], timestamp_ms: ts, comment: None,
+            direction: Direction::Inbound, platform_message_id: mid, text: Some(text), attachments: vec![], timestamp_ms: ts,
+            timestamp_source: TimestampSource::Received, comment: None,
         });
         let json = serde_json::to_string(&event).unwrap();
         prop_assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
@@ -372,7 +475,7 @@ fn a_button_tap_is_a_message_with_the_buttons_title() {
         {"sender": {"id": "psid-2"}, "recipient": {"id": "PAGE1"}, "timestamp": 1_732_350_000_600_i64,
          "postback": {"title": "Prices", "payload": "PRICES"}}
     ]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
     let [Event::Message(first), Event::Message(second)] = events.as_slice() else {
         panic!("expected two messages, got {events:?}");
     };
@@ -384,7 +487,7 @@ fn a_button_tap_is_a_message_with_the_buttons_title() {
         second.platform_message_id, "postback:psid-2:1732350000600:PRICES",
         "a postback without mid gets an id stable across redeliveries"
     );
-    let again = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let again = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
     assert_eq!(again, events);
 }
 
@@ -395,7 +498,7 @@ fn an_unsent_instagram_message_becomes_a_deletion() {
          "message": {"mid": "m_gone", "is_deleted": true}}
     ]});
     assert_eq!(
-        parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap(),
+        parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED),
         [Event::MessageDeleted {
             route: RouteKind::Instagram,
             account_id: "IG1".into(),
@@ -413,7 +516,7 @@ fn story_replies_and_unsupported_content_are_shown_as_such() {
         {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
          "message": {"mid": "m_odd", "is_unsupported": true}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
     let [Event::Message(story), Event::Message(odd)] = events.as_slice() else {
         panic!("expected two messages, got {events:?}");
     };
@@ -440,13 +543,15 @@ fn whatsapp_value_level_errors_become_account_notices() {
             {"code": 368}
         ]
     }}]});
-    let events = parse_entry(RouteKind::Whatsapp, "PN1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Whatsapp, "PN1", &entry, RECEIVED);
     assert_eq!(
         events,
         [
             Event::AccountNotice {
                 route: RouteKind::Whatsapp,
                 account_id: "PN1".into(),
+                business_account: false,
+                severity: NoticeSeverity::Problem,
                 code: Some(131_000),
                 message:
                     "Something went wrong: Message failed to send because of an unknown error."
@@ -455,6 +560,8 @@ fn whatsapp_value_level_errors_become_account_notices() {
             Event::AccountNotice {
                 route: RouteKind::Whatsapp,
                 account_id: "PN1".into(),
+                business_account: false,
+                severity: NoticeSeverity::Problem,
                 code: Some(368),
                 message: "WhatsApp reported an error without details".into(),
             }
@@ -470,7 +577,7 @@ fn reactions_are_set_and_taken_back() {
         {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
          "reaction": {"mid": "m_out_1", "action": "unreact"}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
     let emojis: Vec<Option<&str>> = events
         .iter()
         .map(|e| match e {
@@ -498,7 +605,7 @@ fn ad_clicks_and_links_become_the_contacts_referral() {
                      "referral": {"source": "ADS", "type": "OPEN_THREAD", "ad_id": 6_045_246_247_433_i64,
                                   "ads_context_data": {"ad_title": "Balayage -20%", "photo_url": "https://x"}}}}
     ]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
     let referrals: Vec<(&str, &Referral)> = events
         .iter()
         .filter_map(|e| match e {
@@ -531,7 +638,7 @@ fn mentions_in_comments_and_captions_are_recorded() {
         {"field": "mentions", "value": {"media_id": 17_887_498_072_083_521_i64}},
         {"field": "mentions", "value": {}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry).unwrap();
+    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
     assert_eq!(
         events[..2],
         [
@@ -549,5 +656,7 @@ fn mentions_in_comments_and_captions_are_recorded() {
             }
         ]
     );
-    assert!(matches!(&events[2], Event::Unsupported { kind, .. } if kind == "mentions"));
+    assert!(
+        matches!(&events[2], Event::Unreadable { field, kind, .. } if field == "mentions" && kind == "without_ids")
+    );
 }

@@ -43,6 +43,7 @@ pub fn widget_message(payload: &Payload) -> Option<Event> {
         text: Some(text),
         attachments: Vec::new(),
         timestamp_ms: *received_at_ms,
+        timestamp_source: super::TimestampSource::Received,
         comment: None,
     }))
 }

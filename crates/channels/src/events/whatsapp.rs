@@ -1,10 +1,15 @@
-//! WhatsApp Cloud API entries: messages, statuses and user preferences.
+//! WhatsApp Cloud API entries: messages, statuses and user preferences of
+//! one number; changes without a number are about the WhatsApp Business
+//! Account (see `whatsapp_account`).
 
 use serde_json::Value;
 
-use super::{Attachment, Delivery, Direction, Event, MessageEvent, Receipt};
+use super::time::event_time;
+use super::{
+    Attachment, Delivery, Direction, EntryContext, Event, MessageEvent, NoticeSeverity, Receipt,
+};
+use crate::RouteKind;
 use crate::routing::id_string;
-use crate::{ParseError, RouteKind};
 
 /// What a WhatsApp message shows, as text plus attachments. Media are kept as
 /// references (Meta's media ids), never downloaded here. `None` for kinds
@@ -79,24 +84,87 @@ fn whatsapp_content(kind: &str, message: &Value) -> Option<(String, Vec<Attachme
         "button" => Some((text_at("/button/text")?, Vec::new())),
         "interactive" => text_at("/interactive/button_reply/title")
             .or_else(|| text_at("/interactive/list_reply/title"))
+            .or_else(|| message.pointer("/interactive/nfm_reply").map(form_reply))
             .map(|title| (title, Vec::new())),
-        "reaction" => Some((
-            format!(
-                "[reacted {}]",
-                text_at("/reaction/emoji").unwrap_or_default()
-            ),
-            Vec::new(),
+        "order" => {
+            let items = message
+                .pointer("/order/product_items")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let note = text_at("/order/text").unwrap_or_default();
+            Some((
+                format!("[order: {items} item(s)] {note}")
+                    .trim_end()
+                    .to_owned(),
+                Vec::new(),
+            ))
+        }
+        // Something the person sent that WhatsApp does not hand to apps
+        // (a poll, a view-once photo…): shown as such, so the owner looks in WhatsApp.
+        "unsupported" => Some((
+            String::new(),
+            vec![Attachment {
+                kind: "unsupported".into(),
+                url: None,
+            }],
         )),
         _ => None,
     }
 }
 
+/// The answers of a WhatsApp Flow the person filled in (`nfm_reply`), as
+/// "question: answer" lines; the flow's own token is left out.
+fn form_reply(reply: &Value) -> String {
+    let answers: Vec<String> = reply
+        .get("response_json")
+        .and_then(Value::as_str)
+        .and_then(|json| serde_json::from_str::<serde_json::Map<String, Value>>(json).ok())
+        .into_iter()
+        .flatten()
+        .filter(|(question, _)| question != "flow_token")
+        .map(|(question, answer)| match answer {
+            Value::String(text) => format!("{question}: {text}"),
+            other => format!("{question}: {other}"),
+        })
+        .collect();
+    let title = reply
+        .get("body")
+        .and_then(Value::as_str)
+        .filter(|body| !body.trim().is_empty())
+        .unwrap_or("Form");
+    if answers.is_empty() {
+        format!("[{title}]")
+    } else {
+        format!("[{title}]\n{}", answers.join("\n"))
+    }
+}
+
+/// `messages[].referral`: the ad or post a person tapped to write.
+fn whatsapp_referral(referral: &Value) -> Option<super::Referral> {
+    let text = |key: &str| {
+        referral
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let found = super::Referral {
+        source: text("source_type"),
+        ad_id: id_string(referral.get("source_id")),
+        ref_param: None,
+        ad_title: text("headline"),
+    };
+    (found != super::Referral::default()).then_some(found)
+}
+
 /// One of WhatsApp's `statuses[]`: what happened to a message the business sent.
 fn parse_whatsapp_status(account_id: &str, status: &Value) -> Event {
     let route = RouteKind::Whatsapp;
-    let unsupported = |kind: String| Event::Unsupported {
+    let unsupported = |kind: String| Event::Unreadable {
         route,
         account_id: account_id.to_owned(),
+        field: "messages".into(),
         kind,
     };
     let state = match status.get("status").and_then(Value::as_str) {
@@ -133,7 +201,7 @@ fn parse_whatsapp_status(account_id: &str, status: &Value) -> Event {
 }
 
 /// "title: details" from a WhatsApp error object, whichever parts it has.
-fn error_text(error: &Value) -> String {
+pub(super) fn error_text(error: &Value) -> String {
     let part = |pointer: &str| {
         error
             .pointer(pointer)
@@ -149,117 +217,201 @@ fn error_text(error: &Value) -> String {
     }
 }
 
-pub(super) fn parse_whatsapp_entry(
-    account_id: &str,
-    entry: &Value,
-) -> Result<Vec<Event>, ParseError> {
-    let route = RouteKind::Whatsapp;
+pub(super) fn parse_entry(context: EntryContext<'_>, entry: &Value) -> Vec<Event> {
+    let Some(changes) = entry.get("changes").and_then(Value::as_array) else {
+        return vec![context.unreadable("changes", "not_a_list")];
+    };
     let mut events = Vec::new();
-    let changes = entry
-        .get("changes")
-        .and_then(Value::as_array)
-        .ok_or(ParseError::Missing("entry[].changes"))?;
     for change in changes {
+        let field = change
+            .get("field")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown");
         let value = change.get("value").unwrap_or(&Value::Null);
-        let contacts = value
-            .get("contacts")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for message in value
-            .get("messages")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            // Since 2026 a business-scoped user id may come without a phone number.
-            let from = id_string(message.get("from"))
-                .or_else(|| id_string(message.get("from_user_id")))
-                .ok_or(ParseError::Missing("messages[].from"))?;
-            let name = contacts
-                .iter()
-                .find(|c| {
-                    id_string(c.get("wa_id")) == Some(from.clone())
-                        || id_string(c.get("user_id")) == Some(from.clone())
-                })
-                .and_then(|c| c.pointer("/profile/name"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            let id = id_string(message.get("id")).ok_or(ParseError::Missing("messages[].id"))?;
-            let seconds: i64 = id_string(message.get("timestamp"))
-                .and_then(|s| s.parse().ok())
-                .ok_or(ParseError::Missing("messages[].timestamp"))?;
-            let kind = message
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown");
-            let Some((text, attachments)) = whatsapp_content(kind, message) else {
-                events.push(Event::Unsupported {
-                    route,
-                    account_id: account_id.to_owned(),
-                    kind: kind.to_owned(),
-                });
-                continue;
-            };
-            let text = Some(text);
-            events.push(Event::Message(MessageEvent {
-                route,
-                account_id: account_id.to_owned(),
-                contact_id: from,
-                contact_name: name,
-                direction: Direction::Inbound,
-                platform_message_id: id,
-                text,
-                attachments,
-                timestamp_ms: seconds.saturating_mul(1000),
-                comment: None,
-            }));
+        if value.pointer("/metadata/phone_number_id").is_none() {
+            // No number: the change is about the WhatsApp Business Account.
+            events.push(super::whatsapp_account::parse_change(context, field, value));
+            continue;
         }
-        for preference in value
-            .get("user_preferences")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(contact_id) =
-                id_string(preference.get("wa_id")).or_else(|| id_string(preference.get("user_id")))
-            else {
-                continue;
-            };
-            let opted_out = match preference.get("value").and_then(Value::as_str) {
-                Some("stop") => true,
-                Some("resume") => false,
-                _ => continue,
-            };
-            events.push(Event::MessagingPreference {
+        match field {
+            "messages" | "user_preferences" => number_change(context, value, &mut events),
+            other => events.push(context.unreadable(other, "unknown_field")),
+        }
+    }
+    events
+}
+
+/// Who wrote: `from` (the phone number), `from_user_id` (the business-scoped
+/// user id that since 2026 may come without a number), or the one contact of
+/// the change.
+fn sender(message: &Value, contacts: &[Value]) -> Option<String> {
+    id_string(message.get("from"))
+        .or_else(|| id_string(message.get("from_user_id")))
+        .or_else(|| match contacts {
+            [only] => id_string(only.get("user_id")).or_else(|| id_string(only.get("wa_id"))),
+            _ => None,
+        })
+}
+
+/// Messages, statuses, preferences and errors of one phone number.
+fn number_change(context: EntryContext<'_>, value: &Value, events: &mut Vec<Event>) {
+    let route = RouteKind::Whatsapp;
+    let account_id = context.account_id;
+    let contacts = value
+        .get("contacts")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for message in value
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        events.push(whatsapp_message(context, message, &contacts));
+        // A click-to-WhatsApp ad or post the person came from.
+        if let (Some(referral), Some(contact_id)) = (
+            message.get("referral").and_then(whatsapp_referral),
+            sender(message, &contacts),
+        ) {
+            events.push(Event::Referral {
                 route,
                 account_id: account_id.to_owned(),
                 contact_id,
-                opted_out,
+                referral,
             });
-        }
-        // Errors about the account or the webhook itself, not one message.
-        for error in value
-            .get("errors")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            events.push(Event::AccountNotice {
-                route,
-                account_id: account_id.to_owned(),
-                code: error.get("code").and_then(Value::as_i64),
-                message: error_text(error),
-            });
-        }
-        for status in value
-            .get("statuses")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            events.push(parse_whatsapp_status(account_id, status));
         }
     }
-    Ok(events)
+    for preference in value
+        .get("user_preferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let contact =
+            id_string(preference.get("wa_id")).or_else(|| id_string(preference.get("user_id")));
+        let value = preference.get("value").and_then(Value::as_str);
+        let (Some(contact_id), Some(choice @ ("stop" | "resume"))) = (contact, value) else {
+            events.push(context.unreadable(
+                "user_preferences",
+                &format!("preference:{}", value.unwrap_or("unknown")),
+            ));
+            continue;
+        };
+        events.push(Event::MessagingPreference {
+            route,
+            account_id: account_id.to_owned(),
+            contact_id,
+            opted_out: choice == "stop",
+        });
+    }
+    // Errors about the account or the webhook itself, not one message.
+    for error in value
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        events.push(Event::AccountNotice {
+            route,
+            account_id: account_id.to_owned(),
+            business_account: false,
+            severity: NoticeSeverity::Problem,
+            code: error.get("code").and_then(Value::as_i64),
+            message: error_text(error),
+        });
+    }
+    for status in value
+        .get("statuses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        events.push(parse_whatsapp_status(account_id, status));
+    }
+}
+
+fn whatsapp_message(context: EntryContext<'_>, message: &Value, contacts: &[Value]) -> Event {
+    let route = RouteKind::Whatsapp;
+    let account_id = context.account_id;
+    let Some(from) = sender(message, contacts) else {
+        return context.unreadable("messages", "message_without_sender");
+    };
+    let Some(id) = id_string(message.get("id")) else {
+        return context.unreadable("messages", "message_without_id");
+    };
+    let kind = message
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    match kind {
+        "reaction" => {
+            let Some(target) = id_string(message.pointer("/reaction/message_id")) else {
+                return context.unreadable("messages", "reaction_without_message");
+            };
+            let emoji = message
+                .pointer("/reaction/emoji")
+                .and_then(Value::as_str)
+                .filter(|emoji| !emoji.is_empty());
+            return Event::Reaction {
+                route,
+                account_id: account_id.to_owned(),
+                platform_message_id: target,
+                emoji: emoji.map(str::to_owned),
+            };
+        }
+        "revoke" => {
+            if let Some(original) = id_string(message.pointer("/revoke/original_message_id")) {
+                return Event::MessageDeleted {
+                    route,
+                    account_id: account_id.to_owned(),
+                    platform_message_id: original,
+                };
+            }
+        }
+        _ => {}
+    }
+    let content = match kind {
+        // The person edited a message: the new content, marked as an edit.
+        "edit" => message.pointer("/edit/message").and_then(|edited| {
+            let edited_kind = edited.get("type").and_then(Value::as_str)?;
+            let (text, attachments) = whatsapp_content(edited_kind, edited)?;
+            Some((
+                format!("[edited] {text}").trim_end().to_owned(),
+                attachments,
+            ))
+        }),
+        kind => whatsapp_content(kind, message),
+    };
+    let Some((text, attachments)) = content else {
+        return context.unreadable("messages", kind);
+    };
+    let name = contacts
+        .iter()
+        .find(|c| {
+            id_string(c.get("wa_id")).as_deref() == Some(from.as_str())
+                || id_string(c.get("user_id")).as_deref() == Some(from.as_str())
+        })
+        .or(match contacts {
+            [only] => Some(only),
+            _ => None,
+        })
+        .and_then(|c| c.pointer("/profile/name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let (timestamp_ms, timestamp_source) =
+        event_time(message.get("timestamp"), context.received_at_ms);
+    Event::Message(MessageEvent {
+        route,
+        account_id: account_id.to_owned(),
+        contact_id: from,
+        contact_name: name,
+        direction: Direction::Inbound,
+        platform_message_id: id,
+        text: Some(text).filter(|text| !text.is_empty()),
+        attachments,
+        timestamp_ms,
+        timestamp_source,
+        comment: None,
+    })
 }

@@ -77,25 +77,44 @@ pub async fn claim_route(
             "website chats are added with POST /v1/widget/sites, which picks their id",
         ));
     }
-    let account_id = request.account_id.trim().to_owned();
-    if account_id.is_empty()
-        || account_id.len() > 64
-        || !account_id.chars().all(|c| c.is_ascii_graphic())
-    {
-        return Err(ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "bad_account_id",
-            "the account id must be 1 to 64 visible characters",
-        ));
-    }
+    let valid_id = |id: &str| {
+        let id = id.trim();
+        (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_graphic()))
+            .then(|| id.to_owned())
+            .ok_or_else(|| {
+                ApiFailure::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_account_id",
+                    "the account id must be 1 to 64 visible characters",
+                )
+            })
+    };
+    let account_id = valid_id(&request.account_id)?;
+    let business_account = match (&request.whatsapp_business_account_id, request.platform) {
+        (Some(id), leadbox_envelope::RouteKind::Whatsapp) => Some(valid_id(id)?),
+        (Some(_), _) => {
+            return Err(ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                "not_whatsapp",
+                "only a WhatsApp number belongs to a WhatsApp Business Account",
+            ));
+        }
+        (None, _) => None,
+    };
     let relay = state.clone();
     tokio::task::spawn_blocking(move || {
-        relay.store.claim_route(
-            &device.business_id,
-            request.platform,
-            &account_id,
-            now_ms() / 1000,
-        )
+        let now = now_ms() / 1000;
+        relay
+            .store
+            .claim_route(&device.business_id, request.platform, &account_id, now)?;
+        match business_account {
+            Some(business_account) => {
+                relay
+                    .store
+                    .link_business_account(&device.business_id, &business_account, now)
+            }
+            None => Ok(()),
+        }
     })
     .await??;
     Ok(StatusCode::NO_CONTENT)

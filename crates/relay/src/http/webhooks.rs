@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use leadbox_channels::routing::split_webhook;
+use leadbox_channels::routing::{RouteScope, split_webhook};
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{SealedEnvelope, seal};
 use subtle::ConstantTimeEq;
@@ -111,10 +111,14 @@ async fn intake(
             ));
         }
     }
-    let entries = split_webhook(&body).map_err(|error| {
-        Metrics::add(&metrics.rejected_malformed, 1);
-        ApiFailure::new(StatusCode::BAD_REQUEST, "malformed", error.to_string())
-    })?;
+    // A signed body is always answered 200 from here on (5xx only when the
+    // relay cannot store): what Leadbox does not use is counted and dropped.
+    let split = split_webhook(&body);
+    for ignored in &split.ignored {
+        metrics
+            .webhook_parts_ignored
+            .add(&ignored.object, &ignored.field);
+    }
     Metrics::add(&metrics.webhooks_received, 1);
 
     // Routing (an indexed read on the reader connection) and sealing (two
@@ -126,20 +130,25 @@ async fn intake(
         let received_at_ms = now_ms();
         let mut sealed: Vec<(String, SealedEnvelope)> = Vec::new();
         let mut unrouted = 0u64;
-        for routed in entries {
-            let Some(Recipients {
-                business_id,
-                devices,
-            }) = relay.store.recipients(routed.route, &routed.account_id)?
-            else {
-                unrouted += 1;
-                continue;
+        for routed in split.entries {
+            let recipients = match routed.scope {
+                RouteScope::Account => relay
+                    .store
+                    .recipients(routed.route, &routed.account_id)?
+                    .into_iter()
+                    .collect(),
+                RouteScope::WhatsappBusinessAccount => relay
+                    .store
+                    .business_account_recipients(&routed.account_id)?,
             };
-            if devices.is_empty() {
+            let recipients: Vec<Recipients> = recipients
+                .into_iter()
+                .filter(|r: &Recipients| !r.devices.is_empty())
+                .collect();
+            if recipients.is_empty() {
                 unrouted += 1;
                 continue;
             }
-            let envelope_id = uuid::Uuid::new_v4().to_string();
             let payload = Payload::MetaWebhookEntry {
                 object: routed.object,
                 route: routed.route,
@@ -148,17 +157,24 @@ async fn intake(
                 entry: routed.entry,
             }
             .to_bytes();
-            for (device_id, key) in devices {
-                let envelope =
-                    seal(&key, &business_id, &envelope_id, &payload).map_err(|error| {
-                        tracing::error!(%error, "sealing failed");
-                        ApiFailure::new(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "internal",
-                            "the relay could not seal the webhook",
-                        )
-                    })?;
-                sealed.push((device_id, envelope));
+            for Recipients {
+                business_id,
+                devices,
+            } in recipients
+            {
+                let envelope_id = uuid::Uuid::new_v4().to_string();
+                for (device_id, key) in devices {
+                    let envelope =
+                        seal(&key, &business_id, &envelope_id, &payload).map_err(|error| {
+                            tracing::error!(%error, "sealing failed");
+                            ApiFailure::new(
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                "internal",
+                                "the relay could not seal the webhook",
+                            )
+                        })?;
+                    sealed.push((device_id, envelope));
+                }
             }
         }
         Metrics::add(&relay.metrics.entries_unrouted, unrouted);

@@ -132,6 +132,25 @@ impl Relay {
             .as_u16()
     }
 
+    /// Claims a WhatsApp number, with the WhatsApp Business Account that holds it.
+    pub async fn claim_whatsapp(
+        &self,
+        device: &Device,
+        number: &str,
+        business_account: Option<&str>,
+    ) {
+        let status = self
+            .http
+            .post(format!("{}/v1/routes", self.url))
+            .bearer_auth(&device.token)
+            .json(&json!({"platform": "whatsapp", "account_id": number, "whatsapp_business_account_id": business_account}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+    }
+
     pub async fn post_webhook(&self, body: Vec<u8>, signature: Option<String>) -> u16 {
         let mut request = self
             .http
