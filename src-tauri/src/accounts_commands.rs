@@ -94,9 +94,9 @@ pub async fn connect_with_token(
     let engine = state.require_engine()?;
     let account_id = account_id.trim();
     let token = zeroize::Zeroizing::new(token);
+    // The engine checks the token with Meta, then routes the account here.
     let account = engine
         .add_account(platform, account_id, connection, &token, human_agent)
         .await?;
-    engine.claim(platform, account_id).await?;
     Ok(account)
 }

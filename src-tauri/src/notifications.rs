@@ -71,6 +71,34 @@ pub fn new_lead_forms(app: &tauri::AppHandle, engine: &Engine, count: usize) {
     }
 }
 
+/// A platform restricted or disabled an account: the owner must know, since
+/// replies may no longer go out. The click opens Accounts…, which shows it.
+pub fn account_restrictions(
+    app: &tauri::AppHandle,
+    engine: &Engine,
+    restrictions: &[leadbox_vault::AccountRestriction],
+) {
+    for restriction in restrictions {
+        let Notify::Show { .. } = decision(engine, Happening::AccountRestricted) else {
+            return;
+        };
+        let shown = app
+            .notification()
+            .builder()
+            .title(format!(
+                "{} restricted your account",
+                channel_name(restriction.platform)
+            ))
+            // Meta's own words about the account; no lead's text is in them.
+            .body(restriction.message.clone())
+            .extra("open", "accounts")
+            .show();
+        if let Err(error) = shown {
+            tracing::warn!(%error, "the notification could not be shown");
+        }
+    }
+}
+
 /// Messages in conversations that already existed (new leads have their own).
 pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
     if count == 0 || decision(engine, Happening::NewMessage) == Notify::Silent {
@@ -109,12 +137,20 @@ pub fn route_clicks_to_conversations(app: &tauri::AppHandle) {
         if let Some(id) = conversation {
             let _ = handle.emit("open-conversation", id);
         }
-        let lead_forms = action
-            .notification()
-            .and_then(|n| n.extra().get("open").and_then(serde_json::Value::as_str))
-            == Some("lead-forms");
-        if lead_forms {
-            let _ = handle.emit("open-lead-forms", ());
+        let open = action.notification().and_then(|n| {
+            n.extra()
+                .get("open")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        });
+        match open.as_deref() {
+            Some("lead-forms") => {
+                let _ = handle.emit("open-lead-forms", ());
+            }
+            Some("accounts") => {
+                let _ = handle.emit("open-accounts", ());
+            }
+            _ => {}
         }
     });
 }

@@ -88,6 +88,7 @@ async fn after_sync(app: &tauri::AppHandle, engine: &Arc<Engine>, report: &SyncR
         notifications::new_lead(app, engine, contact);
     }
     notifications::new_lead_forms(app, engine, report.new_lead_forms);
+    notifications::account_restrictions(app, engine, &report.restrictions);
     notifications::new_messages(app, engine, report.new_from_known_people);
     crate::tray::refresh_unread(app, engine);
     name_new_contacts(app, engine, report);

@@ -4,6 +4,7 @@ import {
   retentionPreviewText,
   retentionReportText,
   accountStatusLabel,
+  unreadableLabel,
   attachmentLabel,
   deliveryLabel,
   draftStatusLabel,
@@ -107,6 +108,14 @@ describe("attachmentLabel", () => {
     expect(attachmentLabel("story_reply", "https://x.example/s.jpg")).toBe("Replied to your story: https://x.example/s.jpg");
     expect(attachmentLabel("unsupported", null)).toContain("open Instagram");
     expect(attachmentLabel("image", null)).toBe("image: (no link)");
+  });
+});
+
+describe("unreadableLabel", () => {
+  it("counts in words and says nothing else was lost", () => {
+    expect(unreadableLabel(1)).toMatch(/^1 event from this account/);
+    expect(unreadableLabel(3)).toMatch(/^3 events from this account/);
+    expect(unreadableLabel(3)).toContain("unreadable_events");
   });
 });
 

@@ -157,6 +157,12 @@ export function attachmentLabel(kind: string, url: string | null): string {
 }
 
 /** How an account's state reads in the accounts panel. */
+/** What an account's count of unreadable webhook parts means to the owner. */
+export function unreadableLabel(count: number): string {
+  const what = count === 1 ? "1 event" : `${count} events`;
+  return `${what} from this account could not be read. Nothing else was lost: they are kept (without their content) and listed in exports as unreadable_events.`;
+}
+
 export function accountStatusLabel(status: string): string {
   switch (status) {
     case "connected":

@@ -193,6 +193,13 @@ pub fn accounts(
                     if let Some(notice) = &account.notice {
                         writeln!(out, "          note: {}", notice.message)?;
                     }
+                    if account.unreadable_events > 0 {
+                        writeln!(
+                            out,
+                            "          {} event(s) could not be read (kept without content; exported as unreadable_events)",
+                            account.unreadable_events
+                        )?;
+                    }
                 }
             }
         }

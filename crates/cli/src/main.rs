@@ -67,6 +67,11 @@ enum Command {
         /// Instagram account id, Facebook Page id or WhatsApp phone-number id.
         #[arg(long)]
         account_id: String,
+        /// For a WhatsApp number: its WhatsApp Business Account id (Meta's
+        /// API Setup page shows it), so that template, quality and account
+        /// notices come too. `accounts add` finds it by itself.
+        #[arg(long)]
+        business_account: Option<String>,
     },
     /// Fetch new messages from the relay.
     Sync {
@@ -362,8 +367,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Claim {
             platform,
             account_id,
+            business_account,
         } => {
-            runtime.block_on(engine.claim(platform, &account_id))?;
+            runtime.block_on(engine.claim_with_business_account(
+                platform,
+                &account_id,
+                business_account.as_deref(),
+            ))?;
             writeln!(
                 out,
                 "Webhooks for {platform} account {account_id} now come to this business."
@@ -624,6 +634,18 @@ fn describe(report: &SyncReport) -> String {
         extra.push_str(&format!(
             " Connected {} account(s) through Facebook Login.",
             report.accounts_connected
+        ));
+    }
+    if report.notices > 0 {
+        extra.push_str(&format!(
+            " {} account notice(s) from Meta (see `accounts list`).",
+            report.notices
+        ));
+    }
+    for restriction in &report.restrictions {
+        extra.push_str(&format!(
+            " {} account {}: {}",
+            restriction.platform, restriction.platform_account_id, restriction.message
         ));
     }
     if report.deletion_requests > 0 {

@@ -35,6 +35,7 @@ fn message(n: usize, k: usize, at: i64) -> Event {
         }),
         attachments: Vec::new(),
         timestamp_ms: at,
+        timestamp_source: leadbox_channels::events::TimestampSource::Platform,
         comment: None,
     })
 }

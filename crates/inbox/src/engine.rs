@@ -203,13 +203,31 @@ impl Engine {
 
     /// Asks the relay to route a platform account's webhooks to this business.
     pub async fn claim(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
+        self.claim_with_business_account(platform, account_id, None)
+            .await
+    }
+
+    /// Claims an account, and for a WhatsApp number the WhatsApp Business
+    /// Account that holds it (whose template, quality and account notices
+    /// then reach this business too).
+    pub async fn claim_with_business_account(
+        &self,
+        platform: RouteKind,
+        account_id: &str,
+        business_account: Option<&str>,
+    ) -> Result<(), InboxError> {
         let (client, token) = self.relay()?;
         let request = ClaimRouteRequest {
             platform,
             account_id: account_id.trim().to_owned(),
+            whatsapp_business_account_id: business_account.map(str::to_owned),
         };
         client.claim(&token, &request).await?;
-        self.vault().ensure_account(platform, &request.account_id)?;
+        let vault = self.vault();
+        vault.ensure_account(platform, &request.account_id)?;
+        if let Some(business_account) = business_account {
+            vault.set_business_account(platform, &request.account_id, business_account)?;
+        }
         Ok(())
     }
 

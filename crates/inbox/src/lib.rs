@@ -23,6 +23,7 @@ pub use drafting::{AiSettings, DraftingReport, ProviderKind};
 pub use engine::{Engine, Pairing};
 pub use error::InboxError;
 pub use leadbox_channels::Connection;
+pub use leadbox_channels::events::NoticeSeverity;
 pub use leadbox_drafts::BusinessProfile;
 pub use leadbox_drafts::checks::Flag;
 pub use leadbox_envelope::RouteKind;

@@ -48,6 +48,9 @@ impl Default for NotificationPrefs {
 pub enum Happening {
     NewLead,
     NewMessage,
+    /// A platform limited or stopped an account's sending: always wanted
+    /// (pausing and quiet hours still hold; the account shows it either way).
+    AccountRestricted,
 }
 
 /// Whether to show a notification, and with the message text or not.
@@ -97,6 +100,7 @@ impl NotificationPrefs {
         let wanted = match happening {
             Happening::NewLead => self.new_leads,
             Happening::NewMessage => self.new_messages,
+            Happening::AccountRestricted => true,
         };
         let paused = paused_until_ms.is_some_and(|until| now_ms < until);
         let quiet = self.quiet_hours.as_ref().is_some_and(|q| q.contains(local));

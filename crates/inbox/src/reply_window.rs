@@ -112,6 +112,7 @@ mod tests {
                 status: "connected".into(),
                 human_agent,
                 notice: None,
+                unreadable_events: 0,
             },
             contact_platform_id: "P".into(),
             last_inbound_ms: Some(NOW - wrote_hours_ago * HOUR),

@@ -53,7 +53,8 @@ impl Engine {
         self.secret_name(&account_token(platform, account_id))
     }
 
-    /// Checks the token with Meta, keeps it in the keychain and marks the account connected.
+    /// Checks the token with Meta, keeps it in the keychain, marks the account
+    /// connected and routes it to this business at the relay (when paired).
     pub async fn add_account(
         &self,
         platform: RouteKind,
@@ -85,13 +86,50 @@ impl Engine {
         self.secrets()
             .set(&self.token_name(platform, account_id), token.as_bytes())?;
         let human_agent = human_agent && platform != RouteKind::Whatsapp;
-        Ok(self.vault().connect_account(
+        let account = self.vault().connect_account(
             platform,
             account_id,
             connection,
             &info.name,
             human_agent,
-        )?)
+        )?;
+        self.route_connected_account(platform, account_id, token)
+            .await?;
+        Ok(account)
+    }
+
+    /// Routes an account just connected with a checked token to this business
+    /// at the relay (when paired), with a WhatsApp number's WhatsApp Business
+    /// Account. Not finding that account is not fatal: the number's messages
+    /// still arrive, only its account-level notices do not.
+    async fn route_connected_account(
+        &self,
+        platform: RouteKind,
+        account_id: &str,
+        token: &str,
+    ) -> Result<(), InboxError> {
+        let business_account = if platform == RouteKind::Whatsapp {
+            match self
+                .graph()
+                .whatsapp_business_account(account_id, token)
+                .await
+            {
+                Ok(found) => found,
+                Err(error) => {
+                    tracing::warn!(%error, "the number's WhatsApp Business Account was not found");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match self
+            .claim_with_business_account(platform, account_id, business_account.as_deref())
+            .await
+        {
+            Err(InboxError::NotPaired) => Ok(()),
+            other => other,
+        }
     }
 
     /// Removes the account's token from the keychain. Its conversations stay,

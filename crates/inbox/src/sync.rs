@@ -21,8 +21,16 @@ pub struct SyncReport {
     /// New messages from people who had written before (see `IngestReport`).
     pub new_from_known_people: usize,
     pub duplicates: usize,
-    /// Envelopes this device could not open or understand; kept sealed in the vault, never dropped.
+    /// Envelopes this device could not open, and webhook parts that could not
+    /// become a message, status or notice; kept (sealed, or by field and
+    /// kind), never dropped.
     pub unreadable: usize,
+    /// Delivery, read and failure reports.
+    pub receipts: usize,
+    /// Notices about accounts (templates, quality ratings, restrictions…).
+    pub notices: usize,
+    /// Accounts whose sending the platform limited or stopped: the owner is told.
+    pub restrictions: Vec<leadbox_vault::AccountRestriction>,
     pub new_contacts: Vec<NewContact>,
     /// Lead-ad submissions seen for the first time (Meta's retries count once).
     pub new_lead_forms: usize,
@@ -54,11 +62,9 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
             route,
             account_id,
             entry,
+            received_at_ms,
             ..
-        } => match parse_entry(route, &account_id, &entry) {
-            Ok(events) => Opened::Events(events),
-            Err(_) => Opened::Unreadable("webhook entry could not be parsed"),
-        },
+        } => Opened::Events(parse_entry(route, &account_id, &entry, received_at_ms)),
         widget @ Payload::WidgetMessage { .. } => Opened::Events(
             leadbox_channels::events::widget_message(&widget)
                 .into_iter()
@@ -270,7 +276,10 @@ impl Engine {
             new_messages: report.new_messages,
             new_from_known_people: report.new_from_known_people,
             duplicates: report.duplicates,
-            unreadable: unreadable.len(),
+            unreadable: unreadable.len() + report.unreadable,
+            receipts: report.receipts,
+            notices: report.notices,
+            restrictions: report.restrictions,
             new_contacts: report.new_contacts,
             new_lead_forms: report.new_lead_forms,
             lost: page.lost,

@@ -122,6 +122,35 @@ async fn node(
     )
 }
 
+/// `debug_token` for the WhatsApp system-user token: the WhatsApp Business
+/// Accounts it was granted (Meta lists them per scope).
+async fn debug_token(headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    if headers["authorization"] != "Bearer wa-token" {
+        return graph_error(190, 0, "Invalid OAuth access token");
+    }
+    (
+        StatusCode::OK,
+        Json(
+            json!({"data": {"app_id": "111", "type": "SYSTEM_USER", "is_valid": true, "granular_scopes": [
+                {"scope": "whatsapp_business_management", "target_ids": ["WABA-OTHER", "WABA"]},
+                {"scope": "whatsapp_business_messaging", "target_ids": ["WABA"]},
+                {"scope": "business_management"}
+            ]}}),
+        ),
+    )
+}
+
+async fn phone_numbers(Path(id): Path<String>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    if headers["authorization"] != "Bearer wa-token" {
+        return graph_error(190, 0, "Invalid OAuth access token");
+    }
+    let number = if id == "WABA" { "P1" } else { "P9" };
+    (
+        StatusCode::OK,
+        Json(json!({"data": [{"id": number, "display_phone_number": "15550001"}]})),
+    )
+}
+
 async fn messages(
     State(graph): State<Shared>,
     Path(id): Path<String>,
@@ -209,6 +238,8 @@ async fn start_graph() -> (String, Shared) {
     let state = Shared::default();
     let app = axum::Router::new()
         .route("/v21.0/me", get(me))
+        .route("/v21.0/debug_token", get(debug_token))
+        .route("/v21.0/{id}/phone_numbers", get(phone_numbers))
         .route("/v21.0/{id}", get(node))
         .route("/v21.0/{id}/messages", post(messages))
         .route("/refresh_access_token", get(refresh_token))
@@ -1313,5 +1344,50 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
     assert!(
         names.iter().any(|n| n.starts_with("Messenger user")),
         "{names:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
+    let world = World::new(RouteKind::Whatsapp, "P1").await;
+    world
+        .engine
+        .add_account(
+            RouteKind::Whatsapp,
+            "P1",
+            Connection::WhatsappCloud,
+            "wa-token",
+            false,
+        )
+        .await
+        .unwrap();
+    // Account-level changes name the WhatsApp Business Account, not the number.
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "time": 1_732_350_000, "changes": [
+        {"field": "message_template_status_update", "value": {"event": "REJECTED", "message_template_name": "welcome", "message_template_language": "es", "reason": "INVALID_FORMAT"}},
+        {"field": "account_update", "value": {"event": "ACCOUNT_RESTRICTION", "restriction_info": [{"restriction_type": "RESTRICTED_BIZ_INITIATED_MESSAGING", "expiration": 1_893_456_000}]}}
+    ]}]});
+    world.post_only(body).await;
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!((report.notices, report.unreadable), (2, 0));
+    assert_eq!(report.restrictions.len(), 1);
+    assert_eq!(report.restrictions[0].platform_account_id, "P1");
+    assert!(
+        report.restrictions[0]
+            .message
+            .starts_with("WhatsApp restricted your business account")
+    );
+    let account = world
+        .engine
+        .vault()
+        .find_account(RouteKind::Whatsapp, "P1")
+        .unwrap()
+        .unwrap();
+    let notice = account.notice.unwrap();
+    assert_eq!(notice.severity, leadbox_inbox::NoticeSeverity::Restriction);
+    let notices = world.engine.vault().account_notices(account.id, 5).unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.message == "Template “welcome” (es) was rejected: INVALID_FORMAT")
     );
 }

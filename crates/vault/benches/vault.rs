@@ -91,6 +91,7 @@ fn message(rng: &mut Rng, n: usize, at: i64) -> Event {
         )),
         attachments: vec![],
         timestamp_ms: at,
+        timestamp_source: leadbox_channels::events::TimestampSource::Platform,
         comment: None,
     })
 }

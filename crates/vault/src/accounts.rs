@@ -2,6 +2,7 @@
 
 use leadbox_channels::Connection;
 use leadbox_channels::RouteKind;
+use leadbox_channels::events::NoticeSeverity;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -23,6 +24,9 @@ pub struct AccountRow {
     /// The latest problem Meta reported with this account, or that Leadbox
     /// found checking it (e.g. a lost webhook subscription), with its time.
     pub notice: Option<AccountNotice>,
+    /// Parts of this account's webhooks that could not be read (kept without
+    /// their content; exported as `unreadable_events`).
+    pub unreadable_events: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,6 +35,7 @@ pub struct AccountNotice {
     pub at: i64,
     pub code: Option<i64>,
     pub message: String,
+    pub severity: NoticeSeverity,
 }
 
 /// Everything a send needs to know about a conversation.
@@ -78,16 +83,36 @@ fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
                 at,
                 code: r.get(8)?,
                 message: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                severity: severity_from(r.get::<_, Option<String>>(10)?.as_deref()),
             }),
             None => None,
         },
+        unreadable_events: r.get(11)?,
     })
 }
 
 const ACCOUNT_COLUMNS: &str = "id, platform, platform_account_id, name, connection, status, human_agent,
      (SELECT at FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
      (SELECT code FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
-     (SELECT message FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1)";
+     (SELECT message FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
+     (SELECT severity FROM account_notices n WHERE n.account_id = accounts.id ORDER BY at DESC, n.id DESC LIMIT 1),
+     (SELECT COUNT(*) FROM unreadable_events u WHERE u.platform = accounts.platform AND u.platform_account_id = accounts.platform_account_id)";
+
+pub(crate) fn severity_name(severity: NoticeSeverity) -> &'static str {
+    match severity {
+        NoticeSeverity::Info => "info",
+        NoticeSeverity::Problem => "problem",
+        NoticeSeverity::Restriction => "restriction",
+    }
+}
+
+fn severity_from(name: Option<&str>) -> NoticeSeverity {
+    match name {
+        Some("info") => NoticeSeverity::Info,
+        Some("restriction") => NoticeSeverity::Restriction,
+        _ => NoticeSeverity::Problem,
+    }
+}
 
 fn connection_name(connection: Connection) -> String {
     serde_json::to_value(connection)
@@ -157,8 +182,55 @@ impl Vault {
         code: Option<i64>,
         message: &str,
     ) -> Result<(), VaultError> {
-        record_notice(&self.conn, account_id, code, message)?;
+        record_notice(
+            &self.conn,
+            account_id,
+            NoticeSeverity::Problem,
+            code,
+            message,
+        )?;
         Ok(())
+    }
+
+    /// Names the WhatsApp Business Account that holds a WhatsApp number, so
+    /// that account-level notices (templates, quality, restrictions) show on it.
+    pub fn set_business_account(
+        &self,
+        platform: RouteKind,
+        platform_account_id: &str,
+        business_account_id: &str,
+    ) -> Result<(), VaultError> {
+        let id = self.ensure_account(platform, platform_account_id)?;
+        self.conn.execute(
+            "UPDATE accounts SET business_account_id = ?2 WHERE id = ?1",
+            params![id, business_account_id],
+        )?;
+        Ok(())
+    }
+
+    /// The latest notices of an account, newest first (at most `limit`).
+    pub fn account_notices(
+        &self,
+        account_id: i64,
+        limit: usize,
+    ) -> Result<Vec<AccountNotice>, VaultError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT at, code, message, severity FROM account_notices WHERE account_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
+        )?;
+        let notices = statement
+            .query_map(
+                params![account_id, i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| {
+                    Ok(AccountNotice {
+                        at: r.get(0)?,
+                        code: r.get(1)?,
+                        message: r.get(2)?,
+                        severity: severity_from(r.get::<_, Option<String>>(3)?.as_deref()),
+                    })
+                },
+            )?
+            .collect::<Result<_, _>>()?;
+        Ok(notices)
     }
 
     /// Records that the app-scoped Meta user `user_id` granted this account.
@@ -348,14 +420,15 @@ impl Vault {
 pub(crate) fn record_notice(
     conn: &rusqlite::Connection,
     account_id: i64,
+    severity: NoticeSeverity,
     code: Option<i64>,
     message: &str,
 ) -> rusqlite::Result<()> {
     // Meta's texts are short; a runaway one is cut rather than stored whole.
     let message: String = message.chars().take(500).collect();
     conn.execute(
-        "INSERT INTO account_notices (account_id, at, code, message) VALUES (?1, ?2, ?3, ?4)",
-        params![account_id, now_ms(), code, message],
+        "INSERT INTO account_notices (account_id, at, code, message, severity) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![account_id, now_ms(), code, message, severity_name(severity)],
     )?;
     conn.execute(
         "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'account_notice', ?2)",

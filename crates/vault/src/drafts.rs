@@ -405,6 +405,7 @@ mod tests {
             text: Some(text.into()),
             attachments: vec![],
             timestamp_ms: at,
+            timestamp_source: leadbox_channels::events::TimestampSource::Platform,
             comment: None,
         });
         vault.ingest(&[vec![event]]).unwrap();

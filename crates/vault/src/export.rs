@@ -167,7 +167,7 @@ const CONVERSATIONS_SQL: &str = "SELECT c.id, c.contact_id, a.platform, a.platfo
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND c.last_message_at >= ?2
      ORDER BY c.id";
 const MESSAGES_SQL: &str = "SELECT m.id, m.conversation_id, c.contact_id, a.platform, ct.name, ct.platform_contact_id, m.platform_message_id,
-            m.direction, m.kind, m.body, m.attachments, m.sent_at, m.delivery, m.delivery_error, m.body_removed_at, m.reaction
+            m.direction, m.kind, m.body, m.attachments, m.sent_at, m.delivery, m.delivery_error, m.body_removed_at, m.reaction, m.sent_at_source
      FROM messages m JOIN conversations c ON c.id = m.conversation_id
      JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND m.sent_at >= ?2
@@ -186,6 +186,9 @@ const DRAFTS_SQL: &str = "SELECT d.id, d.conversation_id, d.status, d.text, d.or
      FROM drafts d JOIN conversations c ON c.id = d.conversation_id
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND d.created_at >= ?2
      ORDER BY d.id";
+/// What could not be read names no person: it belongs to a full export only.
+const UNREADABLE_SQL: &str = "SELECT id, platform, platform_account_id, field, kind, stored_at
+     FROM unreadable_events WHERE ?1 = 0 AND stored_at >= ?2 ORDER BY id";
 /// Contacts with no lead record still belong in a CRM's lead list.
 const CSV_CONTACT_LEADS_SQL: &str = "SELECT a.platform, COALESCE(l.name, ct.name), l.emails, l.phones, ct.created_at, ct.platform_contact_id
      FROM contacts ct JOIN accounts a ON a.id = ct.account_id LEFT JOIN leads l ON l.contact_id = ct.id
@@ -239,6 +242,7 @@ fn message_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "delivery_error": r.get::<_, Option<String>>(13)?,
         "text_removed_at": iso_opt(r.get(14)?),
         "reaction": r.get::<_, Option<String>>(15)?,
+        "sent_at_source": r.get::<_, String>(16)?,
     }))
 }
 
@@ -271,6 +275,25 @@ fn lead_form_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
+fn unreadable_json(r: &Row<'_>) -> rusqlite::Result<Value> {
+    let channel = r.get::<_, String>(1)?;
+    let object = match channel.as_str() {
+        "instagram" => "instagram",
+        "messenger" => "page",
+        "whatsapp" => "whatsapp_business_account",
+        _ => "other",
+    };
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?,
+        "channel": channel,
+        "account_id": r.get::<_, String>(2)?,
+        "object": object,
+        "field": r.get::<_, String>(3)?,
+        "kind": r.get::<_, String>(4)?,
+        "stored_at": iso(r.get(5)?),
+    }))
+}
+
 fn draft_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     Ok(json!({
         "id": r.get::<_, i64>(0)?,
@@ -286,13 +309,14 @@ fn draft_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-const JSON_FILES: [(&str, &str, RowToJson); 6] = [
+const JSON_FILES: [(&str, &str, RowToJson); 7] = [
     ("contacts.jsonl", CONTACTS_SQL, contact_json),
     ("conversations.jsonl", CONVERSATIONS_SQL, conversation_json),
     ("messages.jsonl", MESSAGES_SQL, message_json),
     ("leads.jsonl", LEADS_SQL, lead_json),
     ("lead_forms.jsonl", LEAD_FORMS_SQL, lead_form_json),
     ("drafts.jsonl", DRAFTS_SQL, draft_json),
+    ("unreadable_events.jsonl", UNREADABLE_SQL, unreadable_json),
 ];
 
 impl Vault {

@@ -2,7 +2,9 @@
 //! platform's message id.
 
 use leadbox_channels::RouteKind;
-use leadbox_channels::events::{Delivery, Direction, Event, MessageEvent, Receipt};
+use leadbox_channels::events::{
+    Delivery, Direction, Event, MessageEvent, NoticeSeverity, Receipt, TimestampSource,
+};
 use leadbox_channels::optout::{is_start_request, is_stop_request};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -52,10 +54,26 @@ pub struct IngestReport {
     pub new_from_known_people: usize,
     /// Messages that were already stored (redelivery or Meta retries).
     pub duplicates: usize,
-    pub unsupported: usize,
+    /// Parts of webhooks that could not become a message, status or notice
+    /// (kept in `unreadable_events` by field and kind, without content).
+    pub unreadable: usize,
+    /// Delivery, read and failure reports received.
+    pub receipts: usize,
+    /// Notices about accounts (a template rejected, a number's quality, …).
+    pub notices: usize,
+    /// Of those, restrictions: the owner is notified of each.
+    pub restrictions: Vec<AccountRestriction>,
     pub new_contacts: Vec<NewContact>,
     /// Lead-ad submissions seen for the first time.
     pub new_lead_forms: usize,
+}
+
+/// An account whose sending the platform limited or stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRestriction {
+    pub platform: RouteKind,
+    pub platform_account_id: String,
+    pub message: String,
 }
 
 impl IngestReport {
@@ -63,7 +81,10 @@ impl IngestReport {
         self.new_messages += other.new_messages;
         self.new_from_known_people += other.new_from_known_people;
         self.duplicates += other.duplicates;
-        self.unsupported += other.unsupported;
+        self.unreadable += other.unreadable;
+        self.receipts += other.receipts;
+        self.notices += other.notices;
+        self.restrictions.extend(other.restrictions);
         self.new_contacts.extend(other.new_contacts);
         self.new_lead_forms += other.new_lead_forms;
     }
@@ -175,7 +196,10 @@ fn ingest_event(
         }
         Event::Receipt(receipt) => {
             apply_receipt(tx, receipt)?;
-            Ok(IngestReport::default())
+            Ok(IngestReport {
+                receipts: 1,
+                ..IngestReport::default()
+            })
         }
         Event::MessagingPreference {
             route,
@@ -257,13 +281,19 @@ fn ingest_event(
         Event::AccountNotice {
             route,
             account_id,
+            business_account,
+            severity,
             code,
             message,
-        } => {
-            let account = upsert_account(tx, *route, account_id)?;
-            crate::accounts::record_notice(tx, account, *code, message)?;
-            Ok(IngestReport::default())
-        }
+        } => ingest_notice(
+            tx,
+            *route,
+            account_id,
+            *business_account,
+            *severity,
+            *code,
+            message,
+        ),
         Event::MessageDeleted {
             route,
             account_id,
@@ -280,22 +310,92 @@ fn ingest_event(
             )?;
             Ok(IngestReport::default())
         }
-        Event::Unsupported {
+        Event::Unreadable {
             route,
             account_id,
+            field,
             kind,
         } => {
-            exec(
-                tx,
-                "INSERT INTO unsupported_events (platform, platform_account_id, kind, stored_at) VALUES (?1, ?2, ?3, ?4)",
-                params![route.as_str(), account_id, kind, now_ms()],
-            )?;
+            record_unreadable(tx, *route, account_id, field, kind)?;
             Ok(IngestReport {
-                unsupported: 1,
+                unreadable: 1,
                 ..IngestReport::default()
             })
         }
     }
+}
+
+/// Keeps what could not be read: which channel and account, which webhook
+/// field and what kind of thing, never its content.
+fn record_unreadable(
+    tx: &Transaction<'_>,
+    route: RouteKind,
+    account_id: &str,
+    field: &str,
+    kind: &str,
+) -> Result<(), VaultError> {
+    // Names from outside are kept short: they are labels, not content.
+    let short = |text: &str| text.chars().take(64).collect::<String>();
+    exec(
+        tx,
+        "INSERT INTO unreadable_events (platform, platform_account_id, field, kind, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            route.as_str(),
+            short(account_id),
+            short(field),
+            short(kind),
+            now_ms()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A notice about an account. One about a WhatsApp Business Account goes to
+/// each of its numbers here; with none known, it is kept as unreadable.
+fn ingest_notice(
+    tx: &Transaction<'_>,
+    route: RouteKind,
+    account_id: &str,
+    business_account: bool,
+    severity: NoticeSeverity,
+    code: Option<i64>,
+    message: &str,
+) -> Result<IngestReport, VaultError> {
+    let accounts: Vec<(i64, String)> = if business_account {
+        let mut statement = tx.prepare_cached(
+            "SELECT id, platform_account_id FROM accounts WHERE platform = ?1 AND business_account_id = ?2 ORDER BY id",
+        )?;
+        statement
+            .query_map(params![route.as_str(), account_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?
+    } else {
+        vec![(
+            upsert_account(tx, route, account_id)?,
+            account_id.to_owned(),
+        )]
+    };
+    if accounts.is_empty() {
+        record_unreadable(tx, route, account_id, "account", "unknown_business_account")?;
+        return Ok(IngestReport {
+            unreadable: 1,
+            ..IngestReport::default()
+        });
+    }
+    let mut report = IngestReport::default();
+    for (id, platform_account_id) in accounts {
+        crate::accounts::record_notice(tx, id, severity, code, message)?;
+        report.notices += 1;
+        if severity == NoticeSeverity::Restriction {
+            report.restrictions.push(AccountRestriction {
+                platform: route,
+                platform_account_id,
+                message: message.to_owned(),
+            });
+        }
+    }
+    Ok(report)
 }
 
 fn ingest_message(
@@ -365,8 +465,8 @@ fn ingest_message(
     )?;
     let attachments = serde_json::to_string(&message.attachments).unwrap_or_else(|_| "[]".into());
     exec(tx,
-        "INSERT INTO messages (conversation_id, account_id, platform_message_id, direction, body, attachments, sent_at, stored_at, kind, media_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO messages (conversation_id, account_id, platform_message_id, direction, body, attachments, sent_at, stored_at, kind, media_id, sent_at_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             conversation_id,
             account_id,
@@ -378,6 +478,10 @@ fn ingest_message(
             now_ms(),
             if message.comment.is_some() { "comment" } else { "direct" },
             message.comment.as_ref().and_then(|c| c.media_id.clone()),
+            match message.timestamp_source {
+                TimestampSource::Platform => "platform",
+                TimestampSource::Received => "received",
+            },
         ],
     )?;
     let text = message.text.as_deref().unwrap_or_default();
@@ -737,11 +841,68 @@ mod tests {
     }
 
     #[test]
+    fn business_account_notices_reach_its_numbers_and_unknown_ones_are_kept_as_unreadable() {
+        let (_dir, mut vault) = vault();
+        vault
+            .set_business_account(RouteKind::Whatsapp, "PN1", "WABA")
+            .unwrap();
+        vault
+            .set_business_account(RouteKind::Whatsapp, "PN2", "WABA")
+            .unwrap();
+        let notice = |account: &str| Event::AccountNotice {
+            route: RouteKind::Whatsapp,
+            account_id: account.into(),
+            business_account: true,
+            severity: NoticeSeverity::Restriction,
+            code: None,
+            message: "WhatsApp restricted your business account.".into(),
+        };
+        let report = vault
+            .ingest(&[vec![notice("WABA"), notice("WABA-UNKNOWN")]])
+            .unwrap();
+        assert_eq!((report.notices, report.unreadable), (2, 1));
+        let restricted: Vec<_> = report
+            .restrictions
+            .iter()
+            .map(|r| r.platform_account_id.as_str())
+            .collect();
+        assert_eq!(restricted, ["PN1", "PN2"]);
+        for number in ["PN1", "PN2"] {
+            let account = vault
+                .find_account(RouteKind::Whatsapp, number)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                account.notice.unwrap().severity,
+                NoticeSeverity::Restriction
+            );
+        }
+        let kept: (String, String, String) = vault
+            .conn
+            .query_row(
+                "SELECT platform_account_id, field, kind FROM unreadable_events",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            kept,
+            (
+                "WABA-UNKNOWN".into(),
+                "account".into(),
+                "unknown_business_account".into()
+            )
+        );
+    }
+
+    #[test]
     fn an_account_notice_shows_with_its_account() {
         let (_dir, mut vault) = vault();
         let notice = |code, text: &str| Event::AccountNotice {
             route: RouteKind::Whatsapp,
             account_id: "PN1".into(),
+            business_account: false,
+            severity: leadbox_channels::events::NoticeSeverity::Problem,
             code: Some(code),
             message: text.into(),
         };

@@ -34,7 +34,7 @@ pub use error::VaultError;
 pub use export::{
     EXPORT_SCHEMA_VERSION, ExportFilter, ExportFormat, ExportProgress, ExportSummary,
 };
-pub use ingest::{IngestReport, NewContact};
+pub use ingest::{AccountRestriction, IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
 pub use pipeline::{

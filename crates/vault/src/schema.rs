@@ -251,6 +251,21 @@ pub(crate) fn migrations() -> Migrations<'static> {
         "CREATE INDEX conversations_by_recency_and_id ON conversations(last_message_at DESC, id DESC);
         DROP INDEX conversations_by_recency;",
     ),
+    // Nothing a webhook carried is dropped without a trace: what could not be
+    // read is kept by field and kind; a message whose time Meta did not give
+    // says so; account notices have a severity (a restriction notifies); a
+    // WhatsApp number knows its WhatsApp Business Account, whose
+    // account-level notices it then shows.
+    M::up(
+        "ALTER TABLE unsupported_events RENAME TO unreadable_events;
+        ALTER TABLE unreadable_events ADD COLUMN field TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN sent_at_source TEXT NOT NULL DEFAULT 'platform'
+            CHECK (sent_at_source IN ('platform', 'received'));
+        ALTER TABLE account_notices ADD COLUMN severity TEXT NOT NULL DEFAULT 'problem'
+            CHECK (severity IN ('info', 'problem', 'restriction'));
+        ALTER TABLE accounts ADD COLUMN business_account_id TEXT;
+        CREATE INDEX accounts_by_business_account ON accounts(business_account_id);",
+    ),
     ])
 }
 

@@ -37,6 +37,7 @@ pub(crate) fn message_on(
         text: Some(text.into()),
         attachments: vec![],
         timestamp_ms: at,
+        timestamp_source: leadbox_channels::events::TimestampSource::Platform,
         comment: None,
     })
 }

@@ -30,6 +30,7 @@ fn message(
         text: Some(text.into()),
         attachments: vec![],
         timestamp_ms: at,
+        timestamp_source: leadbox_channels::events::TimestampSource::Platform,
         comment: None,
     })
 }

@@ -1,7 +1,7 @@
 // Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit:
 // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
 
-export type AccountNotice = { at: number, code: number | null, message: string, };
+export type AccountNotice = { at: number, code: number | null, message: string, severity: NoticeSeverity, };
 
 export type AccountRow = { id: number, platform: Platform, platform_account_id: string, name: string | null, connection: Connection | null, 
 /**
@@ -12,7 +12,12 @@ status: string, human_agent: boolean,
  * The latest problem Meta reported with this account, or that Leadbox
  * found checking it (e.g. a lost webhook subscription), with its time.
  */
-notice: AccountNotice | null, };
+notice: AccountNotice | null, 
+/**
+ * Parts of this account's webhooks that could not be read (kept without
+ * their content; exported as `unreadable_events`).
+ */
+unreadable_events: number, };
 
 export type AiSettings = { provider: ProviderKind, base_url: string | null, model: string | null, 
 /**
@@ -188,6 +193,11 @@ export type ListedConversation = { id: number, platform: Platform, display_name:
  * From the lead details extracted from their messages.
  */
 urgency: string | null, draft_waiting: boolean, };
+
+/**
+ * How much an account notice matters to the owner.
+ */
+export type NoticeSeverity = "info" | "problem" | "restriction";
 
 export type NotificationPrefs = { new_leads: boolean, new_messages: boolean, 
 /**

@@ -13,6 +13,9 @@ export const onOpenConversation = (handler: (id: number) => void): Promise<Unlis
 /** A click on a new lead-form notification. */
 export const onOpenLeadForms = (handler: () => void): Promise<UnlistenFn> => listen<null>("open-lead-forms", () => handler());
 
+/** A click on an account-restriction notification. */
+export const onOpenAccounts = (handler: () => void): Promise<UnlistenFn> => listen<null>("open-accounts", () => handler());
+
 export const onDraftsChanged = (handler: () => void): Promise<UnlistenFn> =>
   listen<number>("drafts-changed", () => handler());
 
