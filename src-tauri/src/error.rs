@@ -31,6 +31,7 @@ impl From<InboxError> for CommandError {
             InboxError::Settings(_) => "settings_invalid",
             InboxError::NotSent(_) => "not_sent",
             InboxError::VaultExists(_) => "vault_exists",
+            InboxError::UnsafeAddress(_) => "unsafe_address",
         };
         tracing::warn!(code, "command failed");
         CommandError {

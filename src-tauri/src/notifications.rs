@@ -23,6 +23,20 @@ fn decision(engine: &Engine, happening: Happening) -> Notify {
     })
 }
 
+/// A notification body shows as the words it holds. Linux notification
+/// servers read the body as markup (`<b>`, `<a href>`, `<img>`), so a lead's
+/// `<a href=…>` would become a link: there `&`, `<` and `>` are escaped.
+/// Elsewhere bodies are plain text already.
+fn as_plain_text(text: &str) -> String {
+    if cfg!(target_os = "linux") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
     let Notify::Show { preview } = decision(engine, Happening::NewLead) else {
         return;
@@ -37,7 +51,7 @@ pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
         ))
         .extra("conversation_id", contact.conversation_id);
     if preview && let Some(words) = &contact.first_words {
-        builder = builder.body(words.clone());
+        builder = builder.body(as_plain_text(words));
     }
     if let Err(error) = builder.show() {
         tracing::warn!(%error, "the notification could not be shown");
@@ -90,7 +104,7 @@ pub fn account_restrictions(
                 channel_name(restriction.platform)
             ))
             // Meta's own words about the account; no lead's text is in them.
-            .body(restriction.message.clone())
+            .body(as_plain_text(&restriction.message))
             .extra("open", "accounts")
             .show();
         if let Err(error) = shown {
@@ -153,4 +167,19 @@ pub fn route_clicks_to_conversations(app: &tauri::AppHandle) {
             _ => {}
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_plain_text;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_leads_markup_reaches_the_notification_server_as_text() {
+        assert_eq!(
+            as_plain_text("<a href=\"https://evil.example\">pay</a> & <img src=x>"),
+            "&lt;a href=\"https://evil.example\"&gt;pay&lt;/a&gt; &amp; &lt;img src=x&gt;"
+        );
+        assert_eq!(as_plain_text("¿Tenéis cita?"), "¿Tenéis cita?");
+    }
 }

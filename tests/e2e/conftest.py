@@ -40,6 +40,18 @@ def screenshot(driver, name: str):
     subprocess.run(["import", "-window", "root", str(SCREENSHOTS / name)], check=True, timeout=30)
 
 
+def wait_for_log(log, words: str, seconds: float = 20) -> str:
+    """The notification log once it holds `words` (it is written by another process)."""
+    deadline = time.time() + seconds
+    calls = ""
+    while time.time() < deadline:
+        calls = log.read_text() if log.exists() else ""
+        if words in calls:
+            return calls
+        time.sleep(0.2)
+    raise AssertionError(f"{words!r} not in the notification log:\n{calls}")
+
+
 def binary(name: str) -> Path:
     path = BIN / name
     assert path.exists(), f"{path} is missing: build the workspace first (scripts/test does)"

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import FakeGraph, screenshot
+from conftest import FakeGraph, screenshot, wait_for_log
 
 PAGE = FakeGraph.PAGE_ID
 
@@ -32,17 +32,6 @@ def leadgen(leadgen_id: str) -> bytes:
     return page_webhook({"changes": [{"field": "leadgen", "value": {
         "leadgen_id": leadgen_id, "form_id": "FORM7", "page_id": PAGE, "ad_id": "AD9", "created_time": int(time.time()),
     }}]})
-
-
-def wait_for_log(log, words: str, seconds: float = 20) -> str:
-    deadline = time.time() + seconds
-    calls = ""
-    while time.time() < deadline:
-        calls = log.read_text() if log.exists() else ""
-        if words in calls:
-            return calls
-        time.sleep(0.2)
-    raise AssertionError(f"{words!r} not in the notification log:\n{calls}")
 
 
 def test_a_lead_forms_answers_show_beside_the_same_persons_conversation(app, relay, desk, fake_graph, notification_log):

@@ -10,23 +10,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import Desk, instagram_dm, screenshot
+from conftest import Desk, instagram_dm, screenshot, wait_for_log
 
 ACCOUNT = "17841400000000001"
 
 
 def notify_calls(log) -> str:
     return log.read_text() if log.exists() else ""
-
-
-def wait_for_log(log, words: str, seconds: float = 20) -> str:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        calls = notify_calls(log)
-        if words in calls:
-            return calls
-        time.sleep(0.2)
-    raise AssertionError(f"{words!r} not in the notification log:\n{notify_calls(log)}")
 
 
 def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, notification_log):

@@ -3,6 +3,7 @@ import {
   emptyListText,
   filterFromValue,
   filterValue,
+  keyboardApproval,
   parseLabels,
   scrollToReveal,
   shortcutFor,
@@ -104,5 +105,12 @@ describe("scrollToReveal", () => {
     expect(scrollToReveal(2, 0, 400, 80)).toBeNull();
     expect(scrollToReveal(10, 0, 400, 80)).toBe(10 * 80 + 80 - 400);
     expect(scrollToReveal(1, 500, 400, 80)).toBe(80);
+  });
+});
+
+describe("keyboardApproval", () => {
+  it("sends a draft without warnings and sends none with warnings", () => {
+    expect(keyboardApproval([])).toBe("send");
+    expect(keyboardApproval(["The draft names a price that is not in your profile"])).toBe("review");
   });
 });

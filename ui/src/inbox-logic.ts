@@ -70,10 +70,20 @@ export function shortcutFor(key: string, typing: boolean, modified: boolean): Sh
   return KEYS[key] ?? null;
 }
 
+/**
+ * What the approve key does with a draft: send one without warnings; for one
+ * with warnings (a price or link not in the profile, an injection attempt…)
+ * only bring the owner to the button, so nothing with a warning goes out on
+ * a single key press without a look.
+ */
+export function keyboardApproval(warnings: readonly string[]): "send" | "review" {
+  return warnings.length === 0 ? "send" : "review";
+}
+
 export const SHORTCUT_HELP: [string, string][] = [
   ["j / k", "next / previous conversation"],
   ["Enter", "open it"],
-  ["a", "approve and send the suggested reply"],
+  ["a", "approve and send the suggested reply (one with warnings: shows the button to check first)"],
   ["e", "edit the suggested reply"],
   ["r", "write a new suggestion"],
   ["x", "reject the suggestion"],

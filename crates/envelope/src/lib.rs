@@ -68,3 +68,43 @@ impl std::str::FromStr for RouteKind {
             })
     }
 }
+
+/// Whether a URL's host (as `url::Url::host_str` gives it, IPv6 in brackets)
+/// is this computer: `localhost` or a loopback address. Plain `http://` is
+/// accepted only there, and only there does text stay on the computer.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_this_computer_is_loopback() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "example.com",
+            "10.0.0.1",
+            "[::2]",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+}

@@ -16,8 +16,14 @@ pub enum InboxError {
         code: String,
         message: String,
     },
-    #[error("the relay address `{0}` is not a valid http:// or https:// URL")]
+    #[error(
+        "the relay address `{0}` is not usable: it must start with https:// (http:// only for a relay on this computer)"
+    )]
     BadRelayUrl(String),
+    #[error(
+        "the relay answered with an address Leadbox will not open: `{0}` (only https:// addresses)"
+    )]
+    UnsafeAddress(String),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]

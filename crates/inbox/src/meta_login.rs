@@ -26,18 +26,27 @@ pub struct DeletionOutcome {
     pub conversations_erased: bool,
 }
 
+/// The login page is opened in the owner's browser: only a web address the
+/// relay could serve, never a `file:` path or an app's custom scheme.
+fn safe_to_open(url: String) -> Result<String, InboxError> {
+    match reqwest::Url::parse(&url) {
+        Ok(parsed) if crate::relay_client::is_safe_web_address(&parsed) => Ok(url),
+        _ => Err(InboxError::UnsafeAddress(url)),
+    }
+}
+
 impl Engine {
     /// A single-use address (valid ten minutes) to open in the browser for
     /// "Connect with Facebook". The relay must have Facebook Login set up.
     pub async fn facebook_login_url(&self) -> Result<String, InboxError> {
         let (client, token) = self.relay()?;
-        Ok(client.login_ticket(&token, "meta").await?.url)
+        safe_to_open(client.login_ticket(&token, "meta").await?.url)
     }
 
     /// The same for "Connect with Instagram" (Instagram Login).
     pub async fn instagram_login_url(&self) -> Result<String, InboxError> {
         let (client, token) = self.relay()?;
-        Ok(client.login_ticket(&token, "instagram").await?.url)
+        safe_to_open(client.login_ticket(&token, "instagram").await?.url)
     }
 
     pub fn meta_deletion_erases_conversations(&self) -> Result<bool, InboxError> {

@@ -11,6 +11,17 @@ use serde::de::DeserializeOwned;
 
 use crate::InboxError;
 
+/// An address Leadbox talks to or opens: `https://`, or `http://` only on
+/// this computer (a test relay, a local proxy). Anything else (`file:`, a
+/// custom scheme, plain http over a network) is refused.
+pub(crate) fn is_safe_web_address(url: &reqwest::Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("https", Some(_)) => true,
+        ("http", Some(host)) => leadbox_envelope::is_loopback_host(host),
+        _ => false,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct RelayClient {
     http: reqwest::Client,
@@ -22,7 +33,7 @@ impl RelayClient {
         let base = base.trim().trim_end_matches('/').to_owned();
         let parsed =
             reqwest::Url::parse(&base).map_err(|_| InboxError::BadRelayUrl(base.clone()))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        if !is_safe_web_address(&parsed) {
             return Err(InboxError::BadRelayUrl(base));
         }
         let http = reqwest::Client::builder()
@@ -242,5 +253,25 @@ async fn refusal(response: reqwest::Response) -> InboxError {
         status,
         code: error.code,
         message: error.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RelayClient, is_safe_web_address};
+
+    #[test]
+    fn only_https_or_this_computer_is_a_usable_address() {
+        let ok = |text: &str| is_safe_web_address(&reqwest::Url::parse(text).unwrap());
+        assert!(ok("https://relay.example.com"));
+        assert!(ok("http://127.0.0.1:8080"));
+        assert!(ok("http://localhost:8080/oauth/meta/start?t=1"));
+        assert!(!ok("http://relay.example.com"), "plain http over a network");
+        assert!(!ok("http://localhost.evil.example"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("leadbox://open"));
+        assert!(!ok("javascript:alert(1)"));
+        assert!(RelayClient::new("http://192.168.1.20:8080").is_err());
+        assert!(RelayClient::new("https://relay.example.com/").is_ok());
     }
 }

@@ -473,10 +473,10 @@ impl Vault {
                 phone = format!("+{contact_id}");
             }
             csv.write_record([
-                first_name,
-                last_name,
-                first(r.get(2)?),
-                phone,
+                cell(first_name),
+                cell(last_name),
+                cell(first(r.get(2)?)),
+                cell(phone),
                 source_label(&platform).to_owned(),
                 date(r.get(4)?),
             ])
@@ -490,10 +490,10 @@ impl Vault {
             let name: Option<String> = r.get(7)?;
             let (first_name, last_name) = split_name(name.as_deref().unwrap_or_default());
             csv.write_record([
-                first_name,
-                last_name,
-                r.get::<_, Option<String>>(8)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                cell(first_name),
+                cell(last_name),
+                cell(r.get::<_, Option<String>>(8)?.unwrap_or_default()),
+                cell(r.get::<_, Option<String>>(9)?.unwrap_or_default()),
                 "Facebook Lead Ad".to_owned(),
                 date(r.get(5)?),
             ])
@@ -536,11 +536,11 @@ impl Vault {
             let sent_at = iso(r.get(11)?);
             csv.write_record([
                 r.get::<_, i64>(1)?.to_string(),
-                contact,
+                cell(contact),
                 source_label(&platform).to_owned(),
                 r.get::<_, String>(7)?,
                 sent_at.as_str().unwrap_or_default().to_owned(),
-                r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                cell(r.get::<_, Option<String>>(9)?.unwrap_or_default()),
             ])
             .map_err(csv_error)?;
             written += 1;
@@ -548,6 +548,24 @@ impl Vault {
         }
         report(progress, NAME, written, true);
         out.finish_csv(NAME, written, csv)
+    }
+}
+
+/// A cell a spreadsheet will not run: text that starts like a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which Excel,
+/// Sheets and LibreOffice show as text. Names and messages come from
+/// strangers; a phone number such as `+34 600 111 222` is left as it is.
+fn cell(text: String) -> String {
+    let phone_like = text.starts_with('+')
+        && text.len() > 1
+        && text[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !phone_like {
+        format!("'{text}")
+    } else {
+        text
     }
 }
 
@@ -580,4 +598,37 @@ fn prepare_dir(dir: &Path) -> Result<(), VaultError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formulas_become_text_and_phone_numbers_stay() {
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\")".into()),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(cell("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(cell("-2+3".into()), "'-2+3");
+        assert_eq!(cell("+1 (555) 010-2030".into()), "+1 (555) 010-2030");
+        assert_eq!(cell("+cmd|' /C calc'!A0".into()), "'+cmd|' /C calc'!A0");
+        assert_eq!(cell("Ana García".into()), "Ana García");
+        assert_eq!(cell(String::new()), "");
+    }
+
+    proptest! {
+        #[test]
+        fn no_cell_starts_like_a_formula_unless_it_is_a_phone_number(text in ".{0,40}") {
+            let safe = cell(text.clone());
+            let phone = text.starts_with('+') && text.len() > 1
+                && text[1..].chars().all(|c| c.is_ascii_digit() || " -()".contains(c));
+            if !phone {
+                prop_assert!(!safe.starts_with(['=', '+', '-', '@', '\t', '\r']));
+            }
+            prop_assert!(safe.ends_with(&text));
+        }
+    }
 }

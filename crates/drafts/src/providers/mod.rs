@@ -52,10 +52,13 @@ impl ProviderSettings {
         api_key: Option<String>,
     ) -> Self {
         let base_url: String = base_url.into();
-        // Loopback servers (Ollama, llama.cpp, LM Studio) keep text on this computer: no need to redact.
-        let local = ["://localhost", "://127.", "://[::1]"]
-            .iter()
-            .any(|l| base_url.contains(l));
+        // Loopback servers (Ollama, llama.cpp, LM Studio) keep text on this
+        // computer: no need to redact. Decided on the parsed host, so that
+        // `http://localhost.example.com` is not taken for this computer.
+        let local = reqwest::Url::parse(base_url.trim())
+            .ok()
+            .and_then(|url| url.host_str().map(leadbox_envelope::is_loopback_host))
+            .unwrap_or(false);
         ProviderSettings {
             base_url: base_url.trim_end_matches('/').to_owned(),
             model: model.into(),
@@ -211,6 +214,31 @@ impl crate::Drafter for AnyDrafter {
             AnyDrafter::Offline(drafter) => drafter.draft(request).await,
             AnyDrafter::OpenAiCompatible(drafter) => drafter.draft(request).await,
             AnyDrafter::Anthropic(drafter) => drafter.draft(request).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderSettings;
+
+    #[test]
+    fn only_a_server_on_this_computer_skips_redaction() {
+        for local in [
+            "http://localhost:11434/v1",
+            "http://127.0.0.1:8080",
+            "http://[::1]:1234/v1",
+        ] {
+            assert!(!ProviderSettings::new(local, "m", None).redact, "{local}");
+        }
+        for remote in [
+            "https://api.openai.com/v1",
+            "http://localhost.evil.example/v1",
+            "https://127.0.0.1.nip.io/v1",
+            "https://example.com/?next=://localhost",
+            "not a url",
+        ] {
+            assert!(ProviderSettings::new(remote, "m", None).redact, "{remote}");
         }
     }
 }
