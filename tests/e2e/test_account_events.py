@@ -43,7 +43,7 @@ def test_a_restricted_whatsapp_account_is_announced_and_shown(app, relay, desk, 
     assert relay.post_webhook(unreadable) == 200
 
     calls = wait_for_log(notification_log, "WhatsApp restricted your account")
-    assert "biz initiated messaging until 2030-01-01" in calls, calls
+    assert "you cannot start conversations until 2030-01-01" in calls, calls
 
     app.find_element(By.ID, "accounts-open").click()
     wait.until(EC.visibility_of_element_located((By.ID, "accounts-dialog")))

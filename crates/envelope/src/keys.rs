@@ -84,6 +84,14 @@ impl DevicePublicKey {
         Ok(DevicePublicKey(array))
     }
 
+    /// Whether envelopes can be sealed to this key. Some 32-byte strings are
+    /// not usable X25519 public keys (all zeros, the small-order points):
+    /// every seal to them fails, so the relay refuses them when a computer
+    /// registers or rotates its key.
+    pub fn is_usable(&self) -> bool {
+        crate::seal(self, "key-check", "key-check", b"").is_ok()
+    }
+
     pub(crate) fn to_hpke(self) -> <Kem as hpke::Kem>::PublicKey {
         <Kem as hpke::Kem>::PublicKey::from_bytes(&self.0)
             .unwrap_or_else(|_| unreachable!("32 bytes always decode as an X25519 public key"))

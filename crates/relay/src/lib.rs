@@ -34,6 +34,7 @@ pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
     let store = Store::open(&config.data_dir)?;
     let (newest_cursor, _) = tokio::sync::watch::channel(0);
     let (newest_reply, _) = tokio::sync::watch::channel(0);
+    let (stopping, _) = tokio::sync::watch::channel(false);
     let sites = http::widget::SiteDirectory::load(store.sites()?);
     let budgets = http::limits::Budgets::new(&config.limits);
     let committer = group_commit::Committer::start(store.clone());
@@ -43,15 +44,22 @@ pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
         metrics: metrics::Metrics::default(),
         newest_cursor,
         newest_reply,
+        stopping,
+        open_streams: http::stream::OpenStreams::default(),
         sites,
         committer,
         budgets,
     }))
 }
 
-/// Serves on an already-bound listener until `shutdown` completes, then lets
-/// in-flight requests finish. Taking the listener lets tests bind port 0.
-/// With `tls` configured it speaks HTTPS itself (see [`tls`]).
+/// How long requests already being answered (a webhook being stored) may
+/// take once the relay is stopping; streams and long-polls end at once.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// Serves on an already-bound listener until `shutdown` completes. Then it
+/// stops accepting, ends push streams and long-polls, lets requests in flight
+/// finish for a few seconds, and returns. Taking the listener lets tests bind
+/// port 0. With `tls` configured it speaks HTTPS itself (see [`tls`]).
 pub async fn serve(
     listener: TcpListener,
     state: SharedState,
@@ -64,6 +72,18 @@ pub async fn serve(
         None => None,
     };
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let stopping = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!("stopping: ending push streams and long-polls");
+        stopping.stopping.send_replace(true);
+    };
+    let waiting = state.clone();
+    let grace_over = async move {
+        waiting.stopped().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+        tracing::warn!("requests still open after the grace period; stopping anyway");
+    };
     // The peer address is what rate limits are counted by.
     let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = match certificates {
@@ -75,9 +95,10 @@ pub async fn serve(
                 tls::TlsListener::new(listener, acceptor)?,
                 |_| {},
             );
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await;
+            let served = tokio::select! {
+                served = axum::serve(listener, app).with_graceful_shutdown(shutdown).into_future() => served,
+                () = grace_over => Ok(()),
+            };
             renewals.abort();
             served
         }
@@ -89,9 +110,10 @@ pub async fn serve(
                     tracing::debug!(%error, "TCP_NODELAY not set");
                 }
             });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
+            tokio::select! {
+                served = axum::serve(listener, app).with_graceful_shutdown(shutdown).into_future() => served,
+                () = grace_over => Ok(()),
+            }
         }
     };
     housekeeping.abort();

@@ -12,6 +12,8 @@ pub struct Metrics {
     pub rejected_malformed: AtomicU64,
     pub rejected_too_large: AtomicU64,
     pub entries_unrouted: AtomicU64,
+    /// Envelopes not sealed because a device's key could not be sealed to.
+    pub seal_failures: AtomicU64,
     pub envelopes_sealed: AtomicU64,
     pub envelopes_delivered: AtomicU64,
     pub envelopes_acked: AtomicU64,
@@ -174,6 +176,12 @@ impl Metrics {
             "Webhook entries for accounts no business claimed (dropped).",
             "counter",
             &[("", get(&self.entries_unrouted))],
+        );
+        line(
+            "leadbox_seal_failures_total",
+            "Envelopes not sealed because a device's key is unusable (the other devices got theirs).",
+            "counter",
+            &[("", get(&self.seal_failures))],
         );
         line(
             "leadbox_envelopes_sealed_total",

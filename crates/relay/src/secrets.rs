@@ -77,6 +77,10 @@ pub enum SignedRequestError {
     Algorithm(String),
     #[error("signed_request names no user_id")]
     NoUser,
+    #[error(
+        "signed_request was issued more than a day ago (or in the future): a replay is refused"
+    )]
+    Stale,
 }
 
 /// What a verified `signed_request` says.
@@ -94,11 +98,19 @@ fn base64url(part: &str) -> Result<Vec<u8>, SignedRequestError> {
         .map_err(|_| SignedRequestError::Malformed)
 }
 
+/// How old a data-deletion request may be: Meta calls at once, so an older
+/// one is a captured request played again.
+pub const SIGNED_REQUEST_MAX_AGE_SECONDS: i64 = 24 * 3600;
+/// Clock difference allowed for a request that seems to come from the future.
+const SIGNED_REQUEST_CLOCK_SKEW_SECONDS: i64 = 300;
+
 /// Verifies `<base64url HMAC-SHA256(app_secret, payload part)>.<base64url JSON>`:
-/// the MAC covers the payload part exactly as received, compared in constant time.
+/// the MAC covers the payload part exactly as received, compared in constant
+/// time; and its `issued_at` must be recent at `now` (seconds): no replays.
 pub fn verify_signed_request(
     app_secret: &str,
     signed_request: &str,
+    now: i64,
 ) -> Result<SignedRequest, SignedRequestError> {
     let (signature, payload) = signed_request
         .trim()
@@ -126,10 +138,14 @@ pub fn verify_signed_request(
         Some(serde_json::Value::Number(id)) => id.to_string(),
         _ => return Err(SignedRequestError::NoUser),
     };
-    Ok(SignedRequest {
-        user_id,
-        issued_at: claims.get("issued_at").and_then(serde_json::Value::as_i64),
-    })
+    let issued_at = claims.get("issued_at").and_then(serde_json::Value::as_i64);
+    let fresh = issued_at.is_some_and(|at| {
+        at <= now + SIGNED_REQUEST_CLOCK_SKEW_SECONDS && now - at <= SIGNED_REQUEST_MAX_AGE_SECONDS
+    });
+    if !fresh {
+        return Err(SignedRequestError::Stale);
+    }
+    Ok(SignedRequest { user_id, issued_at })
 }
 
 #[cfg(test)]
@@ -209,6 +225,8 @@ mod tests {
         );
     }
 
+    const NOW: i64 = 1_764_600_000;
+
     fn signed_request(secret: &str, claims: &serde_json::Value) -> String {
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap());
         let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
@@ -221,25 +239,26 @@ mod tests {
 
     #[test]
     fn a_signed_request_from_meta_is_read() {
-        let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": 1_700_000_000, "user_id": "10157"});
+        let claims =
+            serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW, "user_id": "10157"});
         let request = signed_request("app-secret", &claims);
         assert_eq!(
-            verify_signed_request("app-secret", &request),
+            verify_signed_request("app-secret", &request, NOW),
             Ok(SignedRequest {
                 user_id: "10157".into(),
-                issued_at: Some(1_700_000_000)
+                issued_at: Some(NOW)
             })
         );
         // Padded base64 is accepted too.
         let (signature, payload) = request.split_once('.').unwrap();
         let padded = format!("{signature}=.{payload}");
-        assert!(verify_signed_request("app-secret", &padded).is_ok());
+        assert!(verify_signed_request("app-secret", &padded, NOW).is_ok());
         let numeric = signed_request(
             "app-secret",
-            &serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": 42}),
+            &serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW, "user_id": 42}),
         );
         assert_eq!(
-            verify_signed_request("app-secret", &numeric)
+            verify_signed_request("app-secret", &numeric, NOW)
                 .unwrap()
                 .user_id,
             "42"
@@ -247,28 +266,51 @@ mod tests {
     }
 
     #[test]
+    fn an_old_or_future_signed_request_is_a_replay_and_refused() {
+        for issued_at in [
+            Some(NOW - SIGNED_REQUEST_MAX_AGE_SECONDS - 1),
+            Some(NOW + 3600),
+            None,
+        ] {
+            let mut claims = serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": "10157"});
+            if let Some(at) = issued_at {
+                claims["issued_at"] = at.into();
+            }
+            assert_eq!(
+                verify_signed_request("s", &signed_request("s", &claims), NOW),
+                Err(SignedRequestError::Stale),
+                "{issued_at:?}"
+            );
+        }
+        let recent =
+            serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW - 600, "user_id": "1"});
+        assert!(verify_signed_request("s", &signed_request("s", &recent), NOW).is_ok());
+    }
+
+    #[test]
     fn forged_or_odd_signed_requests_are_refused() {
-        let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": "1"});
+        let claims =
+            serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW, "user_id": "1"});
         assert_eq!(
-            verify_signed_request("other-secret", &signed_request("app-secret", &claims)),
+            verify_signed_request("other-secret", &signed_request("app-secret", &claims), NOW),
             Err(SignedRequestError::BadSignature)
         );
-        let weak = serde_json::json!({"algorithm": "none", "user_id": "1"});
+        let weak = serde_json::json!({"algorithm": "none", "issued_at": NOW, "user_id": "1"});
         assert!(matches!(
-            verify_signed_request("s", &signed_request("s", &weak)),
+            verify_signed_request("s", &signed_request("s", &weak), NOW),
             Err(SignedRequestError::Algorithm(_))
         ));
-        let nobody = serde_json::json!({"algorithm": "HMAC-SHA256"});
+        let nobody = serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW});
         assert_eq!(
-            verify_signed_request("s", &signed_request("s", &nobody)),
+            verify_signed_request("s", &signed_request("s", &nobody), NOW),
             Err(SignedRequestError::NoUser)
         );
         assert_eq!(
-            verify_signed_request("s", "no-dot"),
+            verify_signed_request("s", "no-dot", NOW),
             Err(SignedRequestError::Malformed)
         );
         assert_eq!(
-            verify_signed_request("s", "***.***"),
+            verify_signed_request("s", "***.***", NOW),
             Err(SignedRequestError::Malformed)
         );
     }
@@ -276,19 +318,19 @@ mod tests {
     proptest! {
         #[test]
         fn any_changed_payload_character_invalidates_a_signed_request(user in "[0-9]{1,20}", index in any::<usize>()) {
-            let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "user_id": user});
+            let claims = serde_json::json!({"algorithm": "HMAC-SHA256", "issued_at": NOW, "user_id": user});
             let request = signed_request("s", &claims);
             let (signature, payload) = request.split_once('.').unwrap();
             let mut changed: Vec<char> = payload.chars().collect();
             let at = index % changed.len();
             changed[at] = if changed[at] == 'A' { 'B' } else { 'A' };
             let forged = format!("{signature}.{}", changed.into_iter().collect::<String>());
-            prop_assert!(verify_signed_request("s", &forged).is_err());
+            prop_assert!(verify_signed_request("s", &forged, NOW).is_err());
         }
 
         #[test]
         fn arbitrary_signed_requests_never_panic(text in ".{0,200}") {
-            let _ = verify_signed_request("s", &text);
+            let _ = verify_signed_request("s", &text, NOW);
         }
     }
 

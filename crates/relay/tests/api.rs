@@ -563,3 +563,136 @@ async fn after_a_key_rotation_old_envelopes_still_open_with_the_old_key() {
     assert_eq!(text_of(&new_secret, &page.envelopes[1]), "after rotation");
     assert!(open(&salon.secret, &page.envelopes[1]).is_err());
 }
+
+/// 32 zero bytes: a "public key" no envelope can be sealed to.
+const ZERO_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+#[tokio::test]
+async fn a_key_nothing_can_be_sealed_to_is_refused_at_pairing_and_rotation() {
+    let relay = start_relay(1 << 20).await;
+    let code = relay
+        .state
+        .store
+        .create_invite("Salon", leadbox_relay::store::unix_now())
+        .unwrap();
+    let response = relay
+        .http
+        .post(format!("{}/v1/devices", relay.url))
+        .json(&json!({"invite_code": code, "public_key": ZERO_KEY, "device_name": "bad"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "bad_device_key");
+
+    let device = relay.pair("Salon").await;
+    let rotated = relay
+        .http
+        .post(format!("{}/v1/devices/key", relay.url))
+        .bearer_auth(&device.token)
+        .json(&json!({"public_key": ZERO_KEY}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 400);
+}
+
+#[tokio::test]
+async fn one_devices_unusable_key_does_not_stop_anyone_elses_deliveries() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Salon").await;
+    relay.claim(&salon, "instagram", "1784").await;
+    // A key stored before keys were checked, put in the store directly.
+    let code = relay
+        .state
+        .store
+        .create_invite("Studio", leadbox_relay::store::unix_now())
+        .unwrap();
+    let zero = leadbox_envelope::DevicePublicKey::from_base64(ZERO_KEY).unwrap();
+    let studio = relay
+        .state
+        .store
+        .register_device(&code, &zero, "old", leadbox_relay::store::unix_now())
+        .unwrap();
+    relay
+        .state
+        .store
+        .claim_route(
+            &studio.business_id,
+            leadbox_envelope::RouteKind::Instagram,
+            "1785",
+            0,
+        )
+        .unwrap();
+    let body = json!({"object": "instagram", "entry": [
+        {"id": "1784", "time": 1, "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "1784"}, "timestamp": 1_732_350_000_000_i64, "message": {"mid": "a", "text": "for the salon"}}]},
+        {"id": "1785", "time": 1, "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "1785"}, "timestamp": 1_732_350_000_000_i64, "message": {"mid": "b", "text": "for the studio"}}]}
+    ]})
+    .to_string()
+    .into_bytes();
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+    assert_eq!(relay.fetch(&salon, 0).await.envelopes.len(), 1);
+    assert_eq!(relay.metric("leadbox_seal_failures_total").await, 1);
+}
+
+#[tokio::test]
+async fn a_shutdown_ends_push_streams_at_once() {
+    let mut relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    let stream = relay
+        .http
+        .get(format!("{}/v1/stream", relay.url))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    // The stream's headers came back: its handler is running, waiting for envelopes.
+    let took = tokio::time::timeout(Duration::from_secs(10), relay.shut_down())
+        .await
+        .expect("the relay stopped (before, a stream kept it running until killed)");
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    let rest = tokio::time::timeout(Duration::from_secs(5), stream.bytes())
+        .await
+        .expect("the stream ended");
+    assert!(rest.is_ok(), "the push stream ended cleanly");
+}
+
+#[tokio::test]
+async fn a_device_holds_a_few_push_streams_at_most() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    let open = || {
+        relay
+            .http
+            .get(format!("{}/v1/stream", relay.url))
+            .bearer_auth(&device.token)
+            .send()
+    };
+    let mut streams = Vec::new();
+    for _ in 0..leadbox_relay::http::stream::MAX_STREAMS_PER_DEVICE {
+        let stream = open().await.unwrap();
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    assert_eq!(open().await.unwrap().status(), 429);
+    // Closing one frees its place: the relay notices at its next write (a
+    // keep-alive comment every 15 s at the latest).
+    drop(streams.pop());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = open().await.unwrap().status();
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a closed stream's place was never freed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -393,7 +393,7 @@ impl World {
 
     fn signed_request(&self, secret: &str, user_id: &str) -> String {
         let payload = URL_SAFE_NO_PAD.encode(
-            json!({"algorithm": "HMAC-SHA256", "issued_at": 1_763_900_000, "user_id": user_id})
+            json!({"algorithm": "HMAC-SHA256", "issued_at": leadbox_relay::store::unix_now(), "user_id": user_id})
                 .to_string(),
         );
         let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();

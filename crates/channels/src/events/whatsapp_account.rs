@@ -190,10 +190,19 @@ fn account_update(event: &str, value: &Value) -> (NoticeSeverity, String) {
                 .into_iter()
                 .flatten()
                 .map(|r| {
-                    let what = text(r, "/restriction_type").map_or_else(
-                        || "restricted".to_owned(),
-                        |t| words(t.trim_start_matches("RESTRICTED_")),
-                    );
+                    let what = match text(r, "/restriction_type") {
+                        Some("RESTRICTED_BIZ_INITIATED_MESSAGING") => {
+                            "you cannot start conversations".to_owned()
+                        }
+                        Some("RESTRICTED_CUSTOMER_INITIATED_MESSAGING") => {
+                            "you cannot answer customers".to_owned()
+                        }
+                        Some("RESTRICTED_ADD_PHONE_NUMBER_ACTION") => {
+                            "you cannot add phone numbers".to_owned()
+                        }
+                        Some(other) => words(other.trim_start_matches("RESTRICTED_")),
+                        None => "restricted".to_owned(),
+                    };
                     match date(r.get("expiration").and_then(Value::as_i64)) {
                         Some(until) => format!("{what} until {until}"),
                         None => what,
@@ -262,7 +271,7 @@ mod tests {
         assert_eq!(severity, NoticeSeverity::Restriction);
         assert_eq!(
             text,
-            "WhatsApp restricted your business account (biz initiated messaging until 2022-01-04)."
+            "WhatsApp restricted your business account (you cannot start conversations until 2022-01-04)."
         );
         let (severity, text) = describe(
             "message_template_status_update",

@@ -57,22 +57,26 @@ pub async fn request(
         .instagram
         .as_ref()
         .map(|i| i.app_secret.as_str());
-    let signed = verify_signed_request(&state.config.meta_app_secret, &form.signed_request)
-        .or_else(|error| match instagram_secret {
-            Some(secret) => verify_signed_request(secret, &form.signed_request),
-            None => Err(error),
-        })
-        .map_err(|error| {
-            tracing::warn!(%error, "data-deletion request refused");
-            ApiFailure::new(
-                StatusCode::BAD_REQUEST,
-                "bad_signed_request",
-                error.to_string(),
-            )
-        })?;
+    let now = now_ms();
+    let signed = verify_signed_request(
+        &state.config.meta_app_secret,
+        &form.signed_request,
+        now / 1000,
+    )
+    .or_else(|error| match instagram_secret {
+        Some(secret) => verify_signed_request(secret, &form.signed_request, now / 1000),
+        None => Err(error),
+    })
+    .map_err(|error| {
+        tracing::warn!(%error, "data-deletion request refused");
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_signed_request",
+            error.to_string(),
+        )
+    })?;
     let relay = state.clone();
     let user_id = signed.user_id.clone();
-    let now = now_ms();
     let request =
         tokio::task::spawn_blocking(move || relay.store.record_deletion(&user_id, now / 1000))
             .await??;

@@ -32,10 +32,25 @@ pub(super) async fn authenticate(
         .ok_or_else(ApiFailure::unauthorized)
 }
 
+/// A key nothing can be sealed to would make every webhook for its business
+/// fail: refused before it is stored.
+fn usable_key(key: &leadbox_envelope::DevicePublicKey) -> Result<(), ApiFailure> {
+    if key.is_usable() {
+        Ok(())
+    } else {
+        Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_device_key",
+            "this computer's public key is not a usable X25519 key; pair it again",
+        ))
+    }
+}
+
 pub async fn register(
     State(state): State<SharedState>,
     Json(request): Json<RegisterDeviceRequest>,
 ) -> Result<(StatusCode, Json<RegisterDeviceResponse>), ApiFailure> {
+    usable_key(&request.public_key)?;
     let name = request
         .device_name
         .trim()
@@ -153,7 +168,9 @@ pub async fn envelopes(
         let device_id = device.device_id.clone();
         let lost =
             tokio::task::spawn_blocking(move || relay.store.lost_unreported(&device_id)).await??;
-        if !envelopes.is_empty() || lost > 0 || tokio::time::Instant::now() >= deadline {
+        let stopping = *state.stopping.borrow();
+        if !envelopes.is_empty() || lost > 0 || stopping || tokio::time::Instant::now() >= deadline
+        {
             Metrics::add(&state.metrics.envelopes_delivered, envelopes.len() as u64);
             let next_cursor = envelopes.last().map_or(query.after, |e| e.cursor);
             return Ok(Json(EnvelopePage {
@@ -162,8 +179,12 @@ pub async fn envelopes(
                 lost,
             }));
         }
-        // Either a new envelope was stored, or the wait ran out: look again.
-        let _ = tokio::time::timeout_at(deadline, newest.changed()).await;
+        // A new envelope was stored, the wait ran out, or the relay is
+        // stopping: look again (and answer).
+        tokio::select! {
+            _ = tokio::time::timeout_at(deadline, newest.changed()) => {}
+            () = state.stopped() => {}
+        }
     }
 }
 
@@ -201,6 +222,7 @@ pub async fn rotate_key(
     Json(request): Json<RotateKeyRequest>,
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
+    usable_key(&request.public_key)?;
     let relay = state.clone();
     let device_id = device.device_id.clone();
     tokio::task::spawn_blocking(move || {

@@ -6,7 +6,7 @@ mod error;
 pub mod limits;
 mod meta_login;
 mod pages;
-mod stream;
+pub mod stream;
 mod webhooks;
 pub mod widget;
 
@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
 use axum::http::{HeaderName, Method, header};
 use axum::routing::{delete, get, post};
 use leadbox_envelope::payload::Payload;
@@ -39,6 +38,11 @@ pub struct RelayState {
     pub newest_cursor: watch::Sender<u64>,
     /// The newest queued website-chat reply; visitor polls wait for it to change.
     pub newest_reply: watch::Sender<u64>,
+    /// Set when the relay is shutting down: push streams and long-polls end
+    /// at once, so a restart does not wait for them.
+    pub stopping: watch::Sender<bool>,
+    /// Open push streams per device (bounded: see `stream::MAX_STREAMS_PER_DEVICE`).
+    pub open_streams: stream::OpenStreams,
     pub sites: widget::SiteDirectory,
     /// Where new envelopes are stored, many webhooks per transaction.
     pub committer: crate::group_commit::Committer,
@@ -46,6 +50,14 @@ pub struct RelayState {
 }
 
 pub type SharedState = Arc<RelayState>;
+
+impl RelayState {
+    /// Resolves once the relay is shutting down (at once if it already is).
+    pub async fn stopped(&self) {
+        let mut stopping = self.stopping.subscribe();
+        let _ = stopping.wait_for(|stopping| *stopping).await;
+    }
+}
 
 pub fn router(state: SharedState) -> Router {
     let max_body = state.config.max_body_bytes;
@@ -134,17 +146,18 @@ pub(crate) async fn deliver(
     let bytes = payload.to_bytes();
     let mut sealed = Vec::with_capacity(devices.len());
     for (device_id, key) in devices {
-        let envelope = seal(key, business_id, &envelope_id, &bytes).map_err(|error| {
-            tracing::error!(%error, "sealing failed");
-            ApiFailure::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the relay could not seal the message",
-            )
-        })?;
-        sealed.push((device_id.clone(), envelope));
+        match seal(key, business_id, &envelope_id, &bytes) {
+            Ok(envelope) => sealed.push((device_id.clone(), envelope)),
+            Err(error) => {
+                tracing::error!(%error, device = %device_id, "sealing to a device failed");
+                Metrics::add(&state.metrics.seal_failures, 1);
+            }
+        }
     }
     let count = sealed.len() as u64;
+    if count == 0 {
+        return Ok(());
+    }
     let newest = state
         .committer
         .store(sealed, crate::now_ms() / 1000)

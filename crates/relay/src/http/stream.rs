@@ -23,6 +23,47 @@ use crate::store::StoreError;
 /// whether it lost envelopes to expiry.
 const RECHECK: Duration = Duration::from_secs(30);
 
+/// A desktop needs one stream; a few cover reconnects that overlap. More
+/// would let one token hold many connections, each woken by every envelope.
+pub const MAX_STREAMS_PER_DEVICE: usize = 3;
+
+/// How many push streams each device has open.
+#[derive(Debug, Default)]
+pub struct OpenStreams(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>);
+
+/// One open stream, counted until it is dropped (the stream ended).
+struct StreamSlot {
+    streams: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    device_id: String,
+}
+
+impl OpenStreams {
+    fn open(&self, device_id: &str) -> Option<StreamSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(device_id.to_owned()).or_default();
+        if *count >= MAX_STREAMS_PER_DEVICE {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            streams: self.0.clone(),
+            device_id: device_id.to_owned(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.device_id) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.device_id);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
     #[serde(default)]
@@ -30,6 +71,7 @@ pub struct StreamQuery {
 }
 
 struct Cursor {
+    _slot: StreamSlot,
     state: SharedState,
     device_id: String,
     after: u64,
@@ -40,6 +82,9 @@ struct Cursor {
 /// What the next event of a stream is, or `None` when the stream ends.
 async fn next_page(cursor: &mut Cursor) -> Result<Option<EnvelopePage>, StoreError> {
     loop {
+        if *cursor.state.stopping.borrow() {
+            return Ok(None);
+        }
         cursor.newest.mark_unchanged();
         let relay = cursor.state.clone();
         let device_id = cursor.device_id.clone();
@@ -72,7 +117,10 @@ async fn next_page(cursor: &mut Cursor) -> Result<Option<EnvelopePage>, StoreErr
                 lost,
             }));
         }
-        let _ = tokio::time::timeout(RECHECK, cursor.newest.changed()).await;
+        tokio::select! {
+            _ = tokio::time::timeout(RECHECK, cursor.newest.changed()) => {}
+            () = cursor.state.stopped() => return Ok(None),
+        }
     }
 }
 
@@ -86,7 +134,15 @@ pub async fn stream(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let slot = state.open_streams.open(&device.device_id).ok_or_else(|| {
+        ApiFailure::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            "this computer already has the most push streams open; close one first",
+        )
+    })?;
     let cursor = Cursor {
+        _slot: slot,
         newest: state.newest_cursor.subscribe(),
         state,
         device_id: device.device_id,

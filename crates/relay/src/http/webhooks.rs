@@ -164,16 +164,15 @@ async fn intake(
             {
                 let envelope_id = uuid::Uuid::new_v4().to_string();
                 for (device_id, key) in devices {
-                    let envelope =
-                        seal(&key, &business_id, &envelope_id, &payload).map_err(|error| {
-                            tracing::error!(%error, "sealing failed");
-                            ApiFailure::new(
-                                StatusCode::INTERNAL_SERVER_ERROR,
-                                "internal",
-                                "the relay could not seal the webhook",
-                            )
-                        })?;
-                    sealed.push((device_id, envelope));
+                    // One computer's unusable key must not stop the others'
+                    // deliveries (or another business's): counted, skipped.
+                    match seal(&key, &business_id, &envelope_id, &payload) {
+                        Ok(envelope) => sealed.push((device_id, envelope)),
+                        Err(error) => {
+                            tracing::error!(%error, device = %device_id, "sealing to a device failed");
+                            Metrics::add(&relay.metrics.seal_failures, 1);
+                        }
+                    }
                 }
             }
         }

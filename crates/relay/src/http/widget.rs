@@ -399,10 +399,11 @@ pub async fn visitor_replies(
             );
             return Ok(Json(RepliesPage { replies }));
         }
-        if tokio::time::timeout_at(deadline, newest.changed())
-            .await
-            .is_err()
-        {
+        let woken = tokio::select! {
+            changed = tokio::time::timeout_at(deadline, newest.changed()) => changed.is_ok(),
+            () = state.stopped() => false,
+        };
+        if !woken {
             return Ok(Json(RepliesPage { replies }));
         }
     }

@@ -16,7 +16,9 @@ pub struct Relay {
     pub state: SharedState,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    /// Dropping it (or `shut_down`) stops the relay as SIGTERM does.
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 pub async fn start_relay(max_body_bytes: usize) -> Relay {
@@ -63,7 +65,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
     let url = format!("{scheme}://{}", listener.local_addr().unwrap());
     let state = leadbox_relay::prepare(config).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
+    let served = tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
         let _ = stopped.await;
     }));
     Relay {
@@ -71,7 +73,8 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         state,
         http: reqwest::Client::new(),
         _dir: dir,
-        _stop: stop,
+        stop: Some(stop),
+        served: Some(served),
     }
 }
 
@@ -97,6 +100,16 @@ pub struct Device {
 }
 
 impl Relay {
+    /// Stops the relay the way SIGTERM does; how long until it had stopped.
+    pub async fn shut_down(&mut self) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        drop(self.stop.take());
+        if let Some(served) = self.served.take() {
+            served.await.unwrap().unwrap();
+        }
+        started.elapsed()
+    }
+
     pub async fn pair(&self, business: &str) -> Device {
         let code = self
             .state
