@@ -87,6 +87,7 @@ async fn main() {
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
+        metrics_token: None,
     };
     let relay = leadbox_relay::prepare(config).unwrap();
     let invite = relay

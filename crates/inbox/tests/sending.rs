@@ -280,6 +280,7 @@ impl World {
             graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
             login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
+            metrics_token: None,
         };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());

@@ -50,6 +50,7 @@ async fn start_relay() -> Relay {
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
+        metrics_token: None,
     };
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -200,7 +201,7 @@ fn written_in(value: &Value, found: &mut Vec<String>) {
 
 /// The relay's count of dropped parts, per `object/field`.
 fn ignored_counts(relay: &Relay) -> std::collections::BTreeMap<String, u64> {
-    let text = relay.state.metrics.render(0);
+    let text = relay.state.metrics.render();
     text.lines()
         .filter_map(|line| line.strip_prefix("leadbox_webhook_parts_ignored_total{object=\""))
         .filter_map(|rest| {

@@ -58,6 +58,7 @@ struct RawConfig {
     device_requests_per_second: Option<u32>,
     widget_requests_per_minute: Option<u32>,
     widget_messages_per_minute: Option<u32>,
+    metrics_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -87,6 +88,10 @@ pub struct RelayConfig {
     /// HTTPS served by the relay itself; `None`: plain HTTP behind a proxy.
     pub tls: Option<TlsFiles>,
     pub limits: RateLimits,
+    /// With it, `/metrics` answers only requests with `Authorization: Bearer
+    /// <token>`; without it, only requests from this computer that did not
+    /// come through a proxy (no `X-Forwarded-For`).
+    pub metrics_token: Option<String>,
 }
 
 /// A PEM certificate chain and its private key (e.g. Let's Encrypt's
@@ -171,6 +176,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("data_dir", &self.data_dir)
             .field("meta_app_secret", &"***")
             .field("meta_verify_token", &"***")
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("max_body_bytes", &self.max_body_bytes)
             .field("envelope_ttl_days", &self.envelope_ttl_days)
             .field("max_queue_per_device", &self.max_queue_per_device)
@@ -290,6 +296,15 @@ impl RelayConfig {
             .map(|url| base_url("public_url", url))
             .transpose()?;
         let meta_app_id = pick(raw.meta_app_id, "LEADBOX_RELAY_META_APP_ID");
+        let metrics_token = pick(raw.metrics_token, "LEADBOX_RELAY_METRICS_TOKEN")
+            .map(|token| token.trim().to_owned())
+            .filter(|token| !token.is_empty());
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 16) {
+            return Err(ConfigError::Invalid {
+                field: "metrics_token",
+                reason: "use at least 16 random characters".into(),
+            });
+        }
         let graph_url = base_url(
             "graph_url",
             pick(raw.graph_url, "LEADBOX_RELAY_GRAPH_URL")
@@ -416,6 +431,7 @@ impl RelayConfig {
         Ok(RelayConfig {
             tls,
             limits,
+            metrics_token,
             instagram,
             public_url,
             meta_app_id,

@@ -419,6 +419,7 @@ mod tests {
             graph_url: crate::config::DEFAULT_GRAPH_URL.into(),
             login_dialog_url: crate::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
+            metrics_token: None,
         }
     }
 

@@ -149,6 +149,13 @@ async fn housekeeping(state: SharedState) {
             relay.budgets.forget_idle();
             metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
             metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
+            // A recount, off the request path, corrects anything the running
+            // count missed (a revoked device's queue, say).
+            let depth = relay.store.queue_depth()?;
+            relay.metrics.queue_depth.store(
+                i64::try_from(depth).unwrap_or(i64::MAX),
+                std::sync::atomic::Ordering::Relaxed,
+            );
             Ok::<_, store::StoreError>((expired.envelopes, evicted))
         })
         .await;

@@ -30,6 +30,10 @@ pub struct Metrics {
     pub webhook_duration: Histogram,
     /// Parts of signed webhooks Leadbox does not use, by object and field.
     pub webhook_parts_ignored: IgnoredParts,
+    /// Envelopes waiting for acknowledgement: kept up to date as envelopes
+    /// are stored and acknowledged, and recounted by the minutely
+    /// housekeeping, so `/metrics` never scans the table.
+    pub queue_depth: std::sync::atomic::AtomicI64,
 }
 
 /// How many label pairs `IgnoredParts` keeps apart; the rest count as `other`.
@@ -131,7 +135,13 @@ impl Metrics {
         counter.fetch_add(n, Ordering::Relaxed);
     }
 
-    pub fn render(&self, queue_depth: u64) -> String {
+    /// Envelopes stored (+) or deleted (−) since the last recount.
+    pub fn queue_changed(&self, by: i64) {
+        self.queue_depth.fetch_add(by, Ordering::Relaxed);
+    }
+
+    pub fn render(&self) -> String {
+        let queue_depth = u64::try_from(self.queue_depth.load(Ordering::Relaxed)).unwrap_or(0);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let mut out = String::new();
         let mut line = |name: &str, help: &str, kind: &str, samples: &[(&str, u64)]| {
@@ -272,7 +282,7 @@ mod tests {
         for n in 0..100 {
             metrics.webhook_parts_ignored.add("user", &format!("f{n}"));
         }
-        let text = metrics.render(0);
+        let text = metrics.render();
         assert!(
             text.contains("leadbox_webhook_parts_ignored_total{object=\"page\",field=\"feed\"} 2"),
             "{text}"
@@ -292,7 +302,7 @@ mod tests {
         metrics.webhook_duration.observe(Duration::from_micros(800));
         metrics.webhook_duration.observe(Duration::from_millis(20));
         metrics.webhook_duration.observe(Duration::from_secs(3));
-        let text = metrics.render(0);
+        let text = metrics.render();
         let value = |line: &str| {
             text.lines()
                 .find_map(|l| l.strip_prefix(line))

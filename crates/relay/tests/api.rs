@@ -696,3 +696,78 @@ async fn a_device_holds_a_few_push_streams_at_most() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn metrics_are_for_the_operator_only() {
+    let open = start_relay(1 << 20).await;
+    let get = |relay: &Relay, header: Option<(&'static str, &'static str)>| {
+        let mut request = relay.http.get(format!("{}/metrics", relay.url));
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    // Without a token: this computer only, and not through a proxy.
+    assert_eq!(get(&open, None).await.unwrap().status(), 200);
+    assert_eq!(
+        get(&open, Some(("x-forwarded-for", "203.0.113.9")))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let guarded = support::start_configured(|config| {
+        config.metrics_token = Some("a-long-random-metrics-token".into());
+    })
+    .await;
+    assert_eq!(get(&guarded, None).await.unwrap().status(), 404);
+    assert_eq!(
+        get(&guarded, Some(("authorization", "Bearer wrong")))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let allowed = get(
+        &guarded,
+        Some(("authorization", "Bearer a-long-random-metrics-token")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert!(
+        allowed
+            .text()
+            .await
+            .unwrap()
+            .contains("leadbox_queue_depth 0")
+    );
+}
+
+#[tokio::test]
+async fn the_queue_depth_follows_stores_and_acknowledgements_without_a_scan() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    for n in 0..3 {
+        let body = instagram_dm("1784", &format!("m{n}"), "hi");
+        assert_eq!(
+            relay.post_webhook(body.clone(), Some(sign(&body))).await,
+            200
+        );
+    }
+    assert_eq!(relay.metric("leadbox_queue_depth").await, 3);
+    let page = relay.fetch(&device, 0).await;
+    let cursors: Vec<u64> = page.envelopes.iter().map(|e| e.cursor).collect();
+    let acked = relay
+        .http
+        .post(format!("{}/v1/envelopes/ack", relay.url))
+        .bearer_auth(&device.token)
+        .json(&json!({"cursors": cursors}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(acked.status(), 200);
+    assert_eq!(relay.metric("leadbox_queue_depth").await, 0);
+}

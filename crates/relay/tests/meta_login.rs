@@ -257,6 +257,7 @@ impl World {
             envelope_ttl_days: 14,
             max_queue_per_device: 1_000,
             tls: None,
+            metrics_token: None,
             limits: leadbox_relay::config::RateLimits::default(),
             public_url: Some(relay_url.clone()),
             meta_app_id: login_configured.then(|| APP_ID.to_owned()),

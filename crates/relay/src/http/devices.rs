@@ -212,6 +212,9 @@ pub async fn ack(
     })
     .await??;
     Metrics::add(&state.metrics.envelopes_acked, deleted);
+    state
+        .metrics
+        .queue_changed(-i64::try_from(deleted).unwrap_or(i64::MAX));
     Ok(Json(AckResponse { deleted }))
 }
 

@@ -125,10 +125,36 @@ pub fn router(state: SharedState) -> Router {
         .with_state(state)
 }
 
-async fn metrics(State(state): State<SharedState>) -> Result<String, ApiFailure> {
-    let relay = state.clone();
-    let depth = tokio::task::spawn_blocking(move || relay.store.queue_depth()).await??;
-    Ok(state.metrics.render(depth))
+/// `GET /metrics`: counters only, no table scan. With `metrics_token` set,
+/// only for `Authorization: Bearer <token>`; without it, only for this
+/// computer when no proxy forwarded the request (so the public gets nothing).
+async fn metrics(
+    State(state): State<SharedState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Result<String, ApiFailure> {
+    let allowed = match &state.config.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into()
+            }),
+        None => {
+            peer.ip().is_loopback()
+                && !headers.contains_key("x-forwarded-for")
+                && !headers.contains_key(header::FORWARDED)
+        }
+    };
+    if !allowed {
+        return Err(ApiFailure::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "no such page",
+        ));
+    }
+    Ok(state.metrics.render())
 }
 
 /// Seals one payload to each of a business's devices, stores the envelopes
@@ -163,6 +189,9 @@ pub(crate) async fn deliver(
         .store(sealed, crate::now_ms() / 1000)
         .await?;
     Metrics::add(&state.metrics.envelopes_sealed, count);
+    state
+        .metrics
+        .queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
     state.newest_cursor.send_replace(newest);
     Ok(())
 }

@@ -185,6 +185,7 @@ async fn intake(
     if count > 0 {
         let newest = state.committer.store(sealed, received_at).await?;
         Metrics::add(&metrics.envelopes_sealed, count as u64);
+        metrics.queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
         state.newest_cursor.send_replace(newest);
     }
     tracing::debug!(envelopes = count, "webhook stored");

@@ -54,6 +54,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
+        metrics_token: None,
     };
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
