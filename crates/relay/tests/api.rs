@@ -771,3 +771,29 @@ async fn the_queue_depth_follows_stores_and_acknowledgements_without_a_scan() {
     assert_eq!(acked.status(), 200);
     assert_eq!(relay.metric("leadbox_queue_depth").await, 0);
 }
+
+#[tokio::test]
+async fn device_and_chat_bodies_are_small_and_only_webhooks_may_be_large() {
+    let relay = start_relay(4 << 20).await;
+    let big = vec![b'x'; leadbox_relay::http::MAX_API_BODY_BYTES + 1];
+    for path in ["/v1/routes", "/v1/devices", "/widget/v1/site_x/messages"] {
+        let status = relay
+            .http
+            .post(format!("{}{path}", relay.url))
+            .header("content-type", "application/json")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 413, "{path}");
+    }
+    // A webhook of the same size is still read (and, signed, answered 200).
+    let device = relay.pair("Salon").await;
+    relay.claim(&device, "instagram", "1784").await;
+    let large = instagram_dm("1784", "m-large", &"y".repeat(200_000));
+    assert_eq!(
+        relay.post_webhook(large.clone(), Some(sign(&large))).await,
+        200
+    );
+}

@@ -59,6 +59,11 @@ impl RelayState {
     }
 }
 
+/// The largest JSON body of the device API and the website chat (a reply is
+/// at most a few thousand characters): far below `max_body_bytes`, which only
+/// Meta's webhooks need, so unauthenticated bodies cannot fill memory.
+pub const MAX_API_BODY_BYTES: usize = 64 * 1024;
+
 pub fn router(state: SharedState) -> Router {
     let max_body = state.config.max_body_bytes;
     let device_budget =
@@ -80,6 +85,7 @@ pub fn router(state: SharedState) -> Router {
     let visitor = Router::new()
         .route("/widget/v1/{site}/messages", post(widget::visitor_message))
         .route("/widget/v1/{site}/replies", get(widget::visitor_replies))
+        .layer(DefaultBodyLimit::max(MAX_API_BODY_BYTES))
         .layer(widget_budget)
         .layer(widget_cors);
     let device = Router::new()
@@ -110,6 +116,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/meta/data-deletion", post(deletion::request))
         .route("/meta/data-deletion/{code}", get(deletion::status))
         .route("/v1/meta/deletions/complete", post(deletion::complete))
+        .layer(DefaultBodyLimit::max(MAX_API_BODY_BYTES))
         .layer(device_budget);
     Router::new()
         .route(
