@@ -148,4 +148,8 @@ pub struct BusinessDevice {
     pub revoked_at: Option<i64>,
     /// Envelopes waiting at the relay for this device.
     pub queued: u64,
+    /// The business's owner computer (the first paired): only an owner
+    /// removes other computers.
+    #[serde(default)]
+    pub owner: bool,
 }

@@ -16,6 +16,9 @@ pub struct Computer {
     /// Messages waiting at the relay for that computer.
     pub waiting: u64,
     pub this_computer: bool,
+    /// The business's owner computer (the first paired): only it removes
+    /// other computers.
+    pub owner: bool,
 }
 
 impl Engine {
@@ -33,6 +36,7 @@ impl Engine {
                 paired_at: device.created_at.saturating_mul(1000),
                 removed_at: device.revoked_at.map(|at| at.saturating_mul(1000)),
                 waiting: device.queued,
+                owner: device.owner,
             })
             .collect())
     }

@@ -29,6 +29,12 @@ pub enum StoreError {
     RouteTaken(RouteKind, String),
     #[error("the relay is shutting down")]
     Closed,
+    #[error(
+        "only the business's owner computer (the first one paired) can remove other computers; any computer can remove itself"
+    )]
+    NotOwner,
+    #[error("this is the business's last owner computer; it cannot be removed")]
+    LastOwner,
     #[error("the relay database failed while storing a batch: {0}")]
     Batch(String),
 }
@@ -156,6 +162,18 @@ fn migrations() -> Migrations<'static> {
             created_at INTEGER NOT NULL,
             UNIQUE (session_hash, reply_id)
         );",
+        ),
+        // Roles: the first computer paired is the business's owner; only an
+        // owner removes other computers, so a stolen laptop cannot lock the
+        // owner out. Existing businesses: their oldest active computer.
+        M::up(
+            "ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'member'
+                CHECK (role IN ('owner', 'member'));
+            UPDATE devices SET role = 'owner' WHERE rowid IN (
+                SELECT (SELECT d.rowid FROM devices d
+                        WHERE d.business_id = b.id AND d.revoked_at IS NULL
+                        ORDER BY d.created_at, d.rowid LIMIT 1)
+                FROM businesses b);",
         ),
         // WhatsApp Business Accounts whose account-level changes (templates,
         // quality, restrictions) go to a business: one account can hold
@@ -339,9 +357,18 @@ impl Store {
             tx.execute("UPDATE invites SET used_at = ?1 WHERE code_hash = ?2", params![now, hash_secret(invite_code.trim())])?;
             let device_id = uuid::Uuid::new_v4().to_string();
             let token = random_token(32);
+            let has_owner = tx
+                .query_row(
+                    "SELECT 1 FROM devices WHERE business_id = ?1 AND role = 'owner' AND revoked_at IS NULL",
+                    [&business_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            let role = if has_owner { "member" } else { "owner" };
             tx.execute(
-                "INSERT INTO devices (id, business_id, name, token_hash, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![device_id, business_id, device_name, hash_secret(&token), public_key.to_base64(), now],
+                "INSERT INTO devices (id, business_id, name, token_hash, public_key, created_at, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![device_id, business_id, device_name, hash_secret(&token), public_key.to_base64(), now, role],
             )?;
             tx.commit()?;
             Ok(Registration { device_id, business_id, business_name, token })
@@ -680,7 +707,7 @@ impl Store {
         self.read(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT d.id, d.name, d.created_at, d.revoked_at,
-                        (SELECT count(*) FROM envelopes e WHERE e.device_id = d.id)
+                        (SELECT count(*) FROM envelopes e WHERE e.device_id = d.id), d.role
                  FROM devices d WHERE d.business_id = ?1
                  ORDER BY d.created_at, d.rowid",
             )?;
@@ -691,32 +718,48 @@ impl Store {
                     created_at: r.get(2)?,
                     revoked_at: r.get(3)?,
                     queued: r.get::<_, i64>(4)? as u64,
+                    owner: r.get::<_, String>(5)? == "owner",
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
-    /// Revokes `device_id` if it belongs to `business_id` (a desktop removing a
-    /// lost one); false when it does not, or is revoked already.
+    /// Revokes `device_id` for `by` (a computer of the same business): any
+    /// computer can remove itself, only an owner removes others, and the last
+    /// owner stays. False when the business has no such active computer.
     pub fn revoke_business_device(
         &self,
         business_id: &str,
+        by: &str,
         device_id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let owned = self.read(|conn| {
+        let role_of = |conn: &Connection, id: &str| -> Result<Option<String>, StoreError> {
             Ok(conn
                 .query_row(
-                    "SELECT 1 FROM devices WHERE id = ?1 AND business_id = ?2 AND revoked_at IS NULL",
-                    params![device_id, business_id],
-                    |_| Ok(()),
+                    "SELECT role FROM devices WHERE id = ?1 AND business_id = ?2 AND revoked_at IS NULL",
+                    params![id, business_id],
+                    |r| r.get(0),
                 )
-                .optional()?
-                .is_some())
+                .optional()?)
+        };
+        let (target_role, by_role, owners) = self.read(|conn| {
+            let owners: i64 = conn.query_row(
+                "SELECT count(*) FROM devices WHERE business_id = ?1 AND role = 'owner' AND revoked_at IS NULL",
+                [business_id],
+                |r| r.get(0),
+            )?;
+            Ok((role_of(conn, device_id)?, role_of(conn, by)?, owners))
         })?;
-        if !owned {
+        let Some(target_role) = target_role else {
             return Ok(false);
+        };
+        if device_id != by && by_role.as_deref() != Some("owner") {
+            return Err(StoreError::NotOwner);
+        }
+        if target_role == "owner" && owners <= 1 {
+            return Err(StoreError::LastOwner);
         }
         self.revoke_device(device_id, now)
     }

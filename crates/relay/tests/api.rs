@@ -797,3 +797,64 @@ async fn device_and_chat_bodies_are_small_and_only_webhooks_may_be_large() {
         200
     );
 }
+
+#[tokio::test]
+async fn only_the_owner_removes_other_computers_and_the_last_owner_stays() {
+    let relay = start_relay(1 << 20).await;
+    let owner = relay.pair("Salon").await;
+    let laptop = relay.pair("Salon").await;
+    let tablet = relay.pair("Salon").await;
+    let remove = |by: &Device, target: &str| {
+        relay
+            .http
+            .delete(format!("{}/v1/devices/{target}", relay.url))
+            .bearer_auth(&by.token)
+            .send()
+    };
+    let listed: Vec<leadbox_envelope::api::BusinessDevice> = relay
+        .http
+        .get(format!("{}/v1/devices", relay.url))
+        .bearer_auth(&laptop.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let owners: Vec<&str> = listed
+        .iter()
+        .filter(|d| d.owner)
+        .map(|d| d.device_id.as_str())
+        .collect();
+    assert_eq!(
+        owners,
+        [owner.device_id.as_str()],
+        "the first computer paired owns the business"
+    );
+
+    // A stolen laptop cannot lock the owner out, nor remove the tablet.
+    let refused = remove(&laptop, &owner.device_id).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        remove(&laptop, &tablet.device_id).await.unwrap().status(),
+        403
+    );
+    // The last owner cannot remove itself either.
+    assert_eq!(
+        remove(&owner, &owner.device_id).await.unwrap().status(),
+        409
+    );
+    // Any computer may leave by itself; the owner removes the others.
+    assert_eq!(
+        remove(&tablet, &tablet.device_id).await.unwrap().status(),
+        204
+    );
+    assert_eq!(
+        remove(&owner, &laptop.device_id).await.unwrap().status(),
+        204
+    );
+    assert_eq!(
+        fetch_statuses(&relay, &[&owner, &laptop, &tablet]).await,
+        [200, 401, 401]
+    );
+}

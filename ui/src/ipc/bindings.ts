@@ -83,7 +83,12 @@ removed_at: number | null,
 /**
  * Messages waiting at the relay for that computer.
  */
-waiting: number, this_computer: boolean, };
+waiting: number, this_computer: boolean, 
+/**
+ * The business's owner computer (the first paired): only it removes
+ * other computers.
+ */
+owner: boolean, };
 
 /**
  * How an account was connected, which decides the send endpoint.

@@ -262,11 +262,12 @@ pub async fn revoke(
     let device = authenticate(&state, &headers).await?;
     let relay = state.clone();
     let business = device.business_id.clone();
+    let by = device.device_id.clone();
     let id = target.clone();
     let revoked = tokio::task::spawn_blocking(move || {
         relay
             .store
-            .revoke_business_device(&business, &id, now_ms() / 1000)
+            .revoke_business_device(&business, &by, &id, now_ms() / 1000)
     })
     .await??;
     if !revoked {

@@ -62,6 +62,12 @@ impl From<StoreError> for ApiFailure {
             StoreError::RouteTaken(..) => {
                 ApiFailure::new(StatusCode::CONFLICT, "route_taken", error.to_string())
             }
+            StoreError::NotOwner => {
+                ApiFailure::new(StatusCode::FORBIDDEN, "not_owner", error.to_string())
+            }
+            StoreError::LastOwner => {
+                ApiFailure::new(StatusCode::CONFLICT, "last_owner", error.to_string())
+            }
             StoreError::Database(_)
             | StoreError::Migration(_)
             | StoreError::DataDir { .. }
