@@ -849,7 +849,7 @@ fn signed_request(user_id: &str) -> String {
     use base64::Engine as _;
     let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let payload = encode(
-        json!({"algorithm": "HMAC-SHA256", "user_id": user_id})
+        json!({"algorithm": "HMAC-SHA256", "issued_at": now_ms() / 1000, "user_id": user_id})
             .to_string()
             .as_bytes(),
     );
