@@ -60,7 +60,7 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
-fn iso(ms: i64) -> Value {
+pub(crate) fn iso(ms: i64) -> Value {
     DateTime::<Utc>::from_timestamp_millis(ms).map_or(Value::Null, |t| {
         Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
     })
@@ -74,7 +74,7 @@ fn json_list(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Array(Vec::new()))
 }
 
-fn source_label(platform: &str) -> &'static str {
+pub(crate) fn source_label(platform: &str) -> &'static str {
     match platform {
         "instagram" => "Instagram",
         "messenger" => "Facebook Messenger",
@@ -84,7 +84,7 @@ fn source_label(platform: &str) -> &'static str {
 }
 
 /// Splits a display name for CRM importers that want first and last names.
-fn split_name(name: &str) -> (String, String) {
+pub(crate) fn split_name(name: &str) -> (String, String) {
     let name = name.trim();
     match name.split_once(char::is_whitespace) {
         Some((first, last)) => (first.to_owned(), last.trim().to_owned()),
@@ -92,7 +92,7 @@ fn split_name(name: &str) -> (String, String) {
     }
 }
 
-struct Output {
+pub(crate) struct Output {
     dir: PathBuf,
     summary: ExportSummary,
 }
@@ -109,7 +109,7 @@ impl Output {
     }
 
     /// A CSV writer with its header row written.
-    fn create_csv(
+    pub(crate) fn create_csv(
         &self,
         name: &str,
         header: &[&str],
@@ -120,14 +120,14 @@ impl Output {
         Ok(csv)
     }
 
-    fn csv_error(&self, name: &str, error: csv::Error) -> VaultError {
+    pub(crate) fn csv_error(&self, name: &str, error: csv::Error) -> VaultError {
         VaultError::Io {
             path: self.dir.join(name),
             source: error.into(),
         }
     }
 
-    fn finish_csv(
+    pub(crate) fn finish_csv(
         &mut self,
         name: &str,
         rows: u64,
@@ -166,7 +166,7 @@ const CONVERSATIONS_SQL: &str = "SELECT c.id, c.contact_id, a.platform, a.platfo
      FROM conversations c JOIN accounts a ON a.id = c.account_id
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND c.last_message_at >= ?2
      ORDER BY c.id";
-const MESSAGES_SQL: &str = "SELECT m.id, m.conversation_id, c.contact_id, a.platform, ct.name, ct.platform_contact_id, m.platform_message_id,
+pub(crate) const MESSAGES_SQL: &str = "SELECT m.id, m.conversation_id, c.contact_id, a.platform, ct.name, ct.platform_contact_id, m.platform_message_id,
             m.direction, m.kind, m.body, m.attachments, m.sent_at, m.delivery, m.delivery_error, m.body_removed_at, m.reaction, m.sent_at_source
      FROM messages m JOIN conversations c ON c.id = m.conversation_id
      JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id
@@ -178,7 +178,7 @@ const LEADS_SQL: &str =
      FROM leads l JOIN contacts ct ON ct.id = l.contact_id JOIN accounts a ON a.id = ct.account_id
      WHERE (?1 = 0 OR l.contact_id IN (SELECT id FROM temp.export_contacts)) AND l.updated_at >= ?2
      ORDER BY l.contact_id";
-const LEAD_FORMS_SQL: &str = "SELECT f.id, a.platform_account_id, f.leadgen_id, f.form_id, f.ad_id, f.created_at, f.status, f.name, f.email, f.phone, f.answers
+pub(crate) const LEAD_FORMS_SQL: &str = "SELECT f.id, a.platform_account_id, f.leadgen_id, f.form_id, f.ad_id, f.created_at, f.status, f.name, f.email, f.phone, f.answers
      FROM lead_forms f JOIN accounts a ON a.id = f.account_id
      WHERE (?1 = 0 OR f.id IN (SELECT id FROM temp.export_forms)) AND f.created_at >= ?2
      ORDER BY f.id";
@@ -190,7 +190,7 @@ const DRAFTS_SQL: &str = "SELECT d.id, d.conversation_id, d.status, d.text, d.or
 const UNREADABLE_SQL: &str = "SELECT id, platform, platform_account_id, field, kind, stored_at
      FROM unreadable_events WHERE ?1 = 0 AND stored_at >= ?2 ORDER BY id";
 /// Contacts with no lead record still belong in a CRM's lead list.
-const CSV_CONTACT_LEADS_SQL: &str = "SELECT a.platform, COALESCE(l.name, ct.name), l.emails, l.phones, ct.created_at, ct.platform_contact_id
+pub(crate) const CSV_CONTACT_LEADS_SQL: &str = "SELECT a.platform, COALESCE(l.name, ct.name), l.emails, l.phones, ct.created_at, ct.platform_contact_id
      FROM contacts ct JOIN accounts a ON a.id = ct.account_id LEFT JOIN leads l ON l.contact_id = ct.id
      WHERE (?1 = 0 OR ct.id IN (SELECT id FROM temp.export_contacts))
        AND (ct.created_at >= ?2 OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = ct.id AND c.last_message_at >= ?2))
@@ -434,148 +434,15 @@ impl Vault {
         report(progress, name, written, true);
         out.finish(name, written, writer)
     }
-
-    fn export_leads_csv(
-        &self,
-        out: &mut Output,
-        filtered: bool,
-        since: i64,
-        progress: &mut dyn FnMut(&ExportProgress),
-    ) -> Result<(), VaultError> {
-        const NAME: &str = "leads.csv";
-        let mut csv = out.create_csv(
-            NAME,
-            &[
-                "First Name",
-                "Last Name",
-                "Email",
-                "Phone",
-                "Source",
-                "Created",
-            ],
-        )?;
-        let csv_error = |e: csv::Error| out.csv_error(NAME, e);
-        let mut written = 0u64;
-        let first = |list: Option<String>| -> String {
-            list.and_then(|l| serde_json::from_str::<Vec<String>>(&l).ok())
-                .and_then(|l| l.into_iter().next())
-                .unwrap_or_default()
-        };
-        let mut statement = self.conn.prepare(CSV_CONTACT_LEADS_SQL)?;
-        let mut rows = statement.query(params![filtered, since])?;
-        while let Some(r) = rows.next()? {
-            let platform: String = r.get(0)?;
-            let name: Option<String> = r.get(1)?;
-            let contact_id: String = r.get(5)?;
-            let (first_name, last_name) = split_name(name.as_deref().unwrap_or_default());
-            let mut phone = first(r.get(3)?);
-            if phone.is_empty() && platform == "whatsapp" {
-                phone = format!("+{contact_id}");
-            }
-            csv.write_record([
-                cell(first_name),
-                cell(last_name),
-                cell(first(r.get(2)?)),
-                cell(phone),
-                source_label(&platform).to_owned(),
-                date(r.get(4)?),
-            ])
-            .map_err(csv_error)?;
-            written += 1;
-            report(progress, NAME, written, false);
-        }
-        let mut statement = self.conn.prepare(LEAD_FORMS_SQL)?;
-        let mut rows = statement.query(params![filtered, since])?;
-        while let Some(r) = rows.next()? {
-            let name: Option<String> = r.get(7)?;
-            let (first_name, last_name) = split_name(name.as_deref().unwrap_or_default());
-            csv.write_record([
-                cell(first_name),
-                cell(last_name),
-                cell(r.get::<_, Option<String>>(8)?.unwrap_or_default()),
-                cell(r.get::<_, Option<String>>(9)?.unwrap_or_default()),
-                "Facebook Lead Ad".to_owned(),
-                date(r.get(5)?),
-            ])
-            .map_err(csv_error)?;
-            written += 1;
-            report(progress, NAME, written, false);
-        }
-        report(progress, NAME, written, true);
-        out.finish_csv(NAME, written, csv)
-    }
-
-    fn export_messages_csv(
-        &self,
-        out: &mut Output,
-        filtered: bool,
-        since: i64,
-        progress: &mut dyn FnMut(&ExportProgress),
-    ) -> Result<(), VaultError> {
-        const NAME: &str = "messages.csv";
-        let mut csv = out.create_csv(
-            NAME,
-            &[
-                "Conversation",
-                "Contact",
-                "Channel",
-                "Direction",
-                "Sent At",
-                "Text",
-            ],
-        )?;
-        let csv_error = |e: csv::Error| out.csv_error(NAME, e);
-        let mut written = 0u64;
-        let mut statement = self.conn.prepare(MESSAGES_SQL)?;
-        let mut rows = statement.query(params![filtered, since])?;
-        while let Some(r) = rows.next()? {
-            let platform: String = r.get(3)?;
-            let contact = r
-                .get::<_, Option<String>>(4)?
-                .unwrap_or(r.get::<_, String>(5)?);
-            let sent_at = iso(r.get(11)?);
-            csv.write_record([
-                r.get::<_, i64>(1)?.to_string(),
-                cell(contact),
-                source_label(&platform).to_owned(),
-                r.get::<_, String>(7)?,
-                sent_at.as_str().unwrap_or_default().to_owned(),
-                cell(r.get::<_, Option<String>>(9)?.unwrap_or_default()),
-            ])
-            .map_err(csv_error)?;
-            written += 1;
-            report(progress, NAME, written, false);
-        }
-        report(progress, NAME, written, true);
-        out.finish_csv(NAME, written, csv)
-    }
 }
 
-/// A cell a spreadsheet will not run: text that starts like a formula (`=`,
-/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which Excel,
-/// Sheets and LibreOffice show as text. Names and messages come from
-/// strangers; a phone number such as `+34 600 111 222` is left as it is.
-fn cell(text: String) -> String {
-    let phone_like = text.starts_with('+')
-        && text.len() > 1
-        && text[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !phone_like {
-        format!("'{text}")
-    } else {
-        text
-    }
-}
-
-fn date(ms: i64) -> String {
+pub(crate) fn date(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
-fn report(progress: &mut dyn FnMut(&ExportProgress), file: &str, rows: u64, done: bool) {
+pub(crate) fn report(progress: &mut dyn FnMut(&ExportProgress), file: &str, rows: u64, done: bool) {
     if done || rows.is_multiple_of(PROGRESS_EVERY) {
         progress(&ExportProgress {
             file: file.to_owned(),
@@ -598,37 +465,4 @@ fn prepare_dir(dir: &Path) -> Result<(), VaultError> {
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-    use proptest::prelude::*;
-
-    #[test]
-    fn formulas_become_text_and_phone_numbers_stay() {
-        assert_eq!(
-            cell("=HYPERLINK(\"http://x\")".into()),
-            "'=HYPERLINK(\"http://x\")"
-        );
-        assert_eq!(cell("@SUM(A1)".into()), "'@SUM(A1)");
-        assert_eq!(cell("-2+3".into()), "'-2+3");
-        assert_eq!(cell("+1 (555) 010-2030".into()), "+1 (555) 010-2030");
-        assert_eq!(cell("+cmd|' /C calc'!A0".into()), "'+cmd|' /C calc'!A0");
-        assert_eq!(cell("Ana García".into()), "Ana García");
-        assert_eq!(cell(String::new()), "");
-    }
-
-    proptest! {
-        #[test]
-        fn no_cell_starts_like_a_formula_unless_it_is_a_phone_number(text in ".{0,40}") {
-            let safe = cell(text.clone());
-            let phone = text.starts_with('+') && text.len() > 1
-                && text[1..].chars().all(|c| c.is_ascii_digit() || " -()".contains(c));
-            if !phone {
-                prop_assert!(!safe.starts_with(['=', '+', '-', '@', '\t', '\r']));
-            }
-            prop_assert!(safe.ends_with(&text));
-        }
-    }
 }

@@ -13,9 +13,11 @@ mod drafts;
 mod erasure;
 mod error;
 mod export;
+mod export_csv;
 mod ingest;
 mod key;
 mod lead_forms;
+mod notices;
 mod pipeline;
 mod queries;
 mod retention;
@@ -34,9 +36,10 @@ pub use error::VaultError;
 pub use export::{
     EXPORT_SCHEMA_VERSION, ExportFilter, ExportFormat, ExportProgress, ExportSummary,
 };
-pub use ingest::{AccountRestriction, IngestReport, NewContact};
+pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
+pub use notices::AccountRestriction;
 pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };
