@@ -58,6 +58,7 @@ struct RawConfig {
     device_requests_per_second: Option<u32>,
     widget_requests_per_minute: Option<u32>,
     widget_messages_per_minute: Option<u32>,
+    max_connections: Option<u32>,
     metrics_token: Option<String>,
 }
 
@@ -116,11 +117,14 @@ pub struct RateLimits {
     pub widget_requests_per_minute: u32,
     /// Messages per minute per website chat session.
     pub widget_messages_per_minute: u32,
+    /// Connections open at once; a new one beyond it is closed at once.
+    pub max_connections: u32,
 }
 
 pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
 pub const DEFAULT_WIDGET_REQUESTS_PER_MINUTE: u32 = 60;
 pub const DEFAULT_WIDGET_MESSAGES_PER_MINUTE: u32 = 10;
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 4096;
 
 impl Default for RateLimits {
     fn default() -> Self {
@@ -129,6 +133,7 @@ impl Default for RateLimits {
             device_requests_per_second: DEFAULT_DEVICE_REQUESTS_PER_SECOND,
             widget_requests_per_minute: DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
             widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -425,6 +430,16 @@ impl RelayConfig {
                     "widget_messages_per_minute",
                     raw.widget_messages_per_minute,
                     DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
+                )?,
+            )?,
+            max_connections: positive(
+                "max_connections",
+                number(
+                    &env,
+                    "LEADBOX_RELAY_MAX_CONNECTIONS",
+                    "max_connections",
+                    raw.max_connections,
+                    DEFAULT_MAX_CONNECTIONS,
                 )?,
             )?,
         };

@@ -3,6 +3,7 @@
 //! until a desktop fetches and acknowledges them. It cannot read what it carries.
 
 pub mod config;
+mod connections;
 pub mod facebook;
 pub mod group_commit;
 pub mod http;
@@ -84,19 +85,14 @@ pub async fn serve(
         tokio::time::sleep(SHUTDOWN_GRACE).await;
         tracing::warn!("requests still open after the grace period; stopping anyway");
     };
-    // The peer address is what rate limits are counted by.
-    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = http::router(state.clone());
     let served = match certificates {
         Some(certificates) => {
             let renewals = tokio::spawn(watch_certificate(certificates.clone()));
             let acceptor = tls::acceptor(certificates).map_err(std::io::Error::other)?;
-            // Through `tap_io` (a no-op here) axum knows the peer address type.
-            let listener = axum::serve::ListenerExt::tap_io(
-                tls::TlsListener::new(listener, acceptor)?,
-                |_| {},
-            );
+            let listener = tls::TlsListener::new(listener, acceptor)?;
             let served = tokio::select! {
-                served = axum::serve(listener, app).with_graceful_shutdown(shutdown).into_future() => served,
+                served = connections::serve(listener, app, state, shutdown) => served,
                 () = grace_over => Ok(()),
             };
             renewals.abort();
@@ -111,7 +107,7 @@ pub async fn serve(
                 }
             });
             tokio::select! {
-                served = axum::serve(listener, app).with_graceful_shutdown(shutdown).into_future() => served,
+                served = connections::serve(listener, app, state, shutdown) => served,
                 () = grace_over => Ok(()),
             }
         }

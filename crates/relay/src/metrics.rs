@@ -14,6 +14,8 @@ pub struct Metrics {
     pub entries_unrouted: AtomicU64,
     /// Envelopes not sealed because a device's key could not be sealed to.
     pub seal_failures: AtomicU64,
+    /// Connections closed at once because `max_connections` were open.
+    pub connections_refused: AtomicU64,
     pub envelopes_sealed: AtomicU64,
     pub envelopes_delivered: AtomicU64,
     pub envelopes_acked: AtomicU64,
@@ -186,6 +188,12 @@ impl Metrics {
             "Webhook entries for accounts no business claimed (dropped).",
             "counter",
             &[("", get(&self.entries_unrouted))],
+        );
+        line(
+            "leadbox_connections_refused_total",
+            "Connections closed at once because max_connections were open.",
+            "counter",
+            &[("", get(&self.connections_refused))],
         );
         line(
             "leadbox_seal_failures_total",

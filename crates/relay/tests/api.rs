@@ -858,3 +858,75 @@ async fn only_the_owner_removes_other_computers_and_the_last_owner_stays() {
         [200, 401, 401]
     );
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let relay = start_relay(1 << 20).await;
+    let address = relay.url.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    // A request line and one header, and then nothing (slowloris).
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: relay\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), slow.read_to_end(&mut answer)).await;
+    assert!(
+        read.is_ok(),
+        "the relay kept a connection without headers open for 30 s"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "cut off after the header timeout, not at once"
+    );
+    // Meanwhile and after, real requests are answered.
+    assert_eq!(
+        relay
+            .http
+            .get(format!("{}/healthz", relay.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_closed_at_once() {
+    use tokio::io::AsyncReadExt as _;
+    let relay = support::start_configured(|config| config.limits.max_connections = 2).await;
+    let address = relay.url.trim_start_matches("http://").to_owned();
+    let _first = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut third = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut byte = [0u8; 1];
+    let closed = tokio::time::timeout(Duration::from_secs(5), third.read(&mut byte)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0)) | Ok(Err(_))),
+        "the third connection was closed: {closed:?}"
+    );
+    drop(_first);
+    // Once a connection closes, its place is free again.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let response = reqwest::Client::new()
+            .get(format!("{}/healthz", relay.url))
+            .send()
+            .await;
+        if response.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a freed place was never reused");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        relay
+            .state
+            .metrics
+            .connections_refused
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 1
+    );
+}
