@@ -429,3 +429,36 @@ async fn the_script_is_served_as_javascript_and_loads_nothing_else() {
         assert!(!code.contains(forbidden), "widget.js contains {forbidden}");
     }
 }
+
+#[tokio::test]
+async fn behind_a_proxy_on_this_computer_each_visitor_has_its_own_budget() {
+    // trust_forwarded_for is left false, as an operator might: the proxy
+    // connects from 127.0.0.1 and says who the visitor is.
+    let limits = RateLimits {
+        device_requests_per_second: 1,
+        ..RateLimits::default()
+    };
+    let relay = start_relay_with(1 << 20, limits).await;
+    let device = relay.pair("Ana's Salon").await;
+    let call = |visitor: &'static str| {
+        relay
+            .http
+            .get(format!("{}/v1/widget/sites", relay.url))
+            .bearer_auth(&device.token)
+            .header("x-forwarded-for", visitor)
+            .send()
+    };
+    let mut flood = Vec::new();
+    for _ in 0..8 {
+        flood.push(call("203.0.113.7").await.unwrap().status().as_u16());
+    }
+    assert!(
+        flood.contains(&429),
+        "the flooding visitor is limited: {flood:?}"
+    );
+    assert_eq!(
+        call("198.51.100.2").await.unwrap().status(),
+        200,
+        "another visitor behind the same proxy is not"
+    );
+}

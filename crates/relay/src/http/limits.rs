@@ -32,10 +32,15 @@ impl KeyExtractor for ClientAddress {
     }
 
     fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
-        if self.trust_forwarded_for {
+        // A proxy on this computer (the documented nginx and Caddy setups) is
+        // trusted for the visitor's address even when the operator did not
+        // set trust_forwarded_for: otherwise every visitor would share the
+        // proxy's one budget, and one of them could exhaust it for all.
+        let peer = PeerIpKeyExtractor.extract(request)?;
+        if self.trust_forwarded_for || peer.is_loopback() {
             SmartIpKeyExtractor.extract(request)
         } else {
-            PeerIpKeyExtractor.extract(request)
+            Ok(peer)
         }
     }
 }
