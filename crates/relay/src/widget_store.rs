@@ -245,6 +245,13 @@ impl Store {
     }
 
     /// Forgets sessions unused for [`SESSION_LIFETIME_SECONDS`] and their replies.
+    /// How many visitor sessions the relay holds (for the operator and tests).
+    pub fn widget_session_count(&self) -> Result<i64, StoreError> {
+        self.read(|conn| {
+            Ok(conn.query_row("SELECT count(*) FROM widget_sessions", [], |r| r.get(0))?)
+        })
+    }
+
     pub fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let before = now - SESSION_LIFETIME_SECONDS;
         self.with(|conn| {

@@ -462,3 +462,74 @@ async fn behind_a_proxy_on_this_computer_each_visitor_has_its_own_budget() {
         "another visitor behind the same proxy is not"
     );
 }
+
+#[tokio::test]
+async fn leaving_out_or_inventing_the_session_does_not_escape_the_visitor_limit() {
+    let limits = RateLimits {
+        widget_requests_per_minute: 1000,
+        widget_messages_per_minute: 2,
+        ..RateLimits::default()
+    };
+    let relay = start_relay_with(1 << 20, limits).await;
+    let device = relay.pair("Ana's Salon").await;
+    let site = relay.add_site(&device).await;
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        // No session, then made-up ones: each would start a new session.
+        let body = if n % 2 == 0 {
+            json!({"text": format!("spam {n}")})
+        } else {
+            json!({"text": format!("spam {n}"), "session": format!("invented-{n}-aaaaaaaaaaaaaaaaaaaa")})
+        };
+        statuses.push(
+            relay
+                .visitor_post(&site.site_id, SITE_ORIGIN, body)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        statuses,
+        [201, 201, 429, 429],
+        "new sessions from one address are limited"
+    );
+    assert_eq!(relay.fetch(&device, 0).await.envelopes.len(), 2);
+    let sessions: i64 = relay.state.store.widget_session_count().unwrap();
+    assert_eq!(sessions, 2, "a refused message writes no session");
+}
+
+#[tokio::test]
+async fn a_site_takes_a_bounded_number_of_messages_from_all_visitors_together() {
+    let limits = RateLimits {
+        widget_requests_per_minute: 1000,
+        ..RateLimits::default()
+    };
+    let relay = start_relay_with(1 << 20, limits).await;
+    let device = relay.pair("Ana's Salon").await;
+    let site = relay.add_site(&device).await;
+    let budget = leadbox_relay::http::limits::SITE_MESSAGES_PER_MINUTE;
+    let mut accepted = 0;
+    let mut refused = 0;
+    // Each message from another visitor address (through a proxy on this computer).
+    // The budget refills by one every 200 ms; 50 over it in a second or two
+    // cannot all pass.
+    for n in 0..budget + 50 {
+        let status = relay
+            .http
+            .post(format!("{}/widget/v1/{}/messages", relay.url, site.site_id))
+            .header("origin", SITE_ORIGIN)
+            .header("x-forwarded-for", format!("10.{}.{}.1", n / 250, n % 250))
+            .json(&json!({"text": format!("hello {n}")}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        match status.as_u16() {
+            201 => accepted += 1,
+            429 => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(accepted >= budget && refused > 0, "accepted {accepted}, refused {refused}");
+}

@@ -54,7 +54,18 @@ pub struct Budgets {
     pub widget: AddressBudget,
     /// Keyed by the session reference.
     pub widget_session: DefaultKeyedRateLimiter<String>,
+    /// How budgets tell clients apart (for handlers that count by address).
+    pub client_address: ClientAddress,
+    /// Chat messages per site, whoever writes: a flood through many
+    /// addresses still stops at the site's budget.
+    pub widget_site: DefaultKeyedRateLimiter<String>,
+    /// New chat sessions per client address: leaving out (or inventing) a
+    /// session id does not escape the per-visitor budget.
+    pub widget_new_session: DefaultKeyedRateLimiter<IpAddr>,
 }
+
+/// Messages a site accepts per minute, from all its visitors together.
+pub const SITE_MESSAGES_PER_MINUTE: u32 = 300;
 
 fn one(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
@@ -79,6 +90,7 @@ impl Budgets {
         let device_rate = limits.device_requests_per_second.max(1);
         let widget_rate = limits.widget_requests_per_minute.max(1);
         Budgets {
+            client_address: extractor,
             // Bursts of five seconds' worth: a desktop catching up acks page after page.
             device: address_budget(
                 extractor,
@@ -93,6 +105,10 @@ impl Budgets {
             widget_session: RateLimiter::keyed(Quota::per_minute(one(
                 limits.widget_messages_per_minute
             ))),
+            widget_site: RateLimiter::keyed(Quota::per_minute(one(SITE_MESSAGES_PER_MINUTE))),
+            widget_new_session: RateLimiter::keyed(Quota::per_minute(one(
+                limits.widget_messages_per_minute
+            ))),
         }
     }
 
@@ -101,19 +117,48 @@ impl Budgets {
         self.device.limiter().retain_recent();
         self.widget.limiter().retain_recent();
         self.widget_session.retain_recent();
+        self.widget_site.retain_recent();
+        self.widget_new_session.retain_recent();
     }
 
     /// Whether a session may send another message now.
     pub fn session_message(&self, session_reference: &str) -> Result<(), ApiFailure> {
         self.widget_session
             .check_key(&session_reference.to_owned())
-            .map_err(|_| {
-                ApiFailure::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    "you are sending messages very fast; wait a minute and try again",
-                )
-            })
+            .map_err(|_| too_fast())
+    }
+
+    pub fn site_message(&self, site_id: &str) -> Result<(), ApiFailure> {
+        self.widget_site
+            .check_key(&site_id.to_owned())
+            .map_err(|_| too_fast())
+    }
+
+    pub fn new_session(&self, client: IpAddr) -> Result<(), ApiFailure> {
+        self.widget_new_session
+            .check_key(&client)
+            .map_err(|_| too_fast())
+    }
+}
+
+fn too_fast() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "you are sending messages very fast; wait a minute and try again",
+    )
+}
+
+impl ClientAddress {
+    /// The same address the per-address budgets count, for a handler that
+    /// has the peer and the headers.
+    pub fn of(&self, peer: std::net::SocketAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        let mut request = Request::new(());
+        *request.headers_mut() = headers.clone();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.extract(&request).unwrap_or(peer.ip())
     }
 }
 

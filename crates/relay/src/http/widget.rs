@@ -268,6 +268,7 @@ pub struct MessageAccepted {
 pub async fn visitor_message(
     State(state): State<SharedState>,
     Path(site_id): Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<MessageAccepted>), ApiFailure> {
@@ -276,6 +277,36 @@ pub async fn visitor_message(
         Metrics::add(&state.metrics.widget_rejected_invalid, 1);
         ApiFailure::new(StatusCode::BAD_REQUEST, "bad_message", error.to_string())
     })?;
+    // Every budget is checked before anything is written: the site's, the
+    // visitor's session, and (for a session that does not exist yet) the
+    // new sessions of this address.
+    let limited = |refused: ApiFailure| {
+        Metrics::add(&state.metrics.widget_rejected_rate, 1);
+        refused
+    };
+    state.budgets.site_message(&site.site_id).map_err(limited)?;
+    let known = match message.session.as_deref() {
+        Some(secret) => {
+            state
+                .budgets
+                .session_message(&crate::store::hash_secret(secret))
+                .map_err(limited)?;
+            let relay = state.clone();
+            let (site_id, secret) = (site.site_id.clone(), secret.to_owned());
+            tokio::task::spawn_blocking(move || {
+                relay
+                    .store
+                    .existing_session(&site_id, &secret, now_ms() / 1000)
+            })
+            .await??
+            .is_some()
+        }
+        None => false,
+    };
+    if !known {
+        let client = state.budgets.client_address.of(peer, &headers);
+        state.budgets.new_session(client).map_err(limited)?;
+    }
     let relay = state.clone();
     let secret = message.session.clone();
     let site_id_for_store = site.site_id.clone();
@@ -290,9 +321,9 @@ pub async fn visitor_message(
         Ok::<_, crate::store::StoreError>((session, secret, recipients))
     })
     .await??;
-    if let Err(refused) = state.budgets.session_message(&session.reference) {
-        Metrics::add(&state.metrics.widget_rejected_rate, 1);
-        return Err(refused);
+    if !known {
+        // The new session's first message counts against its own budget too.
+        let _ = state.budgets.session_message(&session.reference);
     }
     let Some(recipients) = recipients.filter(|r| !r.devices.is_empty()) else {
         return Err(ApiFailure::new(
