@@ -531,5 +531,8 @@ async fn a_site_takes_a_bounded_number_of_messages_from_all_visitors_together() 
             other => panic!("unexpected {other}"),
         }
     }
-    assert!(accepted >= budget && refused > 0, "accepted {accepted}, refused {refused}");
+    assert!(
+        accepted >= budget && refused > 0,
+        "accepted {accepted}, refused {refused}"
+    );
 }
