@@ -1,0 +1,200 @@
+//! What a visitor's page calls: posting a message (sealed to the business's
+//! desktops at once, after every budget is checked) and waiting for replies.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use leadbox_envelope::RouteKind;
+use leadbox_envelope::payload::Payload;
+use serde::{Deserialize, Serialize};
+
+use super::{MAX_REPLY_WAIT, SESSION_HEADER, parse_visitor_message, site_for};
+use crate::http::{ApiFailure, SharedState, deliver};
+use crate::metrics::Metrics;
+use crate::now_ms;
+use crate::widget_store::PendingReply;
+
+#[derive(Debug, Serialize)]
+pub struct MessageAccepted {
+    /// The secret the page keeps to fetch replies and write again.
+    pub session: String,
+    pub message_id: String,
+}
+
+pub async fn visitor_message(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<MessageAccepted>), ApiFailure> {
+    let site = site_for(&state, &site_id, &headers)?;
+    let message = parse_visitor_message(&body).map_err(|error| {
+        Metrics::add(&state.metrics.widget_rejected_invalid, 1);
+        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_message", error.to_string())
+    })?;
+    // Every budget is checked before anything is written: the site's, the
+    // visitor's session, and (for a session that does not exist yet) the
+    // new sessions of this address.
+    let limited = |refused: ApiFailure| {
+        Metrics::add(&state.metrics.widget_rejected_rate, 1);
+        refused
+    };
+    state.budgets.site_message(&site.site_id).map_err(limited)?;
+    let known = match message.session.as_deref() {
+        Some(secret) => {
+            state
+                .budgets
+                .session_message(&crate::store::hash_secret(secret))
+                .map_err(limited)?;
+            let relay = state.clone();
+            let (site_id, secret) = (site.site_id.clone(), secret.to_owned());
+            tokio::task::spawn_blocking(move || {
+                relay
+                    .store
+                    .existing_session(&site_id, &secret, now_ms() / 1000)
+            })
+            .await??
+            .is_some()
+        }
+        None => false,
+    };
+    if !known {
+        let client = state.budgets.client_address.of(peer, &headers);
+        state.budgets.new_session(client).map_err(limited)?;
+    }
+    let relay = state.clone();
+    let secret = message.session.clone();
+    let site_id_for_store = site.site_id.clone();
+    let (session, secret, recipients) = tokio::task::spawn_blocking(move || {
+        let (session, secret) =
+            relay
+                .store
+                .visitor_session(&site_id_for_store, secret.as_deref(), now_ms() / 1000)?;
+        let recipients = relay
+            .store
+            .recipients(RouteKind::Website, &site_id_for_store)?;
+        Ok::<_, crate::store::StoreError>((session, secret, recipients))
+    })
+    .await??;
+    if !known {
+        // The new session's first message counts against its own budget too.
+        let _ = state.budgets.session_message(&session.reference);
+    }
+    let Some(recipients) = recipients.filter(|r| !r.devices.is_empty()) else {
+        return Err(ApiFailure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_receiving",
+            "this chat is not receiving messages right now; please try again later",
+        ));
+    };
+    // The page's id makes a retried post the same message; the session's
+    // reference keeps two visitors' ids apart.
+    let message_id = match &message.client_message_id {
+        Some(id) => format!("web_{}_{id}", &session.reference[..16]),
+        None => format!("web_{}", uuid::Uuid::new_v4().simple()),
+    };
+    let payload = Payload::WidgetMessage {
+        site_id: site.site_id.clone(),
+        session_id: session.reference.clone(),
+        message_id: message_id.clone(),
+        text: message.text,
+        visitor_name: message.name,
+        visitor_email: message.email,
+        received_at_ms: now_ms(),
+    };
+    deliver(
+        &state,
+        &recipients.business_id,
+        &recipients.devices,
+        &payload,
+    )
+    .await?;
+    Metrics::add(&state.metrics.widget_messages, 1);
+    tracing::info!(site = %site.site_id, "website chat message sealed");
+    Ok((
+        StatusCode::CREATED,
+        Json(MessageAccepted {
+            session: secret,
+            message_id,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RepliesQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default)]
+    wait: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RepliesPage {
+    pub replies: Vec<PendingReply>,
+}
+
+/// A visitor page's long-poll for replies. `after` is the last reply it has
+/// shown: those up to it are deleted from the relay.
+pub async fn visitor_replies(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    Query(query): Query<RepliesQuery>,
+    headers: HeaderMap,
+) -> Result<Json<RepliesPage>, ApiFailure> {
+    let site = site_for(&state, &site_id, &headers)?;
+    let secret = headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                "no_session",
+                "write a message first; replies come to the chat you started",
+            )
+        })?
+        .to_owned();
+    let relay = state.clone();
+    let session = tokio::task::spawn_blocking(move || {
+        relay
+            .store
+            .existing_session(&site.site_id, &secret, now_ms() / 1000)
+    })
+    .await??
+    .ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::GONE,
+            "session_gone",
+            "this chat has ended; write again to start a new one",
+        )
+    })?;
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_secs(query.wait).min(MAX_REPLY_WAIT);
+    let mut newest = state.newest_reply.subscribe();
+    loop {
+        newest.mark_unchanged();
+        let relay = state.clone();
+        let reference = session.reference.clone();
+        let replies =
+            tokio::task::spawn_blocking(move || relay.store.replies_after(&reference, query.after))
+                .await??;
+        if !replies.is_empty() {
+            Metrics::add(
+                &state.metrics.widget_replies_delivered,
+                replies.len() as u64,
+            );
+            return Ok(Json(RepliesPage { replies }));
+        }
+        let woken = tokio::select! {
+            changed = tokio::time::timeout_at(deadline, newest.changed()) => changed.is_ok(),
+            () = state.stopped() => false,
+        };
+        if !woken {
+            return Ok(Json(RepliesPage { replies }));
+        }
+    }
+}
