@@ -69,6 +69,13 @@ pub struct IngestReport {
     pub new_lead_forms: usize,
 }
 
+mod contacts;
+mod receipts;
+
+pub(crate) use contacts::display_name;
+use contacts::{first_words, set_opt_out};
+use receipts::apply_receipt;
+
 impl IngestReport {
     fn absorb(&mut self, other: IngestReport) {
         self.new_messages += other.new_messages;
@@ -442,73 +449,6 @@ fn ingest_message(
     })
 }
 
-/// States only move forward (sent → delivered → read); a failure always shows.
-const DELIVERY_RANK: &str = "CASE delivery WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END";
-
-fn apply_receipt(tx: &Transaction<'_>, receipt: &Receipt) -> rusqlite::Result<()> {
-    let account_id = upsert_account(tx, receipt.route, &receipt.account_id)?;
-    let rank = match receipt.state {
-        Delivery::Sent => 1,
-        Delivery::Delivered => 2,
-        Delivery::Read => 3,
-        Delivery::Failed => 4,
-    };
-    let error = receipt
-        .error
-        .as_ref()
-        .map(|(code, message)| format!("Meta error {code}: {message}"));
-    for id in &receipt.message_ids {
-        exec(tx,
-            &format!(
-                "UPDATE messages SET delivery = ?1, delivery_error = ?2
-                 WHERE account_id = ?3 AND platform_message_id = ?4 AND direction = 'outbound' AND {DELIVERY_RANK} < ?5"
-            ),
-            params![receipt.state.as_str(), error, account_id, id, rank],
-        )?;
-    }
-    if let Some(watermark) = receipt.watermark_ms {
-        exec(tx,
-            &format!(
-                "UPDATE messages SET delivery = ?1
-                 WHERE direction = 'outbound' AND sent_at <= ?2 AND {DELIVERY_RANK} < ?3 AND conversation_id IN (
-                     SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
-                     WHERE c.account_id = ?4 AND ct.platform_contact_id = ?5)"
-            ),
-            params![receipt.state.as_str(), watermark, rank, account_id, receipt.contact_id],
-        )?;
-    }
-    Ok(())
-}
-
-fn set_opt_out(
-    tx: &Transaction<'_>,
-    account_id: i64,
-    contact_id: &str,
-    opted_out: bool,
-) -> rusqlite::Result<()> {
-    exec(tx,
-        "UPDATE contacts SET opted_out_at = CASE WHEN ?3 THEN COALESCE(opted_out_at, ?4) ELSE NULL END
-         WHERE account_id = ?1 AND platform_contact_id = ?2",
-        params![account_id, contact_id, opted_out, now_ms()],
-    )?;
-    exec(
-        tx,
-        "INSERT INTO audit_log (at, action, detail) SELECT ?1, ?2, 'contact ' || id FROM contacts
-         WHERE account_id = ?3 AND platform_contact_id = ?4",
-        params![
-            now_ms(),
-            if opted_out {
-                "contact_opted_out"
-            } else {
-                "contact_opted_in"
-            },
-            account_id,
-            contact_id
-        ],
-    )?;
-    Ok(())
-}
-
 /// A new inbound message makes any draft still waiting for review stale and
 /// queues a fresh one that answers it. Drafting itself happens later, off the
 /// ingest path.
@@ -529,54 +469,6 @@ fn queue_draft(
         params![conversation_id, message_id, now],
     )?;
     Ok(())
-}
-
-/// The name to show for a contact: their platform name, or a neutral label.
-pub(crate) fn display_name(
-    platform: RouteKind,
-    name: Option<&str>,
-    platform_contact_id: &str,
-) -> String {
-    match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => name.to_owned(),
-        None => {
-            let platform = match platform {
-                RouteKind::Instagram => "Instagram",
-                RouteKind::Messenger => "Messenger",
-                RouteKind::Whatsapp => "WhatsApp",
-                RouteKind::Website => "Website visitor",
-            };
-            let tail: String = platform_contact_id
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if platform.ends_with("visitor") {
-                format!("{platform} …{tail}")
-            } else {
-                format!("{platform} user …{tail}")
-            }
-        }
-    }
-}
-
-fn first_words(text: &str) -> String {
-    const LIMIT: usize = 80;
-    let mut words = String::new();
-    for word in text.split_whitespace() {
-        if words.chars().count() + word.chars().count() + 1 > LIMIT {
-            words.push('…');
-            break;
-        }
-        if !words.is_empty() {
-            words.push(' ');
-        }
-        words.push_str(word);
-    }
-    words
 }
 
 #[cfg(test)]
