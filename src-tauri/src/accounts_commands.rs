@@ -1,7 +1,7 @@
 //! The accounts panel: what is connected (with any problem Meta reported),
 //! and "Connect with Facebook / Instagram" through the relay's login.
 
-use leadbox_inbox::{AccountRow, WebsiteChat};
+use leadbox_inbox::{AccountRow, LoginLink, WebsiteChat};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt as _;
 
@@ -14,17 +14,18 @@ pub fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountRow>, Comm
 }
 
 /// Asks the relay for a single-use login address and opens it in the
-/// browser. Returns the address too, for when no browser opens.
+/// browser. Returns the address too, for when no browser opens, and the
+/// code the relay's page asks for.
 #[tauri::command]
 pub async fn connect_account(
     app: AppHandle,
     state: State<'_, AppState>,
     provider: String,
-) -> Result<String, CommandError> {
+) -> Result<LoginLink, CommandError> {
     let engine = state.require_engine()?;
-    let url = match provider.as_str() {
-        "facebook" => engine.facebook_login_url().await?,
-        "instagram" => engine.instagram_login_url().await?,
+    let link = match provider.as_str() {
+        "facebook" => engine.facebook_login().await?,
+        "instagram" => engine.instagram_login().await?,
         _ => {
             return Err(CommandError {
                 code: "bad_provider",
@@ -32,10 +33,10 @@ pub async fn connect_account(
             });
         }
     };
-    if let Err(error) = app.opener().open_url(&url, None::<&str>) {
+    if let Err(error) = app.opener().open_url(&link.url, None::<&str>) {
         tracing::warn!(%error, "no browser opened for the login page");
     }
-    Ok(url)
+    Ok(link)
 }
 
 #[tauri::command]

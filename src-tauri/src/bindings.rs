@@ -68,6 +68,7 @@ fn declarations() -> String {
         SearchHit,
         AccountRow,
         WebsiteChat,
+        leadbox_inbox::LoginLink,
         leadbox_inbox::Computer,
         BusinessProfile,
         AiSettings,

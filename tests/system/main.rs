@@ -8,7 +8,7 @@ mod drafting;
 mod faults;
 mod support;
 
-use support::{Desk, Relay, VERIFY_TOKEN, instagram_dm, require_keychain, sign};
+use support::{Desk, Relay, VERIFY_TOKEN, fake_http, instagram_dm, require_keychain, sign};
 
 #[test]
 fn an_instagram_dm_travels_from_a_signed_webhook_to_the_vault() {
@@ -151,6 +151,69 @@ fn another_business_cannot_claim_a_claimed_account() {
     assert!(
         String::from_utf8_lossy(&reuse.stderr)
             .contains("invite code is unknown, already used or expired")
+    );
+}
+
+/// The relay binary as shipped asks for proof of control: the CLI gives the
+/// account's token (from the environment), the relay checks it once with
+/// the Graph API, and an account moves to another business only with proof.
+#[test]
+fn the_cli_proves_control_of_an_account_and_a_move_reaches_the_first_business() {
+    require_keychain();
+    // Meta's `/me` for a page token: page PAGE1 for the right token, another page otherwise.
+    let (graph, asked) = fake_http(|request_line, _| {
+        if request_line.contains("access_token=PAGE1-TOKEN") {
+            r#"{"id": "PAGE1"}"#.into()
+        } else {
+            r#"{"id": "PAGE-ELSE"}"#.into()
+        }
+    });
+    let relay = Relay::start_with(&format!("graph_url = \"{graph}/v21.0\"\n"), None);
+    let salon = Desk::new();
+    let invite = relay.invite("Salon");
+    salon.ok(&["pair", "--relay", &relay.url, "--invite", &invite]);
+    let claim = ["claim", "--platform", "messenger", "--account-id", "PAGE1"];
+
+    let unproven = salon.run(&claim);
+    assert!(!unproven.status.success());
+    assert!(
+        String::from_utf8_lossy(&unproven.stderr).contains("proves it controls"),
+        "{}",
+        String::from_utf8_lossy(&unproven.stderr)
+    );
+    let wrong = salon.run_with_env(&claim, &[("LEADBOX_ACCOUNT_TOKEN", "SOMEONE-ELSES")]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("PAGE-ELSE"));
+    let proven = salon.run_with_env(&claim, &[("LEADBOX_ACCOUNT_TOKEN", "PAGE1-TOKEN")]);
+    assert!(
+        proven.status.success(),
+        "{}",
+        String::from_utf8_lossy(&proven.stderr)
+    );
+    // The relay asked Meta with the app's appsecret_proof.
+    assert!(
+        asked.lock().unwrap().iter().any(
+            |(line, _)| line.starts_with("GET /v21.0/me?") && line.contains("appsecret_proof=")
+        )
+    );
+
+    let rival = Desk::new();
+    let invite = relay.invite("Rival");
+    rival.ok(&["pair", "--relay", &relay.url, "--invite", &invite]);
+    let taken = rival.run(&claim);
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already claimed"));
+    let moved = rival.run_with_env(&claim, &[("LEADBOX_ACCOUNT_TOKEN", "PAGE1-TOKEN")]);
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+
+    salon.ok(&["sync", "--once"]);
+    let accounts = salon.ok(&["accounts", "list"]);
+    assert!(
+        accounts.contains("Another business on your relay proved that it controls this account"),
+        "{accounts}"
     );
 }
 

@@ -78,13 +78,20 @@ impl Relay {
     }
 
     /// Starts the relay; with `log`, at debug level with its log written there.
+    /// Free accounts are claimed without proof: these tests are about other
+    /// things (`start_with` sets up a relay that asks for proof).
     pub fn start_logging(log: Option<&Path>) -> Relay {
+        Relay::start_with("route_claims = \"first_claim\"\n", log)
+    }
+
+    /// Starts the relay with `extra` lines added to its config.
+    pub fn start_with(extra: &str, log: Option<&Path>) -> Relay {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("relay.toml");
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{APP_SECRET}\"\nmeta_verify_token = \"{VERIFY_TOKEN}\"\nmax_body_bytes = 65536\n# One machine plays many desktops here: no per-address budget in the way.\ndevice_requests_per_second = 100000\n",
+                "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{APP_SECRET}\"\nmeta_verify_token = \"{VERIFY_TOKEN}\"\nmax_body_bytes = 65536\n# One machine plays many desktops here: no per-address budget in the way.\ndevice_requests_per_second = 100000\n{extra}",
                 dir.path().join("data")
             ),
         )
@@ -185,11 +192,17 @@ impl Desk {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(binary("leadbox-cli"))
             .arg("--data-dir")
             .arg(self.dir.path())
             .args(args)
             .env("LEADBOX_LOG", "warn")
+            .env_remove("LEADBOX_ACCOUNT_TOKEN")
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     }

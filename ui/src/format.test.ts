@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   inert,
+  loginLinkText,
   retentionPreviewText,
   retentionReportText,
   accountStatusLabel,
@@ -192,5 +193,14 @@ describe("replyWindowText", () => {
   it("names the day of a deadline that is not today", () => {
     expect(deadline(at(24), now)).toBe("Tue 10:00");
     expect(deadline(at(1), now)).toBe("11:00 today");
+  });
+});
+
+describe("loginLinkText", () => {
+  it("gives the confirmation code before the address", () => {
+    const text = loginLinkText({ url: "https://relay.example.com/oauth/meta/start?state=s", confirmation_code: "abcde-fghij" });
+    expect(text).toContain("abcde-fghij");
+    expect(text).toContain("https://relay.example.com/oauth/meta/start?state=s");
+    expect(text.indexOf("abcde-fghij")).toBeLessThan(text.indexOf("https://"));
   });
 });

@@ -3,6 +3,7 @@ import type {
   CommandError,
   ErasureView,
   ExportDone,
+  LoginLink,
   Platform,
   ReplyWindow,
   RetentionReport,
@@ -225,4 +226,13 @@ export function deadline(epochMs: number, now: Date = new Date()): string {
   const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
   if (when.toDateString() === now.toDateString()) return `${time} today`;
   return `${when.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
+}
+
+/** What to do with a login link: the code the relay's page asks for comes
+ * first, since without it the page goes no further. */
+export function loginLinkText(link: LoginLink): string {
+  return (
+    `In the page that opens in your browser, type the code ${link.confirmation_code}, then finish there and come back. ` +
+    `If no page opened, open this address (valid 10 minutes): ${link.url}`
+  );
 }

@@ -64,6 +64,12 @@ pub(crate) enum Command {
         /// notices come too. `accounts add` finds it by itself.
         #[arg(long)]
         business_account: Option<String>,
+        /// The account's access token, for a relay that asks for proof of
+        /// control (it checks it with Meta once and does not keep it). Best
+        /// given in the environment; without it, the token of an account
+        /// connected with `accounts add` is used.
+        #[arg(long, env = "LEADBOX_ACCOUNT_TOKEN", hide_env_values = true)]
+        access_token: Option<String>,
     },
     /// Fetch new messages from the relay.
     Sync {

@@ -235,17 +235,19 @@ pub fn accounts(
             }
         }
         AccountsAction::Instagram => {
-            let url = runtime.block_on(engine.instagram_login_url())?;
+            let link = runtime.block_on(engine.instagram_login())?;
             writeln!(
                 out,
-                "Open this address in your browser within 10 minutes and log in to the Instagram account to connect:\n{url}\nThen run `leadbox-cli sync --once`."
+                "Open this address in your browser within 10 minutes, type the code {} when the page asks for it, and log in to the Instagram account to connect:\n{}\nThen run `leadbox-cli sync --once`.",
+                link.confirmation_code, link.url
             )?;
         }
         AccountsAction::Facebook => {
-            let url = runtime.block_on(engine.facebook_login_url())?;
+            let link = runtime.block_on(engine.facebook_login())?;
             writeln!(
                 out,
-                "Open this address in your browser within 10 minutes and choose the pages to connect:\n{url}\nThen run `leadbox-cli sync --once`: the accounts arrive sealed from the relay."
+                "Open this address in your browser within 10 minutes, type the code {} when the page asks for it, and choose the pages to connect:\n{}\nThen run `leadbox-cli sync --once`: the accounts arrive sealed from the relay.",
+                link.confirmation_code, link.url
             )?;
         }
         AccountsAction::OnMetaDeletion { choice } => {

@@ -89,11 +89,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             platform,
             account_id,
             business_account,
+            access_token,
         } => {
             runtime.block_on(engine.claim_with_business_account(
                 platform,
                 &account_id,
                 business_account.as_deref(),
+                access_token.as_deref(),
             ))?;
             writeln!(
                 out,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::payload::SecretText;
 use crate::{DevicePublicKey, RouteKind, SealedEnvelope};
 
 /// `POST /v1/devices`: redeem a single-use invite for a device identity.
@@ -41,6 +42,13 @@ pub struct ClaimRouteRequest {
     /// come to this business too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_business_account_id: Option<String>,
+    /// Proof that this business controls the account: a page token, an
+    /// Instagram token or a WhatsApp token that the relay checks once against
+    /// the Graph API and does not keep. A relay may route a free account
+    /// without it (`route_claims = "first_claim"`); moving an account that
+    /// another business holds always needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<SecretText>,
 }
 
 /// `GET /v1/envelopes?after=CURSOR&wait=SECONDS`.
@@ -67,6 +75,10 @@ pub struct RotateKeyRequest {
 pub struct OAuthTicket {
     pub url: String,
     pub expires_in_seconds: u64,
+    /// The code the owner types on the relay's page before it goes on to
+    /// Facebook or Instagram: a forwarded link is useless without it.
+    #[serde(default)]
+    pub confirmation_code: String,
 }
 
 /// `POST /v1/meta/deletions/{code}/complete`: the device removed the data.

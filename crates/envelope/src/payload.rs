@@ -72,6 +72,14 @@ pub enum Payload {
         visitor_email: Option<String>,
         received_at_ms: i64,
     },
+    /// Another business on the relay proved control of an account this
+    /// business had (with Facebook or Instagram Login, or a token the relay
+    /// checked): its webhooks go there from now on.
+    RouteMoved {
+        route: RouteKind,
+        account_id: String,
+        moved_at_ms: i64,
+    },
 }
 
 /// One Facebook Page the owner granted, with its token and, when linked, its

@@ -85,6 +85,9 @@ async fn main() {
         public_url: None,
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+        instagram_graph_url: leadbox_relay::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
+        // Claimed without proof: this is not about who may claim.
+        route_claims: leadbox_relay::config::RouteClaims::FirstClaim,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,

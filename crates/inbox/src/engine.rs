@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest};
+use leadbox_envelope::payload::SecretText;
 use leadbox_envelope::{DeviceSecretKey, RouteKind};
 use leadbox_vault::{BackupSecret, Opened, RecoveryCode, SecretStore, Vault};
 use zeroize::Zeroizing;
@@ -203,24 +204,38 @@ impl Engine {
 
     /// Asks the relay to route a platform account's webhooks to this business.
     pub async fn claim(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
-        self.claim_with_business_account(platform, account_id, None)
+        self.claim_with_business_account(platform, account_id, None, None)
             .await
     }
 
     /// Claims an account, and for a WhatsApp number the WhatsApp Business
     /// Account that holds it (whose template, quality and account notices
-    /// then reach this business too).
+    /// then reach this business too). `access_token` proves to the relay that
+    /// this business controls the account; without it, the account's token
+    /// in the keychain (if it was connected) is sent. The relay checks it with
+    /// Meta only when it needs proof, and does not keep it.
     pub async fn claim_with_business_account(
         &self,
         platform: RouteKind,
         account_id: &str,
         business_account: Option<&str>,
+        access_token: Option<&str>,
     ) -> Result<(), InboxError> {
         let (client, token) = self.relay()?;
+        let account_id = account_id.trim();
+        let access_token = match access_token {
+            Some(given) => Some(SecretText::new(given.trim())),
+            None => self
+                .secrets()
+                .get(&self.token_name(platform, account_id))?
+                .and_then(|stored| String::from_utf8(stored.to_vec()).ok())
+                .map(SecretText::new),
+        };
         let request = ClaimRouteRequest {
             platform,
-            account_id: account_id.trim().to_owned(),
+            account_id: account_id.to_owned(),
             whatsapp_business_account_id: business_account.map(str::to_owned),
+            access_token,
         };
         client.claim(&token, &request).await?;
         let vault = self.vault();

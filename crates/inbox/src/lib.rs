@@ -29,11 +29,11 @@ pub use leadbox_drafts::checks::Flag;
 pub use leadbox_envelope::RouteKind;
 pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
 pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
-pub use meta_login::{DeletionOutcome, META_DELETION_ERASES};
+pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
 pub use reply_window::ReplyWindow;
 pub use subscriptions::SubscriptionReport;
-pub use sync::{Backoff, PushSession, SyncReport};
+pub use sync::{Backoff, PushSession, ROUTE_MOVED_NOTICE, SyncReport};
 pub use website::WebsiteChat;
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data

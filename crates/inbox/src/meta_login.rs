@@ -26,6 +26,15 @@ pub struct DeletionOutcome {
     pub conversations_erased: bool,
 }
 
+/// A "Connect with Facebook/Instagram" address, and the code the relay's
+/// page asks for before it goes on to Meta (so a forwarded link is useless).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct LoginLink {
+    pub url: String,
+    pub confirmation_code: String,
+}
+
 /// The login page is opened in the owner's browser: only a web address the
 /// relay could serve, never a `file:` path or an app's custom scheme.
 fn safe_to_open(url: String) -> Result<String, InboxError> {
@@ -38,15 +47,22 @@ fn safe_to_open(url: String) -> Result<String, InboxError> {
 impl Engine {
     /// A single-use address (valid ten minutes) to open in the browser for
     /// "Connect with Facebook". The relay must have Facebook Login set up.
-    pub async fn facebook_login_url(&self) -> Result<String, InboxError> {
-        let (client, token) = self.relay()?;
-        safe_to_open(client.login_ticket(&token, "meta").await?.url)
+    pub async fn facebook_login(&self) -> Result<LoginLink, InboxError> {
+        self.login_link("meta").await
     }
 
     /// The same for "Connect with Instagram" (Instagram Login).
-    pub async fn instagram_login_url(&self) -> Result<String, InboxError> {
+    pub async fn instagram_login(&self) -> Result<LoginLink, InboxError> {
+        self.login_link("instagram").await
+    }
+
+    async fn login_link(&self, provider: &str) -> Result<LoginLink, InboxError> {
         let (client, token) = self.relay()?;
-        safe_to_open(client.login_ticket(&token, "instagram").await?.url)
+        let ticket = client.login_ticket(&token, provider).await?;
+        Ok(LoginLink {
+            url: safe_to_open(ticket.url)?,
+            confirmation_code: ticket.confirmation_code,
+        })
     }
 
     pub fn meta_deletion_erases_conversations(&self) -> Result<bool, InboxError> {

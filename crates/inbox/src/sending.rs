@@ -124,7 +124,12 @@ impl Engine {
             None
         };
         match self
-            .claim_with_business_account(platform, account_id, business_account.as_deref())
+            .claim_with_business_account(
+                platform,
+                account_id,
+                business_account.as_deref(),
+                Some(token),
+            )
             .await
         {
             Err(InboxError::NotPaired) => Ok(()),

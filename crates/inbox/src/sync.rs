@@ -70,11 +70,24 @@ fn open_envelope(secret: &leadbox_envelope::DeviceSecretKey, envelope: &SealedEn
                 .into_iter()
                 .collect(),
         ),
+        Payload::RouteMoved {
+            route, account_id, ..
+        } => Opened::Events(vec![Event::AccountNotice {
+            route,
+            account_id,
+            business_account: false,
+            severity: leadbox_channels::events::NoticeSeverity::Restriction,
+            code: None,
+            message: ROUTE_MOVED_NOTICE.into(),
+        }]),
         control @ (Payload::MetaConnection { .. }
         | Payload::InstagramConnection { .. }
         | Payload::MetaDeletionNotice { .. }) => Opened::Control(control),
     }
 }
+
+/// What an account shows when another business on the relay took it over.
+pub const ROUTE_MOVED_NOTICE: &str = "Another business on your relay proved that it controls this account, so its new messages now go there, not here. If that was not you, connect the account again with Facebook or Instagram (or its token) to take it back, and change the account's password.";
 
 /// Where the relay's lost-envelope total is kept, for the owner to see.
 pub(crate) const LOST_TOTAL: &str = "relay_envelopes_lost_total";
@@ -248,7 +261,9 @@ impl Engine {
                     self.apply_meta_deletion(&confirmation_code, &user_id)?;
                     deletion_requests += 1;
                 }
-                Payload::MetaWebhookEntry { .. } | Payload::WidgetMessage { .. } => {}
+                Payload::MetaWebhookEntry { .. }
+                | Payload::WidgetMessage { .. }
+                | Payload::RouteMoved { .. } => {}
             }
         }
         let pending = PendingAck {

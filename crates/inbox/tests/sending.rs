@@ -42,8 +42,19 @@ fn graph_error(code: i64, subcode: i64, message: &str) -> (StatusCode, Json<Valu
     )
 }
 
-async fn me(State(graph): State<Shared>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
-    if graph.lock().await.expired || headers["authorization"] != "Bearer page-token" {
+/// A page token's `/me`: from the desktop in the header, from the relay
+/// (proof of control) in the query with its `appsecret_proof`.
+async fn me(
+    State(graph): State<Shared>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or(query.get("access_token").map(String::as_str));
+    if graph.lock().await.expired || token != Some("page-token") {
         return graph_error(
             190,
             463,
@@ -263,7 +274,17 @@ struct World {
 }
 
 impl World {
+    /// A relay that routes free accounts without proof, this computer paired
+    /// to it with `account` claimed.
     async fn new(platform: RouteKind, account: &str) -> World {
+        let world = World::with_claims(leadbox_relay::config::RouteClaims::FirstClaim).await;
+        world.engine.claim(platform, account).await.unwrap();
+        world
+    }
+
+    /// A relay asking for `claims`, this computer paired to it, nothing claimed.
+    async fn with_claims(claims: leadbox_relay::config::RouteClaims) -> World {
+        let (graph_url, graph) = start_graph().await;
         let relay_dir = tempfile::tempdir().unwrap();
         let config = leadbox_relay::RelayConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -277,7 +298,9 @@ impl World {
             limits: leadbox_relay::config::RateLimits::default(),
             public_url: None,
             meta_app_id: None,
-            graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+            graph_url: format!("{graph_url}/v21.0"),
+            instagram_graph_url: graph_url.clone(),
+            route_claims: claims,
             login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,
@@ -300,8 +323,6 @@ impl World {
             Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default()))
                 .unwrap();
         engine.pair(&relay_url, &invite, "test").await.unwrap();
-        engine.claim(platform, account).await.unwrap();
-        let (graph_url, graph) = start_graph().await;
         engine.use_graph(GraphClient::new(&graph_url, &graph_url, "v21.0"));
         World {
             engine,
@@ -1391,4 +1412,69 @@ async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
             .iter()
             .any(|n| n.message == "Template “welcome” (es) was rejected: INVALID_FORMAT")
     );
+}
+
+#[tokio::test]
+async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_shown() {
+    let world = World::with_claims(leadbox_relay::config::RouteClaims::Proof).await;
+    // Without the account's token the relay routes nothing.
+    let refused = world.engine.claim(RouteKind::Messenger, "PAGE1").await;
+    assert!(
+        matches!(&refused, Err(leadbox_inbox::InboxError::Relay { status: 403, code, .. }) if code == "proof_required"),
+        "{refused:?}"
+    );
+    // Connecting it with its page token sends that token as proof.
+    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    assert!(
+        world
+            .relay
+            .store
+            .route_holder(RouteKind::Messenger, "PAGE1")
+            .unwrap()
+            .is_some()
+    );
+    world
+        .webhook(messenger_dm("m_in_1", "Hola", 60_000, false))
+        .await;
+    assert_eq!(world.engine.vault().conversations().unwrap().len(), 1);
+
+    // Another business on the relay proves control of the page too.
+    let code = world
+        .relay
+        .store
+        .create_invite("Rival", leadbox_relay::store::unix_now())
+        .unwrap();
+    let http = reqwest::Client::new();
+    let registered: Value = http
+        .post(format!("{}/v1/devices", world.relay_url))
+        .json(&json!({"invite_code": code, "public_key": leadbox_envelope::DeviceSecretKey::generate().public_key(), "device_name": "rival"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let moved = http
+        .post(format!("{}/v1/routes", world.relay_url))
+        .bearer_auth(registered["token"].as_str().unwrap())
+        .json(
+            &json!({"platform": "messenger", "account_id": "PAGE1", "access_token": "page-token"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 204);
+
+    // This computer learns it at its next sync, as a restriction on the page.
+    let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
+    assert_eq!(report.restrictions.len(), 1, "{report:?}");
+    let account = world
+        .engine
+        .vault()
+        .find_account(RouteKind::Messenger, "PAGE1")
+        .unwrap()
+        .unwrap();
+    let notice = account.notice.unwrap();
+    assert_eq!(notice.severity, leadbox_inbox::NoticeSeverity::Restriction);
+    assert_eq!(notice.message, leadbox_inbox::ROUTE_MOVED_NOTICE);
 }

@@ -48,6 +48,9 @@ async fn start_relay() -> Relay {
         public_url: None,
         meta_app_id: None,
         graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+        instagram_graph_url: leadbox_relay::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
+        // Claimed without proof: this is not about who may claim.
+        route_claims: leadbox_relay::config::RouteClaims::FirstClaim,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,
@@ -231,7 +234,7 @@ async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
     engine.pair(&relay.url, &invite, "corpus").await.unwrap();
     for (route, account, business_account) in accounts_in(&body) {
         engine
-            .claim_with_business_account(route, &account, business_account.as_deref())
+            .claim_with_business_account(route, &account, business_account.as_deref(), None)
             .await
             .unwrap();
     }

@@ -64,7 +64,7 @@ async fn main() {
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{SECRET}\"\nmeta_verify_token = \"v\"\nmax_queue_per_device = {}\n",
+            "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{SECRET}\"\nmeta_verify_token = \"v\"\nmax_queue_per_device = {}\n# No Graph API here: the one account is claimed without proof.\nroute_claims = \"first_claim\"\n",
             dir.path().join("data"),
             total * 2
         ),

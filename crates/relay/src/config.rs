@@ -60,6 +60,34 @@ struct RawConfig {
     widget_messages_per_minute: Option<u32>,
     max_connections: Option<u32>,
     metrics_token: Option<String>,
+    route_claims: Option<RouteClaims>,
+}
+
+/// What a computer must show before the relay routes an account's webhooks
+/// to its business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteClaims {
+    /// Proof of control: the relay's own Facebook or Instagram Login, or a
+    /// token the relay checks once against the Graph API.
+    #[default]
+    Proof,
+    /// A free account goes to the first business that claims it, without
+    /// proof: only for a relay that pairs nobody's computers but your own.
+    /// Moving an account another business holds still needs proof.
+    FirstClaim,
+}
+
+impl std::str::FromStr for RouteClaims {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim() {
+            "proof" => Ok(RouteClaims::Proof),
+            "first_claim" => Ok(RouteClaims::FirstClaim),
+            other => Err(format!("`{other}` is not proof or first_claim")),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -82,6 +110,10 @@ pub struct RelayConfig {
     pub meta_app_id: Option<String>,
     /// Graph API base including the version; a local server in tests.
     pub graph_url: String,
+    /// Instagram's Graph API base (`https://graph.instagram.com`), where an
+    /// Instagram Login token is checked.
+    pub instagram_graph_url: String,
+    pub route_claims: RouteClaims,
     /// Facebook Login's dialog.
     pub login_dialog_url: String,
     /// "Connect with Instagram" (Instagram Login), offered when set.
@@ -188,6 +220,8 @@ impl std::fmt::Debug for RelayConfig {
             .field("public_url", &self.public_url)
             .field("meta_app_id", &self.meta_app_id)
             .field("graph_url", &self.graph_url)
+            .field("instagram_graph_url", &self.instagram_graph_url)
+            .field("route_claims", &self.route_claims)
             .field("instagram", &self.instagram)
             .field("tls", &self.tls)
             .field("limits", &self.limits)
@@ -320,6 +354,18 @@ impl RelayConfig {
             pick(raw.login_dialog_url, "LEADBOX_RELAY_LOGIN_DIALOG_URL")
                 .unwrap_or_else(|| DEFAULT_LOGIN_DIALOG_URL.into()),
         )?;
+        let instagram_graph_url = base_url(
+            "instagram_graph_url",
+            pick(raw.instagram_graph_url, "LEADBOX_RELAY_INSTAGRAM_GRAPH_URL")
+                .unwrap_or_else(|| DEFAULT_INSTAGRAM_GRAPH_URL.into()),
+        )?;
+        let route_claims = match env("LEADBOX_RELAY_ROUTE_CLAIMS") {
+            Some(text) => text.parse().map_err(|reason| ConfigError::Invalid {
+                field: "route_claims",
+                reason,
+            })?,
+            None => raw.route_claims.unwrap_or_default(),
+        };
         let instagram = match (
             pick(raw.instagram_app_id, "LEADBOX_RELAY_INSTAGRAM_APP_ID"),
             pick(
@@ -343,11 +389,7 @@ impl RelayConfig {
                     pick(raw.instagram_api_url, "LEADBOX_RELAY_INSTAGRAM_API_URL")
                         .unwrap_or_else(|| DEFAULT_INSTAGRAM_API_URL.into()),
                 )?,
-                graph_url: base_url(
-                    "instagram_graph_url",
-                    pick(raw.instagram_graph_url, "LEADBOX_RELAY_INSTAGRAM_GRAPH_URL")
-                        .unwrap_or_else(|| DEFAULT_INSTAGRAM_GRAPH_URL.into()),
-                )?,
+                graph_url: instagram_graph_url.clone(),
             }),
             (None, None) => None,
             _ => {
@@ -451,6 +493,8 @@ impl RelayConfig {
             public_url,
             meta_app_id,
             graph_url,
+            instagram_graph_url,
+            route_claims,
             login_dialog_url,
             listen,
             data_dir,

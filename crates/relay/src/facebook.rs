@@ -99,7 +99,7 @@ struct GraphError {
     code: i64,
 }
 
-fn refused(body: &[u8], step: &'static str) -> LoginError {
+pub(crate) fn refused(body: &[u8], step: &'static str) -> LoginError {
     match serde_json::from_slice::<GraphErrorBody>(body) {
         Ok(GraphErrorBody { error }) => LoginError::Refused {
             code: error.code,
@@ -172,7 +172,7 @@ async fn send(
 }
 
 /// `appsecret_proof`: Meta's proof that a call with this token comes from the app's server.
-fn appsecret_proof(app_secret: &str, token: &str) -> String {
+pub(crate) fn appsecret_proof(app_secret: &str, token: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
     mac.update(token.as_bytes());
@@ -417,6 +417,8 @@ mod tests {
             public_url: Some("https://relay.example.com".into()),
             meta_app_id: app_id.map(str::to_owned),
             graph_url: crate::config::DEFAULT_GRAPH_URL.into(),
+            instagram_graph_url: crate::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
+            route_claims: crate::config::RouteClaims::Proof,
             login_dialog_url: crate::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,

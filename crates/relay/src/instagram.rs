@@ -23,7 +23,7 @@ pub const SCOPES: [&str; 3] = [
 ];
 const WEBHOOK_FIELDS: &str =
     "messages,comments,message_reactions,messaging_postbacks,messaging_seen";
-const VERSION: &str = "v21.0";
+pub(crate) const VERSION: &str = "v21.0";
 
 pub fn redirect_uri(public_url: &str) -> String {
     format!("{public_url}/oauth/instagram/callback")

@@ -10,6 +10,7 @@ pub mod http;
 pub mod instagram;
 pub mod meta_links;
 pub mod metrics;
+pub mod proof;
 pub mod secrets;
 pub mod store;
 pub mod tls;

@@ -7,7 +7,7 @@
 use leadbox_envelope::DevicePublicKey;
 use rusqlite::{OptionalExtension, params};
 
-use crate::secrets::random_token;
+use crate::secrets::{human_code, random_token};
 use crate::store::{Device, Store, StoreError, active_devices, hash_secret};
 
 /// How long the owner has to finish a login after asking for it.
@@ -44,50 +44,155 @@ pub struct DeletionRequest {
     pub notify: Vec<(String, Vec<(String, DevicePublicKey)>)>,
 }
 
+/// Wrong confirmation codes a login link survives; the next one ends it.
+pub const CONFIRMATION_ATTEMPTS: i64 = 5;
+
+/// A new login link: the state in its address, and the code the owner's
+/// computer shows and the relay's page asks for.
+#[derive(Debug)]
+pub struct NewLoginState {
+    pub state: String,
+    pub confirmation_code: String,
+}
+
+/// What the relay's page says about an open login link before it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginPrompt {
+    pub business_name: String,
+    pub device_name: String,
+    pub confirmed: bool,
+}
+
+/// The result of typing a confirmation code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    Confirmed,
+    WrongCode {
+        attempts_left: i64,
+    },
+    /// Unknown, expired, used up, or too many wrong codes.
+    Expired,
+}
+
+/// Codes are compared as the owner may type them: any case, with or without
+/// the dash or spaces.
+fn normalized_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 impl Store {
-    /// A new single-use login state for `device_id`, valid for [`LOGIN_STATE_SECONDS`].
+    /// A new single-use login state for `device_id`, valid for
+    /// [`LOGIN_STATE_SECONDS`], with its confirmation code.
     pub fn create_login_state(
         &self,
         device_id: &str,
         provider: LoginProvider,
         now: i64,
-    ) -> Result<String, StoreError> {
+    ) -> Result<NewLoginState, StoreError> {
         let state = random_token(24);
+        let confirmation_code = human_code(2);
         self.with(|conn| {
             conn.execute(
-                "INSERT INTO oauth_states (state_hash, device_id, expires_at, provider) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO oauth_states (state_hash, device_id, expires_at, provider, code_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     hash_secret(&state),
                     device_id,
                     now + LOGIN_STATE_SECONDS,
-                    provider.as_str()
+                    provider.as_str(),
+                    hash_secret(&normalized_code(&confirmation_code)),
                 ],
             )?;
-            Ok(state)
+            Ok(NewLoginState {
+                state,
+                confirmation_code,
+            })
         })
     }
 
-    /// Whether a login state exists, is unused and unexpired (the start page checks it).
-    pub fn login_state_valid(
+    /// The business and computer an open, unexpired login link is for.
+    pub fn login_prompt(
         &self,
         state: &str,
         provider: LoginProvider,
         now: i64,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<LoginPrompt>, StoreError> {
         self.with(|conn| {
             Ok(conn
                 .query_row(
-                    "SELECT 1 FROM oauth_states s JOIN devices d ON d.id = s.device_id
+                    "SELECT b.name, d.name, s.confirmed FROM oauth_states s
+                     JOIN devices d ON d.id = s.device_id JOIN businesses b ON b.id = d.business_id
                      WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL AND s.provider = ?3",
                     params![hash_secret(state), now, provider.as_str()],
-                    |_| Ok(()),
+                    |r| {
+                        Ok(LoginPrompt {
+                            business_name: r.get(0)?,
+                            device_name: r.get(1)?,
+                            confirmed: r.get(2)?,
+                        })
+                    },
                 )
-                .optional()?
-                .is_some())
+                .optional()?)
         })
     }
 
-    /// Uses up a login state: the device it was made for, if it is still valid.
+    /// Checks the code typed on the relay's page. After
+    /// [`CONFIRMATION_ATTEMPTS`] wrong codes the link is gone.
+    pub fn confirm_login_state(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        code: &str,
+        now: i64,
+    ) -> Result<Confirmation, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let row: Option<(Option<String>, i64)> = tx
+                .query_row(
+                    "SELECT s.code_hash, s.failed_attempts FROM oauth_states s JOIN devices d ON d.id = s.device_id
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL AND s.provider = ?3",
+                    params![hash_secret(state), now, provider.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((Some(expected), failed)) = row else {
+                return Ok(Confirmation::Expired);
+            };
+            let given = hash_secret(&normalized_code(code));
+            let outcome = if bool::from(subtle::ConstantTimeEq::ct_eq(
+                given.as_bytes(),
+                expected.as_bytes(),
+            )) {
+                tx.execute(
+                    "UPDATE oauth_states SET confirmed = 1 WHERE state_hash = ?1",
+                    [hash_secret(state)],
+                )?;
+                Confirmation::Confirmed
+            } else if failed + 1 >= CONFIRMATION_ATTEMPTS {
+                tx.execute(
+                    "DELETE FROM oauth_states WHERE state_hash = ?1",
+                    [hash_secret(state)],
+                )?;
+                Confirmation::Expired
+            } else {
+                tx.execute(
+                    "UPDATE oauth_states SET failed_attempts = failed_attempts + 1 WHERE state_hash = ?1",
+                    [hash_secret(state)],
+                )?;
+                Confirmation::WrongCode {
+                    attempts_left: CONFIRMATION_ATTEMPTS - failed - 1,
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    /// Uses up a login state: the device it was made for, if it is still
+    /// valid and was confirmed with its code.
     pub fn take_login_state(
         &self,
         state: &str,
@@ -99,7 +204,8 @@ impl Store {
             let device = tx
                 .query_row(
                     "SELECT d.id, d.business_id FROM oauth_states s JOIN devices d ON d.id = s.device_id
-                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL AND s.provider = ?3",
+                     WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL
+                       AND s.provider = ?3 AND s.confirmed = 1",
                     params![hash_secret(state), now, provider.as_str()],
                     |r| {
                         Ok(Device {
@@ -262,28 +368,64 @@ mod tests {
     }
 
     #[test]
-    fn a_login_state_is_single_use_and_short_lived() {
+    fn a_login_state_is_single_use_short_lived_and_needs_its_code() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let device = paired(&store, "Ana's Salon");
-        let state = store
+        let NewLoginState {
+            state,
+            confirmation_code,
+        } = store
             .create_login_state(&device.device_id, LoginProvider::Facebook, 100)
             .unwrap();
-        assert!(
+        let prompt = store
+            .login_prompt(&state, LoginProvider::Facebook, 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (prompt.business_name.as_str(), prompt.device_name.as_str()),
+            ("Ana's Salon", "laptop")
+        );
+        assert!(!prompt.confirmed);
+        assert_eq!(
             store
-                .login_state_valid(&state, LoginProvider::Facebook, 100)
-                .unwrap()
-        );
-        assert!(
-            !store
-                .login_state_valid(&state, LoginProvider::Facebook, 100 + LOGIN_STATE_SECONDS)
-                .unwrap()
-        );
-        assert!(
-            !store
-                .login_state_valid(&state, LoginProvider::Instagram, 100)
+                .login_prompt(&state, LoginProvider::Facebook, 100 + LOGIN_STATE_SECONDS)
                 .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .login_prompt(&state, LoginProvider::Instagram, 100)
+                .unwrap(),
+            None,
             "a Facebook state does not complete an Instagram login"
+        );
+        // Not confirmed yet: the callback gets nothing (and uses it up).
+        let unconfirmed = store
+            .create_login_state(&device.device_id, LoginProvider::Facebook, 100)
+            .unwrap();
+        assert_eq!(
+            store
+                .take_login_state(&unconfirmed.state, LoginProvider::Facebook, 101)
+                .unwrap(),
+            None
+        );
+
+        assert_eq!(
+            store
+                .confirm_login_state(&state, LoginProvider::Facebook, "aaaaa-aaaaa", 101)
+                .unwrap(),
+            Confirmation::WrongCode {
+                attempts_left: CONFIRMATION_ATTEMPTS - 1
+            }
+        );
+        // Typed in capitals and without the dash, it is the same code.
+        let typed = confirmation_code.replace('-', " ").to_uppercase();
+        assert_eq!(
+            store
+                .confirm_login_state(&state, LoginProvider::Facebook, &typed, 101)
+                .unwrap(),
+            Confirmation::Confirmed
         );
         let taken = store
             .take_login_state(&state, LoginProvider::Facebook, 101)
@@ -299,17 +441,61 @@ mod tests {
         let late = store
             .create_login_state(&device.device_id, LoginProvider::Facebook, 100)
             .unwrap();
+        let code = late.confirmation_code.clone();
         assert_eq!(
             store
-                .take_login_state(&late, LoginProvider::Facebook, 100 + LOGIN_STATE_SECONDS)
+                .confirm_login_state(
+                    &late.state,
+                    LoginProvider::Facebook,
+                    &code,
+                    100 + LOGIN_STATE_SECONDS
+                )
                 .unwrap(),
-            None
+            Confirmation::Expired
         );
         assert_eq!(
             store
                 .take_login_state("made-up", LoginProvider::Facebook, 101)
                 .unwrap(),
             None
+        );
+    }
+
+    #[test]
+    fn wrong_codes_end_a_login_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let device = paired(&store, "Ana's Salon");
+        let link = store
+            .create_login_state(&device.device_id, LoginProvider::Instagram, 100)
+            .unwrap();
+        for left in (1..CONFIRMATION_ATTEMPTS).rev() {
+            assert_eq!(
+                store
+                    .confirm_login_state(&link.state, LoginProvider::Instagram, "guess", 101)
+                    .unwrap(),
+                Confirmation::WrongCode {
+                    attempts_left: left
+                }
+            );
+        }
+        assert_eq!(
+            store
+                .confirm_login_state(&link.state, LoginProvider::Instagram, "guess", 101)
+                .unwrap(),
+            Confirmation::Expired
+        );
+        // The right code is too late now.
+        assert_eq!(
+            store
+                .confirm_login_state(
+                    &link.state,
+                    LoginProvider::Instagram,
+                    &link.confirmation_code,
+                    101
+                )
+                .unwrap(),
+            Confirmation::Expired
         );
     }
 

@@ -25,7 +25,9 @@ pub enum StoreError {
     },
     #[error("this invite code is unknown, already used or expired")]
     InviteInvalid,
-    #[error("{0} account {1} is already claimed by another business")]
+    #[error(
+        "{0} account {1} is already claimed by another business; to move it to yours, connect it with Facebook or Instagram Login, or claim it with its access token"
+    )]
     RouteTaken(RouteKind, String),
     #[error("the relay is shutting down")]
     Closed,
@@ -46,7 +48,7 @@ pub struct Device {
 }
 
 /// Who a webhook entry for one platform account is sealed to.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipients {
     pub business_id: String,
     /// Device id and public key of each active device.
@@ -186,6 +188,13 @@ fn migrations() -> Migrations<'static> {
             PRIMARY KEY (account_id, business_id)
         );",
         ),
+        // A login link is confirmed on the relay's page with a code shown on
+        // the owner's computer before it goes on to Facebook or Instagram.
+        M::up(
+            "ALTER TABLE oauth_states ADD COLUMN code_hash TEXT;
+            ALTER TABLE oauth_states ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE oauth_states ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;",
+        ),
     ])
 }
 
@@ -242,6 +251,7 @@ pub struct Store {
 
 mod devices;
 mod routes;
+pub use routes::ClaimOutcome;
 
 impl Store {
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
@@ -578,23 +588,29 @@ mod tests {
     }
 
     #[test]
-    fn a_route_belongs_to_one_business() {
+    fn a_route_belongs_to_one_business_and_moves_only_with_proof() {
         let (_dir, store) = store();
         let a = register(&store, "A");
         let b = register(&store, "B");
-        store
-            .claim_route(&a.business_id, RouteKind::Instagram, "178", 1)
-            .unwrap();
-        store
-            .claim_route(&a.business_id, RouteKind::Instagram, "178", 2)
-            .unwrap();
+        assert_eq!(
+            store
+                .claim_route(&a.business_id, RouteKind::Instagram, "178", false, 1)
+                .unwrap(),
+            ClaimOutcome::Claimed
+        );
+        assert_eq!(
+            store
+                .claim_route(&a.business_id, RouteKind::Instagram, "178", false, 2)
+                .unwrap(),
+            ClaimOutcome::AlreadyHeld
+        );
         assert!(matches!(
-            store.claim_route(&b.business_id, RouteKind::Instagram, "178", 3),
+            store.claim_route(&b.business_id, RouteKind::Instagram, "178", false, 3),
             Err(StoreError::RouteTaken(RouteKind::Instagram, _))
         ));
         // The same id on another platform is another account.
         store
-            .claim_route(&b.business_id, RouteKind::Messenger, "178", 4)
+            .claim_route(&b.business_id, RouteKind::Messenger, "178", false, 4)
             .unwrap();
         let recipients = store
             .recipients(RouteKind::Instagram, "178")
@@ -607,6 +623,20 @@ mod tests {
                 .recipients(RouteKind::Whatsapp, "178")
                 .unwrap()
                 .is_none()
+        );
+
+        // With proof, B takes it, and A's devices are named to be told.
+        let ClaimOutcome::Moved { from } = store
+            .claim_route(&b.business_id, RouteKind::Instagram, "178", true, 5)
+            .unwrap()
+        else {
+            panic!("the route did not move");
+        };
+        assert_eq!(from.business_id, a.business_id);
+        assert_eq!(from.devices.len(), 1);
+        assert_eq!(
+            store.route_holder(RouteKind::Instagram, "178").unwrap(),
+            Some(b.business_id.clone())
         );
     }
 

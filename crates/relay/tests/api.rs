@@ -199,7 +199,10 @@ async fn a_claimed_account_cannot_be_claimed_by_another_business() {
     let salon = relay.pair("Salon").await;
     let clinic = relay.pair("Clinic").await;
     assert_eq!(relay.claim(&salon, "whatsapp", "P1").await, 204);
-    assert_eq!(relay.claim(&clinic, "whatsapp", "P1").await, 409);
+    let (status, code) = relay
+        .claim_with(&clinic, "whatsapp", "P1", None, None)
+        .await;
+    assert_eq!((status, code.as_str()), (409, "route_taken"));
     assert_eq!(relay.claim(&clinic, "whatsapp", "").await, 400);
     let stranger = Device {
         secret: DeviceSecretKey::generate(),
@@ -622,6 +625,7 @@ async fn one_devices_unusable_key_does_not_stop_anyone_elses_deliveries() {
             &studio.business_id,
             leadbox_envelope::RouteKind::Instagram,
             "1785",
+            false,
             0,
         )
         .unwrap();

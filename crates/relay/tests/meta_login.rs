@@ -262,6 +262,8 @@ impl World {
             public_url: Some(relay_url.clone()),
             meta_app_id: login_configured.then(|| APP_ID.to_owned()),
             graph_url: format!("{fb_url}/v21.0"),
+            instagram_graph_url: format!("{fb_url}/ig-graph"),
+            route_claims: leadbox_relay::config::RouteClaims::Proof,
             login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
             instagram: login_configured.then(|| leadbox_relay::config::InstagramLoginConfig {
                 app_id: IG_APP_ID.into(),
@@ -325,12 +327,32 @@ impl World {
             .unwrap()
     }
 
-    /// The owner's browser: ticket → start (redirect to the dialog) → the state
-    /// Facebook would send back.
+    /// The owner's browser on the relay's page: it names the business and
+    /// the computer; the code the app shows is typed in and sent. Returns the
+    /// answer to that (on to the dialog when the code was right).
+    async fn confirm(&self, ticket: &OAuthTicket, code: &str) -> reqwest::Response {
+        let page = self.http.get(&ticket.url).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Confirm it is your computer"), "{html}");
+        let url = reqwest::Url::parse(&ticket.url).unwrap();
+        let state = url.query_pairs().find(|(k, _)| k == "state").unwrap().1;
+        self.http
+            .post(format!("{}{}", self.relay_url, url.path()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            // The state is base64url and the code letters, digits and a dash.
+            .body(format!("state={state}&code={code}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The owner's browser: ticket → the relay's page, confirmed with the
+    /// code → the dialog → the state Facebook would send back.
     async fn login_state(&self, device: &Device) -> String {
         let ticket: OAuthTicket = self.ticket(device).await.json().await.unwrap();
         assert!(ticket.url.starts_with(&self.relay_url), "{}", ticket.url);
-        let start = self.http.get(&ticket.url).send().await.unwrap();
+        let start = self.confirm(&ticket, &ticket.confirmation_code).await;
         assert_eq!(start.status(), StatusCode::SEE_OTHER);
         let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
         assert!(dialog.path().ends_with("/dialog/oauth"));
@@ -548,6 +570,122 @@ async fn facebook_login_seals_the_page_tokens_to_the_device_and_keeps_none() {
 }
 
 #[tokio::test]
+async fn a_login_link_goes_on_to_facebook_only_with_the_code_the_owners_computer_shows() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+    let ticket: OAuthTicket = world.ticket(&device).await.json().await.unwrap();
+    assert_eq!(
+        ticket.confirmation_code.len(),
+        11,
+        "{}",
+        ticket.confirmation_code
+    );
+
+    // Whoever opens the link sees whose inbox and which computer would get access.
+    let page = world.http.get(&ticket.url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("form-action 'self'") && csp.contains("default-src 'none'"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Ana&#39;s Bakery") && html.contains("“test”"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&ticket.confirmation_code),
+        "the page must not show the code"
+    );
+
+    // A wrong code: asked again, nothing sent on to Facebook.
+    let wrong = world.confirm(&ticket, "aaaaa-aaaaa").await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    assert!(wrong.headers().get("location").is_none());
+    assert!(wrong.text().await.unwrap().contains("4 more tries"));
+
+    // Someone who learned the state cannot finish without the code either:
+    // the callback refuses an unconfirmed state and uses it up.
+    let state = reqwest::Url::parse(&ticket.url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let (status, _) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(world.payloads(&device).await.is_empty());
+    let late = world.http.get(&ticket.url).send().await.unwrap();
+    assert_eq!(
+        late.status(),
+        StatusCode::BAD_REQUEST,
+        "the link is used up"
+    );
+
+    // Five wrong codes end a fresh link.
+    let ticket: OAuthTicket = world.ticket(&device).await.json().await.unwrap();
+    for _ in 0..4 {
+        assert_eq!(
+            world.confirm(&ticket, "guess").await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        world.confirm(&ticket, "guess").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let page = world.http.get(&ticket.url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_told() {
+    let world = World::new(true).await;
+    let rival = world.pair("Rival").await;
+    let rival_business = world
+        .relay
+        .store
+        .device_for_token(&rival.token)
+        .unwrap()
+        .unwrap()
+        .business_id;
+    world
+        .relay
+        .store
+        .claim_route(
+            &rival_business,
+            leadbox_envelope::RouteKind::Instagram,
+            "1784",
+            false,
+            leadbox_relay::store::unix_now(),
+        )
+        .unwrap();
+
+    let device = world.pair("Ana's Bakery").await;
+    let state = world.login_state(&device).await;
+    let (status, page) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let routed = world
+        .relay
+        .store
+        .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .unwrap()
+        .unwrap();
+    assert_ne!(routed.business_id, rival_business);
+    let told = world.payloads(&rival).await;
+    assert!(
+        matches!(told.as_slice(), [Payload::RouteMoved { account_id, .. }] if account_id == "1784"),
+        "{told:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_refused_or_cancelled_login_connects_nothing() {
     let world = World::new(true).await;
     let device = world.pair("Ana's Bakery").await;
@@ -718,7 +856,7 @@ async fn instagram_login_seals_the_token_and_routes_the_account() {
         "{}",
         ticket.url
     );
-    let start = world.http.get(&ticket.url).send().await.unwrap();
+    let start = world.confirm(&ticket, &ticket.confirmation_code).await;
     assert_eq!(start.status(), StatusCode::SEE_OTHER);
     let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
     assert!(dialog.path().ends_with("/ig-dialog"));
@@ -814,7 +952,7 @@ async fn a_refused_instagram_code_connects_nothing() {
         .json()
         .await
         .unwrap();
-    let start = world.http.get(&ticket.url).send().await.unwrap();
+    let start = world.confirm(&ticket, &ticket.confirmation_code).await;
     let dialog = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
     let state = dialog
         .query_pairs()

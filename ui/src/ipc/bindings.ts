@@ -200,6 +200,12 @@ export type ListedConversation = { id: number, platform: Platform, display_name:
 urgency: string | null, draft_waiting: boolean, };
 
 /**
+ * A "Connect with Facebook/Instagram" address, and the code the relay's
+ * page asks for before it goes on to Meta (so a forwarded link is useless).
+ */
+export type LoginLink = { url: string, confirmation_code: string, };
+
+/**
  * How much an account notice matters to the owner.
  */
 export type NoticeSeverity = "info" | "problem" | "restriction";

@@ -20,6 +20,7 @@ import type {
   LeadCard,
   LeadForm,
   ListFilter,
+  LoginLink,
   NotificationPrefs,
   NotificationView,
   PageCursor,
@@ -65,7 +66,7 @@ export const searchInbox = (query: string) => invoke<SearchHit[]>("search_inbox"
 
 export const listAccounts = () => invoke<AccountRow[]>("list_accounts");
 export const connectAccount = (provider: "facebook" | "instagram") =>
-  invoke<string>("connect_account", { provider });
+  invoke<LoginLink>("connect_account", { provider });
 export const connectWithToken = (platform: Platform, accountId: string, connection: Connection, token: string, humanAgent: boolean) =>
   invoke<AccountRow>("connect_with_token", { platform, accountId, connection, token, humanAgent });
 

@@ -1,4 +1,4 @@
-//! The device API: pairing, claiming accounts, fetching and acknowledging envelopes.
+//! The device API: pairing, fetching and acknowledging envelopes.
 
 use std::time::Duration;
 
@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, BusinessDevice, ClaimRouteRequest, EnvelopePage, MAX_PAGE,
-    MAX_WAIT_SECONDS, RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
+    AckRequest, AckResponse, BusinessDevice, EnvelopePage, MAX_PAGE, MAX_WAIT_SECONDS,
+    RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
 };
 use serde::Deserialize;
 
@@ -77,62 +77,6 @@ pub async fn register(
             token: registration.token,
         }),
     ))
-}
-
-pub async fn claim_route(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    Json(request): Json<ClaimRouteRequest>,
-) -> Result<StatusCode, ApiFailure> {
-    let device = authenticate(&state, &headers).await?;
-    if request.platform == leadbox_envelope::RouteKind::Website {
-        return Err(ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "use_widget_sites",
-            "website chats are added with POST /v1/widget/sites, which picks their id",
-        ));
-    }
-    let valid_id = |id: &str| {
-        let id = id.trim();
-        (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_graphic()))
-            .then(|| id.to_owned())
-            .ok_or_else(|| {
-                ApiFailure::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_account_id",
-                    "the account id must be 1 to 64 visible characters",
-                )
-            })
-    };
-    let account_id = valid_id(&request.account_id)?;
-    let business_account = match (&request.whatsapp_business_account_id, request.platform) {
-        (Some(id), leadbox_envelope::RouteKind::Whatsapp) => Some(valid_id(id)?),
-        (Some(_), _) => {
-            return Err(ApiFailure::new(
-                StatusCode::BAD_REQUEST,
-                "not_whatsapp",
-                "only a WhatsApp number belongs to a WhatsApp Business Account",
-            ));
-        }
-        (None, _) => None,
-    };
-    let relay = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let now = now_ms() / 1000;
-        relay
-            .store
-            .claim_route(&device.business_id, request.platform, &account_id, now)?;
-        match business_account {
-            Some(business_account) => {
-                relay
-                    .store
-                    .link_business_account(&device.business_id, &business_account, now)
-            }
-            None => Ok(()),
-        }
-    })
-    .await??;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]

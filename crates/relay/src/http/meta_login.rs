@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use leadbox_envelope::api::OAuthTicket;
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{DevicePublicKey, RouteKind};
@@ -15,10 +15,10 @@ use serde::Deserialize;
 use super::devices::authenticate;
 use super::pages::page;
 use super::{ApiFailure, SharedState, deliver};
-use crate::facebook::{FacebookLogin, LoginError, dialog_url};
+use crate::facebook::{FacebookLogin, LoginError};
 use crate::meta_links::{LOGIN_STATE_SECONDS, LoginProvider};
 use crate::now_ms;
-use crate::store::{Device, StoreError};
+use crate::store::{ClaimOutcome, Device, StoreError};
 
 /// `POST /v1/oauth/meta/tickets`: the address the desktop opens in a browser.
 pub async fn ticket(
@@ -37,7 +37,7 @@ pub async fn instagram_ticket(
 }
 
 /// The relay's public address, if this login is set up.
-fn login_base(state: &SharedState, provider: LoginProvider) -> Result<&str, LoginError> {
+pub(super) fn login_base(state: &SharedState, provider: LoginProvider) -> Result<&str, LoginError> {
     let config = &state.config;
     match (provider, &config.public_url) {
         (LoginProvider::Facebook, Some(url)) if config.meta_app_id.is_some() => Ok(url),
@@ -47,7 +47,7 @@ fn login_base(state: &SharedState, provider: LoginProvider) -> Result<&str, Logi
     }
 }
 
-fn path(provider: LoginProvider) -> &'static str {
+pub(super) fn path(provider: LoginProvider) -> &'static str {
     match provider {
         LoginProvider::Facebook => "meta",
         LoginProvider::Instagram => "instagram",
@@ -68,7 +68,7 @@ async fn issue_ticket(
         )
     })?;
     let relay = state.clone();
-    let login_state = tokio::task::spawn_blocking(move || {
+    let link = tokio::task::spawn_blocking(move || {
         relay
             .store
             .create_login_state(&device.device_id, provider, now_ms() / 1000)
@@ -76,78 +76,21 @@ async fn issue_ticket(
     .await??;
     Ok(Json(OAuthTicket {
         url: format!(
-            "{public_url}/oauth/{}/start?state={login_state}",
-            path(provider)
+            "{public_url}/oauth/{}/start?state={}",
+            path(provider),
+            link.state
         ),
         expires_in_seconds: LOGIN_STATE_SECONDS as u64,
+        confirmation_code: link.confirmation_code,
     }))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct StartQuery {
-    #[serde(default)]
-    state: String,
-}
-
-fn expired_link() -> Response {
+pub(super) fn expired_link() -> Response {
     page(
         StatusCode::BAD_REQUEST,
         "This link has expired",
         &["Login links work once and for ten minutes. Start again from Leadbox: Settings → Accounts → Connect with Facebook.".into()],
     )
-}
-
-/// `GET /oauth/meta/start?state=…`: on to Facebook's dialog, if the ticket is good.
-pub async fn start(
-    State(state): State<SharedState>,
-    Query(query): Query<StartQuery>,
-) -> Result<Response, ApiFailure> {
-    start_for(&state, &query.state, LoginProvider::Facebook).await
-}
-
-/// `GET /oauth/instagram/start?state=…`: on to Instagram's dialog.
-pub async fn instagram_start(
-    State(state): State<SharedState>,
-    Query(query): Query<StartQuery>,
-) -> Result<Response, ApiFailure> {
-    start_for(&state, &query.state, LoginProvider::Instagram).await
-}
-
-async fn start_for(
-    state: &SharedState,
-    login_state: &str,
-    provider: LoginProvider,
-) -> Result<Response, ApiFailure> {
-    let relay = state.clone();
-    let checked = login_state.to_owned();
-    let valid = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .login_state_valid(&checked, provider, now_ms() / 1000)
-    })
-    .await??;
-    if !valid {
-        return Ok(expired_link());
-    }
-    let url = match provider {
-        LoginProvider::Facebook => dialog_url(&state.config, login_state),
-        LoginProvider::Instagram => login_base(state, provider).and_then(|public_url| {
-            let config = state
-                .config
-                .instagram
-                .as_ref()
-                .ok_or(LoginError::InstagramNotConfigured)?;
-            crate::instagram::dialog_url(config, public_url, login_state)
-        }),
-    };
-    match url {
-        Ok(url) => Ok(Redirect::to(&url).into_response()),
-        Err(error) => Ok(page(
-            StatusCode::CONFLICT,
-            "This login is not set up",
-            &[error.to_string()],
-        )),
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,14 +144,15 @@ async fn callback_start(
 
 /// After a login: remembers the user ↔ business link (for Meta's deletion
 /// requests), routes the granted accounts to the business, and reads the
-/// device's key. `None` when the device was revoked meanwhile. Also returns
-/// the accounts another business had already claimed.
+/// device's key. `None` when the device was revoked meanwhile. The login is
+/// proof of control: an account another business held moves here, and that
+/// business's computers are told.
 async fn link_and_route(
     state: &SharedState,
     device: &Device,
     user_id: &str,
     routes: Vec<(RouteKind, String)>,
-) -> Result<Option<(DevicePublicKey, Vec<String>)>, ApiFailure> {
+) -> Result<Option<DevicePublicKey>, ApiFailure> {
     let relay = state.clone();
     let (business_id, device_id, user_id) = (
         device.business_id.clone(),
@@ -216,23 +160,25 @@ async fn link_and_route(
         user_id.to_owned(),
     );
     let now = now_ms() / 1000;
-    let (key, taken) = tokio::task::spawn_blocking(move || {
+    let (key, moved) = tokio::task::spawn_blocking(move || {
         relay.store.link_meta_user(&user_id, &business_id, now)?;
-        let mut taken = Vec::new();
+        let mut moved = Vec::new();
         for (kind, account_id) in routes {
-            match relay
-                .store
-                .claim_route(&business_id, kind, &account_id, now)
+            if let ClaimOutcome::Moved { from } =
+                relay
+                    .store
+                    .claim_route(&business_id, kind, &account_id, true, now)?
             {
-                Ok(()) => {}
-                Err(StoreError::RouteTaken(kind, id)) => taken.push(format!("{kind} {id}")),
-                Err(other) => return Err(other),
+                moved.push((from, kind, account_id));
             }
         }
-        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, taken))
+        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, moved))
     })
     .await??;
-    Ok(key.map(|key| (key, taken)))
+    for (from, kind, account_id) in &moved {
+        super::routes::tell_previous_business(state, from, *kind, account_id).await?;
+    }
+    Ok(key)
 }
 
 /// The page shown when the platform refused the login; nothing was stored.
@@ -275,8 +221,7 @@ pub async fn callback(
             )
         })
         .collect();
-    let Some((key, taken)) = link_and_route(&state, &device, &logged_in.user_id, routes).await?
-    else {
+    let Some(key) = link_and_route(&state, &device, &logged_in.user_id, routes).await? else {
         return Ok(expired_link());
     };
 
@@ -299,11 +244,6 @@ pub async fn callback(
         .collect();
     if lines.is_empty() {
         lines.push("Facebook granted no pages. Try again and choose at least one page.".into());
-    }
-    for route in &taken {
-        lines.push(format!(
-            "{route} already belongs to another business on this relay; its messages keep going there."
-        ));
     }
     lines.push("Return to Leadbox: the accounts appear there within a few seconds.".into());
 
@@ -358,20 +298,13 @@ pub async fn instagram_callback(
 
     let now = now_ms();
     let routes = vec![(RouteKind::Instagram, account.account_id.clone())];
-    let Some((key, taken)) = link_and_route(&state, &device, &account.user_id, routes).await?
-    else {
+    let Some(key) = link_and_route(&state, &device, &account.user_id, routes).await? else {
         return Ok(expired_link());
     };
     let mut lines = vec![format!("Connected: Instagram @{}", account.username)];
     if !account.subscribed {
         lines.push(
             "Instagram did not subscribe it to new messages; check the account's settings.".into(),
-        );
-    }
-    if !taken.is_empty() {
-        lines.push(
-            "This account already belongs to another business on this relay; its messages keep going there."
-                .into(),
         );
     }
     lines.push("Return to Leadbox: the account appears there within a few seconds.".into());

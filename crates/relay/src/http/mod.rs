@@ -4,8 +4,10 @@ mod deletion;
 mod devices;
 mod error;
 pub mod limits;
+mod login_start;
 mod meta_login;
 mod pages;
+mod routes;
 pub mod stream;
 mod webhooks;
 pub mod widget;
@@ -91,7 +93,7 @@ pub fn router(state: SharedState) -> Router {
     let device = Router::new()
         .route("/v1/devices", post(devices::register).get(devices::list))
         .route("/v1/devices/{id}", delete(devices::revoke))
-        .route("/v1/routes", post(devices::claim_route))
+        .route("/v1/routes", post(routes::claim))
         .route("/v1/envelopes", get(devices::envelopes))
         .route("/v1/envelopes/ack", post(devices::ack))
         .route("/v1/stream", get(stream::stream))
@@ -102,13 +104,19 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/v1/widget/replies", post(widget::reply))
         .route("/v1/oauth/meta/tickets", post(meta_login::ticket))
-        .route("/oauth/meta/start", get(meta_login::start))
+        .route(
+            "/oauth/meta/start",
+            get(login_start::start).post(login_start::confirm),
+        )
         .route("/oauth/meta/callback", get(meta_login::callback))
         .route(
             "/v1/oauth/instagram/tickets",
             post(meta_login::instagram_ticket),
         )
-        .route("/oauth/instagram/start", get(meta_login::instagram_start))
+        .route(
+            "/oauth/instagram/start",
+            get(login_start::instagram_start).post(login_start::instagram_confirm),
+        )
         .route(
             "/oauth/instagram/callback",
             get(meta_login::instagram_callback),

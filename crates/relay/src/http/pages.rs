@@ -21,10 +21,38 @@ pub fn escape(text: &str) -> String {
 
 /// A page with a title and paragraphs, each given as plain text.
 pub fn page(status: StatusCode, title: &str, paragraphs: &[String]) -> Response {
-    let body: String = paragraphs
+    frame(status, title, &paragraphs_html(paragraphs))
+}
+
+fn paragraphs_html(paragraphs: &[String]) -> String {
+    paragraphs
         .iter()
         .map(|p| format!("<p>{}</p>", escape(p)))
-        .collect();
+        .collect()
+}
+
+/// A page with paragraphs and one form that posts a code back to `action`
+/// (a path on this relay) with the hidden `state`.
+pub fn code_form(
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[String],
+    action: &str,
+    state: &str,
+) -> Response {
+    let form = format!(
+        "<form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"state\" value=\"{state}\">\
+         <label>Code shown in Leadbox <input name=\"code\" autocomplete=\"off\" autofocus required \
+         maxlength=\"20\" style=\"font:inherit;letter-spacing:.1em\"></label> \
+         <button type=\"submit\">Continue</button></form>",
+        action = escape(action),
+        state = escape(state),
+    );
+    frame(status, title, &(paragraphs_html(paragraphs) + &form))
+}
+
+fn frame(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title>\
@@ -38,7 +66,7 @@ pub fn page(status: StatusCode, title: &str, paragraphs: &[String]) -> Response 
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             ),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::CACHE_CONTROL, "no-store"),

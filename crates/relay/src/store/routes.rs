@@ -2,36 +2,103 @@
 
 use super::*;
 
+/// What a claim did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// The account was free and now routes to the business.
+    Claimed,
+    /// The business already had it.
+    AlreadyHeld,
+    /// Another business had it; with the proof given it moved. Its devices
+    /// are to be told.
+    Moved { from: Recipients },
+}
+
 impl Store {
-    /// Claims a platform account for a business. Claiming one's own again is fine.
+    /// The business an account routes to, if any.
+    pub fn route_holder(
+        &self,
+        kind: RouteKind,
+        account_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",
+                    params![kind.as_str(), account_id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+    }
+
+    /// Claims a platform account for a business. Claiming one's own again is
+    /// fine; an account another business holds moves only when `proven`
+    /// (the caller checked that this business controls it).
     pub fn claim_route(
         &self,
         business_id: &str,
         kind: RouteKind,
         account_id: &str,
+        proven: bool,
         now: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<ClaimOutcome, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            let owner: Option<String> = tx
+            let holder: Option<String> = tx
                 .query_row(
                     "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",
                     params![kind.as_str(), account_id],
                     |r| r.get(0),
                 )
                 .optional()?;
-            match owner {
-                Some(owner) if owner == business_id => {}
-                Some(_) => return Err(StoreError::RouteTaken(kind, account_id.to_owned())),
+            let outcome = match holder {
+                Some(holder) if holder == business_id => ClaimOutcome::AlreadyHeld,
+                Some(_) if !proven => {
+                    return Err(StoreError::RouteTaken(kind, account_id.to_owned()));
+                }
+                Some(holder) => {
+                    tx.execute(
+                        "UPDATE routes SET business_id = ?3, created_at = ?4 WHERE kind = ?1 AND account_id = ?2",
+                        params![kind.as_str(), account_id, business_id, now],
+                    )?;
+                    let devices = active_devices(&tx, &holder)?;
+                    ClaimOutcome::Moved {
+                        from: Recipients {
+                            business_id: holder,
+                            devices,
+                        },
+                    }
+                }
                 None => {
                     tx.execute(
                         "INSERT INTO routes (kind, account_id, business_id, created_at) VALUES (?1, ?2, ?3, ?4)",
                         params![kind.as_str(), account_id, business_id, now],
                     )?;
+                    ClaimOutcome::Claimed
                 }
-            }
+            };
             tx.commit()?;
-            Ok(())
+            Ok(outcome)
+        })
+    }
+
+    /// Whether a WhatsApp Business Account's account-level changes already
+    /// go to this business.
+    pub fn business_account_linked(
+        &self,
+        business_id: &str,
+        business_account_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT 1 FROM business_account_routes WHERE account_id = ?1 AND business_id = ?2",
+                    params![business_account_id, business_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some())
         })
     }
 

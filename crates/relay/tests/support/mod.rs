@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, dead_code)] // Shared by several test files; each uses part of it.
 
+pub mod graph;
+
 use hmac::{Hmac, Mac};
 use leadbox_envelope::DeviceSecretKey;
 use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
@@ -39,6 +41,7 @@ pub async fn start_relay_with(
 /// A relay with the test defaults as changed by `configure`.
 pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay {
     let dir = tempfile::tempdir().unwrap();
+    let (graph_url, instagram_graph_url) = graph::start().await;
     let mut config = RelayConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_owned(),
@@ -51,7 +54,9 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         limits: leadbox_relay::config::RateLimits::default(),
         public_url: None,
         meta_app_id: None,
-        graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
+        graph_url,
+        instagram_graph_url,
+        route_claims: leadbox_relay::config::RouteClaims::Proof,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,
@@ -134,16 +139,35 @@ impl Relay {
         }
     }
 
+    /// Claims an account with the token that proves control of it.
     pub async fn claim(&self, device: &Device, platform: &str, account: &str) -> u16 {
-        self.http
+        let token = graph::proof_token(platform, account, None);
+        self.claim_with(device, platform, account, None, Some(&token))
+            .await
+            .0
+    }
+
+    /// A claim as given: status and the error code, if any.
+    pub async fn claim_with(
+        &self,
+        device: &Device,
+        platform: &str,
+        account: &str,
+        business_account: Option<&str>,
+        access_token: Option<&str>,
+    ) -> (u16, String) {
+        let response = self
+            .http
             .post(format!("{}/v1/routes", self.url))
             .bearer_auth(&device.token)
-            .json(&json!({"platform": platform, "account_id": account}))
+            .json(&json!({"platform": platform, "account_id": account,
+                "whatsapp_business_account_id": business_account, "access_token": access_token}))
             .send()
             .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        (status, body["code"].as_str().unwrap_or_default().to_owned())
     }
 
     /// Claims a WhatsApp number, with the WhatsApp Business Account that holds it.
@@ -153,16 +177,11 @@ impl Relay {
         number: &str,
         business_account: Option<&str>,
     ) {
-        let status = self
-            .http
-            .post(format!("{}/v1/routes", self.url))
-            .bearer_auth(&device.token)
-            .json(&json!({"platform": "whatsapp", "account_id": number, "whatsapp_business_account_id": business_account}))
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert_eq!(status, 204);
+        let token = graph::proof_token("whatsapp", number, business_account);
+        let (status, code) = self
+            .claim_with(device, "whatsapp", number, business_account, Some(&token))
+            .await;
+        assert_eq!(status, 204, "{code}");
     }
 
     pub async fn post_webhook(&self, body: Vec<u8>, signature: Option<String>) -> u16 {
