@@ -92,10 +92,11 @@ async fn main() {
         instagram: None,
         metrics_token: None,
     };
-    let relay = leadbox_relay::prepare(config).unwrap();
+    let relay = leadbox_relay::prepare(config).await.unwrap();
     let invite = relay
         .store
         .create_invite("Bench Salon", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     tokio::spawn(leadbox_relay::serve(
         listener,

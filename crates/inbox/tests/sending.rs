@@ -307,10 +307,11 @@ impl World {
         };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
-        let relay = leadbox_relay::prepare(config).unwrap();
+        let relay = leadbox_relay::prepare(config).await.unwrap();
         let invite = relay
             .store
             .create_invite("Ana's Salon", leadbox_relay::store::unix_now())
+            .await
             .unwrap();
         tokio::spawn(leadbox_relay::serve(
             listener,
@@ -830,6 +831,7 @@ async fn envelopes_the_relay_dropped_are_counted_on_the_desktop_once() {
         .relay
         .store
         .expire(leadbox_relay::store::unix_now() + 10)
+        .await
         .unwrap();
     assert_eq!(expired.envelopes, 1);
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
@@ -842,11 +844,12 @@ async fn envelopes_the_relay_dropped_are_counted_on_the_desktop_once() {
 
 /// Seals a payload to the World's desktop exactly as the relay does after a
 /// Facebook Login, and queues it.
-fn deliver_to_desktop(world: &World, payload: &leadbox_envelope::payload::Payload) {
+async fn deliver_to_desktop(world: &World, payload: &leadbox_envelope::payload::Payload) {
     let recipients = world
         .relay
         .store
         .recipients(RouteKind::Messenger, "PAGE1")
+        .await
         .unwrap()
         .unwrap();
     let sealed: Vec<_> = recipients
@@ -863,7 +866,12 @@ fn deliver_to_desktop(world: &World, payload: &leadbox_envelope::payload::Payloa
             (device_id.clone(), envelope)
         })
         .collect();
-    world.relay.store.insert_envelopes(&sealed, 0).unwrap();
+    world
+        .relay
+        .store
+        .insert_batches(vec![sealed], 0)
+        .await
+        .unwrap();
 }
 
 fn signed_request(user_id: &str) -> String {
@@ -901,7 +909,8 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
             pages: vec![page("111", Some("1784")), page("222", None)],
             received_at_ms: now_ms(),
         },
-    );
+    )
+    .await;
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.accounts_connected, 3);
     let granted: Vec<(RouteKind, String, String)> = world
@@ -946,6 +955,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
         .relay
         .store
         .recipients(RouteKind::Messenger, "PAGE1")
+        .await
         .unwrap()
         .unwrap()
         .business_id;
@@ -953,6 +963,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
         .relay
         .store
         .link_meta_user("10157", &business, 0)
+        .await
         .unwrap();
     let answer: Value = reqwest::Client::new()
         .post(format!("{}/meta/data-deletion", world.relay_url))
@@ -970,6 +981,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
             .relay
             .store
             .deletion_status(&code)
+            .await
             .unwrap()
             .unwrap()
             .completed_at,
@@ -978,31 +990,33 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
 
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.deletion_requests, 1);
-    let vault = world.engine.vault();
-    assert!(vault.accounts_of_meta_user("10157").unwrap().is_empty());
-    let statuses: Vec<String> = ["111", "222"]
-        .iter()
-        .map(|id| {
-            vault
-                .find_account(RouteKind::Messenger, id)
-                .unwrap()
-                .unwrap()
-                .status
-        })
-        .collect();
-    assert_eq!(statuses, ["disconnected", "disconnected"]);
-    assert_eq!(
-        vault.conversations().unwrap().len(),
-        before - 1,
-        "page 111's conversation is erased"
-    );
-    drop(vault);
+    {
+        let vault = world.engine.vault();
+        assert!(vault.accounts_of_meta_user("10157").unwrap().is_empty());
+        let statuses: Vec<String> = ["111", "222"]
+            .iter()
+            .map(|id| {
+                vault
+                    .find_account(RouteKind::Messenger, id)
+                    .unwrap()
+                    .unwrap()
+                    .status
+            })
+            .collect();
+        assert_eq!(statuses, ["disconnected", "disconnected"]);
+        assert_eq!(
+            vault.conversations().unwrap().len(),
+            before - 1,
+            "page 111's conversation is erased"
+        );
+    }
     assert!(world.engine.unreported_meta_deletions().unwrap().is_empty());
     assert!(
         world
             .relay
             .store
             .deletion_status(&code)
+            .await
             .unwrap()
             .unwrap()
             .completed_at
@@ -1079,7 +1093,8 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
             subscribed: true,
             received_at_ms: now_ms(),
         },
-    );
+    )
+    .await;
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.accounts_connected, 1);
     let account = world
@@ -1144,15 +1159,12 @@ async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
     world
         .post_only(messenger_dm("m_crash", "Hello?", 1_000, false))
         .await;
-    let depth = || world.relay.store.queue_depth().unwrap();
-    assert_eq!(depth(), 1);
+    let store = &world.relay.store;
+    assert_eq!(store.queue_depth().await.unwrap(), 1);
     // The state a kill leaves between the vault commit and the ack: the cursor
     // already skips the envelope, which waits at the relay unacknowledged.
-    let page = world.relay.store.envelopes_after(
-        &world.relay.store.devices().unwrap()[0].device_id,
-        0,
-        10,
-    );
+    let device = store.devices().await.unwrap()[0].device_id.clone();
+    let page = store.envelopes_after(&device, 0, 10).await;
     let cursor = page.unwrap()[0].cursor;
     world
         .engine
@@ -1166,7 +1178,11 @@ async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
         ])
         .unwrap();
     world.engine.sync_once(Duration::ZERO).await.unwrap();
-    assert_eq!(depth(), 0, "the next sync acknowledged it");
+    assert_eq!(
+        store.queue_depth().await.unwrap(),
+        0,
+        "the next sync acknowledged it"
+    );
 }
 
 #[tokio::test]
@@ -1251,6 +1267,7 @@ async fn a_computer_lists_the_business_computers_and_removes_a_lost_one() {
         .relay
         .store
         .create_invite("Ana's Salon", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     let laptop_dir = tempfile::tempdir().unwrap();
     let (laptop, _) =
@@ -1430,6 +1447,7 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
             .relay
             .store
             .route_holder(RouteKind::Messenger, "PAGE1")
+            .await
             .unwrap()
             .is_some()
     );
@@ -1443,6 +1461,7 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
         .relay
         .store
         .create_invite("Rival", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     let http = reqwest::Client::new();
     let registered: Value = http

@@ -57,7 +57,7 @@ async fn start_relay() -> Relay {
     };
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = leadbox_relay::prepare(config).unwrap();
+    let state = leadbox_relay::prepare(config).await.unwrap();
     tokio::spawn(leadbox_relay::serve(
         listener,
         state.clone(),
@@ -230,6 +230,7 @@ async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
         .state
         .store
         .create_invite("Ana's Salon", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     engine.pair(&relay.url, &invite, "corpus").await.unwrap();
     for (route, account, business_account) in accounts_in(&body) {

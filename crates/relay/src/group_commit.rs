@@ -1,4 +1,4 @@
-//! Group commit: webhooks arriving together are stored in one SQLite
+//! Group commit: webhooks arriving together are stored in one database
 //! transaction, so one disk flush makes many of them durable. Each caller
 //! still gets its answer only after that commit, so a 200 keeps meaning
 //! "on disk". A lone webhook is committed at once, without waiting for company.
@@ -17,11 +17,11 @@ struct Job {
     done: oneshot::Sender<Result<u64, StoreError>>,
 }
 
-/// The handle request handlers store envelopes through. The writer thread
+/// The handle request handlers store envelopes through. The writer task
 /// ends when the last handle is dropped.
 #[derive(Debug, Clone)]
 pub struct Committer {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
 }
 
 impl std::fmt::Debug for Job {
@@ -33,15 +33,10 @@ impl std::fmt::Debug for Job {
 }
 
 impl Committer {
+    /// Starts the writer task (on the current tokio runtime).
     pub fn start(store: Store) -> Committer {
-        let (jobs, waiting) = std::sync::mpsc::channel::<Job>();
-        let spawned = std::thread::Builder::new()
-            .name("relay-group-commit".into())
-            .spawn(move || write_groups(&store, &waiting));
-        if let Err(error) = spawned {
-            // Without the thread every store call answers "shutting down".
-            tracing::error!(%error, "the storage thread could not start");
-        }
+        let (jobs, waiting) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        tokio::spawn(write_groups(store, waiting));
         Committer { jobs }
     }
 
@@ -63,8 +58,10 @@ impl Committer {
     }
 }
 
-fn write_groups(store: &Store, waiting: &std::sync::mpsc::Receiver<Job>) {
-    while let Ok(first) = waiting.recv() {
+/// One transaction at a time: while it commits, the next webhooks queue up
+/// and go together in the next one.
+async fn write_groups(store: Store, mut waiting: tokio::sync::mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = waiting.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match waiting.try_recv() {
@@ -73,9 +70,11 @@ fn write_groups(store: &Store, waiting: &std::sync::mpsc::Receiver<Job>) {
             }
         }
         let now = group.iter().map(|job| job.now).max().unwrap_or_default();
-        let batches: Vec<&[(String, SealedEnvelope)]> =
-            group.iter().map(|job| job.envelopes.as_slice()).collect();
-        match store.insert_batches(&batches, now) {
+        let batches: Vec<Vec<(String, SealedEnvelope)>> = group
+            .iter_mut()
+            .map(|job| std::mem::take(&mut job.envelopes))
+            .collect();
+        match store.insert_batches(batches, now).await {
             Ok(cursors) => {
                 for (job, cursor) in group.into_iter().zip(cursors) {
                     let _ = job.done.send(Ok(cursor));
@@ -95,6 +94,8 @@ fn write_groups(store: &Store, waiting: &std::sync::mpsc::Receiver<Job>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SqliteStore;
+    use std::sync::Arc;
 
     fn envelope(id: &str) -> (String, SealedEnvelope) {
         (
@@ -112,12 +113,13 @@ mod tests {
     #[tokio::test]
     async fn concurrent_webhooks_are_all_stored_each_with_its_own_cursor() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store: Store = Arc::new(SqliteStore::open(dir.path()).unwrap());
         // A device row for the foreign key.
-        let code = store.create_invite("B", 1).unwrap();
+        let code = store.create_invite("B", 1).await.unwrap();
         let key = leadbox_envelope::DeviceSecretKey::generate().public_key();
         let device = store
             .register_device(&code, &key, "d", 1)
+            .await
             .unwrap()
             .device_id;
         let committer = Committer::start(store.clone());
@@ -139,18 +141,18 @@ mod tests {
         cursors.sort_unstable();
         cursors.dedup();
         assert_eq!(cursors.len(), 200, "every webhook got its own last cursor");
-        let stored = store.envelopes_after(&device, 0, 1000).unwrap();
+        let stored = store.envelopes_after(&device, 0, 1000).await.unwrap();
         assert_eq!(stored.len(), 400);
     }
 
     #[tokio::test]
     async fn a_failed_group_fails_every_caller_in_it_and_stores_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store: Store = Arc::new(SqliteStore::open(dir.path()).unwrap());
         let committer = Committer::start(store.clone());
         // No such device: the foreign key refuses the insert.
         let refused = committer.store(vec![envelope("e1")], 5).await;
         assert!(matches!(refused, Err(StoreError::Batch(_))), "{refused:?}");
-        assert_eq!(store.queue_depth().unwrap(), 0);
+        assert_eq!(store.queue_depth().await.unwrap(), 0);
     }
 }

@@ -31,13 +31,14 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Opens the store and builds the shared state.
-pub fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
-    let store = Store::open(&config.data_dir)?;
+/// Opens the store and builds the shared state (on a tokio runtime: the
+/// group committer is a task).
+pub async fn prepare(config: RelayConfig) -> Result<SharedState, store::StoreError> {
+    let store = store::open(&config).await?;
     let (newest_cursor, _) = tokio::sync::watch::channel(0);
     let (newest_reply, _) = tokio::sync::watch::channel(0);
     let (stopping, _) = tokio::sync::watch::channel(false);
-    let sites = http::widget::SiteDirectory::load(store.sites()?);
+    let sites = http::widget::SiteDirectory::load(store.sites().await?);
     let budgets = http::limits::Budgets::new(&config.limits);
     let committer = group_commit::Committer::start(store.clone());
     Ok(Arc::new(RelayState {
@@ -134,36 +135,36 @@ const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(6
 /// per device, and told to that device on its next fetch: never silent.
 async fn housekeeping(state: SharedState) {
     loop {
-        let relay = state.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            let ttl_seconds = i64::from(relay.config.envelope_ttl_days) * 24 * 3600;
-            let expired = relay.store.expire(now_ms() / 1000 - ttl_seconds)?;
-            let evicted = relay
-                .store
-                .enforce_bound(relay.config.max_queue_per_device)?;
-            relay.store.expire_login_states(now_ms() / 1000)?;
-            relay.store.expire_widget_sessions(now_ms() / 1000)?;
-            relay.budgets.forget_idle();
-            metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
-            metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
-            // A recount, off the request path, corrects anything the running
-            // count missed (a revoked device's queue, say).
-            let depth = relay.store.queue_depth()?;
-            relay.metrics.queue_depth.store(
-                i64::try_from(depth).unwrap_or(i64::MAX),
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            Ok::<_, store::StoreError>((expired.envelopes, evicted))
-        })
-        .await;
-        match outcome {
-            Ok(Ok((0, 0))) => {}
-            Ok(Ok((expired, evicted))) => {
+        match housekeep(&state).await {
+            Ok((0, 0)) => {}
+            Ok((expired, evicted)) => {
                 tracing::warn!(expired, evicted, "envelopes dropped unacknowledged");
             }
-            Ok(Err(error)) => tracing::error!(%error, "housekeeping failed"),
-            Err(error) => tracing::error!(%error, "housekeeping task stopped"),
+            Err(error) => tracing::error!(%error, "housekeeping failed"),
         }
         tokio::time::sleep(HOUSEKEEPING_EVERY).await;
     }
+}
+
+/// One housekeeping pass: how many envelopes expired and were evicted.
+async fn housekeep(relay: &SharedState) -> Result<(u64, u64), store::StoreError> {
+    let store = &relay.store;
+    let ttl_seconds = i64::from(relay.config.envelope_ttl_days) * 24 * 3600;
+    let expired = store.expire(now_ms() / 1000 - ttl_seconds).await?;
+    let evicted = store
+        .enforce_bound(relay.config.max_queue_per_device)
+        .await?;
+    store.expire_login_states(now_ms() / 1000).await?;
+    store.expire_widget_sessions(now_ms() / 1000).await?;
+    relay.budgets.forget_idle();
+    metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
+    metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
+    // A recount, off the request path, corrects anything the running count
+    // missed (a revoked device's queue, say).
+    let depth = store.queue_depth().await?;
+    relay.metrics.queue_depth.store(
+        i64::try_from(depth).unwrap_or(i64::MAX),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    Ok((expired.envelopes, evicted))
 }

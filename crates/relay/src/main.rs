@@ -81,8 +81,13 @@ fn main() -> ExitCode {
 fn invite(config: RelayConfig, business: &str) -> anyhow::Result<()> {
     let business = business.trim();
     anyhow::ensure!(!business.is_empty(), "the business name must not be empty");
-    let store = leadbox_relay::Store::open(&config.data_dir)?;
-    let code = store.create_invite(business, leadbox_relay::store::unix_now())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let code = runtime.block_on(async {
+        let store = leadbox_relay::store::open(&config).await?;
+        store
+            .create_invite(business, leadbox_relay::store::unix_now())
+            .await
+    })?;
     #[allow(clippy::print_stdout)]
     {
         println!("{code}");
@@ -92,10 +97,11 @@ fn invite(config: RelayConfig, business: &str) -> anyhow::Result<()> {
 
 #[allow(clippy::print_stdout)]
 fn devices(config: RelayConfig, action: DevicesAction) -> anyhow::Result<()> {
-    let store = leadbox_relay::Store::open(&config.data_dir)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let store = runtime.block_on(leadbox_relay::store::open(&config))?;
     match action {
         DevicesAction::List { json } => {
-            for device in store.devices()? {
+            for device in runtime.block_on(store.devices())? {
                 if json {
                     println!("{}", serde_json::to_string(&device)?);
                 } else {
@@ -116,8 +122,9 @@ fn devices(config: RelayConfig, action: DevicesAction) -> anyhow::Result<()> {
             }
         }
         DevicesAction::Revoke { device_id } => {
-            let revoked =
-                store.revoke_device(device_id.trim(), leadbox_relay::store::unix_now())?;
+            let revoked = runtime.block_on(
+                store.revoke_device(device_id.trim(), leadbox_relay::store::unix_now()),
+            )?;
             anyhow::ensure!(
                 revoked,
                 "no active device {device_id} (see `leadbox-relay devices list`)"
@@ -135,7 +142,7 @@ fn serve(config: RelayConfig) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let address = listener.local_addr()?;
-        let state = leadbox_relay::prepare(config)?;
+        let state = leadbox_relay::prepare(config).await?;
         tracing::info!(%address, "relay listening");
         // Tests and supervisors read the bound address (port 0 picks a free one).
         #[allow(clippy::print_stdout)]

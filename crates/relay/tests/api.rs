@@ -395,13 +395,21 @@ async fn each_desktop_gets_its_own_copy_and_a_revoked_one_gets_nothing_more() {
         .state
         .store
         .devices()
+        .await
         .unwrap()
         .into_iter()
         .find(|d| d.queued == 1 && d.business == "Salon" && d.name == "test")
         .map(|d| d.device_id)
         .unwrap();
     // Revoke whichever device that id is; the other must keep working.
-    assert!(relay.state.store.revoke_device(&laptop_id, 0).unwrap());
+    assert!(
+        relay
+            .state
+            .store
+            .revoke_device(&laptop_id, 0)
+            .await
+            .unwrap()
+    );
     let statuses: Vec<u16> = fetch_statuses(&relay, &[&office, &laptop]).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 401).count(),
@@ -516,7 +524,7 @@ async fn expired_and_evicted_envelopes_are_reported_as_lost_until_confirmed() {
     for n in 0..3 {
         relay.send_dm("1784", &format!("m{n}"), "hello").await;
     }
-    let evicted = relay.state.store.enforce_bound(1).unwrap();
+    let evicted = relay.state.store.enforce_bound(1).await.unwrap();
     assert_eq!(evicted, 2);
     let page = relay.fetch(&salon, 0).await;
     assert_eq!(
@@ -529,6 +537,7 @@ async fn expired_and_evicted_envelopes_are_reported_as_lost_until_confirmed() {
         .state
         .store
         .expire(leadbox_relay::store::unix_now() + 10)
+        .await
         .unwrap();
     assert_eq!(expired.envelopes, 1);
     let page = relay.fetch(&salon, 0).await;
@@ -577,6 +586,7 @@ async fn a_key_nothing_can_be_sealed_to_is_refused_at_pairing_and_rotation() {
         .state
         .store
         .create_invite("Salon", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     let response = relay
         .http
@@ -611,12 +621,14 @@ async fn one_devices_unusable_key_does_not_stop_anyone_elses_deliveries() {
         .state
         .store
         .create_invite("Studio", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     let zero = leadbox_envelope::DevicePublicKey::from_base64(ZERO_KEY).unwrap();
     let studio = relay
         .state
         .store
         .register_device(&code, &zero, "old", leadbox_relay::store::unix_now())
+        .await
         .unwrap();
     relay
         .state
@@ -628,6 +640,7 @@ async fn one_devices_unusable_key_does_not_stop_anyone_elses_deliveries() {
             false,
             0,
         )
+        .await
         .unwrap();
     let body = json!({"object": "instagram", "entry": [
         {"id": "1784", "time": 1, "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "1784"}, "timestamp": 1_732_350_000_000_i64, "message": {"mid": "a", "text": "for the salon"}}]},

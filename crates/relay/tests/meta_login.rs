@@ -273,7 +273,7 @@ impl World {
                 graph_url: format!("{fb_url}/ig-graph"),
             }),
         };
-        let relay = leadbox_relay::prepare(config).unwrap();
+        let relay = leadbox_relay::prepare(config).await.unwrap();
         tokio::spawn(leadbox_relay::serve(
             listener,
             relay.clone(),
@@ -296,6 +296,7 @@ impl World {
             .relay
             .store
             .create_invite(business, leadbox_relay::store::unix_now())
+            .await
             .unwrap();
         let secret = DeviceSecretKey::generate();
         let registration: RegisterDeviceResponse = self
@@ -540,10 +541,11 @@ async fn facebook_login_seals_the_page_tokens_to_the_device_and_keeps_none() {
         .relay
         .store
         .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(routed.devices.len(), 1);
-    assert!(world.relay.store.meta_user_linked("10157").unwrap());
+    assert!(world.relay.store.meta_user_linked("10157").await.unwrap());
 
     // Nothing secret in what the relay wrote.
     let stored = world.stored_bytes();
@@ -650,6 +652,7 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
         .relay
         .store
         .device_for_token(&rival.token)
+        .await
         .unwrap()
         .unwrap()
         .business_id;
@@ -663,6 +666,7 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
             false,
             leadbox_relay::store::unix_now(),
         )
+        .await
         .unwrap();
 
     let device = world.pair("Ana's Bakery").await;
@@ -675,6 +679,7 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
         .relay
         .store
         .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .await
         .unwrap()
         .unwrap();
     assert_ne!(routed.business_id, rival_business);
@@ -717,7 +722,7 @@ async fn a_refused_or_cancelled_login_connects_nothing() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(world.payloads(&device).await.is_empty());
-    assert!(!world.relay.store.meta_user_linked("10157").unwrap());
+    assert!(!world.relay.store.meta_user_linked("10157").await.unwrap());
 }
 
 #[tokio::test]
@@ -770,7 +775,7 @@ async fn a_deletion_request_reaches_every_device_and_completes_when_confirmed() 
         url,
         format!("{}/meta/data-deletion/{code}", world.relay_url)
     );
-    assert!(!world.relay.store.meta_user_linked("10157").unwrap());
+    assert!(!world.relay.store.meta_user_linked("10157").await.unwrap());
 
     for device in [&laptop, &phone_shop] {
         let payloads = world.payloads(device).await;
@@ -920,6 +925,7 @@ async fn instagram_login_seals_the_token_and_routes_the_account() {
             .relay
             .store
             .recipients(leadbox_envelope::RouteKind::Instagram, "17841499")
+            .await
             .unwrap()
             .is_some()
     );

@@ -31,8 +31,8 @@ async fn payloads(relay: &Relay, device: &Device) -> Vec<Payload> {
         .collect()
 }
 
-fn holder(relay: &Relay, kind: RouteKind, account: &str) -> Option<String> {
-    relay.state.store.route_holder(kind, account).unwrap()
+async fn holder(relay: &Relay, kind: RouteKind, account: &str) -> Option<String> {
+    relay.state.store.route_holder(kind, account).await.unwrap()
 }
 
 async fn post(relay: &Relay, body: Vec<u8>) {
@@ -61,7 +61,7 @@ async fn a_free_account_is_routed_only_with_a_token_that_proves_control() {
             .claim_with(&salon, "messenger", "PAGE-1", None, token)
             .await;
         assert_eq!(answer, (403, code.to_owned()), "{token:?}");
-        assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1"), None);
+        assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1").await, None);
     }
     post(&relay, messenger_dm("PAGE-1", "m1")).await;
     assert!(relay.fetch(&salon, 0).await.envelopes.is_empty());
@@ -128,6 +128,7 @@ async fn a_whatsapp_number_needs_a_token_that_reads_it_and_its_business_account_
         .state
         .store
         .business_account_recipients("WABA")
+        .await
         .unwrap();
     assert_eq!(recipients.len(), 1);
     assert!(
@@ -135,6 +136,7 @@ async fn a_whatsapp_number_needs_a_token_that_reads_it_and_its_business_account_
             .state
             .store
             .business_account_recipients("OTHER-WABA")
+            .await
             .unwrap()
             .is_empty()
     );
@@ -194,11 +196,12 @@ async fn a_first_claim_relay_routes_free_accounts_without_proof_but_never_moves_
         .state
         .store
         .device_for_token(&salon.token)
+        .await
         .unwrap()
         .unwrap()
         .business_id;
     assert_eq!(
-        holder(&relay, RouteKind::Messenger, "PAGE-1"),
+        holder(&relay, RouteKind::Messenger, "PAGE-1").await,
         Some(salon_business)
     );
     post(&relay, messenger_dm("PAGE-1", "m1")).await;
@@ -217,7 +220,7 @@ async fn when_meta_cannot_be_reached_nothing_is_routed_and_the_answer_says_so() 
         .claim_with(&salon, "messenger", "PAGE-1", None, Some("page:PAGE-1"))
         .await;
     assert_eq!(answer, (502, "meta_unreachable".to_owned()));
-    assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1"), None);
+    assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1").await, None);
 }
 
 #[tokio::test]

@@ -70,7 +70,7 @@ async fn a_relay_with_an_unreadable_certificate_does_not_start() {
         config
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let state = leadbox_relay::prepare(config).unwrap();
+    let state = leadbox_relay::prepare(config).await.unwrap();
     let error = leadbox_relay::serve(listener, state, std::future::pending())
         .await
         .unwrap_err();

@@ -495,7 +495,7 @@ async fn leaving_out_or_inventing_the_session_does_not_escape_the_visitor_limit(
         "new sessions from one address are limited"
     );
     assert_eq!(relay.fetch(&device, 0).await.envelopes.len(), 2);
-    let sessions: i64 = relay.state.store.widget_session_count().unwrap();
+    let sessions: i64 = relay.state.store.widget_session_count().await.unwrap();
     assert_eq!(sessions, 2, "a refused message writes no session");
 }
 

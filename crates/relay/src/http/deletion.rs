@@ -75,11 +75,10 @@ pub async fn request(
             error.to_string(),
         )
     })?;
-    let relay = state.clone();
-    let user_id = signed.user_id.clone();
-    let request =
-        tokio::task::spawn_blocking(move || relay.store.record_deletion(&user_id, now / 1000))
-            .await??;
+    let request = state
+        .store
+        .record_deletion(&signed.user_id, now / 1000)
+        .await?;
     let notice = Payload::MetaDeletionNotice {
         confirmation_code: request.code.clone(),
         user_id: signed.user_id,
@@ -111,10 +110,7 @@ pub async fn status(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Response, ApiFailure> {
-    let relay = state.clone();
-    let lookup = code.clone();
-    let status =
-        tokio::task::spawn_blocking(move || relay.store.deletion_status(&lookup)).await??;
+    let status = state.store.deletion_status(&code).await?;
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
@@ -159,15 +155,14 @@ pub async fn complete(
     Json(request): Json<DeletionCompleted>,
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
-    let relay = state.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        relay.store.complete_deletion(
+    let done = state
+        .store
+        .complete_deletion(
             &request.confirmation_code,
             &device.business_id,
             now_ms() / 1000,
         )
-    })
-    .await??;
+        .await?;
     if done {
         Ok(StatusCode::NO_CONTENT)
     } else {

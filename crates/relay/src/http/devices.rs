@@ -26,9 +26,10 @@ pub(super) async fn authenticate(
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(ApiFailure::unauthorized)?
         .to_owned();
-    let relay = state.clone();
-    tokio::task::spawn_blocking(move || relay.store.device_for_token(&token))
-        .await??
+    state
+        .store
+        .device_for_token(&token)
+        .await?
         .ok_or_else(ApiFailure::unauthorized)
 }
 
@@ -57,16 +58,15 @@ pub async fn register(
         .chars()
         .take(80)
         .collect::<String>();
-    let relay = state.clone();
-    let registration = tokio::task::spawn_blocking(move || {
-        relay.store.register_device(
+    let registration = state
+        .store
+        .register_device(
             &request.invite_code,
             &request.public_key,
             &name,
             now_ms() / 1000,
         )
-    })
-    .await??;
+        .await?;
     tracing::info!(device = %registration.device_id, business = %registration.business_id, "device paired");
     Ok((
         StatusCode::CREATED,
@@ -102,16 +102,11 @@ pub async fn envelopes(
     let mut newest = state.newest_cursor.subscribe();
     loop {
         newest.mark_unchanged();
-        let relay = state.clone();
-        let device_id = device.device_id.clone();
-        let envelopes = tokio::task::spawn_blocking(move || {
-            relay.store.envelopes_after(&device_id, query.after, limit)
-        })
-        .await??;
-        let relay = state.clone();
-        let device_id = device.device_id.clone();
-        let lost =
-            tokio::task::spawn_blocking(move || relay.store.lost_unreported(&device_id)).await??;
+        let envelopes = state
+            .store
+            .envelopes_after(&device.device_id, query.after, limit)
+            .await?;
+        let lost = state.store.lost_unreported(&device.device_id).await?;
         let stopping = *state.stopping.borrow();
         if !envelopes.is_empty() || lost > 0 || stopping || tokio::time::Instant::now() >= deadline
         {
@@ -145,16 +140,13 @@ pub async fn ack(
             "acknowledge at most 2000 envelopes at once",
         ));
     }
-    let relay = state.clone();
-    let deleted = tokio::task::spawn_blocking(move || {
-        if request.lost_seen > 0 {
-            relay
-                .store
-                .confirm_lost(&device.device_id, request.lost_seen)?;
-        }
-        relay.store.ack(&device.device_id, &request.cursors)
-    })
-    .await??;
+    if request.lost_seen > 0 {
+        state
+            .store
+            .confirm_lost(&device.device_id, request.lost_seen)
+            .await?;
+    }
+    let deleted = state.store.ack(&device.device_id, &request.cursors).await?;
     Metrics::add(&state.metrics.envelopes_acked, deleted);
     state
         .metrics
@@ -170,14 +162,10 @@ pub async fn rotate_key(
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
     usable_key(&request.public_key)?;
-    let relay = state.clone();
-    let device_id = device.device_id.clone();
-    tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .rotate_device_key(&device_id, &request.public_key, now_ms() / 1000)
-    })
-    .await??;
+    state
+        .store
+        .rotate_device_key(&device.device_id, &request.public_key, now_ms() / 1000)
+        .await?;
     tracing::info!(device = %device.device_id, "device key rotated");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -189,10 +177,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Json<Vec<BusinessDevice>>, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
-    let relay = state.clone();
-    let devices =
-        tokio::task::spawn_blocking(move || relay.store.business_devices(&device.business_id))
-            .await??;
+    let devices = state.store.business_devices(&device.business_id).await?;
     Ok(Json(devices))
 }
 
@@ -204,16 +189,15 @@ pub async fn revoke(
     Path(target): Path<String>,
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
-    let relay = state.clone();
-    let business = device.business_id.clone();
-    let by = device.device_id.clone();
-    let id = target.clone();
-    let revoked = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .revoke_business_device(&business, &by, &id, now_ms() / 1000)
-    })
-    .await??;
+    let revoked = state
+        .store
+        .revoke_business_device(
+            &device.business_id,
+            &device.device_id,
+            &target,
+            now_ms() / 1000,
+        )
+        .await?;
     if !revoked {
         return Err(ApiFailure::new(
             StatusCode::NOT_FOUND,

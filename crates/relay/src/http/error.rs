@@ -72,7 +72,8 @@ impl From<StoreError> for ApiFailure {
             | StoreError::Migration(_)
             | StoreError::DataDir { .. }
             | StoreError::Closed
-            | StoreError::Batch(_) => {
+            | StoreError::Batch(_)
+            | StoreError::Worker(_) => {
                 tracing::error!(error = %error, "relay store failed");
                 ApiFailure::internal()
             }

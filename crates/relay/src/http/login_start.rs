@@ -73,14 +73,10 @@ async fn prompt(
     login_state: &str,
     provider: LoginProvider,
 ) -> Result<Option<LoginPrompt>, ApiFailure> {
-    let relay = state.clone();
-    let checked = login_state.to_owned();
-    Ok(tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .login_prompt(&checked, provider, now_ms() / 1000)
-    })
-    .await??)
+    Ok(state
+        .store
+        .login_prompt(login_state, provider, now_ms() / 1000)
+        .await?)
 }
 
 fn ask_for_code(
@@ -135,14 +131,10 @@ async fn check(
     let Some(shown) = prompt(state, &form.state, provider).await? else {
         return Ok(expired_link());
     };
-    let relay = state.clone();
-    let (login_state, code) = (form.state.clone(), form.code);
-    let confirmation = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .confirm_login_state(&login_state, provider, &code, now_ms() / 1000)
-    })
-    .await??;
+    let confirmation = state
+        .store
+        .confirm_login_state(&form.state, provider, &form.code, now_ms() / 1000)
+        .await?;
     match confirmation {
         Confirmation::Confirmed => Ok(to_dialog(state, &form.state, provider)),
         Confirmation::WrongCode { attempts_left } => Ok(ask_for_code(

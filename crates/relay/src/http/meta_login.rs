@@ -18,7 +18,7 @@ use super::{ApiFailure, SharedState, deliver};
 use crate::facebook::{FacebookLogin, LoginError};
 use crate::meta_links::{LOGIN_STATE_SECONDS, LoginProvider};
 use crate::now_ms;
-use crate::store::{ClaimOutcome, Device, StoreError};
+use crate::store::{ClaimOutcome, Device};
 
 /// `POST /v1/oauth/meta/tickets`: the address the desktop opens in a browser.
 pub async fn ticket(
@@ -67,13 +67,10 @@ async fn issue_ticket(
             error.to_string(),
         )
     })?;
-    let relay = state.clone();
-    let link = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .create_login_state(&device.device_id, provider, now_ms() / 1000)
-    })
-    .await??;
+    let link = state
+        .store
+        .create_login_state(&device.device_id, provider, now_ms() / 1000)
+        .await?;
     Ok(Json(OAuthTicket {
         url: format!(
             "{public_url}/oauth/{}/start?state={}",
@@ -110,14 +107,10 @@ async fn callback_start(
     query: CallbackQuery,
     provider: LoginProvider,
 ) -> Result<Result<(Device, String), Response>, ApiFailure> {
-    let relay = state.clone();
-    let login_state = query.state.clone();
-    let device = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .take_login_state(&login_state, provider, now_ms() / 1000)
-    })
-    .await??;
+    let device = state
+        .store
+        .take_login_state(&query.state, provider, now_ms() / 1000)
+        .await?;
     let Some(device) = device else {
         return Ok(Err(expired_link()));
     };
@@ -153,32 +146,20 @@ async fn link_and_route(
     user_id: &str,
     routes: Vec<(RouteKind, String)>,
 ) -> Result<Option<DevicePublicKey>, ApiFailure> {
-    let relay = state.clone();
-    let (business_id, device_id, user_id) = (
-        device.business_id.clone(),
-        device.device_id.clone(),
-        user_id.to_owned(),
-    );
     let now = now_ms() / 1000;
-    let (key, moved) = tokio::task::spawn_blocking(move || {
-        relay.store.link_meta_user(&user_id, &business_id, now)?;
-        let mut moved = Vec::new();
-        for (kind, account_id) in routes {
-            if let ClaimOutcome::Moved { from } =
-                relay
-                    .store
-                    .claim_route(&business_id, kind, &account_id, true, now)?
-            {
-                moved.push((from, kind, account_id));
-            }
+    let store = &state.store;
+    store
+        .link_meta_user(user_id, &device.business_id, now)
+        .await?;
+    for (kind, account_id) in routes {
+        let outcome = store
+            .claim_route(&device.business_id, kind, &account_id, true, now)
+            .await?;
+        if let ClaimOutcome::Moved { from } = outcome {
+            super::routes::tell_previous_business(state, &from, kind, &account_id).await?;
         }
-        Ok::<_, StoreError>((relay.store.device_key(&device_id)?, moved))
-    })
-    .await??;
-    for (from, kind, account_id) in &moved {
-        super::routes::tell_previous_business(state, from, *kind, account_id).await?;
     }
-    Ok(key)
+    Ok(store.device_key(&device.device_id).await?)
 }
 
 /// The page shown when the platform refused the login; nothing was stored.

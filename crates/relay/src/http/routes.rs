@@ -56,18 +56,19 @@ pub async fn claim(
         (None, _) => None,
     };
 
-    let relay = state.clone();
-    let (platform, checked_id) = (request.platform, account_id.clone());
-    let (business_id, checked_account) = (device.business_id.clone(), business_account.clone());
-    let (holder, new_business_account) = tokio::task::spawn_blocking(move || {
-        let holder = relay.store.route_holder(platform, &checked_id)?;
-        let new_business_account = match checked_account {
-            Some(id) => !relay.store.business_account_linked(&business_id, &id)?,
-            None => false,
-        };
-        Ok::<_, StoreError>((holder, new_business_account))
-    })
-    .await??;
+    let holder = state
+        .store
+        .route_holder(request.platform, &account_id)
+        .await?;
+    let new_business_account = match &business_account {
+        Some(id) => {
+            !state
+                .store
+                .business_account_linked(&device.business_id, id)
+                .await?
+        }
+        None => false,
+    };
     let held_elsewhere = holder.as_ref().is_some_and(|h| *h != device.business_id);
     // A WhatsApp Business Account's notices (templates, quality,
     // restrictions) are the business's too: linking a new one needs proof.
@@ -116,22 +117,23 @@ pub async fn claim(
         }
     };
 
-    let relay = state.clone();
-    let business_id = device.business_id.clone();
-    let (platform, claimed_id) = (request.platform, account_id.clone());
-    let outcome = tokio::task::spawn_blocking(move || {
-        let now = now_ms() / 1000;
-        let outcome = relay
+    let now = now_ms() / 1000;
+    let outcome = state
+        .store
+        .claim_route(
+            &device.business_id,
+            request.platform,
+            &account_id,
+            proven,
+            now,
+        )
+        .await?;
+    if let Some(business_account) = &business_account {
+        state
             .store
-            .claim_route(&business_id, platform, &claimed_id, proven, now)?;
-        if let Some(business_account) = business_account {
-            relay
-                .store
-                .link_business_account(&business_id, &business_account, now)?;
-        }
-        Ok::<_, StoreError>(outcome)
-    })
-    .await??;
+            .link_business_account(&device.business_id, business_account, now)
+            .await?;
+    }
     if let ClaimOutcome::Moved { from } = outcome {
         tell_previous_business(&state, &from, request.platform, &account_id).await?;
     }

@@ -86,17 +86,13 @@ async fn next_page(cursor: &mut Cursor) -> Result<Option<EnvelopePage>, StoreErr
             return Ok(None);
         }
         cursor.newest.mark_unchanged();
-        let relay = cursor.state.clone();
-        let device_id = cursor.device_id.clone();
-        let after = cursor.after;
-        let (active, envelopes, lost) = tokio::task::spawn_blocking(move || {
-            let active = relay.store.device_active(&device_id)?;
-            let envelopes = relay.store.envelopes_after(&device_id, after, MAX_PAGE)?;
-            let lost = relay.store.lost_unreported(&device_id)?;
-            Ok::<_, StoreError>((active, envelopes, lost))
-        })
-        .await
-        .map_err(|_| StoreError::Closed)??;
+        let store = &cursor.state.store;
+        let device_id = &cursor.device_id;
+        let active = store.device_active(device_id).await?;
+        let envelopes = store
+            .envelopes_after(device_id, cursor.after, MAX_PAGE)
+            .await?;
+        let lost = store.lost_unreported(device_id).await?;
         if !active {
             return Ok(None);
         }

@@ -121,12 +121,12 @@ async fn intake(
     }
     Metrics::add(&metrics.webhooks_received, 1);
 
-    // Routing (an indexed read on the reader connection) and sealing (two
-    // X25519 operations per desktop, tens of microseconds) run right here:
-    // handing them to the blocking pool cost more in thread switches than
-    // they take.
+    // Routing (with SQLite an indexed read on the reader connection, done in
+    // place) and sealing (two X25519 operations per desktop, tens of
+    // microseconds) run right here: handing them to the blocking pool cost
+    // more in thread switches than they take.
     let relay = state;
-    let sealed = (|| -> Result<_, ApiFailure> {
+    let sealed = async {
         let received_at_ms = now_ms();
         let mut sealed: Vec<(String, SealedEnvelope)> = Vec::new();
         let mut unrouted = 0u64;
@@ -134,12 +134,14 @@ async fn intake(
             let recipients = match routed.scope {
                 RouteScope::Account => relay
                     .store
-                    .recipients(routed.route, &routed.account_id)?
+                    .recipients(routed.route, &routed.account_id)
+                    .await?
                     .into_iter()
                     .collect(),
                 RouteScope::WhatsappBusinessAccount => relay
                     .store
-                    .business_account_recipients(&routed.account_id)?,
+                    .business_account_recipients(&routed.account_id)
+                    .await?,
             };
             let recipients: Vec<Recipients> = recipients
                 .into_iter()
@@ -177,8 +179,9 @@ async fn intake(
             }
         }
         Metrics::add(&relay.metrics.entries_unrouted, unrouted);
-        Ok((sealed, received_at_ms / 1000))
-    })()?;
+        Ok::<_, ApiFailure>((sealed, received_at_ms / 1000))
+    }
+    .await?;
 
     let (sealed, received_at) = sealed;
     let count = sealed.len();

@@ -282,13 +282,10 @@ pub async fn create_site(
         .collect::<Result<Vec<_>, _>>()
         .map_err(bad)?;
     origins.dedup();
-    let relay = state.clone();
-    let site = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .create_site(&device.business_id, &name, &origins, now_ms() / 1000)
-    })
-    .await??;
+    let site = state
+        .store
+        .create_site(&device.business_id, &name, &origins, now_ms() / 1000)
+        .await?;
     state.sites.insert(site.clone());
     tracing::info!(site = %site.site_id, "website chat added");
     Ok((StatusCode::CREATED, Json(public_site(site))))
@@ -340,10 +337,10 @@ pub async fn reply(
             "the reply id must have 1 to 100 characters",
         ));
     }
-    let relay = state.clone();
     let reply_id = request.reply_id.clone();
-    let queued = tokio::task::spawn_blocking(move || {
-        relay.store.queue_reply(
+    let queued = state
+        .store
+        .queue_reply(
             &device.business_id,
             &request.site_id,
             &request.session_id,
@@ -351,8 +348,7 @@ pub async fn reply(
             &text,
             now_ms() / 1000,
         )
-    })
-    .await??;
+        .await?;
     match queued {
         Ok(seq) => {
             Metrics::add(&state.metrics.widget_replies, 1);

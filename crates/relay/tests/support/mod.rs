@@ -69,7 +69,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         "http"
     };
     let url = format!("{scheme}://{}", listener.local_addr().unwrap());
-    let state = leadbox_relay::prepare(config).unwrap();
+    let state = leadbox_relay::prepare(config).await.unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let served = tokio::spawn(leadbox_relay::serve(listener, state.clone(), async move {
         let _ = stopped.await;
@@ -121,6 +121,7 @@ impl Relay {
             .state
             .store
             .create_invite(business, leadbox_relay::store::unix_now())
+            .await
             .unwrap();
         let secret = DeviceSecretKey::generate();
         let response = self

@@ -50,15 +50,11 @@ pub async fn visitor_message(
                 .budgets
                 .session_message(&crate::store::hash_secret(secret))
                 .map_err(limited)?;
-            let relay = state.clone();
-            let (site_id, secret) = (site.site_id.clone(), secret.to_owned());
-            tokio::task::spawn_blocking(move || {
-                relay
-                    .store
-                    .existing_session(&site_id, &secret, now_ms() / 1000)
-            })
-            .await??
-            .is_some()
+            state
+                .store
+                .existing_session(&site.site_id, secret, now_ms() / 1000)
+                .await?
+                .is_some()
         }
         None => false,
     };
@@ -66,20 +62,14 @@ pub async fn visitor_message(
         let client = state.budgets.client_address.of(peer, &headers);
         state.budgets.new_session(client).map_err(limited)?;
     }
-    let relay = state.clone();
-    let secret = message.session.clone();
-    let site_id_for_store = site.site_id.clone();
-    let (session, secret, recipients) = tokio::task::spawn_blocking(move || {
-        let (session, secret) =
-            relay
-                .store
-                .visitor_session(&site_id_for_store, secret.as_deref(), now_ms() / 1000)?;
-        let recipients = relay
-            .store
-            .recipients(RouteKind::Website, &site_id_for_store)?;
-        Ok::<_, crate::store::StoreError>((session, secret, recipients))
-    })
-    .await??;
+    let (session, secret) = state
+        .store
+        .visitor_session(&site.site_id, message.session.as_deref(), now_ms() / 1000)
+        .await?;
+    let recipients = state
+        .store
+        .recipients(RouteKind::Website, &site.site_id)
+        .await?;
     if !known {
         // The new session's first message counts against its own budget too.
         let _ = state.budgets.session_message(&session.reference);
@@ -158,30 +148,26 @@ pub async fn visitor_replies(
             )
         })?
         .to_owned();
-    let relay = state.clone();
-    let session = tokio::task::spawn_blocking(move || {
-        relay
-            .store
-            .existing_session(&site.site_id, &secret, now_ms() / 1000)
-    })
-    .await??
-    .ok_or_else(|| {
-        ApiFailure::new(
-            StatusCode::GONE,
-            "session_gone",
-            "this chat has ended; write again to start a new one",
-        )
-    })?;
+    let session = state
+        .store
+        .existing_session(&site.site_id, &secret, now_ms() / 1000)
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::GONE,
+                "session_gone",
+                "this chat has ended; write again to start a new one",
+            )
+        })?;
     let deadline =
         tokio::time::Instant::now() + Duration::from_secs(query.wait).min(MAX_REPLY_WAIT);
     let mut newest = state.newest_reply.subscribe();
     loop {
         newest.mark_unchanged();
-        let relay = state.clone();
-        let reference = session.reference.clone();
-        let replies =
-            tokio::task::spawn_blocking(move || relay.store.replies_after(&reference, query.after))
-                .await??;
+        let replies = state
+            .store
+            .replies_after(&session.reference, query.after)
+            .await?;
         if !replies.is_empty() {
             Metrics::add(
                 &state.metrics.widget_replies_delivered,

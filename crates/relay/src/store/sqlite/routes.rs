@@ -1,20 +1,9 @@
 //! Which business receives which platform account's webhooks.
 
 use super::*;
+use crate::store::ClaimOutcome;
 
-/// What a claim did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClaimOutcome {
-    /// The account was free and now routes to the business.
-    Claimed,
-    /// The business already had it.
-    AlreadyHeld,
-    /// Another business had it; with the proof given it moved. Its devices
-    /// are to be told.
-    Moved { from: Recipients },
-}
-
-impl Store {
+impl SqliteStore {
     /// The business an account routes to, if any.
     pub fn route_holder(
         &self,

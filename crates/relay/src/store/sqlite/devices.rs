@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Store {
+impl SqliteStore {
     /// Creates the business if it does not exist yet and returns a new single-use invite code.
     pub fn create_invite(&self, business_name: &str, now: i64) -> Result<String, StoreError> {
         // 20 characters of 5 bits: 100 bits, single use, valid 7 days.

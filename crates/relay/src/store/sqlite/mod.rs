@@ -1,5 +1,7 @@
-//! The relay's durable state: businesses, invites, devices, routes and the
-//! per-device envelope queues. Plaintext payloads never reach this module.
+//! The relay's state in one SQLite file (the self-hoster's default): WAL,
+//! `synchronous=FULL`, one writer connection and one reader. The methods here
+//! are blocking; `storage.rs` runs them on tokio's blocking pool for
+//! [`Storage`](super::Storage).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -8,60 +10,9 @@ use leadbox_envelope::api::BusinessDevice;
 use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
-use sha2::{Digest, Sha256};
 
+use super::{Device, DeviceInfo, Expired, Recipients, Registration, StoreError, hash_secret};
 use crate::secrets::{human_code, random_token};
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("the relay database failed: {0}")]
-    Database(#[from] rusqlite::Error),
-    #[error("the relay database could not be migrated: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
-    #[error("cannot create the relay's data folder {path}: {source}")]
-    DataDir {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    #[error("this invite code is unknown, already used or expired")]
-    InviteInvalid,
-    #[error(
-        "{0} account {1} is already claimed by another business; to move it to yours, connect it with Facebook or Instagram Login, or claim it with its access token"
-    )]
-    RouteTaken(RouteKind, String),
-    #[error("the relay is shutting down")]
-    Closed,
-    #[error(
-        "only the business's owner computer (the first one paired) can remove other computers; any computer can remove itself"
-    )]
-    NotOwner,
-    #[error("this is the business's last owner computer; it cannot be removed")]
-    LastOwner,
-    #[error("the relay database failed while storing a batch: {0}")]
-    Batch(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub device_id: String,
-    pub business_id: String,
-}
-
-/// Who a webhook entry for one platform account is sealed to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipients {
-    pub business_id: String,
-    /// Device id and public key of each active device.
-    pub devices: Vec<(String, DevicePublicKey)>,
-}
-
-#[derive(Debug)]
-pub struct Registration {
-    pub device_id: String,
-    pub business_id: String,
-    pub business_name: String,
-    pub token: String,
-}
 
 const INVITE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -198,24 +149,6 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
-/// One paired desktop, as `leadbox-relay devices list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DeviceInfo {
-    pub device_id: String,
-    pub business: String,
-    pub name: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-    pub queued: u64,
-    pub lost_unreported: u64,
-}
-
-/// What an expiry pass removed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Expired {
-    pub envelopes: u64,
-}
-
 /// Device id and public key of each active device of a business.
 pub(crate) fn active_devices(
     conn: &Connection,
@@ -234,14 +167,10 @@ pub(crate) fn active_devices(
     Ok(devices)
 }
 
-pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
 /// SQLite in WAL mode with `synchronous=FULL`: a webhook is answered 200 only
 /// after its envelopes survive a power cut.
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     /// A second connection for the hot lookups (routes, device tokens,
     /// queues): in WAL mode it reads committed data while the writer is in
@@ -250,10 +179,12 @@ pub struct Store {
 }
 
 mod devices;
+mod logins;
 mod routes;
-pub use routes::ClaimOutcome;
+mod storage;
+mod widget;
 
-impl Store {
+impl SqliteStore {
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_owned(),
@@ -274,7 +205,7 @@ impl Store {
         reader.busy_timeout(std::time::Duration::from_secs(5))?;
         let checkpointer = Connection::open(data_dir.join("relay.sqlite3"))?;
         checkpointer.busy_timeout(std::time::Duration::from_secs(5))?;
-        let store = Store {
+        let store = SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             reader: Arc::new(Mutex::new(reader)),
         };
@@ -499,23 +430,19 @@ impl Store {
     }
 }
 
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    crate::now_ms() / 1000
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ClaimOutcome;
     use leadbox_envelope::DeviceSecretKey;
 
-    fn store() -> (tempfile::TempDir, Store) {
+    fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         (dir, store)
     }
 
-    fn register(store: &Store, business: &str) -> Registration {
+    fn register(store: &SqliteStore, business: &str) -> Registration {
         let code = store.create_invite(business, 100).unwrap();
         store
             .register_device(
@@ -573,7 +500,7 @@ mod tests {
     #[test]
     fn tokens_are_stored_only_as_hashes() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         let registration = register(&store, "Salon");
         drop(store);
         let mut bytes = Vec::new();
@@ -681,14 +608,14 @@ mod tests {
     fn envelopes_survive_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let device = {
-            let store = Store::open(dir.path()).unwrap();
+            let store = SqliteStore::open(dir.path()).unwrap();
             let a = register(&store, "A");
             store
                 .insert_envelopes(&[(a.device_id.clone(), envelope(&a.business_id, "1"))], 1)
                 .unwrap();
             a.device_id
         };
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(store.envelopes_after(&device, 0, 10).unwrap().len(), 1);
     }
 }

@@ -1,0 +1,307 @@
+//! The relay's durable state: businesses, invites, devices, routes, the
+//! per-device envelope queues, login states, deletion requests and website
+//! chats. Plaintext payloads never reach it.
+//!
+//! [`Storage`] is what the rest of the relay uses; [`SqliteStore`] (one file,
+//! the self-hoster's default) implements it.
+
+use std::sync::Arc;
+
+use leadbox_envelope::api::BusinessDevice;
+use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use sha2::{Digest, Sha256};
+
+use crate::meta_links::{
+    Confirmation, DeletionRequest, DeletionStatus, LoginPrompt, LoginProvider, NewLoginState,
+};
+use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the relay database failed: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the relay database could not be migrated: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("cannot create the relay's data folder {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("this invite code is unknown, already used or expired")]
+    InviteInvalid,
+    #[error(
+        "{0} account {1} is already claimed by another business; to move it to yours, connect it with Facebook or Instagram Login, or claim it with its access token"
+    )]
+    RouteTaken(RouteKind, String),
+    #[error("the relay is shutting down")]
+    Closed,
+    #[error(
+        "only the business's owner computer (the first one paired) can remove other computers; any computer can remove itself"
+    )]
+    NotOwner,
+    #[error("this is the business's last owner computer; it cannot be removed")]
+    LastOwner,
+    #[error("the relay database failed while storing a batch: {0}")]
+    Batch(String),
+    #[error("the relay's storage worker stopped: {0}")]
+    Worker(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub device_id: String,
+    pub business_id: String,
+}
+
+/// Who a webhook entry for one platform account is sealed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipients {
+    pub business_id: String,
+    /// Device id and public key of each active device.
+    pub devices: Vec<(String, DevicePublicKey)>,
+}
+
+#[derive(Debug)]
+pub struct Registration {
+    pub device_id: String,
+    pub business_id: String,
+    pub business_name: String,
+    pub token: String,
+}
+
+/// One paired desktop, as `leadbox-relay devices list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    pub business: String,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub queued: u64,
+    pub lost_unreported: u64,
+}
+
+/// What an expiry pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expired {
+    pub envelopes: u64,
+}
+
+/// What a claim did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// The account was free and now routes to the business.
+    Claimed,
+    /// The business already had it.
+    AlreadyHeld,
+    /// Another business had it; with the proof given it moved. Its devices
+    /// are to be told.
+    Moved { from: Recipients },
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    crate::now_ms() / 1000
+}
+
+/// The relay's storage, shared by every request.
+pub type Store = Arc<dyn Storage>;
+
+/// Opens the database the config names (creating and migrating it).
+pub async fn open(config: &crate::RelayConfig) -> Result<Store, StoreError> {
+    let data_dir = config.data_dir.clone();
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&data_dir))
+        .await
+        .map_err(|error| StoreError::Worker(error.to_string()))??;
+    Ok(Arc::new(store))
+}
+
+/// Everything the relay keeps, as one interface over either database. Every
+/// write that a 200 promises is durable when the call returns.
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    // Envelopes and queues.
+
+    /// Stores several webhooks' envelopes in one transaction; returns the
+    /// highest cursor of each batch.
+    async fn insert_batches(
+        &self,
+        batches: Vec<Vec<(String, SealedEnvelope)>>,
+        now: i64,
+    ) -> Result<Vec<u64>, StoreError>;
+    async fn envelopes_after(
+        &self,
+        device_id: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<SealedEnvelope>, StoreError>;
+    /// Deletes acknowledged envelopes; only the device's own.
+    async fn ack(&self, device_id: &str, cursors: &[u64]) -> Result<u64, StoreError>;
+    /// Deletes envelopes older than `before` (seconds), counted as lost.
+    async fn expire(&self, before: i64) -> Result<Expired, StoreError>;
+    /// Keeps at most `max` envelopes per device, dropping the oldest (counted as lost).
+    async fn enforce_bound(&self, max: u64) -> Result<u64, StoreError>;
+    async fn lost_unreported(&self, device_id: &str) -> Result<u64, StoreError>;
+    async fn confirm_lost(&self, device_id: &str, count: u64) -> Result<(), StoreError>;
+    async fn queue_depth(&self) -> Result<u64, StoreError>;
+
+    // Businesses and their computers.
+
+    async fn create_invite(&self, business_name: &str, now: i64) -> Result<String, StoreError>;
+    async fn register_device(
+        &self,
+        invite_code: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError>;
+    async fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError>;
+    async fn device_active(&self, device_id: &str) -> Result<bool, StoreError>;
+    async fn device_key(&self, device_id: &str) -> Result<Option<DevicePublicKey>, StoreError>;
+    async fn rotate_device_key(
+        &self,
+        device_id: &str,
+        public_key: &DevicePublicKey,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn devices(&self) -> Result<Vec<DeviceInfo>, StoreError>;
+    async fn business_devices(&self, business_id: &str) -> Result<Vec<BusinessDevice>, StoreError>;
+    /// `by` removes `device_id` of its business (roles apply).
+    async fn revoke_business_device(
+        &self,
+        business_id: &str,
+        by: &str,
+        device_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    async fn revoke_device(&self, device_id: &str, now: i64) -> Result<bool, StoreError>;
+
+    // Which business receives which account.
+
+    async fn route_holder(
+        &self,
+        kind: RouteKind,
+        account_id: &str,
+    ) -> Result<Option<String>, StoreError>;
+    async fn claim_route(
+        &self,
+        business_id: &str,
+        kind: RouteKind,
+        account_id: &str,
+        proven: bool,
+        now: i64,
+    ) -> Result<ClaimOutcome, StoreError>;
+    async fn business_account_linked(
+        &self,
+        business_id: &str,
+        business_account_id: &str,
+    ) -> Result<bool, StoreError>;
+    async fn link_business_account(
+        &self,
+        business_id: &str,
+        business_account_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn business_account_recipients(
+        &self,
+        business_account_id: &str,
+    ) -> Result<Vec<Recipients>, StoreError>;
+    async fn recipients(
+        &self,
+        kind: RouteKind,
+        account_id: &str,
+    ) -> Result<Option<Recipients>, StoreError>;
+
+    // Facebook and Instagram Login, Meta's deletion requests.
+
+    async fn create_login_state(
+        &self,
+        device_id: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<NewLoginState, StoreError>;
+    async fn login_prompt(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<Option<LoginPrompt>, StoreError>;
+    async fn confirm_login_state(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        code: &str,
+        now: i64,
+    ) -> Result<Confirmation, StoreError>;
+    async fn take_login_state(
+        &self,
+        state: &str,
+        provider: LoginProvider,
+        now: i64,
+    ) -> Result<Option<Device>, StoreError>;
+    async fn expire_login_states(&self, now: i64) -> Result<u64, StoreError>;
+    async fn link_meta_user(
+        &self,
+        user_id: &str,
+        business_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn meta_user_linked(&self, user_id: &str) -> Result<bool, StoreError>;
+    async fn record_deletion(&self, user_id: &str, now: i64)
+    -> Result<DeletionRequest, StoreError>;
+    async fn complete_deletion(
+        &self,
+        code: &str,
+        business_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    async fn deletion_status(&self, code: &str) -> Result<Option<DeletionStatus>, StoreError>;
+
+    // Website chats.
+
+    async fn create_site(
+        &self,
+        business_id: &str,
+        name: &str,
+        origins: &[String],
+        now: i64,
+    ) -> Result<Site, StoreError>;
+    async fn sites(&self) -> Result<Vec<Site>, StoreError>;
+    async fn visitor_session(
+        &self,
+        site_id: &str,
+        secret: Option<&str>,
+        now: i64,
+    ) -> Result<(Session, String), StoreError>;
+    async fn existing_session(
+        &self,
+        site_id: &str,
+        secret: &str,
+        now: i64,
+    ) -> Result<Option<Session>, StoreError>;
+    #[allow(clippy::too_many_arguments)]
+    async fn queue_reply(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        session_reference: &str,
+        reply_id: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<Result<u64, ReplyRefused>, StoreError>;
+    async fn replies_after(
+        &self,
+        session_reference: &str,
+        after: u64,
+    ) -> Result<Vec<PendingReply>, StoreError>;
+    async fn widget_session_count(&self) -> Result<i64, StoreError>;
+    async fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError>;
+}
