@@ -301,6 +301,7 @@ impl World {
             graph_url: format!("{graph_url}/v21.0"),
             instagram_graph_url: graph_url.clone(),
             route_claims: claims,
+            database_url: None,
             login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,

@@ -51,6 +51,7 @@ async fn start_relay() -> Relay {
         instagram_graph_url: leadbox_relay::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
         // Claimed without proof: this is not about who may claim.
         route_claims: leadbox_relay::config::RouteClaims::FirstClaim,
+        database_url: None,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,

@@ -61,6 +61,7 @@ struct RawConfig {
     max_connections: Option<u32>,
     metrics_token: Option<String>,
     route_claims: Option<RouteClaims>,
+    database_url: Option<String>,
 }
 
 /// What a computer must show before the relay routes an account's webhooks
@@ -114,6 +115,9 @@ pub struct RelayConfig {
     /// Instagram Login token is checked.
     pub instagram_graph_url: String,
     pub route_claims: RouteClaims,
+    /// `postgres://…`: keep everything in PostgreSQL (a relay service, one or
+    /// several instances); unset: the SQLite file in `data_dir`.
+    pub database_url: Option<String>,
     /// Facebook Login's dialog.
     pub login_dialog_url: String,
     /// "Connect with Instagram" (Instagram Login), offered when set.
@@ -222,6 +226,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("graph_url", &self.graph_url)
             .field("instagram_graph_url", &self.instagram_graph_url)
             .field("route_claims", &self.route_claims)
+            .field("database_url", &self.database_url.as_ref().map(|_| "***"))
             .field("instagram", &self.instagram)
             .field("tls", &self.tls)
             .field("limits", &self.limits)
@@ -274,13 +279,32 @@ impl RelayConfig {
             field: "listen",
             reason: format!("`{listen_text}` is not an address like 127.0.0.1:8080"),
         })?;
-        let data_dir = env("LEADBOX_RELAY_DATA_DIR")
+        let database_url = pick(raw.database_url, "LEADBOX_RELAY_DATABASE_URL")
+            .map(|url| url.trim().to_owned())
+            .filter(|url| !url.is_empty());
+        if let Some(url) = &database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid {
+                field: "database_url",
+                reason: "only PostgreSQL is supported: postgres://user:password@host:5432/database"
+                    .into(),
+            });
+        }
+        // With PostgreSQL the relay keeps nothing on its own disk.
+        let data_dir = match env("LEADBOX_RELAY_DATA_DIR")
             .map(PathBuf::from)
             .or(raw.data_dir)
-            .ok_or(ConfigError::MissingField {
-                field: "data_dir",
-                env: "LEADBOX_RELAY_DATA_DIR",
-            })?;
+        {
+            Some(dir) => dir,
+            None if database_url.is_some() => PathBuf::new(),
+            None => {
+                return Err(ConfigError::MissingField {
+                    field: "data_dir",
+                    env: "LEADBOX_RELAY_DATA_DIR",
+                });
+            }
+        };
         let meta_app_secret = pick(raw.meta_app_secret, "LEADBOX_RELAY_META_APP_SECRET").ok_or(
             ConfigError::MissingField {
                 field: "meta_app_secret",
@@ -495,6 +519,7 @@ impl RelayConfig {
             graph_url,
             instagram_graph_url,
             route_claims,
+            database_url,
             login_dialog_url,
             listen,
             data_dir,

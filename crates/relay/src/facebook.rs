@@ -419,6 +419,7 @@ mod tests {
             graph_url: crate::config::DEFAULT_GRAPH_URL.into(),
             instagram_graph_url: crate::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
             route_claims: crate::config::RouteClaims::Proof,
+            database_url: None,
             login_dialog_url: crate::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,

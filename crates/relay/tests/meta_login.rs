@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // Test support code: a failed unwrap is a failed test.
 
+#[path = "support/postgres.rs"]
+mod postgres;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -248,7 +251,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
-        let config = RelayConfig {
+        let mut config = RelayConfig {
             listen: listener.local_addr().unwrap(),
             data_dir: dir.path().to_owned(),
             meta_app_secret: SECRET.into(),
@@ -264,6 +267,7 @@ impl World {
             graph_url: format!("{fb_url}/v21.0"),
             instagram_graph_url: format!("{fb_url}/ig-graph"),
             route_claims: leadbox_relay::config::RouteClaims::Proof,
+            database_url: None,
             login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
             instagram: login_configured.then(|| leadbox_relay::config::InstagramLoginConfig {
                 app_id: IG_APP_ID.into(),
@@ -273,6 +277,9 @@ impl World {
                 graph_url: format!("{fb_url}/ig-graph"),
             }),
         };
+        if postgres::relays_on_postgres() {
+            config.database_url = Some(postgres::fresh_database().await);
+        }
         let relay = leadbox_relay::prepare(config).await.unwrap();
         tokio::spawn(leadbox_relay::serve(
             listener,

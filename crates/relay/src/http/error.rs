@@ -73,7 +73,9 @@ impl From<StoreError> for ApiFailure {
             | StoreError::DataDir { .. }
             | StoreError::Closed
             | StoreError::Batch(_)
-            | StoreError::Worker(_) => {
+            | StoreError::Worker(_)
+            | StoreError::Postgres(_)
+            | StoreError::Pool(_) => {
                 tracing::error!(error = %error, "relay store failed");
                 ApiFailure::internal()
             }

@@ -2,8 +2,9 @@
 //! per-device envelope queues, login states, deletion requests and website
 //! chats. Plaintext payloads never reach it.
 //!
-//! [`Storage`] is what the rest of the relay uses; [`SqliteStore`] (one file,
-//! the self-hoster's default) implements it.
+//! [`Storage`] is what the rest of the relay uses. [`SqliteStore`] (one file,
+//! the self-hoster's default) and [`PostgresStore`] (a relay service, several
+//! instances over one database) implement it and pass the same tests.
 
 use std::sync::Arc;
 
@@ -16,8 +17,10 @@ use crate::meta_links::{
 };
 use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,10 @@ pub enum StoreError {
     Batch(String),
     #[error("the relay's storage worker stopped: {0}")]
     Worker(String),
+    #[error("the PostgreSQL database failed: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("cannot get a PostgreSQL connection: {0}")]
+    Pool(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,8 +122,12 @@ pub fn unix_now() -> i64 {
 /// The relay's storage, shared by every request.
 pub type Store = Arc<dyn Storage>;
 
-/// Opens the database the config names (creating and migrating it).
+/// Opens the database the config names (creating and migrating it):
+/// PostgreSQL with `database_url`, else the SQLite file in `data_dir`.
 pub async fn open(config: &crate::RelayConfig) -> Result<Store, StoreError> {
+    if let Some(url) = &config.database_url {
+        return Ok(Arc::new(PostgresStore::open(url).await?));
+    }
     let data_dir = config.data_dir.clone();
     let store = tokio::task::spawn_blocking(move || SqliteStore::open(&data_dir))
         .await

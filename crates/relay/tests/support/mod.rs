@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, dead_code)] // Shared by several test files; each uses part of it.
 
 pub mod graph;
+pub mod postgres;
 
 use hmac::{Hmac, Mac};
 use leadbox_envelope::DeviceSecretKey;
@@ -57,10 +58,14 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         graph_url,
         instagram_graph_url,
         route_claims: leadbox_relay::config::RouteClaims::Proof,
+        database_url: None,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,
     };
+    if postgres::relays_on_postgres() {
+        config.database_url = Some(postgres::fresh_database().await);
+    }
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let scheme = if config.tls.is_some() {

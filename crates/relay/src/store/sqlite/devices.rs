@@ -8,7 +8,7 @@ impl SqliteStore {
         // 20 characters of 5 bits: 100 bits, single use, valid 7 days.
         let code = human_code(4);
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "INSERT INTO businesses (id, name, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO NOTHING",
                 params![uuid::Uuid::new_v4().to_string(), business_name, now],
@@ -32,7 +32,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Registration, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let invite: Option<(String, String)> = tx
                 .query_row(
                     "SELECT i.business_id, b.name FROM invites i JOIN businesses b ON b.id = i.business_id
@@ -195,7 +195,7 @@ impl SqliteStore {
     /// and what was queued for it is deleted. Returns false for an unknown id.
     pub fn revoke_device(&self, device_id: &str, now: i64) -> Result<bool, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let changed = tx.execute(
                 "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                 params![device_id, now],

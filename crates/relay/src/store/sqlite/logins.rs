@@ -72,7 +72,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Confirmation, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(Option<String>, i64)> = tx
                 .query_row(
                     "SELECT s.code_hash, s.failed_attempts FROM oauth_states s JOIN devices d ON d.id = s.device_id
@@ -123,7 +123,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Option<Device>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let device = tx
                 .query_row(
                     "SELECT d.id, d.business_id FROM oauth_states s JOIN devices d ON d.id = s.device_id
@@ -205,7 +205,7 @@ impl SqliteStore {
     pub fn record_deletion(&self, user_id: &str, now: i64) -> Result<DeletionRequest, StoreError> {
         let code = format!("DEL-{}", random_token(12));
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let businesses: Vec<String> = {
                 let mut statement =
                     tx.prepare("SELECT business_id FROM meta_users WHERE user_id = ?1")?;
@@ -242,7 +242,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<bool, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let removed = tx.execute(
                 "DELETE FROM deletion_pending WHERE code = ?1 AND business_id = ?2",
                 params![code, business_id],

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use leadbox_envelope::api::BusinessDevice;
 use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 
 use super::{Device, DeviceInfo, Expired, Recipients, Registration, StoreError, hash_secret};
@@ -246,6 +246,10 @@ impl SqliteStore {
         f(&conn)
     }
 
+    /// Runs statements on the writer connection. Its transactions start
+    /// `IMMEDIATE`: one that reads and then writes cannot fail half-way with
+    /// "database is locked" when another process (`leadbox-relay invite`
+    /// while the relay runs) writes too; it waits its turn instead.
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
@@ -267,7 +271,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Vec<u64>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut newest = Vec::with_capacity(batches.len());
             {
                 let mut insert = tx.prepare_cached(
@@ -332,7 +336,7 @@ impl SqliteStore {
     /// Deletes acknowledged envelopes. Only the device's own envelopes can be deleted.
     pub fn ack(&self, device_id: &str, cursors: &[u64]) -> Result<u64, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut deleted = 0;
             {
                 let mut delete = tx
@@ -350,7 +354,7 @@ impl SqliteStore {
     /// for their devices, who hear about it on their next fetch.
     pub fn expire(&self, before: i64) -> Result<Expired, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "UPDATE devices SET lost_unreported = lost_unreported + (
                      SELECT count(*) FROM envelopes e WHERE e.device_id = devices.id AND e.created_at < ?1)
@@ -368,7 +372,7 @@ impl SqliteStore {
     /// Keeps at most `max` envelopes per device, dropping the oldest (counted as lost).
     pub fn enforce_bound(&self, max: u64) -> Result<u64, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let over: Vec<(String, i64)> = {
                 let mut statement = tx.prepare_cached(
                     "SELECT device_id, count(*) - ?1 FROM envelopes GROUP BY device_id HAVING count(*) > ?1",

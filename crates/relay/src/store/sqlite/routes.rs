@@ -33,7 +33,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<ClaimOutcome, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let holder: Option<String> = tx
                 .query_row(
                     "SELECT business_id FROM routes WHERE kind = ?1 AND account_id = ?2",

@@ -26,7 +26,7 @@ impl SqliteStore {
         let site_id = format!("site_{}", random_token(12));
         let origins_json = serde_json::to_string(origins).unwrap_or_else(|_| "[]".into());
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "INSERT INTO widget_sites (id, business_id, name, origins, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![site_id, business_id, name, origins_json, now],
@@ -135,7 +135,7 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Result<u64, ReplyRefused>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let owned = tx
                 .query_row(
                     "SELECT 1 FROM widget_sites WHERE id = ?1 AND business_id = ?2",
@@ -211,7 +211,7 @@ impl SqliteStore {
     pub fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let before = now - SESSION_LIFETIME_SECONDS;
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "DELETE FROM widget_replies WHERE session_hash IN
                  (SELECT id_hash FROM widget_sessions WHERE last_seen_at <= ?1)",

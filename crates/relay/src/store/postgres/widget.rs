@@ -1,0 +1,226 @@
+//! Website chats: sites, visitor sessions, replies waiting (see `widget_store`).
+
+use super::{PostgresStore, cursor, signed};
+use crate::secrets::random_token;
+use crate::store::{StoreError, hash_secret};
+use crate::widget_store::{PendingReply, ReplyRefused, SESSION_LIFETIME_SECONDS, Session, Site};
+
+impl PostgresStore {
+    pub async fn create_site(
+        &self,
+        business_id: &str,
+        name: &str,
+        origins: &[String],
+        now: i64,
+    ) -> Result<Site, StoreError> {
+        let site_id = format!("site_{}", random_token(12));
+        let origins_json = serde_json::to_string(origins).unwrap_or_else(|_| "[]".into());
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "INSERT INTO widget_sites (id, business_id, name, origins, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&site_id, &business_id, &name, &origins_json, &now],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO routes (kind, account_id, business_id, created_at) VALUES ('website', $1, $2, $3)",
+            &[&site_id, &business_id, &now],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Site {
+            site_id,
+            business_id: business_id.to_owned(),
+            name: name.to_owned(),
+            origins: origins.to_vec(),
+        })
+    }
+
+    pub async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT id, business_id, name, origins FROM widget_sites ORDER BY created_at, id",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Site {
+                site_id: r.get(0),
+                business_id: r.get(1),
+                name: r.get(2),
+                origins: serde_json::from_str(&r.get::<_, String>(3)).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub async fn visitor_session(
+        &self,
+        site_id: &str,
+        secret: Option<&str>,
+        now: i64,
+    ) -> Result<(Session, String), StoreError> {
+        let client = self.client().await?;
+        if let Some(secret) = secret {
+            let reference = hash_secret(secret);
+            let updated = client
+                .execute(
+                    "UPDATE widget_sessions SET last_seen_at = $3
+                     WHERE id_hash = $1 AND site_id = $2 AND last_seen_at > $4",
+                    &[
+                        &reference,
+                        &site_id,
+                        &now,
+                        &(now - SESSION_LIFETIME_SECONDS),
+                    ],
+                )
+                .await?;
+            if updated == 1 {
+                let session = Session {
+                    reference,
+                    site_id: site_id.to_owned(),
+                };
+                return Ok((session, secret.to_owned()));
+            }
+        }
+        let secret = random_token(24);
+        let reference = hash_secret(&secret);
+        client
+            .execute(
+                "INSERT INTO widget_sessions (id_hash, site_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+                &[&reference, &site_id, &now],
+            )
+            .await?;
+        let session = Session {
+            reference,
+            site_id: site_id.to_owned(),
+        };
+        Ok((session, secret))
+    }
+
+    pub async fn existing_session(
+        &self,
+        site_id: &str,
+        secret: &str,
+        now: i64,
+    ) -> Result<Option<Session>, StoreError> {
+        let reference = hash_secret(secret);
+        let client = self.client().await?;
+        let found = client
+            .query_opt(
+                "SELECT 1 FROM widget_sessions WHERE id_hash = $1 AND site_id = $2 AND last_seen_at > $3",
+                &[&reference, &site_id, &(now - SESSION_LIFETIME_SECONDS)],
+            )
+            .await?;
+        Ok(found.map(|_| Session {
+            reference,
+            site_id: site_id.to_owned(),
+        }))
+    }
+
+    pub async fn queue_reply(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        session_reference: &str,
+        reply_id: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<Result<u64, ReplyRefused>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let owned = tx
+            .query_opt(
+                "SELECT 1 FROM widget_sites WHERE id = $1 AND business_id = $2",
+                &[&site_id, &business_id],
+            )
+            .await?;
+        if owned.is_none() {
+            return Ok(Err(ReplyRefused::UnknownSite));
+        }
+        let live = tx
+            .query_opt(
+                "SELECT 1 FROM widget_sessions WHERE id_hash = $1 AND site_id = $2 AND last_seen_at > $3",
+                &[&session_reference, &site_id, &(now - SESSION_LIFETIME_SECONDS)],
+            )
+            .await?;
+        if live.is_none() {
+            return Ok(Err(ReplyRefused::SessionGone));
+        }
+        tx.execute(
+            "INSERT INTO widget_replies (session_hash, reply_id, text, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (session_hash, reply_id) DO NOTHING",
+            &[&session_reference, &reply_id, &text, &now],
+        )
+        .await?;
+        let seq: i64 = tx
+            .query_one(
+                "SELECT seq FROM widget_replies WHERE session_hash = $1 AND reply_id = $2",
+                &[&session_reference, &reply_id],
+            )
+            .await?
+            .get(0);
+        tx.commit().await?;
+        Ok(Ok(cursor(seq)))
+    }
+
+    pub async fn replies_after(
+        &self,
+        session_reference: &str,
+        after: u64,
+    ) -> Result<Vec<PendingReply>, StoreError> {
+        let after = signed(after);
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM widget_replies WHERE session_hash = $1 AND seq <= $2",
+                &[&session_reference, &after],
+            )
+            .await?;
+        let rows = client
+            .query(
+                "SELECT seq, reply_id, text, created_at FROM widget_replies
+                 WHERE session_hash = $1 AND seq > $2 ORDER BY seq LIMIT 50",
+                &[&session_reference, &after],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| PendingReply {
+                seq: cursor(r.get(0)),
+                reply_id: r.get(1),
+                text: r.get(2),
+                created_at: r.get(3),
+            })
+            .collect())
+    }
+
+    pub async fn widget_session_count(&self) -> Result<i64, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_one("SELECT count(*) FROM widget_sessions", &[])
+            .await?
+            .get(0))
+    }
+
+    pub async fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        let before = now - SESSION_LIFETIME_SECONDS;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "DELETE FROM widget_replies WHERE session_hash IN
+             (SELECT id_hash FROM widget_sessions WHERE last_seen_at <= $1)",
+            &[&before],
+        )
+        .await?;
+        let gone = tx
+            .execute(
+                "DELETE FROM widget_sessions WHERE last_seen_at <= $1",
+                &[&before],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+}
