@@ -75,6 +75,30 @@ pub async fn serve(
         None => None,
     };
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    // Several instances over one PostgreSQL: what another instance stores
+    // wakes this one's streams and long-polls too.
+    let wakeups = state.config.database_url.clone().map(|url| {
+        let woken = state.clone();
+        let wake: store::postgres::notify::Wake = Arc::new(move |stored| {
+            use store::postgres::notify::Stored;
+            match stored {
+                Stored::Envelopes => woken.newest_cursor.send_modify(|_| ()),
+                Stored::Replies => woken.newest_reply.send_modify(|_| ()),
+                Stored::Sites => {
+                    let reloading = woken.clone();
+                    tokio::spawn(async move {
+                        match reloading.store.sites().await {
+                            Ok(sites) => reloading.sites.replace_all(sites),
+                            Err(error) => {
+                                tracing::warn!(%error, "reloading the website chats failed")
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        tokio::spawn(store::postgres::notify::listen(url, wake))
+    });
     let stopping = state.clone();
     let shutdown = async move {
         shutdown.await;
@@ -115,6 +139,9 @@ pub async fn serve(
         }
     };
     housekeeping.abort();
+    if let Some(wakeups) = wakeups {
+        wakeups.abort();
+    }
     served
 }
 

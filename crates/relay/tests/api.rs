@@ -6,11 +6,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use leadbox_envelope::api::EnvelopePage;
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{DeviceSecretKey, open};
 use serde_json::json;
-use support::{Device, Relay, instagram_dm, sign, start_relay};
+use support::{Device, Relay, instagram_dm, next_push_event, sign, start_relay};
 
 #[tokio::test]
 async fn the_handshake_answers_the_challenge_only_for_the_right_token() {
@@ -267,29 +266,6 @@ async fn a_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait() {
     let page = relay.fetch(&device, 1).await;
     assert!(page.envelopes.is_empty());
     assert_eq!(page.next_cursor, 0);
-}
-
-/// Reads Server-Sent Events from a push stream until one `envelopes` event arrives.
-async fn next_push_event(response: &mut reqwest::Response) -> EnvelopePage {
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
-            .await
-            .expect("an event within 10 s")
-            .unwrap()
-            .expect("the stream stays open");
-        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-        while let Some(end) = buffer.find("\n\n") {
-            let event: String = buffer.drain(..end + 2).collect();
-            if event.lines().any(|l| l == "event: envelopes") {
-                let data: String = event
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data: "))
-                    .collect();
-                return serde_json::from_str(&data).unwrap();
-            }
-        }
-    }
 }
 
 impl Relay {

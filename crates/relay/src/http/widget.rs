@@ -55,6 +55,8 @@ pub async fn script() -> impl IntoResponse {
 #[derive(Debug, Default)]
 pub struct SiteDirectory {
     sites: std::sync::RwLock<HashMap<String, Site>>,
+    /// Counts changes, so that a caller can wait for a site to arrive.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl SiteDirectory {
@@ -66,7 +68,28 @@ impl SiteDirectory {
                     .map(|site| (site.site_id.clone(), site))
                     .collect(),
             ),
+            changes: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// Resolves once `site_id` is known here (added on this instance, or
+    /// reloaded after another instance added it).
+    pub async fn known(&self, site_id: &str) {
+        let mut changes = self.changes.subscribe();
+        while self.get(site_id).is_none() {
+            if changes.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Replaces every site (another instance added one).
+    pub fn replace_all(&self, sites: Vec<Site>) {
+        *self.sites.write().unwrap_or_else(|p| p.into_inner()) = sites
+            .into_iter()
+            .map(|site| (site.site_id.clone(), site))
+            .collect();
+        self.changes.send_modify(|n| *n += 1);
     }
 
     pub fn insert(&self, site: Site) {
@@ -74,6 +97,7 @@ impl SiteDirectory {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(site.site_id.clone(), site);
+        self.changes.send_modify(|n| *n += 1);
     }
 
     pub fn get(&self, site_id: &str) -> Option<Site> {

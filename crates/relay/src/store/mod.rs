@@ -17,7 +17,7 @@ use crate::meta_links::{
 };
 use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
 
-mod postgres;
+pub mod postgres;
 mod sqlite;
 
 pub use postgres::PostgresStore;

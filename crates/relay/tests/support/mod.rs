@@ -231,3 +231,26 @@ impl Relay {
             .unwrap_or_else(|| panic!("metric {name} missing from:\n{text}"))
     }
 }
+
+/// Reads Server-Sent Events from a push stream until one `envelopes` event arrives.
+pub async fn next_push_event(response: &mut reqwest::Response) -> EnvelopePage {
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("the stream stays open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: envelopes") {
+                let data: String = event
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: "))
+                    .collect();
+                return serde_json::from_str(&data).unwrap();
+            }
+        }
+    }
+}

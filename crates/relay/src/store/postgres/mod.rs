@@ -14,6 +14,7 @@ use super::{Expired, StoreError};
 
 mod devices;
 mod logins;
+pub mod notify;
 mod routes;
 mod schema;
 mod storage;
@@ -105,6 +106,9 @@ impl PostgresStore {
             let last = rows.iter().map(|r| r.get::<_, i64>(0)).max().unwrap_or(0);
             newest.push(cursor(last));
         }
+        // Delivered at commit: every instance wakes its streams.
+        tx.execute("SELECT pg_notify($1, '')", &[&notify::ENVELOPES])
+            .await?;
         tx.commit().await?;
         Ok(newest)
     }

@@ -27,6 +27,8 @@ impl PostgresStore {
             &[&site_id, &business_id, &now],
         )
         .await?;
+        tx.execute("SELECT pg_notify($1, '')", &[&super::notify::SITES])
+            .await?;
         tx.commit().await?;
         Ok(Site {
             site_id,
@@ -161,6 +163,8 @@ impl PostgresStore {
             )
             .await?
             .get(0);
+        tx.execute("SELECT pg_notify($1, '')", &[&super::notify::REPLIES])
+            .await?;
         tx.commit().await?;
         Ok(Ok(cursor(seq)))
     }
