@@ -199,14 +199,22 @@ pub(crate) async fn deliver(
     if count == 0 {
         return Ok(());
     }
-    let newest = state
-        .committer
-        .store(sealed, crate::now_ms() / 1000)
-        .await?;
-    Metrics::add(&state.metrics.envelopes_sealed, count);
-    state
-        .metrics
-        .queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
-    state.newest_cursor.send_replace(newest);
+    // To the end on a task of its own, even if the request is dropped.
+    let relay = state.clone();
+    tokio::spawn(async move {
+        let newest = relay
+            .committer
+            .store(sealed, crate::now_ms() / 1000)
+            .await?;
+        Metrics::add(&relay.metrics.envelopes_sealed, count);
+        relay
+            .metrics
+            .queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
+        relay
+            .newest_cursor
+            .send_modify(|cursor| *cursor = (*cursor).max(newest));
+        Ok::<_, crate::store::StoreError>(())
+    })
+    .await??;
     Ok(())
 }

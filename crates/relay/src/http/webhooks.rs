@@ -54,13 +54,19 @@ pub async fn verify_subscription(
 }
 
 /// Verifies, routes, seals and durably stores a webhook, and only then answers 200.
+/// The work runs on a task of its own: when Meta hangs up before the answer,
+/// the webhook is still stored to the end, counted, and pushed to desktops.
 pub async fn receive(
     State(state): State<SharedState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<&'static str, ApiFailure> {
     let started = std::time::Instant::now();
-    let answer = intake(&state, &headers, body).await;
+    let relay = state.clone();
+    let answer = tokio::spawn(async move { intake(&relay, &headers, body).await })
+        .await
+        .map_err(ApiFailure::from)
+        .and_then(|answer| answer);
     state.metrics.webhook_duration.observe(started.elapsed());
     answer
 }
@@ -189,7 +195,9 @@ async fn intake(
         let newest = state.committer.store(sealed, received_at).await?;
         Metrics::add(&metrics.envelopes_sealed, count as u64);
         metrics.queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
-        state.newest_cursor.send_replace(newest);
+        state
+            .newest_cursor
+            .send_modify(|cursor| *cursor = (*cursor).max(newest));
     }
     tracing::debug!(envelopes = count, "webhook stored");
     Ok("EVENT_RECEIVED")
