@@ -67,6 +67,7 @@ macro_rules! on_both {
 on_both!(
     envelopes_queue_per_device_page_in_order_and_go_when_acknowledged,
     expiry_and_the_queue_bound_count_what_each_device_lost,
+    housekeeping_removes_large_backlogs_whole,
     an_invite_pairs_once_and_the_first_computer_owns_the_business,
     only_an_owner_removes_others_and_the_last_owner_stays,
     a_route_belongs_to_one_business_and_moves_only_with_proof,
@@ -176,6 +177,29 @@ async fn expiry_and_the_queue_bound_count_what_each_device_lost(backend: Backend
     store.confirm_lost(&b.device_id, 5).await.unwrap();
     assert_eq!(store.lost_unreported(&b.device_id).await.unwrap(), 0);
     assert_eq!(store.enforce_bound(3).await.unwrap(), 0);
+}
+
+async fn housekeeping_removes_large_backlogs_whole(backend: Backend) {
+    // More than one of SQLite's short housekeeping transactions' worth.
+    let store = &backend.store;
+    let a = pair(store, "A").await;
+    let b = pair(store, "B").await;
+    let old: Vec<_> = (0..4_500)
+        .map(|n| envelope(&a.device_id, &format!("old{n}")))
+        .collect();
+    store.insert_batches(vec![old], NOW - 100).await.unwrap();
+    let many: Vec<_> = (0..5_000)
+        .map(|n| envelope(&b.device_id, &format!("{n:05}")))
+        .collect();
+    store.insert_batches(vec![many], NOW).await.unwrap();
+    assert_eq!(store.expire(NOW - 50).await.unwrap().envelopes, 4_500);
+    assert_eq!(store.lost_unreported(&a.device_id).await.unwrap(), 4_500);
+    assert_eq!(store.enforce_bound(100).await.unwrap(), 4_900);
+    assert_eq!(store.lost_unreported(&b.device_id).await.unwrap(), 4_900);
+    let kept = store.envelopes_after(&b.device_id, 0, 1_000).await.unwrap();
+    assert_eq!(kept.len(), 100);
+    assert_eq!(kept[0].envelope_id, "04900", "the newest stay");
+    assert_eq!(store.queue_depth().await.unwrap(), 100);
 }
 
 async fn an_invite_pairs_once_and_the_first_computer_owns_the_business(backend: Backend) {
