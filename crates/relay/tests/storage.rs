@@ -79,6 +79,7 @@ on_both!(
     two_instances_pair_with_one_invite_once,
     two_instances_claiming_one_free_account_route_it_once,
     two_instances_expiring_together_count_each_lost_envelope_once,
+    a_desktop_reading_while_two_instances_store_misses_nothing,
 );
 
 const NOW: i64 = 1_800_000_000;
@@ -655,4 +656,46 @@ async fn two_instances_expiring_together_count_each_lost_envelope_once(backend: 
         200
     );
     assert_eq!(backend.store.queue_depth().await.unwrap(), 0);
+}
+
+async fn a_desktop_reading_while_two_instances_store_misses_nothing(backend: Backend) {
+    // A reader only asks for cursors after the last it saw: an envelope
+    // committed later with a smaller cursor would never reach it.
+    let other = backend.second().await;
+    let a = pair(&backend.store, "A").await;
+    const EACH: usize = 300;
+    let writer = |store: Store, tag: &'static str| {
+        let device = a.device_id.clone();
+        tokio::spawn(async move {
+            for n in 0..EACH {
+                store
+                    .insert_batches(vec![vec![envelope(&device, &format!("{tag}{n}"))]], NOW)
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let writers = [writer(backend.store.clone(), "a"), writer(other, "b")];
+    let mut seen = std::collections::HashSet::new();
+    let mut after = 0;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while seen.len() < 2 * EACH && tokio::time::Instant::now() < deadline {
+        let page = backend
+            .store
+            .envelopes_after(&a.device_id, after, 50)
+            .await
+            .unwrap();
+        if let Some(last) = page.last() {
+            after = last.cursor;
+        } else if writers.iter().all(tokio::task::JoinHandle::is_finished) {
+            break;
+        } else {
+            tokio::task::yield_now().await;
+        }
+        seen.extend(page.into_iter().map(|e| e.envelope_id));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert_eq!(seen.len(), 2 * EACH, "the reader skipped envelopes");
 }

@@ -20,6 +20,9 @@ mod schema;
 mod storage;
 mod widget;
 
+/// The advisory lock under which every instance takes envelope cursors.
+const ENVELOPE_ORDER_LOCK: i64 = 0x1ead_b0c6;
+
 /// Connections one instance keeps open.
 const POOL_SIZE: usize = 16;
 
@@ -73,42 +76,57 @@ impl PostgresStore {
             .map_err(|error| StoreError::Pool(error.to_string()))
     }
 
-    /// Each batch (one webhook) in one statement, all of them in one
-    /// transaction: one commit makes the whole group durable.
+    /// A whole group of webhooks in one transaction (one commit makes them
+    /// all durable) of two statements: cursors are taken under a lock that
+    /// every instance's inserts share, then all rows go in at once. The lock
+    /// makes commit order cursor order across instances: a desktop that has
+    /// read up to cursor N never later finds a smaller cursor committed by a
+    /// slower instance (it would never fetch it).
     pub async fn insert_batches(
         &self,
         batches: Vec<Vec<(String, SealedEnvelope)>>,
         now: i64,
     ) -> Result<Vec<u64>, StoreError> {
+        let rows: usize = batches.iter().map(Vec::len).sum();
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let insert = tx
-            .prepare_cached(
-                "INSERT INTO envelopes (device_id, envelope_id, business_id, encapsulated_key, ciphertext, created_at)
-                 SELECT d, e, b, k, c, $6
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(d, e, b, k, c)
-                 RETURNING cursor",
+        let taken = tx
+            .query(
+                "WITH ordered AS (SELECT pg_advisory_xact_lock($1))
+                 SELECT nextval('envelopes_cursor_seq') FROM ordered, generate_series(1, $2::bigint)",
+                &[&ENVELOPE_ORDER_LOCK, &(rows as i64)],
             )
             .await?;
+        let mut cursors: Vec<i64> = taken.iter().map(|r| r.get(0)).collect();
+        cursors.sort_unstable();
+        let mut columns: [Vec<String>; 5] = Default::default();
         let mut newest = Vec::with_capacity(batches.len());
+        let mut next = cursors.iter();
         for batch in batches {
-            let mut columns: [Vec<String>; 5] = Default::default();
+            let mut last = 0;
             for (device_id, envelope) in batch {
+                last = next.next().copied().unwrap_or_default();
                 columns[0].push(device_id);
                 columns[1].push(envelope.envelope_id);
                 columns[2].push(envelope.business_id);
                 columns[3].push(envelope.encapsulated_key);
                 columns[4].push(envelope.ciphertext);
             }
-            let [d, e, b, k, c] = &columns;
-            let params: [&(dyn ToSql + Sync); 6] = [d, e, b, k, c, &now];
-            let rows = tx.query(&insert, &params).await?;
-            let last = rows.iter().map(|r| r.get::<_, i64>(0)).max().unwrap_or(0);
             newest.push(cursor(last));
         }
-        // Delivered at commit: every instance wakes its streams.
-        tx.execute("SELECT pg_notify($1, '')", &[&notify::ENVELOPES])
-            .await?;
+        let [d, e, b, k, c] = &columns;
+        let params: [&(dyn ToSql + Sync); 8] = [&cursors, d, e, b, k, c, &now, &notify::ENVELOPES];
+        // The notification is delivered at commit: every instance wakes its streams.
+        tx.execute(
+            "WITH stored AS (
+                 INSERT INTO envelopes (cursor, device_id, envelope_id, business_id, encapsulated_key, ciphertext, created_at)
+                 SELECT n, d, e, b, k, c, $7
+                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(n, d, e, b, k, c)
+                 RETURNING 1)
+             SELECT pg_notify($8, '') FROM (SELECT 1) AS once WHERE EXISTS (SELECT 1 FROM stored)",
+            &params,
+        )
+        .await?;
         tx.commit().await?;
         Ok(newest)
     }
