@@ -35,10 +35,10 @@ fn webhook_batch(first: usize) -> Vec<u8> {
 }
 
 /// xorshift: reproducible "random" kill moments from a printed seed.
-struct Moments(u64);
+pub(crate) struct Moments(pub u64);
 
 impl Moments {
-    fn next_ms(&mut self, below: u64) -> u64 {
+    pub fn next_ms(&mut self, below: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -297,17 +297,17 @@ fn a_full_run_leaves_no_secret_or_message_text_in_plaintext() {
 /// What a checker found comparing acknowledged webhooks with what a desktop
 /// can fetch afterwards.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Verdict {
+pub(crate) struct Verdict {
     /// Answered 200 but never delivered: the one thing that must not happen.
-    lost: Vec<usize>,
+    pub lost: Vec<usize>,
     /// Delivered but never sent: corruption.
-    phantom: Vec<String>,
+    pub phantom: Vec<String>,
     /// Delivered more than once (Meta's retry of a request whose 200 was cut
     /// off by the kill); the desktop stores those once.
-    duplicated: usize,
+    pub duplicated: usize,
 }
 
-fn check(acknowledged: &[usize], delivered: &[String]) -> Verdict {
+pub(crate) fn check(acknowledged: &[usize], delivered: &[String]) -> Verdict {
     let mut seen = std::collections::HashMap::<&str, usize>::new();
     for mid in delivered {
         *seen.entry(mid.as_str()).or_default() += 1;

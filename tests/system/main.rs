@@ -6,6 +6,7 @@
 mod data_controls;
 mod drafting;
 mod faults;
+mod service;
 mod support;
 
 use support::{Desk, Relay, VERIFY_TOKEN, fake_http, instagram_dm, require_keychain, sign};

@@ -86,12 +86,17 @@ impl Relay {
 
     /// Starts the relay with `extra` lines added to its config.
     pub fn start_with(extra: &str, log: Option<&Path>) -> Relay {
+        Relay::start_at("127.0.0.1:0", extra, log)
+    }
+
+    /// Starts the relay on `listen` (a fixed port is kept across restarts).
+    pub fn start_at(listen: &str, extra: &str, log: Option<&Path>) -> Relay {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("relay.toml");
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:0\"\ndata_dir = {:?}\nmeta_app_secret = \"{APP_SECRET}\"\nmeta_verify_token = \"{VERIFY_TOKEN}\"\nmax_body_bytes = 65536\n# One machine plays many desktops here: no per-address budget in the way.\ndevice_requests_per_second = 100000\n{extra}",
+                "listen = \"{listen}\"\ndata_dir = {:?}\nmeta_app_secret = \"{APP_SECRET}\"\nmeta_verify_token = \"{VERIFY_TOKEN}\"\nmax_body_bytes = 65536\n# One machine plays many desktops here: no per-address budget in the way.\ndevice_requests_per_second = 100000\n{extra}",
                 dir.path().join("data")
             ),
         )
