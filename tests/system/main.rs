@@ -218,6 +218,56 @@ fn the_cli_proves_control_of_an_account_and_a_move_reaches_the_first_business() 
     );
 }
 
+/// The operator's commands on the shipped binary: counts, suspension, deletion.
+#[test]
+fn the_operator_lists_suspends_and_deletes_businesses() {
+    require_keychain();
+    let relay = Relay::start();
+    let salon = Desk::new();
+    salon.pair_and_claim(&relay, "Ana's Salon", "1784");
+    let body = instagram_dm("1784", "lead-1", "m1", "hello");
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    let operator = |args: &[&str]| {
+        let output = std::process::Command::new(support::binary("leadbox-relay"))
+            .arg("--config")
+            .arg(relay.dir().join("relay.toml"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (ok, listed) = operator(&["businesses", "list", "--json"]);
+    assert!(ok);
+    let business: serde_json::Value = serde_json::from_str(listed.trim()).unwrap();
+    assert_eq!(business["name"], "Ana's Salon");
+    assert_eq!(
+        (business["devices"].as_u64(), business["accounts"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(business["envelopes"].as_u64(), Some(1));
+    assert!(!listed.contains("hello"), "counts, never content");
+
+    assert!(operator(&["businesses", "suspend", "Ana's Salon"]).0);
+    let refused = salon.run(&["sync", "--once"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("suspended"));
+    assert!(operator(&["businesses", "resume", "Ana's Salon"]).0);
+    salon.ok(&["sync", "--once"]);
+
+    let id = business["business_id"].as_str().unwrap();
+    let (ok, said) = operator(&["businesses", "delete", id, "--yes"]);
+    assert!(ok, "{said}");
+    let (_, listed) = operator(&["businesses", "list"]);
+    assert!(listed.trim().is_empty(), "{listed}");
+    assert!(
+        !salon.run(&["sync", "--once"]).status.success(),
+        "its computers are gone"
+    );
+}
+
 #[test]
 fn the_verification_handshake_is_answered_by_the_binary() {
     let relay = Relay::start();

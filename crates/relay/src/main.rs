@@ -34,6 +34,39 @@ enum Command {
         #[command(subcommand)]
         action: DevicesAction,
     },
+    /// The businesses on this relay: counts and sizes (never content);
+    /// suspend, resume or delete one.
+    Businesses {
+        #[command(subcommand)]
+        action: BusinessesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BusinessesAction {
+    /// Every business: computers, accounts, envelopes waiting and their size.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One business (by id or exact name) and its computers.
+    Show {
+        business: String,
+    },
+    /// Refuse its computers until resumed (webhooks for it are still kept).
+    Suspend {
+        business: String,
+    },
+    Resume {
+        business: String,
+    },
+    /// Delete the business and everything the relay holds of it. Cannot be undone.
+    Delete {
+        business: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +99,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Serve => serve(config),
+        Command::Businesses { action } => businesses(config, action),
         Command::Invite { business } => invite(config, &business),
         Command::Devices { action } => devices(config, action),
     };
@@ -91,6 +125,101 @@ fn invite(config: RelayConfig, business: &str) -> anyhow::Result<()> {
     #[allow(clippy::print_stdout)]
     {
         println!("{code}");
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn businesses(config: RelayConfig, action: BusinessesAction) -> anyhow::Result<()> {
+    use leadbox_relay::store::BusinessInfo;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let store = runtime.block_on(leadbox_relay::store::open(&config))?;
+    let all = runtime.block_on(store.businesses())?;
+    let find = |wanted: &str| -> anyhow::Result<BusinessInfo> {
+        let wanted = wanted.trim();
+        all.iter()
+            .find(|b| b.business_id == wanted || b.name == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                anyhow::anyhow!("no business {wanted} (see `leadbox-relay businesses list`)")
+            })
+    };
+    let line = |b: &BusinessInfo| {
+        format!(
+            "{}  {:<28} {:>3} computers {:>4} accounts {:>8} waiting ({} bytes){}",
+            b.business_id,
+            b.name,
+            b.devices,
+            b.accounts,
+            b.envelopes,
+            b.envelope_bytes,
+            if b.suspended_at.is_some() {
+                "  SUSPENDED"
+            } else {
+                ""
+            }
+        )
+    };
+    let now = leadbox_relay::store::unix_now();
+    match action {
+        BusinessesAction::List { json } => {
+            for business in &all {
+                if json {
+                    println!("{}", serde_json::to_string(business)?);
+                } else {
+                    println!("{}", line(business));
+                }
+            }
+        }
+        BusinessesAction::Show { business } => {
+            let business = find(&business)?;
+            println!("{}", line(&business));
+            for device in runtime.block_on(store.business_devices(&business.business_id))? {
+                println!(
+                    "  computer {} {:<20} {}{}",
+                    device.device_id,
+                    device.name,
+                    if device.owner { "owner" } else { "member" },
+                    if device.revoked_at.is_some() {
+                        ", removed"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        BusinessesAction::Suspend { business } => {
+            let business = find(&business)?;
+            runtime.block_on(store.set_suspended(&business.business_id, Some(now)))?;
+            println!(
+                "Suspended {}: its computers are refused; webhooks for it are still kept.",
+                business.name
+            );
+        }
+        BusinessesAction::Resume { business } => {
+            let business = find(&business)?;
+            runtime.block_on(store.set_suspended(&business.business_id, None))?;
+            println!("Resumed {}.", business.name);
+        }
+        BusinessesAction::Delete { business, yes } => {
+            let business = find(&business)?;
+            if !yes {
+                use std::io::BufRead as _;
+                println!(
+                    "Delete {} and everything the relay holds of it ({} envelopes, {} computers, {} accounts)? Type the business's name to confirm:",
+                    business.name, business.envelopes, business.devices, business.accounts
+                );
+                let mut typed = String::new();
+                std::io::stdin().lock().read_line(&mut typed)?;
+                anyhow::ensure!(
+                    typed.trim() == business.name,
+                    "not confirmed; nothing was deleted"
+                );
+            }
+            let deleted = runtime.block_on(store.delete_business(&business.business_id, now))?;
+            anyhow::ensure!(deleted, "the business was already gone");
+            println!("Deleted {} and everything of it.", business.name);
+        }
     }
     Ok(())
 }

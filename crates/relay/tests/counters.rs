@@ -1,5 +1,5 @@
-//! The relay's counters agree with what it stored, even when senders hang up
-//! before their answer.
+//! What the relay keeps and counts in unusual moments: senders that hang up
+//! before their answer, and businesses its operator suspended.
 
 #![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
@@ -48,4 +48,51 @@ async fn a_webhook_whose_sender_hangs_up_is_stored_counted_and_pushed() {
     let stored = relay.fetch(&device, 0).await.envelopes.len() as u64;
     assert_eq!(stored, received, "every counted webhook was stored");
     assert!(received <= SENDERS as u64);
+}
+
+#[tokio::test]
+async fn a_suspended_business_keeps_its_webhooks_and_its_computers_are_told_why_they_are_refused() {
+    let relay = start_relay(1 << 20).await;
+    let device = relay.pair("Salon").await;
+    assert_eq!(relay.claim(&device, "instagram", "1784").await, 204);
+    let business = relay
+        .state
+        .store
+        .device_for_token(&device.token)
+        .await
+        .unwrap()
+        .unwrap()
+        .business_id;
+    relay
+        .state
+        .store
+        .set_suspended(&business, Some(1))
+        .await
+        .unwrap();
+    let body = instagram_dm("1784", "m1", "while suspended");
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+    let refused = relay
+        .http
+        .get(format!("{}/v1/envelopes?after=0&wait=0", relay.url))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let error: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(error["code"], "business_suspended");
+    relay
+        .state
+        .store
+        .set_suspended(&business, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        relay.fetch(&device, 0).await.envelopes.len(),
+        1,
+        "kept meanwhile"
+    );
 }

@@ -80,6 +80,7 @@ on_both!(
     two_instances_claiming_one_free_account_route_it_once,
     two_instances_expiring_together_count_each_lost_envelope_once,
     a_desktop_reading_while_two_instances_store_misses_nothing,
+    an_operator_sees_counts_suspends_and_deletes_a_business,
 );
 
 const NOW: i64 = 1_800_000_000;
@@ -698,4 +699,140 @@ async fn a_desktop_reading_while_two_instances_store_misses_nothing(backend: Bac
         writer.await.unwrap();
     }
     assert_eq!(seen.len(), 2 * EACH, "the reader skipped envelopes");
+}
+
+async fn an_operator_sees_counts_suspends_and_deletes_a_business(backend: Backend) {
+    let store = &backend.store;
+    let salon = pair(store, "Salon").await;
+    let laptop = pair(store, "Salon").await;
+    let gym = pair(store, "Gym").await;
+    for (business, account) in [(&salon, "S1"), (&salon, "S2"), (&gym, "G1")] {
+        store
+            .claim_route(
+                &business.business_id,
+                RouteKind::Messenger,
+                account,
+                false,
+                NOW,
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .create_site(
+            &salon.business_id,
+            "Site",
+            &["https://s.example".into()],
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .insert_batches(
+            vec![vec![
+                envelope(&salon.device_id, "1"),
+                envelope(&laptop.device_id, "1"),
+                envelope(&gym.device_id, "1"),
+            ]],
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .link_meta_user("U1", &salon.business_id, NOW)
+        .await
+        .unwrap();
+    let deletion = store.record_deletion("U1", NOW).await.unwrap();
+
+    let businesses = store.businesses().await.unwrap();
+    let counts: Vec<(&str, u64, u64, u64)> = businesses
+        .iter()
+        .map(|b| (b.name.as_str(), b.devices, b.accounts, b.envelopes))
+        .collect();
+    assert_eq!(counts, [("Gym", 1, 1, 1), ("Salon", 2, 3, 2)]);
+    assert!(businesses.iter().all(|b| b.envelope_bytes > 0));
+
+    assert!(
+        store
+            .set_suspended(&salon.business_id, Some(NOW))
+            .await
+            .unwrap()
+    );
+    let device = store
+        .device_for_token(&laptop.token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(device.suspended);
+    assert!(
+        !store
+            .device_for_token(&gym.token)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended
+    );
+    assert!(store.set_suspended(&salon.business_id, None).await.unwrap());
+    assert!(
+        !store
+            .device_for_token(&laptop.token)
+            .await
+            .unwrap()
+            .unwrap()
+            .suspended
+    );
+
+    assert!(
+        store
+            .delete_business(&salon.business_id, NOW + 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_business(&salon.business_id, NOW + 5)
+            .await
+            .unwrap()
+    );
+    let left: Vec<String> = store
+        .businesses()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(left, ["Gym"]);
+    assert!(
+        store
+            .device_for_token(&salon.token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .route_holder(RouteKind::Messenger, "S1")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store.sites().await.unwrap().is_empty());
+    assert_eq!(
+        store.queue_depth().await.unwrap(),
+        1,
+        "the gym's envelope stays"
+    );
+    assert_eq!(
+        store
+            .deletion_status(&deletion.code)
+            .await
+            .unwrap()
+            .unwrap()
+            .completed_at,
+        Some(NOW + 5),
+        "nothing of the deleted business is left to delete"
+    );
+    // The name is free again.
+    let again = pair(store, "Salon").await;
+    assert_ne!(again.business_id, salon.business_id);
 }

@@ -26,11 +26,19 @@ pub(super) async fn authenticate(
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(ApiFailure::unauthorized)?
         .to_owned();
-    state
+    let device = state
         .store
         .device_for_token(&token)
         .await?
-        .ok_or_else(ApiFailure::unauthorized)
+        .ok_or_else(ApiFailure::unauthorized)?;
+    if device.suspended {
+        return Err(ApiFailure::new(
+            StatusCode::FORBIDDEN,
+            "business_suspended",
+            "this business is suspended on this relay; its messages are kept. Ask the relay's operator to resume it",
+        ));
+    }
+    Ok(device)
 }
 
 /// A key nothing can be sealed to would make every webhook for its business

@@ -62,6 +62,24 @@ pub enum StoreError {
 pub struct Device {
     pub device_id: String,
     pub business_id: String,
+    /// The operator suspended its business: its computers are refused.
+    pub suspended: bool,
+}
+
+/// A business as the relay's operator sees it: counts and sizes, never content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BusinessInfo {
+    pub business_id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub suspended_at: Option<i64>,
+    /// Computers paired and not removed.
+    pub devices: u64,
+    /// Accounts (pages, numbers, website chats) routed to it.
+    pub accounts: u64,
+    /// Envelopes waiting for its computers, and their size in bytes.
+    pub envelopes: u64,
+    pub envelope_bytes: u64,
 }
 
 /// Who a webhook entry for one platform account is sealed to.
@@ -315,4 +333,17 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<PendingReply>, StoreError>;
     async fn widget_session_count(&self) -> Result<i64, StoreError>;
     async fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError>;
+
+    // The operator's commands.
+
+    async fn businesses(&self) -> Result<Vec<BusinessInfo>, StoreError>;
+    /// `Some(time)` suspends, `None` resumes; false for an unknown business.
+    async fn set_suspended(
+        &self,
+        business_id: &str,
+        suspended_at: Option<i64>,
+    ) -> Result<bool, StoreError>;
+    /// Removes the business and everything of it; a deletion request that
+    /// waited only for it is complete. False for an unknown business.
+    async fn delete_business(&self, business_id: &str, now: i64) -> Result<bool, StoreError>;
 }

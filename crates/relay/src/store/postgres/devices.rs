@@ -104,13 +104,16 @@ impl PostgresStore {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT id, business_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+                "SELECT d.id, d.business_id, b.suspended_at IS NOT NULL FROM devices d
+                 JOIN businesses b ON b.id = d.business_id
+                 WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
                 &[&hash_secret(token)],
             )
             .await?;
         Ok(row.map(|r| Device {
             device_id: r.get(0),
             business_id: r.get(1),
+            suspended: r.get(2),
         }))
     }
 

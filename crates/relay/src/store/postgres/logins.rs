@@ -132,7 +132,8 @@ impl PostgresStore {
                 "WITH taken AS (
                      DELETE FROM oauth_states WHERE state_hash = $1 AND provider = $3
                      RETURNING device_id, expires_at, confirmed)
-                 SELECT d.id, d.business_id FROM taken t JOIN devices d ON d.id = t.device_id
+                 SELECT d.id, d.business_id, b.suspended_at IS NOT NULL FROM taken t
+                 JOIN devices d ON d.id = t.device_id JOIN businesses b ON b.id = d.business_id
                  WHERE t.expires_at > $2 AND t.confirmed AND d.revoked_at IS NULL",
                 &[&hash_secret(state), &now, &provider.as_str()],
             )
@@ -140,6 +141,7 @@ impl PostgresStore {
         Ok(row.map(|r| Device {
             device_id: r.get(0),
             business_id: r.get(1),
+            suspended: r.get(2),
         }))
     }
 

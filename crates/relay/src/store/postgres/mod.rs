@@ -15,6 +15,7 @@ use super::{Expired, StoreError};
 mod devices;
 mod logins;
 pub mod notify;
+mod operator;
 mod routes;
 mod schema;
 mod storage;

@@ -10,9 +10,10 @@ use crate::store::StoreError;
 const MIGRATION_LOCK: i64 = 0x1ead_b0c5;
 
 /// Append only: a migration that has run is never edited.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE businesses (
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE businesses (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
         created_at BIGINT NOT NULL
@@ -109,7 +110,10 @@ const MIGRATIONS: &[(i32, &str)] = &[(
         created_at BIGINT NOT NULL,
         UNIQUE (session_hash, reply_id)
     );",
-)];
+    ),
+    // The operator may suspend a business (its computers are refused).
+    (2, "ALTER TABLE businesses ADD COLUMN suspended_at BIGINT;"),
+];
 
 /// Brings the database to the newest schema, in one transaction.
 pub async fn migrate(client: &mut Client) -> Result<(), StoreError> {

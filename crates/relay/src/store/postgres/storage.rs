@@ -8,7 +8,8 @@ use crate::meta_links::{
     Confirmation, DeletionRequest, DeletionStatus, LoginPrompt, LoginProvider, NewLoginState,
 };
 use crate::store::{
-    ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage, StoreError,
+    BusinessInfo, ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage,
+    StoreError,
 };
 use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
 
@@ -305,5 +306,21 @@ impl Storage for PostgresStore {
 
     async fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError> {
         PostgresStore::expire_widget_sessions(self, now).await
+    }
+
+    async fn businesses(&self) -> Result<Vec<BusinessInfo>, StoreError> {
+        PostgresStore::businesses(self).await
+    }
+
+    async fn set_suspended(
+        &self,
+        business_id: &str,
+        suspended_at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        PostgresStore::set_suspended(self, business_id, suspended_at).await
+    }
+
+    async fn delete_business(&self, business_id: &str, now: i64) -> Result<bool, StoreError> {
+        PostgresStore::delete_business(self, business_id, now).await
     }
 }

@@ -67,9 +67,17 @@ impl SqliteStore {
         self.read(|conn| {
             Ok(conn
                 .query_row(
-                    "SELECT id, business_id FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+                    "SELECT d.id, d.business_id, b.suspended_at IS NOT NULL FROM devices d
+                     JOIN businesses b ON b.id = d.business_id
+                     WHERE d.token_hash = ?1 AND d.revoked_at IS NULL",
                     [hash_secret(token)],
-                    |r| Ok(Device { device_id: r.get(0)?, business_id: r.get(1)? }),
+                    |r| {
+                        Ok(Device {
+                            device_id: r.get(0)?,
+                            business_id: r.get(1)?,
+                            suspended: r.get(2)?,
+                        })
+                    },
                 )
                 .optional()?)
         })

@@ -126,7 +126,8 @@ impl SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let device = tx
                 .query_row(
-                    "SELECT d.id, d.business_id FROM oauth_states s JOIN devices d ON d.id = s.device_id
+                    "SELECT d.id, d.business_id, b.suspended_at IS NOT NULL FROM oauth_states s
+                     JOIN devices d ON d.id = s.device_id JOIN businesses b ON b.id = d.business_id
                      WHERE s.state_hash = ?1 AND s.expires_at > ?2 AND d.revoked_at IS NULL
                        AND s.provider = ?3 AND s.confirmed = 1",
                     params![hash_secret(state), now, provider.as_str()],
@@ -134,6 +135,7 @@ impl SqliteStore {
                         Ok(Device {
                             device_id: r.get(0)?,
                             business_id: r.get(1)?,
+                            suspended: r.get(2)?,
                         })
                     },
                 )

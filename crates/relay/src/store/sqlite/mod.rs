@@ -148,6 +148,8 @@ fn migrations() -> Migrations<'static> {
             ALTER TABLE oauth_states ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE oauth_states ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;",
         ),
+        // The operator may suspend a business (its computers are refused).
+        M::up("ALTER TABLE businesses ADD COLUMN suspended_at INTEGER;"),
     ])
 }
 
@@ -202,6 +204,7 @@ pub struct SqliteStore {
 
 mod devices;
 mod logins;
+mod operator;
 mod routes;
 mod storage;
 mod widget;

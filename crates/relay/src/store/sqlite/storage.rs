@@ -1,6 +1,7 @@
 //! [`Storage`] for [`SqliteStore`]: each call runs on tokio's blocking pool,
 //! except the two routing reads a webhook makes, which run in place: an
 //! indexed read on the reader connection is faster than the thread switch.
+//! (Generated in shape from the trait: one forwarding method per call.)
 
 use leadbox_envelope::api::BusinessDevice;
 use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
@@ -10,7 +11,8 @@ use crate::meta_links::{
     Confirmation, DeletionRequest, DeletionStatus, LoginPrompt, LoginProvider, NewLoginState,
 };
 use crate::store::{
-    ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage, StoreError,
+    BusinessInfo, ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage,
+    StoreError,
 };
 use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
 
@@ -405,5 +407,23 @@ impl Storage for SqliteStore {
 
     async fn expire_widget_sessions(&self, now: i64) -> Result<u64, StoreError> {
         blocking(self, move |s| s.expire_widget_sessions(now)).await
+    }
+
+    async fn businesses(&self) -> Result<Vec<BusinessInfo>, StoreError> {
+        blocking(self, move |s| s.businesses()).await
+    }
+
+    async fn set_suspended(
+        &self,
+        business_id: &str,
+        suspended_at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let business_id = business_id.to_owned();
+        blocking(self, move |s| s.set_suspended(&business_id, suspended_at)).await
+    }
+
+    async fn delete_business(&self, business_id: &str, now: i64) -> Result<bool, StoreError> {
+        let business_id = business_id.to_owned();
+        blocking(self, move |s| s.delete_business(&business_id, now)).await
     }
 }
