@@ -28,6 +28,7 @@ fn main() {
         "add_website",
         "disconnect_account",
         "pair_with_relay",
+        "sign_up_at_relay",
         "business_profile",
         "save_business_profile",
         "ai_settings",

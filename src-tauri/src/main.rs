@@ -76,6 +76,7 @@ fn main() {
             accounts_commands::add_website,
             accounts_commands::disconnect_account,
             settings_commands::pair_with_relay,
+            settings_commands::sign_up_at_relay,
             settings_commands::business_profile,
             settings_commands::save_business_profile,
             settings_commands::ai_settings,

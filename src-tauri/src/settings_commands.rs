@@ -40,6 +40,36 @@ pub async fn pair_with_relay(
     })
 }
 
+/// Signs up at a relay service: it creates the business and pairs this
+/// computer as its owner. `signup_code` may be empty when none is needed.
+#[tauri::command]
+pub async fn sign_up_at_relay(
+    state: State<'_, AppState>,
+    relay_url: String,
+    business_name: String,
+    signup_code: String,
+    device_name: String,
+) -> Result<PairingView, CommandError> {
+    let engine = state.require_engine()?;
+    let name = device_name.trim();
+    let name = if name.is_empty() {
+        "Leadbox desktop"
+    } else {
+        name
+    };
+    let Pairing {
+        relay_url,
+        business_name,
+        ..
+    } = engine
+        .sign_up(&relay_url, &business_name, Some(&signup_code), name)
+        .await?;
+    Ok(PairingView {
+        business_name,
+        relay_url,
+    })
+}
+
 #[tauri::command]
 pub fn business_profile(state: State<'_, AppState>) -> Result<BusinessProfile, CommandError> {
     Ok(state.require_engine()?.business_profile()?)

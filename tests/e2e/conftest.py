@@ -88,6 +88,8 @@ class Relay:
             # Accounts are claimed from the CLI without proof (the relay's
             # proof of control is tested in the relay's and system tests).
             'route_claims = "first_claim"\n'
+            # A relay service's sign-up from the window (test_signup.py).
+            'signup = "code"\nsignup_codes = ["e2e-signup-code"]\n'
         )
         self.process = subprocess.Popen(
             [binary("leadbox-relay"), "--config", self.config, "serve"],
@@ -97,6 +99,15 @@ class Relay:
         line = self.process.stdout.readline().strip()
         assert line.startswith("listening on "), line
         self.url = "http://" + line.removeprefix("listening on ")
+
+    def businesses(self) -> list:
+        out = subprocess.run(
+            [binary("leadbox-relay"), "--config", self.config, "businesses", "list", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
 
     def invite(self, business: str) -> str:
         out = subprocess.run(

@@ -218,6 +218,55 @@ fn the_cli_proves_control_of_an_account_and_a_move_reaches_the_first_business() 
     );
 }
 
+/// Sign-up on a relay service from the CLI: no invite, the business is new
+/// and this computer owns it; a taken name is refused.
+#[test]
+fn the_cli_signs_up_at_a_relay_service() {
+    require_keychain();
+    let relay = Relay::start_with(
+        "route_claims = \"first_claim\"\nsignup = \"code\"\nsignup_codes = [\"spring-2026-code\"]\n",
+        None,
+    );
+    let salon = Desk::new();
+    let refused = salon.run(&[
+        "signup",
+        "--relay",
+        &relay.url,
+        "--business",
+        "Ana's Salon",
+        "--code",
+        "guess",
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("sign-up code"));
+    let said = salon.ok(&[
+        "signup",
+        "--relay",
+        &relay.url,
+        "--business",
+        "Ana's Salon",
+        "--code",
+        "spring-2026-code",
+    ]);
+    assert!(said.contains("Ana's Salon is yours"), "{said}");
+    salon.ok(&["claim", "--platform", "instagram", "--account-id", "1784"]);
+    let body = instagram_dm("1784", "lead-1", "m1", "hello");
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    salon.ok(&["sync", "--once"]);
+    assert_eq!(salon.conversations().len(), 1);
+    let rival = Desk::new();
+    let taken = rival.run(&[
+        "signup",
+        "--relay",
+        &relay.url,
+        "--business",
+        "Ana's Salon",
+        "--code",
+        "spring-2026-code",
+    ]);
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+}
+
 /// The operator's commands on the shipped binary: counts, suspension, deletion.
 #[test]
 fn the_operator_lists_suspends_and_deletes_businesses() {

@@ -38,7 +38,7 @@ pub(crate) enum WebsiteAction {
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
     /// Start a new, empty inbox in the data folder and print its recovery code
-    /// (`pair` and `restore` start one too; no other command creates anything).
+    /// (`pair`, `signup` and `restore` start one too; no other command creates anything).
     Init,
     /// Pair this computer with your relay using an invite code from `leadbox-relay invite`.
     Pair {
@@ -47,6 +47,21 @@ pub(crate) enum Command {
         /// The invite code from `leadbox-relay invite` (older codes may start with "-").
         #[arg(long, allow_hyphen_values = true)]
         invite: String,
+        /// How this computer is named at the relay.
+        #[arg(long, default_value = "Leadbox CLI")]
+        name: String,
+    },
+    /// Sign up at a relay service: it creates your business and pairs this
+    /// computer as its owner (no invite needed; starts an inbox if there is none).
+    Signup {
+        #[arg(long)]
+        relay: String,
+        /// Your business's name, as the relay and your computers will show it.
+        #[arg(long)]
+        business: String,
+        /// The sign-up code, if the service gave you one.
+        #[arg(long)]
+        code: Option<String>,
         /// How this computer is named at the relay.
         #[arg(long, default_value = "Leadbox CLI")]
         name: String,

@@ -53,7 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             announce_new_vault(&data_dir, &code);
             return Ok(());
         }
-        Command::Pair { .. } => {
+        Command::Pair { .. } | Command::Signup { .. } => {
             let (engine, code) = Engine::open_or_create(&data_dir, secrets)?;
             if let Some(code) = code {
                 announce_new_vault(&data_dir, &code);
@@ -62,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => Engine::open(&data_dir, secrets).map_err(|error| match error {
             InboxError::Vault(VaultError::NoVault(_)) => anyhow::anyhow!(
-                "there is no Leadbox inbox in {}: check --data-dir, or start one with `leadbox-cli init`, `pair` or `restore`",
+                "there is no Leadbox inbox in {}: check --data-dir, or start one with `leadbox-cli init`, `pair`, `signup` or `restore`",
                 data_dir.display()
             ),
             other => other.into(),
@@ -73,6 +73,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     let mut out = std::io::stdout().lock();
     match cli.command {
+        Command::Signup {
+            relay,
+            business,
+            code,
+            name,
+        } => {
+            let pairing =
+                runtime.block_on(engine.sign_up(&relay, &business, code.as_deref(), &name))?;
+            writeln!(
+                out,
+                "Signed up at {}: {} is yours, and this computer (device {}) is its owner.",
+                pairing.relay_url, pairing.business_name, pairing.device_id
+            )?;
+        }
         Command::Pair {
             relay,
             invite,

@@ -32,6 +32,18 @@ impl std::fmt::Debug for RegisterDeviceResponse {
     }
 }
 
+/// `POST /v1/signup`: on a relay service, create a business with this
+/// computer as its owner (answered like `POST /v1/devices`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignUpRequest {
+    pub business_name: String,
+    pub device_name: String,
+    pub public_key: DevicePublicKey,
+    /// When the relay asks for one (`signup = "code"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signup_code: Option<String>,
+}
+
 /// `POST /v1/routes`: claim a platform account id for the caller's business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimRouteRequest {

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest};
+use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest, SignUpRequest};
 use leadbox_envelope::payload::SecretText;
 use leadbox_envelope::{DeviceSecretKey, RouteKind};
 use leadbox_vault::{BackupSecret, Opened, RecoveryCode, SecretStore, Vault};
@@ -169,6 +169,42 @@ impl Engine {
             device_name: device_name.to_owned(),
         };
         let response = client.register(&request).await?;
+        self.remember_pairing(&client, &secret, response)
+    }
+
+    /// Signs up at a relay service: the relay creates the business and pairs
+    /// this computer as its owner in one step (no invite, no server to run).
+    /// `signup_code` when the service asks for one.
+    pub async fn sign_up(
+        &self,
+        relay_url: &str,
+        business_name: &str,
+        signup_code: Option<&str>,
+        device_name: &str,
+    ) -> Result<Pairing, InboxError> {
+        let client = RelayClient::new(relay_url)?;
+        let secret = DeviceSecretKey::generate();
+        let request = SignUpRequest {
+            business_name: business_name.trim().to_owned(),
+            device_name: device_name.to_owned(),
+            public_key: secret.public_key(),
+            signup_code: signup_code
+                .map(str::trim)
+                .filter(|code| !code.is_empty())
+                .map(str::to_owned),
+        };
+        let response = client.sign_up(&request).await?;
+        self.remember_pairing(&client, &secret, response)
+    }
+
+    /// Keeps what pairing gave: the device secret and relay token in the
+    /// keychain, the relay's address and this computer's id in the vault.
+    fn remember_pairing(
+        &self,
+        client: &RelayClient,
+        secret: &DeviceSecretKey,
+        response: leadbox_envelope::api::RegisterDeviceResponse,
+    ) -> Result<Pairing, InboxError> {
         self.secrets
             .set(&self.secret_name("device-secret"), secret.expose_bytes())?;
         self.secrets

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use leadbox_envelope::api::{
     AckRequest, AckResponse, ApiError, BusinessDevice, ClaimRouteRequest, DeletionCompleted,
-    EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, WidgetReplyAccepted,
-    WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+    EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, SignUpRequest,
+    WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -91,6 +91,20 @@ impl RelayClient {
         let response = self
             .http
             .post(format!("{}/v1/devices", self.base))
+            .json(request)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    /// Signs up at a relay service: a new business, this computer its owner.
+    pub async fn sign_up(
+        &self,
+        request: &SignUpRequest,
+    ) -> Result<RegisterDeviceResponse, InboxError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/signup", self.base))
             .json(request)
             .send()
             .await;

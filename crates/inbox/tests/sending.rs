@@ -302,6 +302,7 @@ impl World {
             instagram_graph_url: graph_url.clone(),
             route_claims: claims,
             database_url: None,
+            signup: leadbox_relay::config::SignUp::Closed,
             login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,

@@ -52,6 +52,7 @@ async fn start_relay() -> Relay {
         // Claimed without proof: this is not about who may claim.
         route_claims: leadbox_relay::config::RouteClaims::FirstClaim,
         database_url: None,
+        signup: leadbox_relay::config::SignUp::Closed,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,

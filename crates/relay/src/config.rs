@@ -62,6 +62,20 @@ struct RawConfig {
     metrics_token: Option<String>,
     route_claims: Option<RouteClaims>,
     database_url: Option<String>,
+    signup: Option<String>,
+    signup_codes: Option<Vec<String>>,
+}
+
+/// Who may create a business on this relay from the app.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SignUp {
+    /// Nobody: businesses come from `leadbox-relay invite`.
+    #[default]
+    Closed,
+    /// Whoever has one of these codes from the operator.
+    Code(Vec<String>),
+    /// Anyone, a few sign-ups per address per hour.
+    Open,
 }
 
 /// What a computer must show before the relay routes an account's webhooks
@@ -118,6 +132,7 @@ pub struct RelayConfig {
     /// `postgres://…`: keep everything in PostgreSQL (a relay service, one or
     /// several instances); unset: the SQLite file in `data_dir`.
     pub database_url: Option<String>,
+    pub signup: SignUp,
     /// Facebook Login's dialog.
     pub login_dialog_url: String,
     /// "Connect with Instagram" (Instagram Login), offered when set.
@@ -227,6 +242,7 @@ impl std::fmt::Debug for RelayConfig {
             .field("instagram_graph_url", &self.instagram_graph_url)
             .field("route_claims", &self.route_claims)
             .field("database_url", &self.database_url.as_ref().map(|_| "***"))
+            .field("signup", &std::mem::discriminant(&self.signup))
             .field("instagram", &self.instagram)
             .field("tls", &self.tls)
             .field("limits", &self.limits)
@@ -390,6 +406,39 @@ impl RelayConfig {
             })?,
             None => raw.route_claims.unwrap_or_default(),
         };
+        let signup_codes: Vec<String> = match env("LEADBOX_RELAY_SIGNUP_CODES") {
+            Some(list) => list.split(',').map(|c| c.trim().to_owned()).collect(),
+            None => raw.signup_codes.unwrap_or_default(),
+        }
+        .into_iter()
+        .filter(|code| !code.is_empty())
+        .collect();
+        let signup = match pick(raw.signup, "LEADBOX_RELAY_SIGNUP")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("closed") => SignUp::Closed,
+            Some("open") => SignUp::Open,
+            Some("code") if signup_codes.is_empty() => {
+                return Err(ConfigError::Invalid {
+                    field: "signup_codes",
+                    reason: "signup = \"code\" needs at least one code in signup_codes".into(),
+                });
+            }
+            Some("code") if signup_codes.iter().any(|code| code.len() < 8) => {
+                return Err(ConfigError::Invalid {
+                    field: "signup_codes",
+                    reason: "use codes of at least 8 characters".into(),
+                });
+            }
+            Some("code") => SignUp::Code(signup_codes),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    field: "signup",
+                    reason: format!("`{other}` is not closed, code or open"),
+                });
+            }
+        };
         let instagram = match (
             pick(raw.instagram_app_id, "LEADBOX_RELAY_INSTAGRAM_APP_ID"),
             pick(
@@ -520,6 +569,7 @@ impl RelayConfig {
             instagram_graph_url,
             route_claims,
             database_url,
+            signup,
             login_dialog_url,
             listen,
             data_dir,

@@ -420,6 +420,7 @@ mod tests {
             instagram_graph_url: crate::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
             route_claims: crate::config::RouteClaims::Proof,
             database_url: None,
+            signup: crate::config::SignUp::Closed,
             login_dialog_url: crate::config::DEFAULT_LOGIN_DIALOG_URL.into(),
             instagram: None,
             metrics_token: None,

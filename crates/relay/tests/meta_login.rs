@@ -268,6 +268,7 @@ impl World {
             instagram_graph_url: format!("{fb_url}/ig-graph"),
             route_claims: leadbox_relay::config::RouteClaims::Proof,
             database_url: None,
+            signup: leadbox_relay::config::SignUp::Closed,
             login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
             instagram: login_configured.then(|| leadbox_relay::config::InstagramLoginConfig {
                 app_id: IG_APP_ID.into(),

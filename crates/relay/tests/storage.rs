@@ -81,6 +81,7 @@ on_both!(
     two_instances_expiring_together_count_each_lost_envelope_once,
     a_desktop_reading_while_two_instances_store_misses_nothing,
     an_operator_sees_counts_suspends_and_deletes_a_business,
+    a_sign_up_creates_a_business_with_its_owner_and_never_joins_one,
 );
 
 const NOW: i64 = 1_800_000_000;
@@ -835,4 +836,32 @@ async fn an_operator_sees_counts_suspends_and_deletes_a_business(backend: Backen
     // The name is free again.
     let again = pair(store, "Salon").await;
     assert_ne!(again.business_id, salon.business_id);
+}
+
+async fn a_sign_up_creates_a_business_with_its_owner_and_never_joins_one(backend: Backend) {
+    let store = &backend.store;
+    let key = DeviceSecretKey::generate().public_key();
+    let signed = store.sign_up("Salon", &key, "desk", NOW).await.unwrap();
+    assert_eq!(signed.business_name, "Salon");
+    let devices = store.business_devices(&signed.business_id).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(devices[0].owner);
+    assert!(matches!(
+        store.sign_up("Salon", &key, "intruder", NOW).await,
+        Err(StoreError::BusinessNameTaken)
+    ));
+    // An invite for a business made by `invite` is taken too.
+    store.create_invite("Gym", NOW).await.unwrap();
+    assert!(matches!(
+        store.sign_up("Gym", &key, "intruder", NOW).await,
+        Err(StoreError::BusinessNameTaken)
+    ));
+    assert_eq!(
+        store
+            .business_devices(&signed.business_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -81,6 +81,8 @@ export const addWebsite = (name: string, origins: string[]) => invoke<WebsiteCha
 
 export const pairWithRelay = (relayUrl: string, inviteCode: string, deviceName: string) =>
   invoke<PairingView>("pair_with_relay", { relayUrl, inviteCode, deviceName });
+export const signUpAtRelay = (relayUrl: string, businessName: string, signupCode: string, deviceName: string) =>
+  invoke<PairingView>("sign_up_at_relay", { relayUrl, businessName, signupCode, deviceName });
 
 export const businessProfile = () => invoke<BusinessProfile>("business_profile");
 export const saveBusinessProfile = (profile: BusinessProfile) => invoke<void>("save_business_profile", { profile });

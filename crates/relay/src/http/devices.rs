@@ -43,7 +43,7 @@ pub(super) async fn authenticate(
 
 /// A key nothing can be sealed to would make every webhook for its business
 /// fail: refused before it is stored.
-fn usable_key(key: &leadbox_envelope::DevicePublicKey) -> Result<(), ApiFailure> {
+pub(super) fn usable_key(key: &leadbox_envelope::DevicePublicKey) -> Result<(), ApiFailure> {
     if key.is_usable() {
         Ok(())
     } else {
@@ -55,17 +55,17 @@ fn usable_key(key: &leadbox_envelope::DevicePublicKey) -> Result<(), ApiFailure>
     }
 }
 
+/// How a computer is named at the relay: at most 80 characters.
+pub(super) fn device_name(text: &str) -> String {
+    text.trim().chars().take(80).collect()
+}
+
 pub async fn register(
     State(state): State<SharedState>,
     Json(request): Json<RegisterDeviceRequest>,
 ) -> Result<(StatusCode, Json<RegisterDeviceResponse>), ApiFailure> {
     usable_key(&request.public_key)?;
-    let name = request
-        .device_name
-        .trim()
-        .chars()
-        .take(80)
-        .collect::<String>();
+    let name = device_name(&request.device_name);
     let registration = state
         .store
         .register_device(

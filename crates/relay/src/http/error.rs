@@ -59,6 +59,11 @@ impl From<StoreError> for ApiFailure {
             StoreError::InviteInvalid => {
                 ApiFailure::new(StatusCode::FORBIDDEN, "invite_invalid", error.to_string())
             }
+            StoreError::BusinessNameTaken => ApiFailure::new(
+                StatusCode::CONFLICT,
+                "business_name_taken",
+                error.to_string(),
+            ),
             StoreError::RouteTaken(..) => {
                 ApiFailure::new(StatusCode::CONFLICT, "route_taken", error.to_string())
             }

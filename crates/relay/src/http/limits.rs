@@ -62,7 +62,12 @@ pub struct Budgets {
     /// New chat sessions per client address: leaving out (or inventing) a
     /// session id does not escape the per-visitor budget.
     pub widget_new_session: DefaultKeyedRateLimiter<IpAddr>,
+    /// Businesses created from one address (sign-up on a relay service).
+    pub sign_up: DefaultKeyedRateLimiter<IpAddr>,
 }
+
+/// Sign-ups one address may make per hour.
+pub const SIGN_UPS_PER_HOUR: u32 = 5;
 
 /// Messages a site accepts per minute, from all its visitors together.
 pub const SITE_MESSAGES_PER_MINUTE: u32 = 300;
@@ -109,6 +114,7 @@ impl Budgets {
             widget_new_session: RateLimiter::keyed(Quota::per_minute(one(
                 limits.widget_messages_per_minute
             ))),
+            sign_up: RateLimiter::keyed(Quota::per_hour(one(SIGN_UPS_PER_HOUR))),
         }
     }
 
@@ -119,6 +125,17 @@ impl Budgets {
         self.widget_session.retain_recent();
         self.widget_site.retain_recent();
         self.widget_new_session.retain_recent();
+        self.sign_up.retain_recent();
+    }
+
+    pub fn sign_up(&self, client: IpAddr) -> Result<(), ApiFailure> {
+        self.sign_up.check_key(&client).map_err(|_| {
+            ApiFailure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many sign-ups from this address; try again in an hour",
+            )
+        })
     }
 
     /// Whether a session may send another message now.

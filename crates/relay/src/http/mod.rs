@@ -8,6 +8,7 @@ mod login_start;
 mod meta_login;
 mod pages;
 mod routes;
+mod signup;
 pub mod stream;
 mod webhooks;
 pub mod widget;
@@ -94,6 +95,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/v1/devices", post(devices::register).get(devices::list))
         .route("/v1/devices/{id}", delete(devices::revoke))
         .route("/v1/routes", post(routes::claim))
+        .route("/v1/signup", post(signup::sign_up))
         .route("/v1/envelopes", get(devices::envelopes))
         .route("/v1/envelopes/ack", post(devices::ack))
         .route("/v1/stream", get(stream::stream))

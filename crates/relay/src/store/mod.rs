@@ -37,6 +37,10 @@ pub enum StoreError {
     #[error("this invite code is unknown, already used or expired")]
     InviteInvalid,
     #[error(
+        "a business of that name already exists on this relay; choose another name (add your town, say)"
+    )]
+    BusinessNameTaken,
+    #[error(
         "{0} account {1} is already claimed by another business; to move it to yours, connect it with Facebook or Instagram Login, or claim it with its access token"
     )]
     RouteTaken(RouteKind, String),
@@ -188,6 +192,14 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn register_device(
         &self,
         invite_code: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError>;
+    /// A new business with this computer as its owner; a taken name is refused.
+    async fn sign_up(
+        &self,
+        business_name: &str,
         public_key: &DevicePublicKey,
         device_name: &str,
         now: i64,

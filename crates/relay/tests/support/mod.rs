@@ -59,6 +59,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
         instagram_graph_url,
         route_claims: leadbox_relay::config::RouteClaims::Proof,
         database_url: None,
+        signup: leadbox_relay::config::SignUp::Closed,
         login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
         instagram: None,
         metrics_token: None,

@@ -100,6 +100,51 @@ impl PostgresStore {
         })
     }
 
+    /// A new business with this computer as its owner (sign-up on a relay
+    /// service). A name already taken is refused, never joined.
+    pub async fn sign_up(
+        &self,
+        business_name: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let business_id = uuid::Uuid::new_v4().to_string();
+        let created = tx
+            .execute(
+                "INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                &[&business_id, &business_name, &now],
+            )
+            .await?;
+        if created == 0 {
+            return Err(StoreError::BusinessNameTaken);
+        }
+        let device_id = uuid::Uuid::new_v4().to_string();
+        let token = random_token(32);
+        tx.execute(
+            "INSERT INTO devices (id, business_id, name, token_hash, public_key, created_at, role)
+             VALUES ($1, $2, $3, $4, $5, $6, 'owner')",
+            &[
+                &device_id,
+                &business_id,
+                &device_name,
+                &hash_secret(&token),
+                &public_key.to_base64(),
+                &now,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Registration {
+            device_id,
+            business_id,
+            business_name: business_name.to_owned(),
+            token,
+        })
+    }
+
     pub async fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError> {
         let client = self.client().await?;
         let row = client

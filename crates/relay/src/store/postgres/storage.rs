@@ -70,6 +70,16 @@ impl Storage for PostgresStore {
         PostgresStore::register_device(self, invite_code, public_key, device_name, now).await
     }
 
+    async fn sign_up(
+        &self,
+        business_name: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError> {
+        PostgresStore::sign_up(self, business_name, public_key, device_name, now).await
+    }
+
     async fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError> {
         PostgresStore::device_for_token(self, token).await
     }

@@ -101,6 +101,22 @@ impl Storage for SqliteStore {
         .await
     }
 
+    async fn sign_up(
+        &self,
+        business_name: &str,
+        public_key: &DevicePublicKey,
+        device_name: &str,
+        now: i64,
+    ) -> Result<Registration, StoreError> {
+        let business_name = business_name.to_owned();
+        let public_key = *public_key;
+        let device_name = device_name.to_owned();
+        blocking(self, move |s| {
+            s.sign_up(&business_name, &public_key, &device_name, now)
+        })
+        .await
+    }
+
     async fn device_for_token(&self, token: &str) -> Result<Option<Device>, StoreError> {
         let token = token.to_owned();
         blocking(self, move |s| s.device_for_token(&token)).await
