@@ -59,6 +59,7 @@ struct RawConfig {
     widget_requests_per_minute: Option<u32>,
     widget_messages_per_minute: Option<u32>,
     max_connections: Option<u32>,
+    business_entries_per_minute: Option<u32>,
     metrics_token: Option<String>,
     route_claims: Option<RouteClaims>,
     database_url: Option<String>,
@@ -170,12 +171,17 @@ pub struct RateLimits {
     pub widget_messages_per_minute: u32,
     /// Connections open at once; a new one beyond it is closed at once.
     pub max_connections: u32,
+    /// Webhook entries one business may receive per minute (bursts of one
+    /// minute's worth). Beyond it its entries are dropped, counted, and its
+    /// computers told, so that one business's flood never slows the others.
+    pub business_entries_per_minute: u32,
 }
 
 pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
 pub const DEFAULT_WIDGET_REQUESTS_PER_MINUTE: u32 = 60;
 pub const DEFAULT_WIDGET_MESSAGES_PER_MINUTE: u32 = 10;
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 4096;
+pub const DEFAULT_BUSINESS_ENTRIES_PER_MINUTE: u32 = 6_000;
 
 impl Default for RateLimits {
     fn default() -> Self {
@@ -185,6 +191,7 @@ impl Default for RateLimits {
             widget_requests_per_minute: DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
             widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            business_entries_per_minute: DEFAULT_BUSINESS_ENTRIES_PER_MINUTE,
         }
     }
 }
@@ -555,6 +562,16 @@ impl RelayConfig {
                     "max_connections",
                     raw.max_connections,
                     DEFAULT_MAX_CONNECTIONS,
+                )?,
+            )?,
+            business_entries_per_minute: positive(
+                "business_entries_per_minute",
+                number(
+                    &env,
+                    "LEADBOX_RELAY_BUSINESS_ENTRIES_PER_MINUTE",
+                    "business_entries_per_minute",
+                    raw.business_entries_per_minute,
+                    DEFAULT_BUSINESS_ENTRIES_PER_MINUTE,
                 )?,
             )?,
         };

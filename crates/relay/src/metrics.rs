@@ -32,6 +32,10 @@ pub struct Metrics {
     pub webhook_duration: Histogram,
     /// Parts of signed webhooks Leadbox does not use, by object and field.
     pub webhook_parts_ignored: IgnoredParts,
+    /// Envelopes sealed and stored per business (by id, never by name).
+    pub business_envelopes: PerBusiness,
+    /// Entries dropped because their business was over its quota.
+    pub business_over_quota: PerBusiness,
     /// Envelopes waiting for acknowledgement: kept up to date as envelopes
     /// are stored and acknowledged, and recounted by the minutely
     /// housekeeping, so `/metrics` never scans the table.
@@ -87,6 +91,47 @@ impl IgnoredParts {
         counts
             .iter()
             .map(|((object, field), n)| (format!("{{object=\"{object}\",field=\"{field}\"}}"), *n))
+            .collect()
+    }
+}
+
+/// Businesses counted apart in `/metrics`; beyond it they count as `other`.
+const BUSINESS_LABELS: usize = 10_000;
+
+/// A counter per business id: what an operator needs to see which business
+/// is busy, without its name (or anything of its people) in `/metrics`.
+#[derive(Debug, Default)]
+pub struct PerBusiness {
+    counts: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl PerBusiness {
+    pub fn add(&self, business_id: &str, n: u64) {
+        // Business ids are UUIDs; anything else would need escaping.
+        let clean = !business_id.is_empty()
+            && business_id.len() <= 64
+            && business_id
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b'-');
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let key = if clean && (counts.contains_key(business_id) || counts.len() < BUSINESS_LABELS) {
+            business_id.to_owned()
+        } else {
+            "other".to_owned()
+        };
+        *counts.entry(key).or_default() += n;
+    }
+
+    pub fn get(&self, business_id: &str) -> u64 {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts.get(business_id).copied().unwrap_or(0)
+    }
+
+    fn samples(&self) -> Vec<(String, u64)> {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts
+            .iter()
+            .map(|(business, n)| (format!("{{business=\"{business}\"}}"), *n))
             .collect()
     }
 }
@@ -206,6 +251,24 @@ impl Metrics {
             "Envelopes sealed and stored.",
             "counter",
             &[("", get(&self.envelopes_sealed))],
+        );
+        let per_business = self.business_envelopes.samples();
+        let per_business: Vec<(&str, u64)> =
+            per_business.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        line(
+            "leadbox_business_envelopes_sealed_total",
+            "Envelopes sealed and stored, per business id (no names).",
+            "counter",
+            &per_business,
+        );
+        let over_quota = self.business_over_quota.samples();
+        let over_quota: Vec<(&str, u64)> =
+            over_quota.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        line(
+            "leadbox_business_entries_over_quota_total",
+            "Webhook entries dropped because their business was over business_entries_per_minute (its computers are told), per business id.",
+            "counter",
+            &over_quota,
         );
         line(
             "leadbox_envelopes_delivered_total",

@@ -96,3 +96,101 @@ async fn a_suspended_business_keeps_its_webhooks_and_its_computers_are_told_why_
         "kept meanwhile"
     );
 }
+
+#[tokio::test]
+async fn the_metrics_count_each_business_by_id_and_never_name_it() {
+    let relay = start_relay(1 << 20).await;
+    let salon = relay.pair("Ana's Salon").await;
+    let laptop = relay.pair("Ana's Salon").await;
+    let gym = relay.pair("Bo's Gym").await;
+    assert_eq!(relay.claim(&salon, "instagram", "1784").await, 204);
+    assert_eq!(relay.claim(&gym, "instagram", "1785").await, 204);
+    for (account, mid) in [("1784", "a1"), ("1784", "a2"), ("1785", "b1")] {
+        let body = instagram_dm(account, mid, "hello");
+        assert_eq!(
+            relay.post_webhook(body.clone(), Some(sign(&body))).await,
+            200
+        );
+    }
+    let business_of = async |token: &str| {
+        relay
+            .state
+            .store
+            .device_for_token(token)
+            .await
+            .unwrap()
+            .unwrap()
+            .business_id
+    };
+    let (salon_id, gym_id) = (
+        business_of(&salon.token).await,
+        business_of(&gym.token).await,
+    );
+    assert_eq!(business_of(&laptop.token).await, salon_id);
+    let metric = |id: &str| format!("leadbox_business_envelopes_sealed_total{{business=\"{id}\"}}");
+    // Two webhooks sealed to the salon's two computers; one to the gym's.
+    assert_eq!(relay.metric(&metric(&salon_id)).await, 4);
+    assert_eq!(relay.metric(&metric(&gym_id)).await, 1);
+    let text = relay
+        .http
+        .get(format!("{}/metrics", relay.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !text.contains("Salon") && !text.contains("Gym"),
+        "no business names"
+    );
+}
+
+#[tokio::test]
+async fn a_business_over_its_quota_loses_its_own_excess_only_and_its_computers_are_told() {
+    let relay = support::start_configured(|config| {
+        config.limits.business_entries_per_minute = 3;
+    })
+    .await;
+    let salon = relay.pair("Ana's Salon").await;
+    let gym = relay.pair("Bo's Gym").await;
+    assert_eq!(relay.claim(&salon, "instagram", "1784").await, 204);
+    assert_eq!(relay.claim(&gym, "instagram", "1785").await, 204);
+    for n in 0..6 {
+        for account in ["1784", "1785"] {
+            if account == "1785" && n >= 2 {
+                continue;
+            }
+            let body = instagram_dm(account, &format!("{account}-{n}"), "hello");
+            // Meta is never refused: an over-quota entry is still answered 200.
+            assert_eq!(
+                relay.post_webhook(body.clone(), Some(sign(&body))).await,
+                200
+            );
+        }
+    }
+    let flooded = relay.fetch(&salon, 0).await;
+    assert_eq!((flooded.envelopes.len(), flooded.lost), (3, 3));
+    let other = relay.fetch(&gym, 0).await;
+    assert_eq!(
+        (other.envelopes.len(), other.lost),
+        (2, 0),
+        "the other business is untouched"
+    );
+    let salon_id = relay
+        .state
+        .store
+        .device_for_token(&salon.token)
+        .await
+        .unwrap()
+        .unwrap()
+        .business_id;
+    assert_eq!(
+        relay
+            .metric(&format!(
+                "leadbox_business_entries_over_quota_total{{business=\"{salon_id}\"}}"
+            ))
+            .await,
+        3
+    );
+}

@@ -682,6 +682,9 @@ async fn a_desktop_reading_while_two_instances_store_misses_nothing(backend: Bac
     let mut after = 0;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     while seen.len() < 2 * EACH && tokio::time::Instant::now() < deadline {
+        // Read after checking: an empty page read once both writers were
+        // done means there is nothing more to come.
+        let writers_done = writers.iter().all(tokio::task::JoinHandle::is_finished);
         let page = backend
             .store
             .envelopes_after(&a.device_id, after, 50)
@@ -689,7 +692,7 @@ async fn a_desktop_reading_while_two_instances_store_misses_nothing(backend: Bac
             .unwrap();
         if let Some(last) = page.last() {
             after = last.cursor;
-        } else if writers.iter().all(tokio::task::JoinHandle::is_finished) {
+        } else if writers_done {
             break;
         } else {
             tokio::task::yield_now().await;

@@ -64,6 +64,8 @@ pub struct Budgets {
     pub widget_new_session: DefaultKeyedRateLimiter<IpAddr>,
     /// Businesses created from one address (sign-up on a relay service).
     pub sign_up: DefaultKeyedRateLimiter<IpAddr>,
+    /// Webhook entries per business (fair intake; per instance).
+    pub business_entries: DefaultKeyedRateLimiter<String>,
 }
 
 /// Sign-ups one address may make per hour.
@@ -115,6 +117,9 @@ impl Budgets {
                 limits.widget_messages_per_minute
             ))),
             sign_up: RateLimiter::keyed(Quota::per_hour(one(SIGN_UPS_PER_HOUR))),
+            business_entries: RateLimiter::keyed(Quota::per_minute(one(
+                limits.business_entries_per_minute
+            ))),
         }
     }
 
@@ -126,6 +131,14 @@ impl Budgets {
         self.widget_site.retain_recent();
         self.widget_new_session.retain_recent();
         self.sign_up.retain_recent();
+        self.business_entries.retain_recent();
+    }
+
+    /// Whether a business may receive one more webhook entry now.
+    pub fn business_entry(&self, business_id: &str) -> bool {
+        self.business_entries
+            .check_key(&business_id.to_owned())
+            .is_ok()
     }
 
     pub fn sign_up(&self, client: IpAddr) -> Result<(), ApiFailure> {

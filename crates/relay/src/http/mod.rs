@@ -203,12 +203,14 @@ pub(crate) async fn deliver(
     }
     // To the end on a task of its own, even if the request is dropped.
     let relay = state.clone();
+    let business = business_id.to_owned();
     tokio::spawn(async move {
         let newest = relay
             .committer
             .store(sealed, crate::now_ms() / 1000)
             .await?;
         Metrics::add(&relay.metrics.envelopes_sealed, count);
+        relay.metrics.business_envelopes.add(&business, count);
         relay
             .metrics
             .queue_changed(i64::try_from(count).unwrap_or(i64::MAX));

@@ -132,6 +132,8 @@ async fn intake(
     // microseconds) run right here: handing them to the blocking pool cost
     // more in thread switches than they take.
     let relay = state;
+    // Envelopes sealed per business, counted once stored.
+    let mut per_business: Vec<(String, u64)> = Vec::new();
     let sealed = async {
         let received_at_ms = now_ms();
         let mut sealed: Vec<(String, SealedEnvelope)> = Vec::new();
@@ -170,7 +172,17 @@ async fn intake(
                 devices,
             } in recipients
             {
+                if !relay.budgets.business_entry(&business_id) {
+                    // Over its quota: dropped before any work, counted, and
+                    // its computers told; the webhook is still answered 200.
+                    relay.metrics.business_over_quota.add(&business_id, 1);
+                    let device_ids: Vec<String> =
+                        devices.into_iter().map(|(id, _)| id).collect();
+                    relay.store.count_lost(&device_ids, 1).await?;
+                    continue;
+                }
                 let envelope_id = uuid::Uuid::new_v4().to_string();
+                let before = sealed.len();
                 for (device_id, key) in devices {
                     // One computer's unusable key must not stop the others'
                     // deliveries (or another business's): counted, skipped.
@@ -182,6 +194,7 @@ async fn intake(
                         }
                     }
                 }
+                per_business.push((business_id, (sealed.len() - before) as u64));
             }
         }
         Metrics::add(&relay.metrics.entries_unrouted, unrouted);
@@ -194,6 +207,9 @@ async fn intake(
     if count > 0 {
         let newest = state.committer.store(sealed, received_at).await?;
         Metrics::add(&metrics.envelopes_sealed, count as u64);
+        for (business_id, sealed) in &per_business {
+            metrics.business_envelopes.add(business_id, *sealed);
+        }
         metrics.queue_changed(i64::try_from(count).unwrap_or(i64::MAX));
         state
             .newest_cursor

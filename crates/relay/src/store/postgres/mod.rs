@@ -238,6 +238,17 @@ impl PostgresStore {
         Ok(())
     }
 
+    pub async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE devices SET lost_unreported = lost_unreported + $2 WHERE id = ANY($1)",
+                &[&device_ids, &signed(count)],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn queue_depth(&self) -> Result<u64, StoreError> {
         let client = self.client().await?;
         let row = client

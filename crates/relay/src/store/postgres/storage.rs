@@ -52,6 +52,10 @@ impl Storage for PostgresStore {
         PostgresStore::confirm_lost(self, device_id, count).await
     }
 
+    async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
+        PostgresStore::count_lost(self, device_ids, count).await
+    }
+
     async fn queue_depth(&self) -> Result<u64, StoreError> {
         PostgresStore::queue_depth(self).await
     }
