@@ -39,7 +39,11 @@ async fn start(database_url: Option<String>) -> (Instance, leadbox_relay::Shared
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let state = leadbox_relay::prepare(config).await.unwrap();
-    tokio::spawn(leadbox_relay::serve(listener, state.clone(), std::future::pending()));
+    tokio::spawn(leadbox_relay::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     (Instance { url, _dir: dir }, state)
 }
 
@@ -69,7 +73,10 @@ async fn push_latencies(
     let http = reqwest::Client::new();
     let invite = state
         .store
-        .create_invite(&format!("Bench {}", uuid::Uuid::new_v4()), leadbox_relay::store::unix_now())
+        .create_invite(
+            &format!("Bench {}", uuid::Uuid::new_v4()),
+            leadbox_relay::store::unix_now(),
+        )
         .await
         .unwrap();
     let key = DeviceSecretKey::generate();
@@ -90,7 +97,11 @@ async fn push_latencies(
         .send()
         .await
         .unwrap();
-    assert!(claimed.status().is_success(), "{}", claimed.text().await.unwrap());
+    assert!(
+        claimed.status().is_success(),
+        "{}",
+        claimed.text().await.unwrap()
+    );
     let mut stream = http
         .get(format!("{stream_from}/v1/stream"))
         .bearer_auth(&token)

@@ -174,14 +174,14 @@ pub struct RateLimits {
     /// Webhook entries one business may receive per minute (bursts of one
     /// minute's worth). Beyond it its entries are dropped, counted, and its
     /// computers told, so that one business's flood never slows the others.
-    pub business_entries_per_minute: u32,
+    /// Unset: no quota (a self-hoster's one business gets everything).
+    pub business_entries_per_minute: Option<u32>,
 }
 
 pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
 pub const DEFAULT_WIDGET_REQUESTS_PER_MINUTE: u32 = 60;
 pub const DEFAULT_WIDGET_MESSAGES_PER_MINUTE: u32 = 10;
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 4096;
-pub const DEFAULT_BUSINESS_ENTRIES_PER_MINUTE: u32 = 6_000;
 
 impl Default for RateLimits {
     fn default() -> Self {
@@ -191,7 +191,7 @@ impl Default for RateLimits {
             widget_requests_per_minute: DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
             widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
             max_connections: DEFAULT_MAX_CONNECTIONS,
-            business_entries_per_minute: DEFAULT_BUSINESS_ENTRIES_PER_MINUTE,
+            business_entries_per_minute: None,
         }
     }
 }
@@ -564,16 +564,15 @@ impl RelayConfig {
                     DEFAULT_MAX_CONNECTIONS,
                 )?,
             )?,
-            business_entries_per_minute: positive(
-                "business_entries_per_minute",
-                number(
-                    &env,
-                    "LEADBOX_RELAY_BUSINESS_ENTRIES_PER_MINUTE",
-                    "business_entries_per_minute",
-                    raw.business_entries_per_minute,
-                    DEFAULT_BUSINESS_ENTRIES_PER_MINUTE,
-                )?,
-            )?,
+            business_entries_per_minute: match env("LEADBOX_RELAY_BUSINESS_ENTRIES_PER_MINUTE") {
+                Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
+                    field: "business_entries_per_minute",
+                    reason: format!("`{text}` is not a number"),
+                })?),
+                None => raw.business_entries_per_minute,
+            }
+            .map(|n| positive("business_entries_per_minute", n))
+            .transpose()?,
         };
         Ok(RelayConfig {
             tls,

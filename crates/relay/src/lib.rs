@@ -75,6 +75,7 @@ pub async fn serve(
         None => None,
     };
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let quota_losses = tokio::spawn(flush_over_quota(state.clone()));
     // Several instances over one PostgreSQL: what another instance stores
     // wakes this one's streams and long-polls too.
     let wakeups = state.config.database_url.clone().map(|url| {
@@ -139,6 +140,7 @@ pub async fn serve(
         }
     };
     housekeeping.abort();
+    quota_losses.abort();
     if let Some(wakeups) = wakeups {
         wakeups.abort();
     }
@@ -151,6 +153,21 @@ async fn watch_certificate(certificates: Arc<tls::CertificateStore>) {
         tokio::time::sleep(HOUSEKEEPING_EVERY).await;
         if let Err(error) = certificates.reload_if_changed() {
             tracing::warn!(%error, "the new TLS certificate is not usable yet; keeping the old one");
+        }
+    }
+}
+
+/// Adds what was dropped over quota to the devices' lost counts, once a second
+/// (a flood of dropped entries costs one write a second, not one each).
+async fn flush_over_quota(state: SharedState) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let lost = state.budgets.take_over_quota_lost();
+        if lost.is_empty() {
+            continue;
+        }
+        if let Err(error) = state.store.count_lost(&lost).await {
+            tracing::error!(%error, "counting envelopes dropped over quota failed");
         }
     }
 }

@@ -64,8 +64,12 @@ pub struct Budgets {
     pub widget_new_session: DefaultKeyedRateLimiter<IpAddr>,
     /// Businesses created from one address (sign-up on a relay service).
     pub sign_up: DefaultKeyedRateLimiter<IpAddr>,
-    /// Webhook entries per business (fair intake; per instance).
-    pub business_entries: DefaultKeyedRateLimiter<String>,
+    /// Webhook entries per business (fair intake; per instance), when the
+    /// operator set `business_entries_per_minute`.
+    pub business_entries: Option<DefaultKeyedRateLimiter<String>>,
+    /// Envelopes dropped over quota per device, not yet added to its lost
+    /// count (written once a second by `flush_over_quota`).
+    over_quota: std::sync::Mutex<std::collections::HashMap<String, u64>>,
 }
 
 /// Sign-ups one address may make per hour.
@@ -117,9 +121,10 @@ impl Budgets {
                 limits.widget_messages_per_minute
             ))),
             sign_up: RateLimiter::keyed(Quota::per_hour(one(SIGN_UPS_PER_HOUR))),
-            business_entries: RateLimiter::keyed(Quota::per_minute(one(
-                limits.business_entries_per_minute
-            ))),
+            business_entries: limits
+                .business_entries_per_minute
+                .map(|n| RateLimiter::keyed(Quota::per_minute(one(n)))),
+            over_quota: std::sync::Mutex::default(),
         }
     }
 
@@ -131,14 +136,30 @@ impl Budgets {
         self.widget_site.retain_recent();
         self.widget_new_session.retain_recent();
         self.sign_up.retain_recent();
-        self.business_entries.retain_recent();
+        if let Some(business_entries) = &self.business_entries {
+            business_entries.retain_recent();
+        }
     }
 
     /// Whether a business may receive one more webhook entry now.
     pub fn business_entry(&self, business_id: &str) -> bool {
         self.business_entries
-            .check_key(&business_id.to_owned())
-            .is_ok()
+            .as_ref()
+            .is_none_or(|budget| budget.check_key(&business_id.to_owned()).is_ok())
+    }
+
+    /// One envelope each of these devices did not get (over quota).
+    pub fn over_quota_lost(&self, devices: impl Iterator<Item = String>) {
+        let mut lost = self.over_quota.lock().unwrap_or_else(|p| p.into_inner());
+        for device in devices {
+            *lost.entry(device).or_default() += 1;
+        }
+    }
+
+    /// What was dropped over quota since the last call, per device.
+    pub fn take_over_quota_lost(&self) -> Vec<(String, u64)> {
+        let mut lost = self.over_quota.lock().unwrap_or_else(|p| p.into_inner());
+        lost.drain().collect()
     }
 
     pub fn sign_up(&self, client: IpAddr) -> Result<(), ApiFailure> {

@@ -175,10 +175,12 @@ async fn intake(
                 if !relay.budgets.business_entry(&business_id) {
                     // Over its quota: dropped before any work, counted, and
                     // its computers told; the webhook is still answered 200.
+                    // (The lost counts are written in batches, not per entry:
+                    // a flood must not turn into a write per dropped entry.)
                     relay.metrics.business_over_quota.add(&business_id, 1);
-                    let device_ids: Vec<String> =
-                        devices.into_iter().map(|(id, _)| id).collect();
-                    relay.store.count_lost(&device_ids, 1).await?;
+                    relay
+                        .budgets
+                        .over_quota_lost(devices.into_iter().map(|(id, _)| id));
                     continue;
                 }
                 let envelope_id = uuid::Uuid::new_v4().to_string();

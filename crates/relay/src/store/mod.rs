@@ -184,9 +184,9 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn enforce_bound(&self, max: u64) -> Result<u64, StoreError>;
     async fn lost_unreported(&self, device_id: &str) -> Result<u64, StoreError>;
     async fn confirm_lost(&self, device_id: &str, count: u64) -> Result<(), StoreError>;
-    /// Counts `count` envelopes as lost for these devices (dropped before
-    /// they were stored); they are told on their next fetch.
-    async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError>;
+    /// Counts envelopes as lost for these devices (dropped before they were
+    /// stored: device id and how many); they are told on their next fetch.
+    async fn count_lost(&self, lost: &[(String, u64)]) -> Result<(), StoreError>;
     async fn queue_depth(&self) -> Result<u64, StoreError>;
 
     // Businesses and their computers.

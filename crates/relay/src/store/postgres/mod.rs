@@ -238,12 +238,15 @@ impl PostgresStore {
         Ok(())
     }
 
-    pub async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
+    pub async fn count_lost(&self, lost: &[(String, u64)]) -> Result<(), StoreError> {
+        let ids: Vec<&str> = lost.iter().map(|(id, _)| id.as_str()).collect();
+        let counts: Vec<i64> = lost.iter().map(|(_, n)| signed(*n)).collect();
         let client = self.client().await?;
         client
             .execute(
-                "UPDATE devices SET lost_unreported = lost_unreported + $2 WHERE id = ANY($1)",
-                &[&device_ids, &signed(count)],
+                "UPDATE devices SET lost_unreported = lost_unreported + t.n
+                 FROM unnest($1::text[], $2::bigint[]) AS t(id, n) WHERE devices.id = t.id",
+                &[&ids, &counts],
             )
             .await?;
         Ok(())

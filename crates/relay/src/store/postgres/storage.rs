@@ -52,8 +52,8 @@ impl Storage for PostgresStore {
         PostgresStore::confirm_lost(self, device_id, count).await
     }
 
-    async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
-        PostgresStore::count_lost(self, device_ids, count).await
+    async fn count_lost(&self, lost: &[(String, u64)]) -> Result<(), StoreError> {
+        PostgresStore::count_lost(self, lost).await
     }
 
     async fn queue_depth(&self) -> Result<u64, StoreError> {

@@ -480,15 +480,15 @@ impl SqliteStore {
         })
     }
 
-    pub fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
+    pub fn count_lost(&self, lost: &[(String, u64)]) -> Result<(), StoreError> {
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
                 let mut tell = tx.prepare_cached(
                     "UPDATE devices SET lost_unreported = lost_unreported + ?2 WHERE id = ?1",
                 )?;
-                for device_id in device_ids {
-                    tell.execute(params![device_id, count as i64])?;
+                for (device_id, count) in lost {
+                    tell.execute(params![device_id, *count as i64])?;
                 }
             }
             tx.commit()?;

@@ -76,9 +76,9 @@ impl Storage for SqliteStore {
         blocking(self, move |s| s.confirm_lost(&device_id, count)).await
     }
 
-    async fn count_lost(&self, device_ids: &[String], count: u64) -> Result<(), StoreError> {
-        let device_ids = device_ids.to_vec();
-        blocking(self, move |s| s.count_lost(&device_ids, count)).await
+    async fn count_lost(&self, lost: &[(String, u64)]) -> Result<(), StoreError> {
+        let lost = lost.to_vec();
+        blocking(self, move |s| s.count_lost(&lost)).await
     }
 
     async fn queue_depth(&self) -> Result<u64, StoreError> {
