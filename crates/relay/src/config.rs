@@ -60,6 +60,7 @@ struct RawConfig {
     widget_messages_per_minute: Option<u32>,
     max_connections: Option<u32>,
     business_entries_per_minute: Option<u32>,
+    business_max_stored_bytes: Option<u64>,
     metrics_token: Option<String>,
     route_claims: Option<RouteClaims>,
     database_url: Option<String>,
@@ -176,6 +177,9 @@ pub struct RateLimits {
     /// computers told, so that one business's flood never slows the others.
     /// Unset: no quota (a self-hoster's one business gets everything).
     pub business_entries_per_minute: Option<u32>,
+    /// Bytes of envelopes one business may have waiting; beyond it its new
+    /// entries are dropped and its computers told. Unset: no quota.
+    pub business_max_stored_bytes: Option<u64>,
 }
 
 pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
@@ -192,6 +196,7 @@ impl Default for RateLimits {
             widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             business_entries_per_minute: None,
+            business_max_stored_bytes: None,
         }
     }
 }
@@ -573,6 +578,13 @@ impl RelayConfig {
             }
             .map(|n| positive("business_entries_per_minute", n))
             .transpose()?,
+            business_max_stored_bytes: match env("LEADBOX_RELAY_BUSINESS_MAX_STORED_BYTES") {
+                Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
+                    field: "business_max_stored_bytes",
+                    reason: format!("`{text}` is not a number of bytes"),
+                })?),
+                None => raw.business_max_stored_bytes,
+            },
         };
         Ok(RelayConfig {
             tls,

@@ -201,6 +201,14 @@ async fn housekeep(relay: &SharedState) -> Result<(u64, u64), store::StoreError>
     store.expire_login_states(now_ms() / 1000).await?;
     store.expire_widget_sessions(now_ms() / 1000).await?;
     relay.budgets.forget_idle();
+    if relay.budgets.counts_stored_bytes() {
+        let businesses = store.businesses().await?;
+        relay.budgets.replace_stored(
+            businesses
+                .into_iter()
+                .map(|b| (b.business_id, b.envelope_bytes)),
+        );
+    }
     metrics::Metrics::add(&relay.metrics.envelopes_expired, expired.envelopes);
     metrics::Metrics::add(&relay.metrics.envelopes_evicted, evicted);
     // A recount, off the request path, corrects anything the running count

@@ -202,3 +202,50 @@ async fn a_business_over_its_quota_loses_its_own_excess_only_and_its_computers_a
         3
     );
 }
+
+#[tokio::test]
+async fn a_business_whose_waiting_envelopes_reach_its_byte_quota_gets_no_more_and_is_told() {
+    let relay = support::start_configured(|config| {
+        // Room for about three sealed webhooks to one computer.
+        config.limits.business_max_stored_bytes = Some(3 * 800);
+    })
+    .await;
+    let salon = relay.pair("Ana's Salon").await;
+    let gym = relay.pair("Bo's Gym").await;
+    assert_eq!(relay.claim(&salon, "instagram", "1784").await, 204);
+    assert_eq!(relay.claim(&gym, "instagram", "1785").await, 204);
+    for n in 0..8 {
+        let body = instagram_dm("1784", &format!("s{n}"), "hello");
+        assert_eq!(
+            relay.post_webhook(body.clone(), Some(sign(&body))).await,
+            200
+        );
+    }
+    let body = instagram_dm("1785", "g0", "hello");
+    assert_eq!(
+        relay.post_webhook(body.clone(), Some(sign(&body))).await,
+        200
+    );
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let salon_page = loop {
+        let page = relay.fetch(&salon, 0).await;
+        if page.lost > 0 || tokio::time::Instant::now() > deadline {
+            break page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let kept = salon_page.envelopes.len() as u64;
+    assert!((1..8).contains(&kept), "{kept} kept");
+    assert_eq!(kept + salon_page.lost, 8, "every dropped one is told");
+    let stored: u64 = salon_page
+        .envelopes
+        .iter()
+        .map(|e| (e.ciphertext.len() + e.encapsulated_key.len()) as u64)
+        .sum();
+    assert!(stored <= 3 * 800, "{stored} bytes waiting");
+    assert_eq!(
+        relay.fetch(&gym, 0).await.envelopes.len(),
+        1,
+        "the other business has room"
+    );
+}

@@ -70,6 +70,11 @@ pub struct Budgets {
     /// Envelopes dropped over quota per device, not yet added to its lost
     /// count (written once a second by `flush_over_quota`).
     over_quota: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+    /// `business_max_stored_bytes`, and this instance's running estimate of
+    /// each business's waiting bytes: what it stored since the last recount,
+    /// which housekeeping takes from the database every minute.
+    max_stored_bytes: Option<u64>,
+    stored_bytes: std::sync::Mutex<std::collections::HashMap<String, u64>>,
 }
 
 /// Sign-ups one address may make per hour.
@@ -125,6 +130,8 @@ impl Budgets {
                 .business_entries_per_minute
                 .map(|n| RateLimiter::keyed(Quota::per_minute(one(n)))),
             over_quota: std::sync::Mutex::default(),
+            max_stored_bytes: limits.business_max_stored_bytes,
+            stored_bytes: std::sync::Mutex::default(),
         }
     }
 
@@ -146,6 +153,38 @@ impl Budgets {
         self.business_entries
             .as_ref()
             .is_none_or(|budget| budget.check_key(&business_id.to_owned()).is_ok())
+    }
+
+    /// Whether a business has room for `bytes` more under its stored-bytes quota.
+    pub fn business_has_room(&self, business_id: &str, bytes: u64) -> bool {
+        let Some(max) = self.max_stored_bytes else {
+            return true;
+        };
+        let stored = self.stored_bytes.lock().unwrap_or_else(|p| p.into_inner());
+        stored
+            .get(business_id)
+            .copied()
+            .unwrap_or(0)
+            .saturating_add(bytes)
+            <= max
+    }
+
+    pub fn stored(&self, business_id: &str, bytes: u64) {
+        if self.max_stored_bytes.is_some() {
+            let mut stored = self.stored_bytes.lock().unwrap_or_else(|p| p.into_inner());
+            *stored.entry(business_id.to_owned()).or_default() += bytes;
+        }
+    }
+
+    /// Whether the stored-bytes quota is on (housekeeping then recounts).
+    pub fn counts_stored_bytes(&self) -> bool {
+        self.max_stored_bytes.is_some()
+    }
+
+    /// The recount from the database (acknowledged envelopes are gone).
+    pub fn replace_stored(&self, counts: impl Iterator<Item = (String, u64)>) {
+        let mut stored = self.stored_bytes.lock().unwrap_or_else(|p| p.into_inner());
+        *stored = counts.collect();
     }
 
     /// One envelope each of these devices did not get (over quota).

@@ -172,7 +172,12 @@ async fn intake(
                 devices,
             } in recipients
             {
-                if !relay.budgets.business_entry(&business_id) {
+                // What its envelopes will take: the payload sealed once per
+                // computer, base64 (a third more), plus the key.
+                let estimate = (payload.len() as u64 * 4 / 3 + 64) * devices.len() as u64;
+                if !relay.budgets.business_entry(&business_id)
+                    || !relay.budgets.business_has_room(&business_id, estimate)
+                {
                     // Over its quota: dropped before any work, counted, and
                     // its computers told; the webhook is still answered 200.
                     // (The lost counts are written in batches, not per entry:
@@ -196,6 +201,11 @@ async fn intake(
                         }
                     }
                 }
+                let bytes: u64 = sealed[before..]
+                    .iter()
+                    .map(|(_, e)| (e.ciphertext.len() + e.encapsulated_key.len()) as u64)
+                    .sum();
+                relay.budgets.stored(&business_id, bytes);
                 per_business.push((business_id, (sealed.len() - before) as u64));
             }
         }
