@@ -265,6 +265,21 @@ fn the_cli_signs_up_at_a_relay_service() {
         "spring-2026-code",
     ]);
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+
+    // The owner invites a second computer itself: no operator needed.
+    let invited = salon.ok(&["invite"]);
+    let code = invited.lines().next().unwrap().trim().to_owned();
+    let laptop = Desk::new();
+    let paired = laptop.ok(&["pair", "--relay", &relay.url, "--invite", &code]);
+    assert!(paired.contains("Ana's Salon"), "{paired}");
+    let body = instagram_dm("1784", "lead-1", "m2", "for both computers");
+    assert_eq!(relay.post_webhook(&body, Some(&sign(&body))), 200);
+    laptop.ok(&["sync", "--once"]);
+    assert_eq!(laptop.conversations().len(), 1);
+    // Only the owner invites.
+    let refused = laptop.run(&["invite"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("owner"));
 }
 
 /// The operator's commands on the shipped binary: counts, suspension, deletion.

@@ -66,6 +66,9 @@ pub(crate) enum Command {
         #[arg(long, default_value = "Leadbox CLI")]
         name: String,
     },
+    /// Invite another computer into this business (from the owner computer):
+    /// prints a single-use code for `pair` on the other computer.
+    Invite,
     /// Route a platform account's webhooks to this business.
     Claim {
         /// instagram, messenger or whatsapp

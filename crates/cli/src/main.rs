@@ -73,6 +73,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     let mut out = std::io::stdout().lock();
     match cli.command {
+        Command::Invite => {
+            let code = runtime.block_on(engine.invite_computer())?;
+            let relay = engine
+                .pairing()?
+                .map(|pairing| pairing.relay_url)
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{code}\nOn the other computer, within 7 days: leadbox-cli pair --relay {relay} --invite {code}\n(or in the app's first-start dialog: \"A relay I was invited to\")"
+            )?;
+        }
         Command::Signup {
             relay,
             business,

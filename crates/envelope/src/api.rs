@@ -32,6 +32,21 @@ impl std::fmt::Debug for RegisterDeviceResponse {
     }
 }
 
+/// `POST /v1/invites`: the business's owner computer invites another one.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ComputerInvite {
+    pub invite_code: String,
+    pub expires_in_seconds: u64,
+}
+
+impl std::fmt::Debug for ComputerInvite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComputerInvite")
+            .field("invite_code", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
 /// `POST /v1/signup`: on a relay service, create a business with this
 /// computer as its owner (answered like `POST /v1/devices`).
 #[derive(Debug, Clone, Serialize, Deserialize)]

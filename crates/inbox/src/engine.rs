@@ -197,6 +197,13 @@ impl Engine {
         self.remember_pairing(&client, &secret, response)
     }
 
+    /// A single-use invite code (valid 7 days) with which another computer
+    /// joins this business; only the business's owner computer may make one.
+    pub async fn invite_computer(&self) -> Result<String, InboxError> {
+        let (client, token) = self.relay()?;
+        Ok(client.invite_computer(&token).await?.invite_code)
+    }
+
     /// Keeps what pairing gave: the device secret and relay token in the
     /// keychain, the relay's address and this computer's id in the vault.
     fn remember_pairing(

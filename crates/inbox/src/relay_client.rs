@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, ApiError, BusinessDevice, ClaimRouteRequest, DeletionCompleted,
-    EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse, SignUpRequest,
-    WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+    AckRequest, AckResponse, ApiError, BusinessDevice, ClaimRouteRequest, ComputerInvite,
+    DeletionCompleted, EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse,
+    SignUpRequest, WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -92,6 +92,15 @@ impl RelayClient {
             .http
             .post(format!("{}/v1/devices", self.base))
             .json(request)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    /// A single-use invite for another computer of this business (owner only).
+    pub async fn invite_computer(&self, token: &str) -> Result<ComputerInvite, InboxError> {
+        let response = self
+            .authed(reqwest::Method::POST, "/v1/invites", token)
             .send()
             .await;
         self.read(response).await

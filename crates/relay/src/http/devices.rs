@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use leadbox_envelope::api::{
-    AckRequest, AckResponse, BusinessDevice, EnvelopePage, MAX_PAGE, MAX_WAIT_SECONDS,
-    RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
+    AckRequest, AckResponse, BusinessDevice, ComputerInvite, EnvelopePage, MAX_PAGE,
+    MAX_WAIT_SECONDS, RegisterDeviceRequest, RegisterDeviceResponse, RotateKeyRequest,
 };
 use serde::Deserialize;
 
@@ -176,6 +176,37 @@ pub async fn rotate_key(
         .await?;
     tracing::info!(device = %device.device_id, "device key rotated");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/invites`: the owner computer invites another computer of its
+/// business (a business that signed up on a relay service has no one else
+/// to ask). Members are refused, as for removing computers.
+pub async fn invite(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<ComputerInvite>), ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let owner = state
+        .store
+        .business_devices(&device.business_id)
+        .await?
+        .iter()
+        .any(|d| d.device_id == device.device_id && d.owner);
+    if !owner {
+        return Err(crate::store::StoreError::NotOwner.into());
+    }
+    let invite_code = state
+        .store
+        .invite_to_business(&device.business_id, now_ms() / 1000)
+        .await?;
+    tracing::info!(by = %device.device_id, "computer invited");
+    Ok((
+        StatusCode::CREATED,
+        Json(ComputerInvite {
+            invite_code,
+            expires_in_seconds: 7 * 24 * 3600,
+        }),
+    ))
 }
 
 /// `GET /v1/devices`: the desktops of the caller's business, so the owner

@@ -94,6 +94,7 @@ pub fn router(state: SharedState) -> Router {
     let device = Router::new()
         .route("/v1/devices", post(devices::register).get(devices::list))
         .route("/v1/devices/{id}", delete(devices::revoke))
+        .route("/v1/invites", post(devices::invite))
         .route("/v1/routes", post(routes::claim))
         .route("/v1/signup", post(signup::sign_up))
         .route("/v1/envelopes", get(devices::envelopes))

@@ -192,6 +192,8 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     // Businesses and their computers.
 
     async fn create_invite(&self, business_name: &str, now: i64) -> Result<String, StoreError>;
+    /// A single-use invite into an existing business (its owner asked).
+    async fn invite_to_business(&self, business_id: &str, now: i64) -> Result<String, StoreError>;
     async fn register_device(
         &self,
         invite_code: &str,

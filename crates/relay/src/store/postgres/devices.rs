@@ -40,6 +40,26 @@ impl PostgresStore {
         Ok(code)
     }
 
+    pub async fn invite_to_business(
+        &self,
+        business_id: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let code = human_code(4);
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO invites (code_hash, business_id, expires_at) VALUES ($1, $2, $3)",
+                &[
+                    &hash_secret(&code),
+                    &business_id,
+                    &(now + INVITE_LIFETIME_SECONDS),
+                ],
+            )
+            .await?;
+        Ok(code)
+    }
+
     /// The invite row and the business row are locked: an invite is used
     /// once, and a business gets one first owner, whichever instance pairs.
     pub async fn register_device(

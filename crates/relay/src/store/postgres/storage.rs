@@ -64,6 +64,10 @@ impl Storage for PostgresStore {
         PostgresStore::create_invite(self, business_name, now).await
     }
 
+    async fn invite_to_business(&self, business_id: &str, now: i64) -> Result<String, StoreError> {
+        PostgresStore::invite_to_business(self, business_id, now).await
+    }
+
     async fn register_device(
         &self,
         invite_code: &str,

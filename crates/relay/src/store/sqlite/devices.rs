@@ -24,6 +24,21 @@ impl SqliteStore {
         })
     }
 
+    pub fn invite_to_business(&self, business_id: &str, now: i64) -> Result<String, StoreError> {
+        let code = human_code(4);
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO invites (code_hash, business_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![
+                    hash_secret(&code),
+                    business_id,
+                    now + INVITE_LIFETIME_SECONDS
+                ],
+            )?;
+            Ok(code)
+        })
+    }
+
     pub fn register_device(
         &self,
         invite_code: &str,

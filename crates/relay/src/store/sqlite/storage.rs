@@ -90,6 +90,11 @@ impl Storage for SqliteStore {
         blocking(self, move |s| s.create_invite(&business_name, now)).await
     }
 
+    async fn invite_to_business(&self, business_id: &str, now: i64) -> Result<String, StoreError> {
+        let business_id = business_id.to_owned();
+        blocking(self, move |s| s.invite_to_business(&business_id, now)).await
+    }
+
     async fn register_device(
         &self,
         invite_code: &str,
