@@ -40,6 +40,7 @@ fn main() {
         "app_info",
         "list_computers",
         "remove_computer",
+        "invite_computer",
         "conversation_page",
         "labels_in_use",
         "lead_card",

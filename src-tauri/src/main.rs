@@ -88,6 +88,7 @@ fn main() {
             settings_commands::app_info,
             settings_commands::list_computers,
             settings_commands::remove_computer,
+            settings_commands::invite_computer,
             leads_commands::conversation_page,
             leads_commands::labels_in_use,
             leads_commands::lead_card,

@@ -211,6 +211,13 @@ pub async fn list_computers(
     Ok(state.require_engine()?.computers().await?)
 }
 
+/// A single-use invite code for another computer of this business (only the
+/// owner computer gets one).
+#[tauri::command]
+pub async fn invite_computer(state: State<'_, AppState>) -> Result<String, CommandError> {
+    Ok(state.require_engine()?.invite_computer().await?)
+}
+
 /// Removes another computer of the business (a lost or sold one).
 #[tauri::command]
 pub async fn remove_computer(

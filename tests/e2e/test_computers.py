@@ -39,3 +39,28 @@ def test_a_lost_laptop_is_removed_from_settings(app, relay, desk, workdir):
     # The laptop's access ended at the relay.
     out = subprocess.run([BIN / "leadbox-cli", "--data-dir", laptop.data_dir, "sync", "--once"], capture_output=True, text=True)
     assert out.returncode != 0, out.stdout
+
+
+def test_the_owner_invites_another_computer_from_settings(app, relay, desk, workdir):
+    wait = WebDriverWait(app, 40)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
+    app.find_element(By.ID, "settings-open").click()
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
+    button = app.find_element(By.ID, "settings-invite-computer")
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait.until(EC.visibility_of_element_located((By.ID, "settings-invite-code")))
+    code = app.find_element(By.ID, "settings-invite-code").get_attribute("textContent").strip()
+    screenshot(app, "settings-invite-computer.png")
+
+    # The code pairs a second computer into this business, once.
+    laptop = Desk(workdir / "laptop")
+    paired = laptop.cli("pair", "--relay", relay.url, "--invite", code, "--name", "New laptop")
+    assert "Ana's Salon" in paired, paired
+    again = subprocess.run(
+        [BIN / "leadbox-cli", "--data-dir", workdir / "again", "pair", "--relay", relay.url, "--invite", code],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode != 0

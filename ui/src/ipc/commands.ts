@@ -99,6 +99,7 @@ export const sendTestNotification = () => invoke<void>("send_test_notification")
 export const appInfo = () => invoke<AppInfo>("app_info");
 export const listComputers = () => invoke<Computer[]>("list_computers");
 export const removeComputer = (deviceId: string) => invoke<void>("remove_computer", { deviceId });
+export const inviteComputer = () => invoke<string>("invite_computer");
 
 export const conversationPage = (filter: ListFilter, after: PageCursor | null, limit: number) =>
   invoke<ConversationPage>("conversation_page", { filter, after, limit });
