@@ -5,6 +5,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod limits;
+mod service;
+
+pub use limits::{
+    DEFAULT_DEVICE_REQUESTS_PER_SECOND, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_WIDGET_MESSAGES_PER_MINUTE, DEFAULT_WIDGET_REQUESTS_PER_MINUTE, RateLimits,
+};
+pub use service::{RouteClaims, SignUp};
+
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub const DEFAULT_ENVELOPE_TTL_DAYS: u32 = 14;
 pub const DEFAULT_MAX_QUEUE_PER_DEVICE: u64 = 100_000;
@@ -35,76 +44,37 @@ pub enum ConfigError {
 /// The fields as written in `relay.toml`; everything optional so the environment can fill gaps.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
-    listen: Option<String>,
-    data_dir: Option<PathBuf>,
-    meta_app_secret: Option<String>,
-    meta_verify_token: Option<String>,
-    max_body_bytes: Option<usize>,
-    envelope_ttl_days: Option<u32>,
-    max_queue_per_device: Option<u64>,
-    public_url: Option<String>,
-    meta_app_id: Option<String>,
-    graph_url: Option<String>,
-    login_dialog_url: Option<String>,
-    instagram_app_id: Option<String>,
-    instagram_app_secret: Option<String>,
-    instagram_dialog_url: Option<String>,
-    instagram_api_url: Option<String>,
-    instagram_graph_url: Option<String>,
-    tls_cert_path: Option<PathBuf>,
-    tls_key_path: Option<PathBuf>,
-    trust_forwarded_for: Option<bool>,
-    device_requests_per_second: Option<u32>,
-    widget_requests_per_minute: Option<u32>,
-    widget_messages_per_minute: Option<u32>,
-    max_connections: Option<u32>,
-    business_entries_per_minute: Option<u32>,
-    business_max_stored_bytes: Option<u64>,
-    metrics_token: Option<String>,
-    route_claims: Option<RouteClaims>,
-    database_url: Option<String>,
-    signup: Option<String>,
-    signup_codes: Option<Vec<String>>,
-}
-
-/// Who may create a business on this relay from the app.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum SignUp {
-    /// Nobody: businesses come from `leadbox-relay invite`.
-    #[default]
-    Closed,
-    /// Whoever has one of these codes from the operator.
-    Code(Vec<String>),
-    /// Anyone, a few sign-ups per address per hour.
-    Open,
-}
-
-/// What a computer must show before the relay routes an account's webhooks
-/// to its business.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RouteClaims {
-    /// Proof of control: the relay's own Facebook or Instagram Login, or a
-    /// token the relay checks once against the Graph API.
-    #[default]
-    Proof,
-    /// A free account goes to the first business that claims it, without
-    /// proof: only for a relay that pairs nobody's computers but your own.
-    /// Moving an account another business holds still needs proof.
-    FirstClaim,
-}
-
-impl std::str::FromStr for RouteClaims {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim() {
-            "proof" => Ok(RouteClaims::Proof),
-            "first_claim" => Ok(RouteClaims::FirstClaim),
-            other => Err(format!("`{other}` is not proof or first_claim")),
-        }
-    }
+pub(crate) struct RawConfig {
+    pub(crate) listen: Option<String>,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) meta_app_secret: Option<String>,
+    pub(crate) meta_verify_token: Option<String>,
+    pub(crate) max_body_bytes: Option<usize>,
+    pub(crate) envelope_ttl_days: Option<u32>,
+    pub(crate) max_queue_per_device: Option<u64>,
+    pub(crate) public_url: Option<String>,
+    pub(crate) meta_app_id: Option<String>,
+    pub(crate) graph_url: Option<String>,
+    pub(crate) login_dialog_url: Option<String>,
+    pub(crate) instagram_app_id: Option<String>,
+    pub(crate) instagram_app_secret: Option<String>,
+    pub(crate) instagram_dialog_url: Option<String>,
+    pub(crate) instagram_api_url: Option<String>,
+    pub(crate) instagram_graph_url: Option<String>,
+    pub(crate) tls_cert_path: Option<PathBuf>,
+    pub(crate) tls_key_path: Option<PathBuf>,
+    pub(crate) trust_forwarded_for: Option<bool>,
+    pub(crate) device_requests_per_second: Option<u32>,
+    pub(crate) widget_requests_per_minute: Option<u32>,
+    pub(crate) widget_messages_per_minute: Option<u32>,
+    pub(crate) max_connections: Option<u32>,
+    pub(crate) business_entries_per_minute: Option<u32>,
+    pub(crate) business_max_stored_bytes: Option<u64>,
+    pub(crate) metrics_token: Option<String>,
+    pub(crate) route_claims: Option<RouteClaims>,
+    pub(crate) database_url: Option<String>,
+    pub(crate) signup: Option<String>,
+    pub(crate) signup_codes: Option<Vec<String>>,
 }
 
 #[derive(Clone)]
@@ -154,51 +124,6 @@ pub struct RelayConfig {
 pub struct TlsFiles {
     pub cert_path: PathBuf,
     pub key_path: PathBuf,
-}
-
-/// Per-client request budgets. Meta's webhooks are never limited: refusing
-/// them would only make Meta retry and, in the end, drop them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimits {
-    /// Take the client address from `X-Forwarded-For`/`Forwarded` (set it
-    /// only behind a reverse proxy that writes them; otherwise clients could
-    /// pick their own address).
-    pub trust_forwarded_for: bool,
-    /// Device API calls per second per address (with a burst of five seconds' worth).
-    pub device_requests_per_second: u32,
-    /// Website chat calls per minute per visitor address.
-    pub widget_requests_per_minute: u32,
-    /// Messages per minute per website chat session.
-    pub widget_messages_per_minute: u32,
-    /// Connections open at once; a new one beyond it is closed at once.
-    pub max_connections: u32,
-    /// Webhook entries one business may receive per minute (bursts of one
-    /// minute's worth). Beyond it its entries are dropped, counted, and its
-    /// computers told, so that one business's flood never slows the others.
-    /// Unset: no quota (a self-hoster's one business gets everything).
-    pub business_entries_per_minute: Option<u32>,
-    /// Bytes of envelopes one business may have waiting; beyond it its new
-    /// entries are dropped and its computers told. Unset: no quota.
-    pub business_max_stored_bytes: Option<u64>,
-}
-
-pub const DEFAULT_DEVICE_REQUESTS_PER_SECOND: u32 = 20;
-pub const DEFAULT_WIDGET_REQUESTS_PER_MINUTE: u32 = 60;
-pub const DEFAULT_WIDGET_MESSAGES_PER_MINUTE: u32 = 10;
-pub const DEFAULT_MAX_CONNECTIONS: u32 = 4096;
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits {
-            trust_forwarded_for: false,
-            device_requests_per_second: DEFAULT_DEVICE_REQUESTS_PER_SECOND,
-            widget_requests_per_minute: DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
-            widget_messages_per_minute: DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
-            max_connections: DEFAULT_MAX_CONNECTIONS,
-            business_entries_per_minute: None,
-            business_max_stored_bytes: None,
-        }
-    }
 }
 
 /// The Instagram app (Instagram product → API setup with Instagram login):
@@ -263,7 +188,7 @@ impl std::fmt::Debug for RelayConfig {
 }
 
 /// A number from the environment (first) or the file, else the default.
-fn number<T: std::str::FromStr + Copy>(
+pub(crate) fn number<T: std::str::FromStr + Copy>(
     env: &impl Fn(&str) -> Option<String>,
     var: &str,
     field: &'static str,
@@ -285,7 +210,7 @@ impl RelayConfig {
         path: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let raw = match path {
+        let mut raw = match path {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
                     path: path.to_owned(),
@@ -300,6 +225,8 @@ impl RelayConfig {
         };
         let pick =
             |file: Option<String>, var: &str| env(var).or(file).filter(|v| !v.trim().is_empty());
+        // Before any field is taken out of `raw`.
+        let limits = limits::from(&raw, &env)?;
 
         let listen_text =
             pick(raw.listen, "LEADBOX_RELAY_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -418,39 +345,7 @@ impl RelayConfig {
             })?,
             None => raw.route_claims.unwrap_or_default(),
         };
-        let signup_codes: Vec<String> = match env("LEADBOX_RELAY_SIGNUP_CODES") {
-            Some(list) => list.split(',').map(|c| c.trim().to_owned()).collect(),
-            None => raw.signup_codes.unwrap_or_default(),
-        }
-        .into_iter()
-        .filter(|code| !code.is_empty())
-        .collect();
-        let signup = match pick(raw.signup, "LEADBOX_RELAY_SIGNUP")
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("closed") => SignUp::Closed,
-            Some("open") => SignUp::Open,
-            Some("code") if signup_codes.is_empty() => {
-                return Err(ConfigError::Invalid {
-                    field: "signup_codes",
-                    reason: "signup = \"code\" needs at least one code in signup_codes".into(),
-                });
-            }
-            Some("code") if signup_codes.iter().any(|code| code.len() < 8) => {
-                return Err(ConfigError::Invalid {
-                    field: "signup_codes",
-                    reason: "use codes of at least 8 characters".into(),
-                });
-            }
-            Some("code") => SignUp::Code(signup_codes),
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    field: "signup",
-                    reason: format!("`{other}` is not closed, code or open"),
-                });
-            }
-        };
+        let signup = service::sign_up(raw.signup.take(), raw.signup_codes.take(), &env)?;
         let instagram = match (
             pick(raw.instagram_app_id, "LEADBOX_RELAY_INSTAGRAM_APP_ID"),
             pick(
@@ -503,88 +398,6 @@ impl RelayConfig {
                     reason: "set both tls_cert_path and tls_key_path, or neither".into(),
                 });
             }
-        };
-        let trust_forwarded_for = match env("LEADBOX_RELAY_TRUST_FORWARDED_FOR") {
-            Some(text) => match text.trim() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                other => {
-                    return Err(ConfigError::Invalid {
-                        field: "trust_forwarded_for",
-                        reason: format!("`{other}` is not true or false"),
-                    });
-                }
-            },
-            None => raw.trust_forwarded_for.unwrap_or(false),
-        };
-        let positive = |field: &'static str, value: u32| {
-            if value == 0 {
-                Err(ConfigError::Invalid {
-                    field,
-                    reason: "must be at least 1".into(),
-                })
-            } else {
-                Ok(value)
-            }
-        };
-        let limits = RateLimits {
-            trust_forwarded_for,
-            device_requests_per_second: positive(
-                "device_requests_per_second",
-                number(
-                    &env,
-                    "LEADBOX_RELAY_DEVICE_REQUESTS_PER_SECOND",
-                    "device_requests_per_second",
-                    raw.device_requests_per_second,
-                    DEFAULT_DEVICE_REQUESTS_PER_SECOND,
-                )?,
-            )?,
-            widget_requests_per_minute: positive(
-                "widget_requests_per_minute",
-                number(
-                    &env,
-                    "LEADBOX_RELAY_WIDGET_REQUESTS_PER_MINUTE",
-                    "widget_requests_per_minute",
-                    raw.widget_requests_per_minute,
-                    DEFAULT_WIDGET_REQUESTS_PER_MINUTE,
-                )?,
-            )?,
-            widget_messages_per_minute: positive(
-                "widget_messages_per_minute",
-                number(
-                    &env,
-                    "LEADBOX_RELAY_WIDGET_MESSAGES_PER_MINUTE",
-                    "widget_messages_per_minute",
-                    raw.widget_messages_per_minute,
-                    DEFAULT_WIDGET_MESSAGES_PER_MINUTE,
-                )?,
-            )?,
-            max_connections: positive(
-                "max_connections",
-                number(
-                    &env,
-                    "LEADBOX_RELAY_MAX_CONNECTIONS",
-                    "max_connections",
-                    raw.max_connections,
-                    DEFAULT_MAX_CONNECTIONS,
-                )?,
-            )?,
-            business_entries_per_minute: match env("LEADBOX_RELAY_BUSINESS_ENTRIES_PER_MINUTE") {
-                Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
-                    field: "business_entries_per_minute",
-                    reason: format!("`{text}` is not a number"),
-                })?),
-                None => raw.business_entries_per_minute,
-            }
-            .map(|n| positive("business_entries_per_minute", n))
-            .transpose()?,
-            business_max_stored_bytes: match env("LEADBOX_RELAY_BUSINESS_MAX_STORED_BYTES") {
-                Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
-                    field: "business_max_stored_bytes",
-                    reason: format!("`{text}` is not a number of bytes"),
-                })?),
-                None => raw.business_max_stored_bytes,
-            },
         };
         Ok(RelayConfig {
             tls,
