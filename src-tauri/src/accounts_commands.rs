@@ -9,7 +9,7 @@ use crate::error::CommandError;
 use crate::state::AppState;
 
 #[tauri::command]
-pub fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountRow>, CommandError> {
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountRow>, CommandError> {
     Ok(state.require_engine()?.vault().accounts()?)
 }
 
@@ -58,7 +58,7 @@ pub async fn add_website(
 /// still arrive). With `erase`, its conversations are erased as for a
 /// per-person erasure. Returns what happened, in words.
 #[tauri::command]
-pub fn disconnect_account(
+pub async fn disconnect_account(
     state: State<'_, AppState>,
     platform: leadbox_inbox::RouteKind,
     account_id: String,

@@ -32,7 +32,7 @@ pub enum VaultStatus {
 }
 
 #[tauri::command]
-pub fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandError> {
+pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandError> {
     let sync = state.sync.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let recovery_code = state
         .recovery_code
@@ -73,7 +73,7 @@ pub fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, CommandEr
 }
 
 #[tauri::command]
-pub fn conversation_messages(
+pub async fn conversation_messages(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<Vec<StoredMessage>, CommandError> {
@@ -81,7 +81,7 @@ pub fn conversation_messages(
 }
 
 #[tauri::command]
-pub fn mark_conversation_read(
+pub async fn mark_conversation_read(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<(), CommandError> {
@@ -89,11 +89,12 @@ pub fn mark_conversation_read(
 }
 
 #[tauri::command]
-pub fn dismiss_recovery_code(state: State<'_, AppState>) {
+pub async fn dismiss_recovery_code(state: State<'_, AppState>) -> Result<(), CommandError> {
     *state
         .recovery_code
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(())
 }
 
 /// A draft as the window shows it: the text to edit and each warning in words.
@@ -140,7 +141,7 @@ impl From<DraftRow> for DraftView {
 }
 
 #[tauri::command]
-pub fn conversation_draft(
+pub async fn conversation_draft(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<Option<DraftView>, CommandError> {
@@ -163,7 +164,7 @@ pub async fn approve_and_send_draft(
 }
 
 #[tauri::command]
-pub fn reject_draft(state: State<'_, AppState>, draft_id: i64) -> Result<(), CommandError> {
+pub async fn reject_draft(state: State<'_, AppState>, draft_id: i64) -> Result<(), CommandError> {
     Ok(state.require_engine()?.vault().reject_draft(draft_id)?)
 }
 
@@ -183,7 +184,7 @@ pub async fn regenerate_draft(
 /// an `https://` address stored with that message can be opened, so the
 /// window cannot be made to open arbitrary addresses. Returns the address.
 #[tauri::command]
-pub fn open_attachment(
+pub async fn open_attachment(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     message_id: i64,

@@ -29,7 +29,7 @@ fn no_conversation() -> CommandError {
 /// messages, drafts, lead records and search entries. The window asks for
 /// confirmation first.
 #[tauri::command]
-pub fn erase_conversation_person(
+pub async fn erase_conversation_person(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<ErasureView, CommandError> {
@@ -122,7 +122,7 @@ pub async fn export_data(
 /// snippet comes as parts flagged `hit`, so the window marks matches without
 /// ever parsing HTML.
 #[tauri::command]
-pub fn search_inbox(
+pub async fn search_inbox(
     state: State<'_, AppState>,
     query: String,
 ) -> Result<Vec<leadbox_vault::SearchHit>, CommandError> {
@@ -147,14 +147,14 @@ fn retention_view(engine: &leadbox_inbox::Engine) -> Result<RetentionView, Comma
 }
 
 #[tauri::command]
-pub fn retention_settings(state: State<'_, AppState>) -> Result<RetentionView, CommandError> {
+pub async fn retention_settings(state: State<'_, AppState>) -> Result<RetentionView, CommandError> {
     let engine = state.require_engine()?;
     retention_view(&engine)
 }
 
 /// Saves the owner's policy (refused with the reason if a period is out of range).
 #[tauri::command]
-pub fn save_retention(
+pub async fn save_retention(
     state: State<'_, AppState>,
     policy: leadbox_vault::RetentionPolicy,
 ) -> Result<RetentionView, CommandError> {
@@ -183,7 +183,7 @@ pub async fn run_retention_now(
 
 /// What `policy` would delete in the next 7 days, before the owner saves it.
 #[tauri::command]
-pub fn preview_retention(
+pub async fn preview_retention(
     state: State<'_, AppState>,
     policy: leadbox_vault::RetentionPolicy,
 ) -> Result<leadbox_vault::RetentionPreview, CommandError> {

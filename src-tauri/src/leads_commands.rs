@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// asks for 100 as the owner scrolls, and for what is on screen, in few
 /// calls, when it reloads.
 #[tauri::command]
-pub fn conversation_page(
+pub async fn conversation_page(
     state: State<'_, AppState>,
     filter: ListFilter,
     after: Option<PageCursor>,
@@ -24,12 +24,12 @@ pub fn conversation_page(
 }
 
 #[tauri::command]
-pub fn labels_in_use(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
+pub async fn labels_in_use(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
     Ok(state.require_engine()?.vault().labels_in_use()?)
 }
 
 #[tauri::command]
-pub fn lead_card(
+pub async fn lead_card(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<LeadCard, CommandError> {
@@ -37,7 +37,7 @@ pub fn lead_card(
 }
 
 #[tauri::command]
-pub fn update_lead(
+pub async fn update_lead(
     state: State<'_, AppState>,
     conversation_id: i64,
     stage: Stage,
@@ -52,13 +52,13 @@ pub fn update_lead(
 
 /// Lead-ad form submissions, newest first.
 #[tauri::command]
-pub fn list_lead_forms(state: State<'_, AppState>) -> Result<Vec<LeadForm>, CommandError> {
+pub async fn list_lead_forms(state: State<'_, AppState>) -> Result<Vec<LeadForm>, CommandError> {
     Ok(state.require_engine()?.vault().lead_forms()?)
 }
 
 /// The dashboard's figures for the last 30 days.
 #[tauri::command]
-pub fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
+pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
     Ok(state
         .require_engine()?
         .vault()

@@ -71,12 +71,12 @@ pub async fn sign_up_at_relay(
 }
 
 #[tauri::command]
-pub fn business_profile(state: State<'_, AppState>) -> Result<BusinessProfile, CommandError> {
+pub async fn business_profile(state: State<'_, AppState>) -> Result<BusinessProfile, CommandError> {
     Ok(state.require_engine()?.business_profile()?)
 }
 
 #[tauri::command]
-pub fn save_business_profile(
+pub async fn save_business_profile(
     state: State<'_, AppState>,
     profile: BusinessProfile,
 ) -> Result<(), CommandError> {
@@ -84,7 +84,7 @@ pub fn save_business_profile(
 }
 
 #[tauri::command]
-pub fn ai_settings(state: State<'_, AppState>) -> Result<AiSettings, CommandError> {
+pub async fn ai_settings(state: State<'_, AppState>) -> Result<AiSettings, CommandError> {
     Ok(state.require_engine()?.ai_settings()?)
 }
 
@@ -100,7 +100,7 @@ pub struct AiSettingsInput {
 }
 
 #[tauri::command]
-pub fn save_ai_settings(
+pub async fn save_ai_settings(
     state: State<'_, AppState>,
     settings: AiSettingsInput,
 ) -> Result<AiSettings, CommandError> {
@@ -130,7 +130,9 @@ pub struct NotificationView {
 }
 
 #[tauri::command]
-pub fn notification_settings(state: State<'_, AppState>) -> Result<NotificationView, CommandError> {
+pub async fn notification_settings(
+    state: State<'_, AppState>,
+) -> Result<NotificationView, CommandError> {
     let engine = state.require_engine()?;
     Ok(NotificationView {
         prefs: engine.notification_prefs()?,
@@ -139,7 +141,7 @@ pub fn notification_settings(state: State<'_, AppState>) -> Result<NotificationV
 }
 
 #[tauri::command]
-pub fn save_notification_settings(
+pub async fn save_notification_settings(
     app: AppHandle,
     state: State<'_, AppState>,
     prefs: NotificationPrefs,
@@ -151,7 +153,7 @@ pub fn save_notification_settings(
 
 /// `minutes: None` resumes notifications.
 #[tauri::command]
-pub fn pause_notifications(
+pub async fn pause_notifications(
     app: AppHandle,
     state: State<'_, AppState>,
     minutes: Option<u32>,
@@ -164,7 +166,7 @@ pub fn pause_notifications(
 /// Shows a sample notification now, whatever the settings say, so the owner
 /// can check that their system lets Leadbox notify.
 #[tauri::command]
-pub fn send_test_notification(app: AppHandle) -> Result<(), CommandError> {
+pub async fn send_test_notification(app: AppHandle) -> Result<(), CommandError> {
     crate::notifications::test(&app).map_err(|message| CommandError {
         code: "notification_failed",
         message,
@@ -183,7 +185,7 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
     let pairing = match state.engine() {
         Some(engine) => engine.pairing()?,
         None => None,

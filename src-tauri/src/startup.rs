@@ -82,7 +82,7 @@ fn family_rss_kib() -> Vec<(String, u64, u64)> {
 }
 
 #[tauri::command]
-pub fn startup_painted(app: tauri::AppHandle) {
+pub async fn startup_painted(app: tauri::AppHandle) {
     let Some(started) = STARTED.get() else {
         return;
     };
@@ -92,7 +92,7 @@ pub fn startup_painted(app: tauri::AppHandle) {
         return;
     };
     // Let the web process settle what it allocated for the first paint.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let processes = family_rss_kib();
     let report = serde_json::json!({
         "first_paint_ms": elapsed_ms,
