@@ -294,6 +294,44 @@ fn a_full_run_leaves_no_secret_or_message_text_in_plaintext() {
     assert!(hits.is_empty(), "secrets in plaintext: {hits:#?}");
 }
 
+/// Meta's side of a fault test: webhook `mid.relay.N` for each N below
+/// `webhooks`, each retried (at the address `target` gives then) until it is
+/// answered 200. Sets `done` at the end; returns the acknowledged numbers and
+/// how many attempts it took.
+pub(crate) fn post_until_answered(
+    http: &reqwest::blocking::Client,
+    target: impl Fn() -> String,
+    account: &str,
+    webhooks: usize,
+    done: &AtomicBool,
+) -> (Vec<usize>, usize) {
+    let mut acknowledged = Vec::new();
+    let mut attempts = 0;
+    for n in 0..webhooks {
+        let body = serde_json::json!({"object": "instagram", "entry": [{"id": account, "time": 1, "messaging": [{
+            "sender": {"id": format!("lead-{}", n % 50)}, "recipient": {"id": account}, "timestamp": 1_732_350_000_000_i64 + n as i64,
+            "message": {"mid": format!("mid.relay.{n}"), "text": "hello"}
+        }]}]})
+        .to_string()
+        .into_bytes();
+        loop {
+            attempts += 1;
+            let answer = http
+                .post(format!("{}/webhooks/meta", target()))
+                .header("X-Hub-Signature-256", sign(&body))
+                .body(body.clone())
+                .send();
+            if matches!(&answer, Ok(response) if response.status() == 200) {
+                acknowledged.push(n);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    done.store(true, Ordering::SeqCst);
+    (acknowledged, attempts)
+}
+
 /// What a checker found comparing acknowledged webhooks with what a desktop
 /// can fetch afterwards.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -370,32 +408,13 @@ fn a_relay_killed_at_random_moments_loses_no_acknowledged_webhook() {
     let poster = {
         let (url, done, http) = (url.clone(), done.clone(), http.clone());
         std::thread::spawn(move || {
-            let mut acknowledged = Vec::new();
-            let mut attempts = 0;
-            for n in 0..webhooks {
-                let body = serde_json::json!({"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1, "messaging": [{
-                    "sender": {"id": format!("lead-{}", n % 50)}, "recipient": {"id": ACCOUNT}, "timestamp": 1_732_350_000_000_i64 + n as i64,
-                    "message": {"mid": format!("mid.relay.{n}"), "text": "hello"}
-                }]}]})
-                .to_string()
-                .into_bytes();
-                loop {
-                    attempts += 1;
-                    let target = url.lock().unwrap().clone();
-                    let answer = http
-                        .post(format!("{target}/webhooks/meta"))
-                        .header("X-Hub-Signature-256", sign(&body))
-                        .body(body.clone())
-                        .send();
-                    if matches!(&answer, Ok(response) if response.status() == 200) {
-                        acknowledged.push(n);
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
-            done.store(true, Ordering::SeqCst);
-            (acknowledged, attempts)
+            post_until_answered(
+                &http,
+                || url.lock().unwrap().clone(),
+                ACCOUNT,
+                webhooks,
+                &done,
+            )
         })
     };
 

@@ -15,8 +15,8 @@ use leadbox_envelope::DeviceSecretKey;
 use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
 use leadbox_envelope::payload::Payload;
 
-use crate::faults::{Moments, check};
-use crate::support::{Relay, sign};
+use crate::faults::{Moments, check, post_until_answered};
+use crate::support::Relay;
 
 const ACCOUNT: &str = "17841400000000001";
 
@@ -177,31 +177,7 @@ fn two_instances_behind_a_balancer_one_killed_at_random_lose_nothing() {
     let poster = {
         let (url, http, finished) = (url.clone(), http.clone(), done.clone());
         std::thread::spawn(move || {
-            let mut acknowledged = Vec::new();
-            let mut attempts = 0;
-            for n in 0..webhooks {
-                let body = serde_json::json!({"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1, "messaging": [{
-                    "sender": {"id": format!("lead-{}", n % 50)}, "recipient": {"id": ACCOUNT}, "timestamp": 1_732_350_000_000_i64 + n as i64,
-                    "message": {"mid": format!("mid.relay.{n}"), "text": "hello"}
-                }]}]})
-                .to_string()
-                .into_bytes();
-                loop {
-                    attempts += 1;
-                    let answer = http
-                        .post(format!("{url}/webhooks/meta"))
-                        .header("X-Hub-Signature-256", sign(&body))
-                        .body(body.clone())
-                        .send();
-                    if matches!(&answer, Ok(response) if response.status() == 200) {
-                        acknowledged.push(n);
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
-            finished.store(true, Ordering::SeqCst);
-            (acknowledged, attempts)
+            post_until_answered(&http, || url.clone(), ACCOUNT, webhooks, &finished)
         })
     };
 

@@ -699,6 +699,43 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
 }
 
 #[tokio::test]
+async fn a_login_link_of_a_business_suspended_meanwhile_connects_nothing() {
+    let world = World::new(true).await;
+    let device = world.pair("Ana's Bakery").await;
+    let state = world.login_state(&device).await;
+    let business = world
+        .relay
+        .store
+        .device_for_token(&device.token)
+        .await
+        .unwrap()
+        .unwrap()
+        .business_id;
+    world
+        .relay
+        .store
+        .set_suspended(&business, Some(1))
+        .await
+        .unwrap();
+    let (status, page) = world
+        .callback(&[("code", "good-code"), ("state", &state)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+    assert!(page.contains("suspended"), "{page}");
+    world
+        .relay
+        .store
+        .set_suspended(&business, None)
+        .await
+        .unwrap();
+    assert!(
+        world.payloads(&device).await.is_empty(),
+        "no tokens were sealed"
+    );
+    assert!(!world.relay.store.meta_user_linked("10157").await.unwrap());
+}
+
+#[tokio::test]
 async fn a_refused_or_cancelled_login_connects_nothing() {
     let world = World::new(true).await;
     let device = world.pair("Ana's Bakery").await;

@@ -114,6 +114,14 @@ async fn callback_start(
     let Some(device) = device else {
         return Ok(Err(expired_link()));
     };
+    // A link made before the operator suspended the business connects nothing.
+    if device.suspended {
+        return Ok(Err(page(
+            StatusCode::FORBIDDEN,
+            "This business is suspended",
+            &["This relay's operator suspended the business; nothing was connected. Ask them to resume it.".into()],
+        )));
+    }
     let Some(code) = query.code.filter(|c| !c.is_empty()) else {
         let why = query
             .error_description
