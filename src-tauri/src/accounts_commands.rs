@@ -5,12 +5,12 @@ use leadbox_inbox::{AccountRow, LoginLink, WebsiteChat};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt as _;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountRow>, CommandError> {
-    Ok(state.require_engine()?.vault().accounts()?)
+    state.with_engine(|engine| engine.accounts()).await
 }
 
 /// Asks the relay for a single-use login address and opens it in the
@@ -27,10 +27,10 @@ pub async fn connect_account(
         "facebook" => engine.facebook_login().await?,
         "instagram" => engine.instagram_login().await?,
         _ => {
-            return Err(CommandError {
-                code: "bad_provider",
-                message: "choose Facebook or Instagram".into(),
-            });
+            return Err(CommandError::new(
+                ErrorCode::BadProvider,
+                "choose Facebook or Instagram",
+            ));
         }
     };
     if let Err(error) = app.opener().open_url(&link.url, None::<&str>) {
@@ -65,8 +65,8 @@ pub async fn disconnect_account(
     erase: bool,
 ) -> Result<String, CommandError> {
     let receipt = state
-        .require_engine()?
-        .remove_account(platform, &account_id, erase)?;
+        .with_engine(move |engine| engine.remove_account(platform, &account_id, erase))
+        .await?;
     Ok(match receipt {
         Some(receipt) => format!(
             "Disconnected and erased {} conversation(s) and {} message(s) (confirmation {}).",

@@ -36,10 +36,10 @@ impl TypeVisitor for Declarations<'_> {
 
 /// Everything a command or an event carries across the bridge.
 fn declarations() -> String {
-    use leadbox_inbox::{AiSettings, BusinessProfile, NotificationPrefs, WebsiteChat};
-    use leadbox_vault::{
-        AccountRow, ConversationPage, Dashboard, ExportProgress, LeadCard, LeadForm, ListFilter,
-        PageCursor, RetentionPolicy, RetentionReport, SearchHit, Stage, StoredMessage,
+    use leadbox_inbox::{
+        AccountRow, AiSettings, BusinessProfile, ConversationPage, Dashboard, DraftReview,
+        ExportProgress, LeadCard, LeadForm, ListFilter, NotificationPrefs, PageCursor,
+        RetentionPolicy, RetentionReport, SearchHit, Stage, StoredMessage, WebsiteChat,
     };
 
     // JavaScript numbers hold every id and millisecond time the vault makes.
@@ -54,7 +54,7 @@ fn declarations() -> String {
     }
     roots!(
         crate::commands::InboxStatus,
-        crate::commands::DraftView,
+        DraftReview,
         crate::error::CommandError,
         crate::data_commands::ErasureView,
         crate::data_commands::ExportDone,

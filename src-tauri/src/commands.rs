@@ -1,10 +1,10 @@
 //! One command per use case, so the capability file can allow each by name.
 
-use leadbox_inbox::{DraftRow, Flag, StoredMessage};
+use leadbox_inbox::{DraftReview, StoredMessage};
 use serde::Serialize;
 use tauri::State;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::{AppState, Closed, SyncStatus};
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -77,7 +77,9 @@ pub async fn conversation_messages(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<Vec<StoredMessage>, CommandError> {
-    Ok(state.require_engine()?.vault().messages(conversation_id)?)
+    state
+        .with_engine(move |engine| engine.messages(conversation_id))
+        .await
 }
 
 #[tauri::command]
@@ -85,7 +87,9 @@ pub async fn mark_conversation_read(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<(), CommandError> {
-    Ok(state.require_engine()?.vault().mark_read(conversation_id)?)
+    state
+        .with_engine(move |engine| engine.mark_read(conversation_id))
+        .await
 }
 
 #[tauri::command]
@@ -97,60 +101,19 @@ pub async fn dismiss_recovery_code(state: State<'_, AppState>) -> Result<(), Com
     Ok(())
 }
 
-/// A draft as the window shows it: the text to edit and each warning in words.
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct DraftView {
-    pub id: i64,
-    pub status: String,
-    pub text: String,
-    pub warnings: Vec<String>,
-    /// Why the last attempt failed (drafting or sending), in plain words.
-    pub problem: Option<String>,
-    /// Whether the reply can go out now, and until when (Meta's windows).
-    pub window: Option<leadbox_inbox::ReplyWindow>,
-}
-
-impl DraftView {
-    fn of(engine: &leadbox_inbox::Engine, row: DraftRow) -> Result<DraftView, CommandError> {
-        let window = engine.reply_window(row.conversation_id, row.id)?;
-        let mut view = DraftView::from(row);
-        view.window = Some(window);
-        Ok(view)
-    }
-}
-
-impl From<DraftRow> for DraftView {
-    fn from(row: DraftRow) -> Self {
-        let warnings = row
-            .flags
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|flag| serde_json::from_value::<Flag>(flag.clone()).ok())
-            .map(|flag| flag.explain())
-            .collect();
-        DraftView {
-            id: row.id,
-            status: row.status,
-            text: row.text.unwrap_or_default(),
-            warnings,
-            problem: row.error,
-            window: None,
-        }
-    }
-}
-
 #[tauri::command]
 pub async fn conversation_draft(
     state: State<'_, AppState>,
     conversation_id: i64,
-) -> Result<Option<DraftView>, CommandError> {
-    let engine = state.require_engine()?;
-    let draft = engine.vault().open_draft(conversation_id)?;
-    draft.map(|row| DraftView::of(&engine, row)).transpose()
+) -> Result<Option<DraftReview>, CommandError> {
+    state
+        .with_engine(move |engine| engine.draft_to_review(conversation_id))
+        .await
 }
 
-/// The owner's click: approve (with their edits) and send. Returns the platform's message id.
+/// The owner's click: approve (with their edits) and send. Returns the
+/// platform's message id. The window offers no opt-out override: a person
+/// who asked not to be messaged is never sent to from here.
 #[tauri::command]
 pub async fn approve_and_send_draft(
     state: State<'_, AppState>,
@@ -158,26 +121,24 @@ pub async fn approve_and_send_draft(
     text: String,
 ) -> Result<String, CommandError> {
     let engine = state.require_engine()?;
-    let approved = engine.vault().approve_draft(draft_id, Some(&text))?;
-    // The window offers no override: a person who asked not to be messaged is never sent to from here.
-    Ok(engine.send_approved(approved, false).await?)
+    Ok(engine
+        .approve_and_send(draft_id, Some(&text), false)
+        .await?)
 }
 
 #[tauri::command]
 pub async fn reject_draft(state: State<'_, AppState>, draft_id: i64) -> Result<(), CommandError> {
-    Ok(state.require_engine()?.vault().reject_draft(draft_id)?)
+    state
+        .with_engine(move |engine| engine.reject_draft(draft_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn regenerate_draft(
     state: State<'_, AppState>,
     draft_id: i64,
-) -> Result<Option<DraftView>, CommandError> {
-    let engine = state.require_engine()?;
-    let new_id = engine.vault().regenerate_draft(draft_id)?;
-    engine.draft_pending().await?;
-    let draft = engine.vault().draft(new_id)?;
-    draft.map(|row| DraftView::of(&engine, row)).transpose()
+) -> Result<DraftReview, CommandError> {
+    Ok(state.require_engine()?.regenerate_draft(draft_id).await?)
 }
 
 /// Opens a message's attachment in the owner's browser, on their click. Only
@@ -192,18 +153,19 @@ pub async fn open_attachment(
 ) -> Result<String, CommandError> {
     use tauri_plugin_opener::OpenerExt as _;
     let url = state
-        .require_engine()?
-        .vault()
-        .attachment_url(message_id, index)?
-        .ok_or_else(|| CommandError {
-            code: "no_link",
-            message: "this attachment has no web address to open".into(),
+        .with_engine(move |engine| engine.attachment_url(message_id, index))
+        .await?
+        .ok_or_else(|| {
+            CommandError::new(
+                ErrorCode::NoLink,
+                "this attachment has no web address to open",
+            )
         })?;
-    app.opener()
-        .open_url(&url, None::<&str>)
-        .map_err(|error| CommandError {
-            code: "no_browser",
-            message: format!("no browser could be opened ({error}); the address is {url}"),
-        })?;
+    app.opener().open_url(&url, None::<&str>).map_err(|error| {
+        CommandError::new(
+            ErrorCode::NoBrowser,
+            format!("no browser could be opened ({error}); the address is {url}"),
+        )
+    })?;
     Ok(url)
 }

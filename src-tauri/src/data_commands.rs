@@ -1,13 +1,18 @@
-//! The window's data controls: erasing one person and exporting data, with
-//! progress reported as `export-progress` events.
+//! The window's data controls: erasing one person, exporting data (with
+//! progress reported as `export-progress` events), retention and backups.
+//! The long jobs run on a blocking thread and a reader connection of their
+//! own, so the window stays responsive while they work.
 
 use std::path::PathBuf;
 
-use leadbox_vault::{ExportFilter, ExportFormat, ExportProgress};
+use leadbox_inbox::{
+    ExportFormat, ExportProgress, ExportScope, RetentionPolicy, RetentionPreview, RetentionReport,
+    SearchHit,
+};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter as _, State};
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -18,13 +23,6 @@ pub struct ErasureView {
     pub leads: u64,
 }
 
-fn no_conversation() -> CommandError {
-    CommandError {
-        code: "not_found",
-        message: "this conversation no longer exists".into(),
-    }
-}
-
 /// Erases the person a conversation is with: contact, conversations,
 /// messages, drafts, lead records and search entries. The window asks for
 /// confirmation first.
@@ -33,12 +31,9 @@ pub async fn erase_conversation_person(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<ErasureView, CommandError> {
-    let engine = state.require_engine()?;
-    let mut vault = engine.vault();
-    let person = vault
-        .conversation_person(conversation_id)?
-        .ok_or_else(no_conversation)?;
-    let receipt = vault.erase_person(&person)?;
+    let receipt = state
+        .with_engine(move |engine| engine.erase_person_of_conversation(conversation_id))
+        .await?;
     Ok(ErasureView {
         confirmation_code: receipt.confirmation_code,
         conversations: receipt.conversations,
@@ -81,36 +76,24 @@ pub async fn export_data(
         "json" => ExportFormat::Json,
         "csv" => ExportFormat::Csv,
         _ => {
-            return Err(CommandError {
-                code: "bad_format",
-                message: "choose JSON Lines or CSV".into(),
-            });
+            return Err(CommandError::new(
+                ErrorCode::BadFormat,
+                "choose JSON Lines or CSV",
+            ));
         }
     };
-    let engine = state.require_engine()?;
     let stamp = chrono::Local::now().format("%Y-%m-%d %H%M%S");
     let folder = export_parent().join(format!("Leadbox export {stamp}"));
     let target = folder.clone();
-    let summary = tokio::task::spawn_blocking(move || {
-        let vault = engine.vault();
-        let person = match conversation_id {
-            Some(id) => Some(vault.conversation_person(id)?.ok_or_else(no_conversation)?),
-            None => None,
-        };
-        let filter = ExportFilter {
-            person,
-            since_ms: None,
-        };
-        let mut report = |progress: &ExportProgress| {
-            let _ = app.emit("export-progress", progress);
-        };
-        Ok::<_, CommandError>(vault.export(&target, format, &filter, &mut report)?)
-    })
-    .await
-    .map_err(|_| CommandError {
-        code: "export_failed",
-        message: "the export stopped unexpectedly; nothing else was changed".into(),
-    })??;
+    let scope = conversation_id.map_or(ExportScope::Everything, ExportScope::PersonOfConversation);
+    let summary = state
+        .with_engine(move |engine| {
+            let mut report = |progress: &ExportProgress| {
+                let _ = app.emit("export-progress", progress);
+            };
+            engine.export(&target, format, scope, None, &mut report)
+        })
+        .await?;
     Ok(ExportDone {
         folder: folder.display().to_string(),
         files: summary.files,
@@ -125,73 +108,65 @@ pub async fn export_data(
 pub async fn search_inbox(
     state: State<'_, AppState>,
     query: String,
-) -> Result<Vec<leadbox_vault::SearchHit>, CommandError> {
+) -> Result<Vec<SearchHit>, CommandError> {
     const SHOWN: usize = 50;
-    Ok(state.require_engine()?.vault().search(&query, SHOWN)?)
+    state
+        .with_engine(move |engine| engine.search(&query, SHOWN))
+        .await
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct RetentionView {
-    pub policy: leadbox_vault::RetentionPolicy,
+    pub policy: RetentionPolicy,
     /// What the policy deletes in the next 7 days.
-    pub preview: leadbox_vault::RetentionPreview,
+    pub preview: RetentionPreview,
 }
 
-fn retention_view(engine: &leadbox_inbox::Engine) -> Result<RetentionView, CommandError> {
-    let vault = engine.vault();
-    let now = chrono::Utc::now().timestamp_millis();
+fn retention_view(
+    engine: &leadbox_inbox::Engine,
+) -> Result<RetentionView, leadbox_inbox::InboxError> {
     Ok(RetentionView {
-        policy: vault.retention_policy()?,
-        preview: vault.retention_preview(now, 7 * leadbox_vault::DAY_MS)?,
+        policy: engine.retention_policy()?,
+        preview: engine.retention_preview()?,
     })
 }
 
 #[tauri::command]
 pub async fn retention_settings(state: State<'_, AppState>) -> Result<RetentionView, CommandError> {
-    let engine = state.require_engine()?;
-    retention_view(&engine)
+    state.with_engine(retention_view).await
 }
 
 /// Saves the owner's policy (refused with the reason if a period is out of range).
 #[tauri::command]
 pub async fn save_retention(
     state: State<'_, AppState>,
-    policy: leadbox_vault::RetentionPolicy,
+    policy: RetentionPolicy,
 ) -> Result<RetentionView, CommandError> {
-    let engine = state.require_engine()?;
-    engine.vault().set_retention_policy(&policy)?;
-    retention_view(&engine)
+    state
+        .with_engine(move |engine| {
+            engine.set_retention_policy(&policy)?;
+            retention_view(engine)
+        })
+        .await
 }
 
 /// Applies the policy now instead of at the next hourly run.
 #[tauri::command]
 pub async fn run_retention_now(
     state: State<'_, AppState>,
-) -> Result<leadbox_vault::RetentionReport, CommandError> {
-    let engine = state.require_engine()?;
-    tokio::task::spawn_blocking(move || {
-        Ok(engine
-            .vault()
-            .run_retention(chrono::Utc::now().timestamp_millis())?)
-    })
-    .await
-    .map_err(|_| CommandError {
-        code: "retention_failed",
-        message: "the purge stopped unexpectedly; run it again".into(),
-    })?
+) -> Result<RetentionReport, CommandError> {
+    state.with_engine(|engine| engine.run_retention()).await
 }
 
 /// What `policy` would delete in the next 7 days, before the owner saves it.
 #[tauri::command]
 pub async fn preview_retention(
     state: State<'_, AppState>,
-    policy: leadbox_vault::RetentionPolicy,
-) -> Result<leadbox_vault::RetentionPreview, CommandError> {
-    let engine = state.require_engine()?;
-    let now = chrono::Utc::now().timestamp_millis();
-    Ok(engine
-        .vault()
-        .retention_preview_of(&policy, now, 7 * leadbox_vault::DAY_MS)?)
+    policy: RetentionPolicy,
+) -> Result<RetentionPreview, CommandError> {
+    state
+        .with_engine(move |engine| engine.retention_preview_of(&policy))
+        .await
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -208,22 +183,20 @@ pub async fn backup_vault(
     state: State<'_, AppState>,
     passphrase: String,
 ) -> Result<BackupDone, CommandError> {
-    let engine = state.require_engine()?;
     let stamp = chrono::Local::now().format("%Y-%m-%d %H%M%S");
     let folder = export_parent();
-    std::fs::create_dir_all(&folder).map_err(|e| CommandError {
-        code: "backup_failed",
-        message: format!("cannot create the folder {}: {e}", folder.display()),
+    std::fs::create_dir_all(&folder).map_err(|e| {
+        CommandError::new(
+            ErrorCode::DiskFailed,
+            format!("cannot create the folder {}: {e}", folder.display()),
+        )
     })?;
     let file = folder.join(format!("Leadbox backup {stamp}.age"));
     let target = file.clone();
     let passphrase = zeroize::Zeroizing::new(passphrase);
-    let bytes = tokio::task::spawn_blocking(move || engine.backup(&target, &passphrase))
-        .await
-        .map_err(|_| CommandError {
-            code: "backup_failed",
-            message: "the backup stopped unexpectedly; your inbox is unchanged".into(),
-        })??;
+    let bytes = state
+        .with_engine(move |engine| engine.backup(&target, &passphrase))
+        .await?;
     Ok(BackupDone {
         file: file.display().to_string(),
         bytes,

@@ -1,7 +1,8 @@
 //! The filtered, paged conversation list and the lead panel.
 
-use leadbox_inbox::LeadForm;
-use leadbox_vault::{ConversationPage, Dashboard, LeadCard, ListFilter, PageCursor, Stage};
+use leadbox_inbox::{
+    ConversationPage, Dashboard, LeadCard, LeadForm, ListFilter, PageCursor, Stage,
+};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -17,15 +18,14 @@ pub async fn conversation_page(
     after: Option<PageCursor>,
     limit: usize,
 ) -> Result<ConversationPage, CommandError> {
-    Ok(state
-        .require_engine()?
-        .vault()
-        .conversation_page(&filter, after, limit)?)
+    state
+        .with_engine(move |engine| engine.conversation_page(&filter, after, limit))
+        .await
 }
 
 #[tauri::command]
 pub async fn labels_in_use(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
-    Ok(state.require_engine()?.vault().labels_in_use()?)
+    state.with_engine(|engine| engine.labels_in_use()).await
 }
 
 #[tauri::command]
@@ -33,7 +33,9 @@ pub async fn lead_card(
     state: State<'_, AppState>,
     conversation_id: i64,
 ) -> Result<LeadCard, CommandError> {
-    Ok(state.require_engine()?.vault().lead_card(conversation_id)?)
+    state
+        .with_engine(move |engine| engine.lead_card(conversation_id))
+        .await
 }
 
 #[tauri::command]
@@ -44,23 +46,19 @@ pub async fn update_lead(
     notes: String,
     labels: Vec<String>,
 ) -> Result<LeadCard, CommandError> {
-    Ok(state
-        .require_engine()?
-        .vault()
-        .update_lead(conversation_id, stage, &notes, &labels)?)
+    state
+        .with_engine(move |engine| engine.update_lead(conversation_id, stage, &notes, &labels))
+        .await
 }
 
 /// Lead-ad form submissions, newest first.
 #[tauri::command]
 pub async fn list_lead_forms(state: State<'_, AppState>) -> Result<Vec<LeadForm>, CommandError> {
-    Ok(state.require_engine()?.vault().lead_forms()?)
+    state.with_engine(|engine| engine.lead_forms()).await
 }
 
 /// The dashboard's figures for the last 30 days.
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
-    Ok(state
-        .require_engine()?
-        .vault()
-        .dashboard(leadbox_inbox::now_ms(), 30)?)
+    state.with_engine(|engine| engine.dashboard()).await
 }

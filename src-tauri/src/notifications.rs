@@ -90,7 +90,7 @@ pub fn new_lead_forms(app: &tauri::AppHandle, engine: &Engine, count: usize) {
 pub fn account_restrictions(
     app: &tauri::AppHandle,
     engine: &Engine,
-    restrictions: &[leadbox_vault::AccountRestriction],
+    restrictions: &[leadbox_inbox::AccountRestriction],
 ) {
     for restriction in restrictions {
         let Notify::Show { .. } = decision(engine, Happening::AccountRestricted) else {

@@ -7,8 +7,8 @@ use leadbox_inbox::Engine;
 use tauri::Emitter as _;
 
 const EVERY: Duration = Duration::from_secs(60 * 60);
-/// A large first run holds the vault for seconds: not while the window is
-/// putting the inbox on screen.
+/// A large first run works for seconds: not while the window is putting
+/// the inbox on screen.
 const AFTER_START: Duration = Duration::from_secs(15);
 
 pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
@@ -16,12 +16,10 @@ pub fn spawn(app: tauri::AppHandle, engine: Arc<Engine>) {
         tokio::time::sleep(AFTER_START).await;
         loop {
             let worker = Arc::clone(&engine);
-            let outcome = tauri::async_runtime::spawn_blocking(move || {
-                worker
-                    .vault()
-                    .run_retention(chrono::Utc::now().timestamp_millis())
-            })
-            .await;
+            // On a reader connection, taking the write turn chunk by chunk:
+            // the window and sync go on while it runs.
+            let outcome =
+                tauri::async_runtime::spawn_blocking(move || worker.run_retention()).await;
             match outcome {
                 Ok(Ok(report)) if !report.is_empty() => {
                     tracing::info!(

@@ -1,11 +1,13 @@
 //! Onboarding and settings: pairing from the window, the business profile,
 //! the drafting provider, notifications (with the tray's pause) and "about".
 
-use leadbox_inbox::{AiSettings, BusinessProfile, NotificationPrefs, Pairing, ProviderKind};
+use leadbox_inbox::{
+    AiSettings, BusinessProfile, Engine, NotificationPrefs, Pairing, ProviderKind,
+};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -105,10 +107,10 @@ pub async fn save_ai_settings(
     settings: AiSettingsInput,
 ) -> Result<AiSettings, CommandError> {
     let engine = state.require_engine()?;
-    let provider: ProviderKind = settings.provider.parse().map_err(|message| CommandError {
-        code: "bad_provider",
-        message,
-    })?;
+    let provider: ProviderKind = settings
+        .provider
+        .parse()
+        .map_err(|message: String| CommandError::new(ErrorCode::BadProvider, message))?;
     let blank_to_none =
         |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let chosen = AiSettings {
@@ -167,10 +169,8 @@ pub async fn pause_notifications(
 /// can check that their system lets Leadbox notify.
 #[tauri::command]
 pub async fn send_test_notification(app: AppHandle) -> Result<(), CommandError> {
-    crate::notifications::test(&app).map_err(|message| CommandError {
-        code: "notification_failed",
-        message,
-    })
+    crate::notifications::test(&app)
+        .map_err(|message| CommandError::new(ErrorCode::NotificationFailed, message))
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -194,11 +194,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
         version: env!("CARGO_PKG_VERSION"),
         tauri_version: tauri::VERSION,
         data_dir: state.data_dir.display().to_string(),
-        vault_file: state
-            .data_dir
-            .join(leadbox_vault::DATABASE_FILE)
-            .display()
-            .to_string(),
+        vault_file: Engine::vault_file(&state.data_dir).display().to_string(),
         business_name: pairing.as_ref().map(|p| p.business_name.clone()),
         device_id: pairing.as_ref().map(|p| p.device_id.clone()),
         relay_url: pairing.map(|p| p.relay_url),

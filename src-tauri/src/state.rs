@@ -1,24 +1,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use leadbox_inbox::{Engine, InboxError};
-use leadbox_vault::{OsKeychain, SecretStore, VaultError};
-use serde::Serialize;
+pub use leadbox_inbox::SyncStatus;
+use leadbox_inbox::{Engine, InboxError, OsKeychain, SecretStore, VaultError};
 use tauri::Manager as _;
 
-use crate::error::CommandError;
-
-/// How syncing with the relay is going, as the window shows it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case", tag = "state")]
-#[derive(ts_rs::TS)]
-pub enum SyncStatus {
-    NotPaired,
-    Connecting,
-    Online,
-    Offline { message: String },
-    Failed { message: String },
-}
+use crate::error::{CommandError, ErrorCode};
 
 /// Why the window has no inbox to show.
 #[derive(Debug, Clone)]
@@ -91,12 +78,27 @@ impl AppState {
             return Ok(engine.clone());
         }
         Err(match self.closed() {
-            Closed::NotSetUp => CommandError {
-                code: "not_set_up",
-                message: "Leadbox is not set up on this computer yet: start a new inbox or restore a backup first".into(),
-            },
+            Closed::NotSetUp => CommandError::new(
+                ErrorCode::NotSetUp,
+                "Leadbox is not set up on this computer yet: start a new inbox or restore a backup first",
+            ),
             Closed::Locked { message, .. } => CommandError::locked(message),
         })
+    }
+
+    /// Runs engine work on a blocking thread: the vault is SQLite, and no
+    /// command holds the window's thread or an async worker while it reads
+    /// or writes.
+    pub async fn with_engine<T, F>(&self, job: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, InboxError> + Send + 'static,
+    {
+        let engine = self.require_engine()?;
+        tauri::async_runtime::spawn_blocking(move || job(&engine))
+            .await
+            .map_err(|_| CommandError::stopped())?
+            .map_err(CommandError::from)
     }
 
     pub fn closed(&self) -> Closed {
@@ -124,11 +126,10 @@ impl AppState {
     {
         let _one_at_a_time = self.opening.lock().await;
         if self.engine.get().is_some() {
-            return Err(CommandError {
-                code: "already_open",
-                message: "Leadbox already has an inbox open on this computer; nothing was changed"
-                    .into(),
-            });
+            return Err(CommandError::new(
+                ErrorCode::AlreadyOpen,
+                "Leadbox already has an inbox open on this computer; nothing was changed",
+            ));
         }
         let (data_dir, secrets) = (self.data_dir.clone(), self.secrets.clone());
         // Restoring decrypts the whole backup (and derives its key with scrypt).
@@ -155,5 +156,5 @@ impl AppState {
 pub fn start_background_work(app: &tauri::AppHandle, engine: Arc<Engine>) {
     crate::retention_loop::spawn(app.clone(), engine.clone());
     crate::subscription_loop::spawn(app.clone(), engine.clone());
-    crate::sync_loop::spawn(app.clone(), engine);
+    crate::engine_events::spawn(app.clone(), engine);
 }

@@ -91,7 +91,7 @@ pub fn refresh_menu(app: &tauri::AppHandle) {
 }
 
 pub fn refresh_unread(app: &tauri::AppHandle, engine: &Engine) {
-    let unread = engine.vault().unread_total().unwrap_or(0);
+    let unread = engine.unread_total().unwrap_or(0);
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let (tooltip, title) = if unread == 0 {
             ("Leadbox".to_owned(), None)

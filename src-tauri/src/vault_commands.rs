@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use leadbox_inbox::Engine;
 use tauri::State;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::AppState;
 
 /// Creates a new, empty encrypted inbox; its recovery code is shown next. A
@@ -36,13 +36,13 @@ pub async fn restore_backup(
     let passphrase = zeroize::Zeroizing::new(passphrase);
     let file = PathBuf::from(file.trim());
     if !file.is_file() {
-        return Err(CommandError {
-            code: "backup_not_found",
-            message: format!(
+        return Err(CommandError::new(
+            ErrorCode::BackupNotFound,
+            format!(
                 "there is no file at {}; check the backup's location",
                 file.display()
             ),
-        });
+        ));
     }
     state
         .open_with(&app, move |data_dir, secrets| {

@@ -1,7 +1,7 @@
 // The shared state's ordering rules, with the Rust side replaced by promises
 // the test resolves in the order it wants (the real commands run in the e2e suite).
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { DraftView, StoredMessage } from "./ipc/commands";
+import type { DraftReview, StoredMessage } from "./ipc/commands";
 
 const pending = new Map<string, ((value: unknown) => void)[]>();
 function deferred(name: string) {
@@ -26,7 +26,7 @@ vi.mock("./ipc/commands", () => ({
 
 const { inbox } = await import("./inbox.svelte");
 
-const draft = (id: number): DraftView => ({ id, status: "pending", text: `draft ${id}`, warnings: [], problem: null, window: null });
+const draft = (id: number): DraftReview => ({ id, conversation_id: id, status: "pending", text: `draft ${id}`, warnings: [], problem: null, window: null });
 const message = (id: number): StoredMessage => ({
   id,
   platform_message_id: `m${id}`,

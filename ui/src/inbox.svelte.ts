@@ -10,7 +10,7 @@ import {
   listAccounts,
   markConversationRead,
   type AccountRow,
-  type DraftView,
+  type DraftReview,
   type InboxStatus,
   type ListFilter,
   type ListedConversation,
@@ -51,7 +51,7 @@ class Inbox {
   selected: number | null = $state(null);
   selectedName = $state("");
   messages: StoredMessage[] = $state([]);
-  draft: DraftView | null = $state(null);
+  draft: DraftReview | null = $state(null);
   /** Bumped when the selected conversation changes, so panels reload. */
   selection = $state(0);
 

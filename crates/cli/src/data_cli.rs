@@ -2,12 +2,13 @@
 
 use std::io::{BufRead as _, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use leadbox_inbox::{Engine, InboxError, RouteKind};
-use leadbox_vault::{
-    ContactSelector, DAY_MS, ExportFilter, ExportFormat, RetentionPolicy, SecretStore, Vault,
+use leadbox_inbox::{
+    ContactSelector, Engine, ExportFormat, ExportScope, InboxError, RetentionPolicy, RouteKind,
+    SecretStore,
 };
 
 #[derive(Debug, Subcommand)]
@@ -51,10 +52,6 @@ fn parse_days(text: &str) -> Result<Period, String> {
         .map_err(|_| format!("`{text}` is not a number of days or `never`"))
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 fn describe_days(days: Option<u32>) -> String {
     days.map_or_else(|| "never".to_owned(), |d| format!("{d} days"))
 }
@@ -66,7 +63,7 @@ pub fn retention(
 ) -> anyhow::Result<()> {
     match action {
         RetentionAction::Show => {
-            let policy = engine.vault().retention_policy()?;
+            let policy = engine.retention_policy()?;
             writeln!(
                 out,
                 "Delete conversations inactive for: {}",
@@ -98,8 +95,7 @@ pub fn retention(
             sanitize_after,
             keep_leads,
         } => {
-            let vault = engine.vault();
-            let mut policy: RetentionPolicy = vault.retention_policy()?;
+            let mut policy: RetentionPolicy = engine.retention_policy()?;
             match (days, channel) {
                 (Some(Period(days)), Some(channel)) => {
                     policy.per_channel.insert(channel, days);
@@ -113,13 +109,11 @@ pub fn retention(
             if let Some(Period(days)) = keep_leads {
                 policy.keep_leads_days = days;
             }
-            vault
-                .set_retention_policy(&policy)
-                .map_err(InboxError::from)?;
+            engine.set_retention_policy(&policy)?;
             writeln!(out, "Retention policy saved.")?;
         }
         RetentionAction::Preview { json } => {
-            let preview = engine.vault().retention_preview(now_ms(), 7 * DAY_MS)?;
+            let preview = engine.retention_preview()?;
             if json {
                 writeln!(out, "{}", serde_json::to_string(&preview)?)?;
                 return Ok(());
@@ -147,7 +141,7 @@ pub fn retention(
             )?;
         }
         RetentionAction::Run => {
-            let report = engine.vault().run_retention(now_ms())?;
+            let report = engine.run_retention()?;
             writeln!(out, "Retention applied: {report}.")?;
         }
     }
@@ -164,10 +158,7 @@ pub fn erase(engine: &Engine, who: &str, yes: bool, out: &mut impl Write) -> any
         std::io::stdin().lock().read_line(&mut answer)?;
         anyhow::ensure!(answer.trim() == "erase", "nothing was erased");
     }
-    let receipt = engine
-        .vault()
-        .erase_person(&selector)
-        .map_err(InboxError::from)?;
+    let receipt = engine.erase_person(&selector)?;
     writeln!(
         out,
         "Erased. Confirmation code {} ({} contact(s), {} conversation(s), {} message(s), {} lead(s), {} lead form(s)).",
@@ -203,21 +194,16 @@ pub fn export(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let format: ExportFormat = format.parse().map_err(InboxError::from)?;
-    let filter = ExportFilter {
-        person: contact
-            .map(|c| c.parse::<ContactSelector>())
-            .transpose()
-            .map_err(InboxError::from)?,
-        since_ms: since.as_deref().map(parse_since).transpose()?,
+    let scope = match contact {
+        Some(person) => ExportScope::Person(person.parse().map_err(InboxError::from)?),
+        None => ExportScope::Everything,
     };
-    let summary = engine
-        .vault()
-        .export(dir, format, &filter, &mut |progress| {
-            if progress.done {
-                eprintln!("  {}: {} row(s)", progress.file, progress.rows);
-            }
-        })
-        .map_err(InboxError::from)?;
+    let since_ms = since.as_deref().map(parse_since).transpose()?;
+    let summary = engine.export(dir, format, scope, since_ms, &mut |progress| {
+        if progress.done {
+            eprintln!("  {}: {} row(s)", progress.file, progress.rows);
+        }
+    })?;
     writeln!(
         out,
         "Exported {} file(s), {} bytes, into {}.",
@@ -250,12 +236,11 @@ pub fn backup(engine: &Engine, file: &Path, out: &mut impl Write) -> anyhow::Res
 pub fn restore(
     data_dir: &Path,
     from: &Path,
-    secrets: &dyn SecretStore,
+    secrets: Arc<dyn SecretStore>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let passphrase = read_passphrase("Backup passphrase: ")?;
-    let (_vault, code) =
-        Vault::restore(data_dir, from, &passphrase, secrets).map_err(InboxError::from)?;
+    let (_engine, code) = Engine::restore(data_dir, from, &passphrase, secrets)?;
     writeln!(
         out,
         "Restored into {}. Its key is in this computer's keychain; write down the new recovery code:\n\n    {}",

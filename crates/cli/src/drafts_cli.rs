@@ -3,7 +3,9 @@
 use std::io::{Read as _, Write};
 
 use anyhow::Context as _;
-use leadbox_inbox::{AiSettings, BusinessProfile, Engine, InboxError, ProviderKind};
+use leadbox_inbox::{
+    AiSettings, BusinessProfile, DraftStatus, Engine, InboxError, ProviderKind, explain_warnings,
+};
 
 use crate::{AccountsAction, AiAction, ProfileAction};
 
@@ -105,21 +107,12 @@ pub fn ai(engine: &Engine, action: AiAction, out: &mut impl Write) -> anyhow::Re
 }
 
 pub fn list(engine: &Engine, json: bool, all: bool, out: &mut impl Write) -> anyhow::Result<()> {
-    let statuses: &[&str] = if all {
-        &[
-            "queued",
-            "pending",
-            "stale",
-            "failed",
-            "send_failed",
-            "approved",
-            "sent",
-            "rejected",
-        ]
+    let statuses: &[DraftStatus] = if all {
+        &DraftStatus::ALL
     } else {
-        &["pending", "send_failed", "stale", "failed"]
+        &DraftStatus::TO_REVIEW
     };
-    let drafts = engine.vault().drafts(statuses)?;
+    let drafts = engine.drafts(statuses)?;
     for draft in drafts {
         if json {
             writeln!(out, "{}", serde_json::to_string(&draft)?)?;
@@ -135,9 +128,8 @@ pub fn list(engine: &Engine, json: bool, all: bool, out: &mut impl Write) -> any
                 writeln!(out, "    {line}")?;
             }
         }
-        for flag in draft.flags.as_array().into_iter().flatten() {
-            let flag: leadbox_inbox::Flag = serde_json::from_value(flag.clone())?;
-            writeln!(out, "    ! {}", flag.explain())?;
+        for warning in explain_warnings(&draft.flags) {
+            writeln!(out, "    ! {warning}")?;
         }
     }
     Ok(())
@@ -178,7 +170,7 @@ pub fn accounts(
             )?;
         }
         AccountsAction::List { json } => {
-            for account in engine.vault().accounts()? {
+            for account in engine.accounts()? {
                 if json {
                     writeln!(out, "{}", serde_json::to_string(&account)?)?;
                 } else {

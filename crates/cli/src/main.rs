@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser as _;
-use leadbox_inbox::{Backoff, Engine, InboxError, SyncReport};
-use leadbox_vault::{OsKeychain, SecretStore, Vault, VaultError};
+use leadbox_inbox::{
+    Engine, EngineEvent, EventSink, InboxError, OnFailure, OsKeychain, RecoveryCode, SecretStore,
+    SyncReport, SyncStatus, VaultError,
+};
 
 mod args;
 mod data_cli;
@@ -42,10 +44,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .context("no data folder: pass --data-dir or set LEADBOX_DATA_DIR")?;
     let secrets: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     if let Command::Unlock { recovery_code } = &cli.command {
-        return unlock(&data_dir, secrets.as_ref(), recovery_code.clone());
+        return unlock(&data_dir, secrets, recovery_code.clone());
     }
     if let Command::Restore { from } = &cli.command {
-        return data_cli::restore(&data_dir, from, secrets.as_ref(), &mut std::io::stdout());
+        return data_cli::restore(&data_dir, from, secrets, &mut std::io::stdout());
     }
     let engine = match &cli.command {
         Command::Init => {
@@ -68,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             other => other.into(),
         })?,
     };
+    let engine = Arc::new(engine);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -130,13 +133,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync { once: true, wait } => {
             let report = runtime.block_on(engine.sync_once(Duration::from_secs(wait)))?;
             writeln!(out, "{}", describe(&report))?;
-            runtime.block_on(after_sync(&engine, &report, &mut out))?;
+            out.flush()?;
+            runtime.block_on(async {
+                if let Some(naming) = engine.follow_up(report, &printer()).await {
+                    let _ = naming.await;
+                }
+            });
         }
         Command::Sync { once: false, wait } => {
-            runtime.block_on(sync_forever(&engine, wait.max(25), &mut out))?
+            let long_poll = Duration::from_secs(wait.max(25));
+            runtime.block_on(Arc::clone(&engine).run(long_poll, OnFailure::Stop, printer()))?;
         }
         Command::Conversations { json } => {
-            for conversation in engine.vault().conversations()? {
+            for conversation in engine.conversations()? {
                 if json {
                     writeln!(out, "{}", serde_json::to_string(&conversation)?)?;
                 } else {
@@ -160,11 +169,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             text,
             override_opt_out,
         } => {
-            let approved = engine
-                .vault()
-                .approve_draft(id, text.as_deref())
-                .map_err(InboxError::from)?;
-            let message_id = runtime.block_on(engine.send_approved(approved, override_opt_out))?;
+            let message_id =
+                runtime.block_on(engine.approve_and_send(id, text.as_deref(), override_opt_out))?;
             writeln!(out, "Sent draft {id} (platform message id {message_id}).")?;
         }
         Command::Website { action } => {
@@ -192,7 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Mentions { json } => {
-            for mention in engine.vault().mentions()? {
+            for mention in engine.mentions()? {
                 if json {
                     writeln!(out, "{}", serde_json::to_string(&mention)?)?;
                     continue;
@@ -214,7 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Leads { json } => {
-            for form in engine.vault().lead_forms()? {
+            for form in engine.lead_forms()? {
                 if json {
                     writeln!(out, "{}", serde_json::to_string(&form)?)?;
                 } else {
@@ -232,25 +238,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Accounts { action } => drafts_cli::accounts(&engine, &runtime, action, &mut out)?,
         Command::Reject { id } => {
-            engine.vault().reject_draft(id).map_err(InboxError::from)?;
+            engine.reject_draft(id)?;
             writeln!(out, "Rejected draft {id}.")?;
         }
         Command::Regenerate { id } => {
-            let new_id = engine
-                .vault()
-                .regenerate_draft(id)
-                .map_err(InboxError::from)?;
-            runtime.block_on(engine.draft_pending())?;
-            let row = engine
-                .vault()
-                .draft(new_id)?
-                .context("the new draft disappeared")?;
-            writeln!(
-                out,
-                "Draft {new_id} ({}):\n{}",
-                row.status,
-                row.text.or(row.error).unwrap_or_default()
-            )?;
+            let draft = runtime.block_on(engine.regenerate_draft(id))?;
+            let text = match draft.problem {
+                Some(problem) if draft.text.is_empty() => problem,
+                _ => draft.text,
+            };
+            writeln!(out, "Draft {} ({}):\n{text}", draft.id, draft.status)?;
         }
         Command::Retention { action } => data_cli::retention(&engine, action, &mut out)?,
         Command::Erase { contact, yes } => data_cli::erase(&engine, &contact, yes, &mut out)?,
@@ -262,7 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => data_cli::export(&engine, &format, &dir, contact, since, &mut out)?,
         Command::Backup { out: file } => data_cli::backup(&engine, &file, &mut out)?,
         Command::Rekey => {
-            let code = engine.vault().rotate_key(engine.secret_store())?;
+            let code = engine.rotate_key()?;
             writeln!(
                 out,
                 "The vault has a new key. Your old recovery code no longer works; write down the new one:\n\n    {}",
@@ -270,7 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
         }
         Command::Search { query, limit, json } => {
-            for hit in engine.vault().search(&query, limit)? {
+            for hit in engine.search(&query, limit)? {
                 if json {
                     writeln!(out, "{}", serde_json::to_string(&hit)?)?;
                 } else {
@@ -298,7 +295,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Check => {
-            engine.vault().integrity_check().map_err(InboxError::from)?;
+            engine.integrity_check()?;
             writeln!(out, "The vault at {} is intact.", data_dir.display())?;
         }
         Command::Init | Command::Unlock { .. } | Command::Restore { .. } => {
@@ -308,58 +305,39 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn sync_forever(
-    engine: &Engine,
-    wait: u64,
-    out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
-    let mut backoff = Backoff::default();
-    loop {
-        match engine.sync_once(Duration::from_secs(wait)).await {
-            Ok(report) => {
-                backoff.reset();
-                if report.envelopes > 0 {
-                    writeln!(out, "{}", describe(&report))?;
-                    after_sync(engine, &report, out).await?;
-                }
+/// Prints what the engine's run loop reports: syncs and what followed them
+/// on standard output, problems on standard error.
+fn printer() -> EventSink {
+    Arc::new(|event| {
+        let mut out = std::io::stdout().lock();
+        let printed = match event {
+            EngineEvent::Synced(report) => writeln!(out, "{}", describe(&report)),
+            EngineEvent::LeadFormsFetched(forms) if forms > 0 => {
+                writeln!(out, "{forms} lead form(s) fetched.")
             }
-            Err(error) if error.is_transient() => {
-                let delay = backoff.next_delay();
-                eprintln!("leadbox-cli: {error} (retrying in {} s)", delay.as_secs());
-                tokio::time::sleep(delay).await;
+            EngineEvent::Drafted(drafted) if drafted.drafted + drafted.failed > 0 => writeln!(
+                out,
+                "{} draft(s) ready for review, {} failed.",
+                drafted.drafted, drafted.failed
+            ),
+            EngineEvent::FollowUpFailed { step, error } => {
+                eprintln!("leadbox-cli: {}: {error}", step.consequence());
+                Ok(())
             }
-            Err(error) => return Err(error.into()),
-        }
-    }
-}
-
-/// What follows a stored sync, as in the app: new people named from their
-/// profiles, lead-form answers fetched, drafts written. What was synced is
-/// stored already, so a failure of any of these is reported and the rest goes
-/// on (each is tried again after the next sync).
-async fn after_sync(
-    engine: &Engine,
-    report: &SyncReport,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    if let Err(error) = engine.name_new_contacts(&report.new_contacts).await {
-        eprintln!("leadbox-cli: new people keep their neutral label: {error}");
-    }
-    match engine.fetch_lead_forms().await {
-        Ok(0) => {}
-        Ok(forms) => writeln!(out, "{forms} lead form(s) fetched.")?,
-        Err(error) => eprintln!("leadbox-cli: lead-form answers were not fetched: {error}"),
-    }
-    match engine.draft_pending().await {
-        Ok(drafted) if drafted.drafted + drafted.failed > 0 => writeln!(
-            out,
-            "{} draft(s) ready for review, {} failed.",
-            drafted.drafted, drafted.failed
-        )?,
-        Ok(_) => {}
-        Err(error) => eprintln!("leadbox-cli: no drafts were written: {error}"),
-    }
-    Ok(())
+            EngineEvent::Status(
+                SyncStatus::Offline { message } | SyncStatus::Failed { message },
+            ) => {
+                eprintln!("leadbox-cli: {message}");
+                Ok(())
+            }
+            EngineEvent::Status(_)
+            | EngineEvent::PeopleNamed(_)
+            | EngineEvent::LeadFormsFetched(_)
+            | EngineEvent::Drafted(_) => Ok(()),
+        };
+        // A closed pipe (`leadbox-cli sync | head`) is no reason to stop syncing.
+        let _ = printed.and_then(|()| out.flush());
+    })
 }
 
 fn describe(report: &SyncReport) -> String {
@@ -412,7 +390,7 @@ fn describe(report: &SyncReport) -> String {
     )
 }
 
-fn announce_new_vault(data_dir: &std::path::Path, code: &leadbox_vault::RecoveryCode) {
+fn announce_new_vault(data_dir: &std::path::Path, code: &RecoveryCode) {
     eprintln!(
         "Created a new encrypted vault in {}.\nWrite down this recovery code and keep it safe; it is the only way to open the vault on another computer:\n\n    {}\n",
         data_dir.display(),
@@ -422,7 +400,7 @@ fn announce_new_vault(data_dir: &std::path::Path, code: &leadbox_vault::Recovery
 
 fn unlock(
     data_dir: &std::path::Path,
-    secrets: &dyn SecretStore,
+    secrets: Arc<dyn SecretStore>,
     code: Option<String>,
 ) -> anyhow::Result<()> {
     let code = match code {
@@ -434,7 +412,7 @@ fn unlock(
             line
         }
     };
-    Vault::unlock_with_recovery_code(data_dir, secrets, &code).map_err(InboxError::from)?;
+    Engine::unlock(data_dir, &code, secrets)?;
     writeln!(
         std::io::stdout(),
         "The vault is unlocked and its key is back in this computer's keychain."

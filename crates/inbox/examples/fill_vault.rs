@@ -62,7 +62,7 @@ fn main() -> anyhow::Result<()> {
                     .collect()
             })
             .collect();
-        engine.vault().ingest(&batch)?;
+        engine.vault_for_tests().ingest(&batch)?;
     }
     println!(
         "{total} conversations ({} messages) in {:.1} s",

@@ -12,7 +12,7 @@ use leadbox_drafts::{
 use leadbox_vault::DraftOutcome;
 use serde::Serialize;
 
-use crate::{Engine, InboxError};
+use crate::{Engine, InboxError, now_ms};
 
 const AI_PROVIDER: &str = "ai_provider";
 const AI_BASE_URL: &str = "ai_base_url";
@@ -20,6 +20,10 @@ const AI_MODEL: &str = "ai_model";
 const AI_REDACT: &str = "ai_redact";
 /// How much of a conversation a drafter sees.
 const CONTEXT_MESSAGES: usize = 30;
+/// Drafts claimed at a time, and for how long: longer than a few provider
+/// calls at their timeout, so a claim outlives slow work but not a crash.
+const DRAFTS_PER_CLAIM: usize = 4;
+const DRAFTING_LEASE_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,7 +210,9 @@ impl Engine {
         let profile = self.business_profile()?;
         let mut report = DraftingReport::default();
         loop {
-            let jobs = self.vault().queued_drafts(10)?;
+            let jobs =
+                self.vault()
+                    .claim_queued_drafts(DRAFTS_PER_CLAIM, now_ms(), DRAFTING_LEASE_MS)?;
             if jobs.is_empty() {
                 return Ok(report);
             }

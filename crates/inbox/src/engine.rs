@@ -1,10 +1,10 @@
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest, SignUpRequest};
 use leadbox_envelope::payload::SecretText;
 use leadbox_envelope::{DeviceSecretKey, RouteKind};
-use leadbox_vault::{BackupSecret, Opened, RecoveryCode, SecretStore, Vault};
+use leadbox_vault::{Opened, Reader, RecoveryCode, SecretStore, Vault, VaultPool, WriterGuard};
 use zeroize::Zeroizing;
 
 use crate::InboxError;
@@ -27,7 +27,10 @@ pub struct Pairing {
 #[derive(Debug)]
 pub struct Engine {
     data_dir: PathBuf,
-    vault: Mutex<Vault>,
+    /// One writer and a few readers: the window reads while sync writes, and
+    /// long jobs run on a reader connection.
+    pool: VaultPool,
+    vault_id: String,
     secrets: Arc<dyn SecretStore>,
     /// Set by tests (and later by settings) to reach a Graph API other than Meta's.
     pub(crate) graph_override: Mutex<Option<leadbox_channels::graph::GraphClient>>,
@@ -70,7 +73,12 @@ impl Engine {
     /// Whether `data_dir` holds a vault (opened or not): the app asks before
     /// offering to create one or restore a backup into the folder.
     pub fn vault_exists(data_dir: &Path) -> bool {
-        data_dir.join(leadbox_vault::DATABASE_FILE).exists()
+        Engine::vault_file(data_dir).exists()
+    }
+
+    /// The vault's database file in `data_dir`.
+    pub fn vault_file(data_dir: &Path) -> PathBuf {
+        data_dir.join(leadbox_vault::DATABASE_FILE)
     }
 
     /// Restores a backup into `data_dir`, which must hold no vault yet. The
@@ -100,7 +108,8 @@ impl Engine {
     fn over(data_dir: &Path, vault: Vault, secrets: Arc<dyn SecretStore>) -> Engine {
         Engine {
             data_dir: data_dir.to_owned(),
-            vault: Mutex::new(vault),
+            vault_id: vault.id().to_owned(),
+            pool: VaultPool::new(vault, leadbox_vault::DEFAULT_READERS),
             secrets,
             graph_override: Mutex::new(None),
             relay_client: Mutex::new(None),
@@ -111,11 +120,27 @@ impl Engine {
         &self.data_dir
     }
 
-    /// The vault, for reads and writes that need no network. Held briefly.
-    pub fn vault(&self) -> MutexGuard<'_, Vault> {
-        self.vault
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The vault's writing connection. Held briefly, and never while
+    /// holding a reader (see [`VaultPool`]).
+    pub(crate) fn vault(&self) -> WriterGuard<'_> {
+        self.pool.writer()
+    }
+
+    /// The vault's writing connection, for the engine's own integration
+    /// tests, which look at stored state that no shell sees.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn vault_for_tests(&self) -> WriterGuard<'_> {
+        self.pool.writer()
+    }
+
+    /// A reading connection: what the window shows never waits for a write.
+    pub(crate) fn reader(&self) -> Result<Reader<'_>, InboxError> {
+        Ok(self.pool.reader()?)
+    }
+
+    pub(crate) fn pool(&self) -> &VaultPool {
+        &self.pool
     }
 
     pub(crate) fn secrets(&self) -> &dyn SecretStore {
@@ -128,29 +153,7 @@ impl Engine {
     }
 
     pub(crate) fn secret_name(&self, what: &str) -> String {
-        leadbox_vault::secret_name(self.vault().id(), what)
-    }
-
-    /// Writes an encrypted backup of the vault and of this computer's logins
-    /// (relay, accounts, AI key), so a restore elsewhere is connected as this
-    /// computer was. Returns the file's size.
-    pub fn backup(&self, out: &Path, passphrase: &str) -> Result<u64, InboxError> {
-        let mut kinds: Vec<String> = ["device-secret", "relay-token", "ai-api-key"]
-            .map(String::from)
-            .into();
-        for account in self.vault().accounts()? {
-            kinds.push(crate::sending::account_token(
-                account.platform,
-                &account.platform_account_id,
-            ));
-        }
-        let mut carried = Vec::new();
-        for what in kinds {
-            if let Some(value) = self.secrets.get(&self.secret_name(&what))? {
-                carried.push(BackupSecret { what, value });
-            }
-        }
-        Ok(self.vault().backup(out, passphrase, &carried)?)
+        leadbox_vault::secret_name(&self.vault_id, what)
     }
 
     /// Redeems an invite at the relay: creates this computer's sealing key,

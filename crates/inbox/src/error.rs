@@ -38,6 +38,12 @@ pub enum InboxError {
     DamagedDeviceKey,
     #[error("{0} already holds a Leadbox vault; nothing was changed")]
     VaultExists(std::path::PathBuf),
+    #[error(
+        "this conversation no longer exists (it may have been erased or deleted by the retention policy)"
+    )]
+    NoSuchConversation(i64),
+    #[error("there is no draft {0}")]
+    NoSuchDraft(i64),
 }
 
 impl InboxError {

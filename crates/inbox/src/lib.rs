@@ -3,6 +3,8 @@
 //! and acknowledging them only after the vault transaction has committed.
 
 mod computers;
+mod conversations;
+mod data_care;
 mod drafting;
 mod engine;
 mod error;
@@ -12,6 +14,8 @@ mod notification_prefs;
 mod profiles;
 mod relay_client;
 mod reply_window;
+mod review;
+mod run_loop;
 mod sending;
 mod sse;
 mod subscriptions;
@@ -19,6 +23,7 @@ mod sync;
 mod website;
 
 pub use computers::Computer;
+pub use data_care::ExportScope;
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
 pub use engine::{Engine, Pairing};
 pub use error::InboxError;
@@ -27,8 +32,18 @@ pub use leadbox_channels::events::NoticeSeverity;
 pub use leadbox_drafts::BusinessProfile;
 pub use leadbox_drafts::checks::Flag;
 pub use leadbox_envelope::RouteKind;
-pub use leadbox_vault::{AccountRow, ApprovedDraft, DraftRow, LeadForm};
-pub use leadbox_vault::{ConversationSummary, NewContact, StoredMessage};
+pub use review::{DraftReview, explain_warnings};
+pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
+// The vault's types that the shells show or pass back: the shells reach the
+// vault only through the engine, so they never depend on `leadbox-vault`.
+pub use leadbox_vault::{
+    AccountRestriction, AccountRow, ApprovedDraft, ContactSelector, ConversationPage,
+    ConversationSummary, DailyLeads, Dashboard, DraftRow, DraftStateError, DraftStatus,
+    ErasureReceipt, ExportFormat, ExportProgress, ExportSummary, InMemorySecretStore, LeadCard,
+    LeadForm, ListFilter, ListedConversation, MentionRow, NewContact, OsKeychain, PageCursor,
+    PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport, SearchHit,
+    SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
+};
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
 pub use reply_window::ReplyWindow;

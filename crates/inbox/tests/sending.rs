@@ -368,7 +368,11 @@ impl World {
     }
 
     fn pending_draft(&self) -> i64 {
-        self.engine.vault().drafts(&["pending"]).unwrap()[0].id
+        self.engine
+            .vault_for_tests()
+            .drafts(&[leadbox_vault::DraftStatus::Pending])
+            .unwrap()[0]
+            .id
     }
 
     async fn sends(&self) -> Vec<(String, String, Value)> {
@@ -409,7 +413,7 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
     world.connect_page(RouteKind::Messenger, "PAGE1").await;
 
     // What was learned about the lead is stored with it (the first contact of a fresh vault).
-    let lead = world.engine.vault().lead(1).unwrap().unwrap();
+    let lead = world.engine.vault_for_tests().lead(1).unwrap().unwrap();
     assert_eq!(
         (lead["intent"].as_str(), lead["urgency"].as_str()),
         (Some("price"), Some("normal"))
@@ -417,7 +421,7 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
     let draft = world.pending_draft();
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(draft, Some("A haircut is €25."))
         .unwrap();
     let message_id = world.engine.send_approved(approved, false).await.unwrap();
@@ -436,18 +440,29 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
         &json!({"recipient": {"id": "PSID7"}, "messaging_type": "RESPONSE", "message": {"text": "A haircut is €25."}})
     );
     assert_eq!(
-        world.engine.vault().draft(draft).unwrap().unwrap().status,
-        "sent"
+        world
+            .engine
+            .vault_for_tests()
+            .draft(draft)
+            .unwrap()
+            .unwrap()
+            .status,
+        leadbox_vault::DraftStatus::Sent
     );
 
     // Meta echoes the page's own send; it must not show twice.
     world
         .webhook(messenger_dm("m_SENT1", "A haircut is €25.", 0, true))
         .await;
-    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    let conversation = world
+        .engine
+        .vault_for_tests()
+        .conversations()
+        .unwrap()
+        .remove(0);
     let texts: Vec<_> = world
         .engine
-        .vault()
+        .vault_for_tests()
         .messages(conversation.id)
         .unwrap()
         .into_iter()
@@ -461,7 +476,13 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
         ]
     );
     // A sent draft cannot be approved (and so sent) again.
-    assert!(world.engine.vault().approve_draft(draft, None).is_err());
+    assert!(
+        world
+            .engine
+            .vault_for_tests()
+            .approve_draft(draft, None)
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -474,7 +495,11 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     world.graph.lock().await.expired = true;
 
     let draft = world.pending_draft();
-    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(draft, None)
+        .unwrap();
     let error = world
         .engine
         .send_approved(approved, false)
@@ -486,18 +511,28 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
         "{error}"
     );
 
-    let row = world.engine.vault().draft(draft).unwrap().unwrap();
-    assert_eq!(row.status, "send_failed");
+    let row = world
+        .engine
+        .vault_for_tests()
+        .draft(draft)
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, leadbox_vault::DraftStatus::SendFailed);
     assert!(row.text.is_some(), "the draft is kept");
     assert_eq!(
-        world.engine.vault().accounts().unwrap()[0].status,
+        world.engine.vault_for_tests().accounts().unwrap()[0].status,
         "needs_reconnect"
     );
-    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    let conversation = world
+        .engine
+        .vault_for_tests()
+        .conversations()
+        .unwrap()
+        .remove(0);
     assert_eq!(
         world
             .engine
-            .vault()
+            .vault_for_tests()
             .messages(conversation.id)
             .unwrap()
             .len(),
@@ -506,7 +541,11 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     );
 
     // Trying again does not even reach Meta until the account is reconnected.
-    let again = world.engine.vault().approve_draft(draft, None).unwrap();
+    let again = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(draft, None)
+        .unwrap();
     assert!(world.engine.send_approved(again, false).await.is_err());
     assert!(world.sends().await.is_empty());
     // A bad token is refused when connecting.
@@ -542,7 +581,11 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
         .await;
     world.connect_page(RouteKind::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
-    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(draft, None)
+        .unwrap();
     let error = world
         .engine
         .send_approved(approved, false)
@@ -562,7 +605,11 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
         )
         .await
         .unwrap();
-    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(draft, None)
+        .unwrap();
     world.engine.send_approved(approved, false).await.unwrap();
     let sends = world.sends().await;
     assert_eq!(sends.len(), 1);
@@ -593,13 +640,13 @@ async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
         .await
         .unwrap();
     assert!(
-        !world.engine.vault().accounts().unwrap()[0].human_agent,
+        !world.engine.vault_for_tests().accounts().unwrap()[0].human_agent,
         "no Human Agent on WhatsApp"
     );
     let draft = world.pending_draft();
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(draft, Some("¡Sí, de 10 a 14!"))
         .unwrap();
     assert_eq!(
@@ -625,7 +672,11 @@ async fn an_account_that_was_never_connected_cannot_send() {
         .webhook(messenger_dm("m_in_1", "hello", 1000, false))
         .await;
     let draft = world.pending_draft();
-    let approved = world.engine.vault().approve_draft(draft, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(draft, None)
+        .unwrap();
     let error = world
         .engine
         .send_approved(approved, false)
@@ -646,26 +697,39 @@ async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
     world
         .webhook(messenger_dm("m_in_2", "STOP", 30_000, false))
         .await;
-    assert!(world.engine.vault().conversations().unwrap()[0].opted_out);
+    assert!(world.engine.vault_for_tests().conversations().unwrap()[0].opted_out);
     assert_eq!(
-        world.engine.vault().draft(draft).unwrap().unwrap().status,
-        "stale"
+        world
+            .engine
+            .vault_for_tests()
+            .draft(draft)
+            .unwrap()
+            .unwrap()
+            .status,
+        leadbox_vault::DraftStatus::Stale
     );
     assert!(
         world
             .engine
-            .vault()
-            .drafts(&["pending", "queued"])
+            .vault_for_tests()
+            .drafts(&[
+                leadbox_vault::DraftStatus::Pending,
+                leadbox_vault::DraftStatus::Queued
+            ])
             .unwrap()
             .is_empty(),
         "STOP gets no draft"
     );
 
-    let new_id = world.engine.vault().regenerate_draft(draft).unwrap();
+    let new_id = world
+        .engine
+        .vault_for_tests()
+        .regenerate_draft(draft)
+        .unwrap();
     world.engine.draft_pending().await.unwrap();
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(new_id, Some("Sorry to bother you, we won't write again."))
         .unwrap();
     let error = world
@@ -679,7 +743,11 @@ async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
     );
     assert!(world.sends().await.is_empty());
 
-    let approved = world.engine.vault().approve_draft(new_id, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(new_id, None)
+        .unwrap();
     world.engine.send_approved(approved, true).await.unwrap();
     assert_eq!(world.sends().await.len(), 1);
 }
@@ -692,20 +760,34 @@ async fn a_comment_gets_one_private_reply() {
             "from": {"id": "IGSID9", "username": "carla.g"}, "comment_id": "C123", "text": "How much?", "media": {"id": "M1"}
         }}]}]}))
         .await;
-    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    let conversation = world
+        .engine
+        .vault_for_tests()
+        .conversations()
+        .unwrap()
+        .remove(0);
     assert_eq!(
-        world.engine.vault().messages(conversation.id).unwrap()[0].kind,
+        world
+            .engine
+            .vault_for_tests()
+            .messages(conversation.id)
+            .unwrap()[0]
+            .kind,
         "comment"
     );
 
     let first = world.pending_draft();
     // Regenerated once: the first draft goes stale, the second is the one sent.
-    let draft = world.engine.vault().regenerate_draft(first).unwrap();
+    let draft = world
+        .engine
+        .vault_for_tests()
+        .regenerate_draft(first)
+        .unwrap();
     world.engine.draft_pending().await.unwrap();
     world.connect_page(RouteKind::Instagram, "IGB").await;
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(draft, Some("Hi Carla! Sent you the prices by DM."))
         .unwrap();
     world.engine.send_approved(approved, false).await.unwrap();
@@ -713,9 +795,17 @@ async fn a_comment_gets_one_private_reply() {
     assert_eq!(path, "me");
     assert_eq!(body["recipient"], json!({"comment_id": "C123"}));
 
-    let again = world.engine.vault().regenerate_draft(first).unwrap();
+    let again = world
+        .engine
+        .vault_for_tests()
+        .regenerate_draft(first)
+        .unwrap();
     world.engine.draft_pending().await.unwrap();
-    let approved = world.engine.vault().approve_draft(again, None).unwrap();
+    let approved = world
+        .engine
+        .vault_for_tests()
+        .approve_draft(again, None)
+        .unwrap();
     let error = world
         .engine
         .send_approved(approved, false)
@@ -741,13 +831,13 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
         announced.push(report.new_lead_forms);
     }
     assert_eq!(announced, [1, 0], "a retry is not announced as a new lead");
-    let forms = world.engine.vault().lead_forms().unwrap();
+    let forms = world.engine.vault_for_tests().lead_forms().unwrap();
     assert_eq!(forms.len(), 1, "Meta's retries give one lead");
     assert_eq!(forms[0].status, "pending");
 
     // Without the page's token the fetch waits, with a reason the owner can act on.
     assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 0);
-    let waiting = &world.engine.vault().lead_forms().unwrap()[0];
+    let waiting = &world.engine.vault_for_tests().lead_forms().unwrap()[0];
     assert!(
         waiting.error.as_deref().unwrap().contains("accounts add"),
         "{waiting:?}"
@@ -756,7 +846,7 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
     world.connect_page(RouteKind::Messenger, "PAGE1").await;
     world
         .engine
-        .vault()
+        .vault_for_tests()
         .retry_lead_form(waiting.id, "test: due now", 0, false)
         .unwrap();
     assert_eq!(
@@ -764,13 +854,13 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
         0,
         "the first Graph call fails (transient)"
     );
-    let retrying = &world.engine.vault().lead_forms().unwrap()[0];
+    let retrying = &world.engine.vault_for_tests().lead_forms().unwrap()[0];
     assert_eq!(retrying.status, "pending");
     assert!(retrying.attempts >= 2);
     assert!(
         world
             .engine
-            .vault()
+            .vault_for_tests()
             .due_lead_forms(now_ms())
             .unwrap()
             .is_empty(),
@@ -779,11 +869,11 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
 
     world
         .engine
-        .vault()
+        .vault_for_tests()
         .retry_lead_form(retrying.id, "test: due now", 0, false)
         .unwrap();
     assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 1);
-    let fetched = &world.engine.vault().lead_forms().unwrap()[0];
+    let fetched = &world.engine.vault_for_tests().lead_forms().unwrap()[0];
     assert_eq!(fetched.status, "fetched");
     assert_eq!(
         (
@@ -813,7 +903,7 @@ async fn the_push_stream_stores_a_webhook_without_polling() {
         .unwrap()
         .expect("the stream stays open");
     assert_eq!((report.envelopes, report.new_messages), (1, 1));
-    let conversations = world.engine.vault().conversations().unwrap();
+    let conversations = world.engine.vault_for_tests().conversations().unwrap();
     assert_eq!(
         conversations[0].last_message_text.as_deref(),
         Some("Pushed to me?")
@@ -917,7 +1007,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     assert_eq!(report.accounts_connected, 3);
     let granted: Vec<(RouteKind, String, String)> = world
         .engine
-        .vault()
+        .vault_for_tests()
         .accounts_of_meta_user("10157")
         .unwrap()
         .into_iter()
@@ -947,7 +1037,12 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
             }]}]}),
         )
         .await;
-    let before = world.engine.vault().conversations().unwrap().len();
+    let before = world
+        .engine
+        .vault_for_tests()
+        .conversations()
+        .unwrap()
+        .len();
     world
         .engine
         .set_meta_deletion_erases_conversations(true)
@@ -993,7 +1088,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.deletion_requests, 1);
     {
-        let vault = world.engine.vault();
+        let vault = world.engine.vault_for_tests();
         assert!(vault.accounts_of_meta_user("10157").unwrap().is_empty());
         let statuses: Vec<String> = ["111", "222"]
             .iter()
@@ -1054,7 +1149,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
     );
     let account = world
         .engine
-        .vault()
+        .vault_for_tests()
         .find_account(RouteKind::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
@@ -1072,7 +1167,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
     assert_eq!(report.failed.len(), 1);
     let account = world
         .engine
-        .vault()
+        .vault_for_tests()
         .find_account(RouteKind::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
@@ -1101,7 +1196,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     assert_eq!(report.accounts_connected, 1);
     let account = world
         .engine
-        .vault()
+        .vault_for_tests()
         .find_account(RouteKind::Instagram, "17841499")
         .unwrap()
         .unwrap();
@@ -1120,7 +1215,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     assert_eq!(
         world
             .engine
-            .vault()
+            .vault_for_tests()
             .accounts_of_meta_user("ig-app-scoped-77")
             .unwrap()
             .len(),
@@ -1144,7 +1239,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     let draft = world.pending_draft();
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(draft, Some("Yes, 10am works."))
         .unwrap();
     world.engine.send_approved(approved, false).await.unwrap();
@@ -1170,7 +1265,7 @@ async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
     let cursor = page.unwrap()[0].cursor;
     world
         .engine
-        .vault()
+        .vault_for_tests()
         .set_settings(&[
             ("relay_cursor", &cursor.to_string()),
             (
@@ -1220,20 +1315,31 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
     world.engine.sync_once(Duration::ZERO).await.unwrap();
     world.engine.draft_pending().await.unwrap();
 
-    let conversation = world.engine.vault().conversations().unwrap().remove(0);
+    let conversation = world
+        .engine
+        .vault_for_tests()
+        .conversations()
+        .unwrap()
+        .remove(0);
     assert_eq!(conversation.platform, RouteKind::Website);
     assert_eq!(conversation.display_name, "Bea");
     let draft = world.pending_draft();
     let approved = world
         .engine
-        .vault()
+        .vault_for_tests()
         .approve_draft(draft, Some("Yes, Friday at 3 is free."))
         .unwrap();
     world.engine.send_approved(approved, false).await.unwrap();
     assert!(world.sends().await.is_empty(), "nothing went to Meta");
     assert_eq!(
-        world.engine.vault().draft(draft).unwrap().unwrap().status,
-        "sent"
+        world
+            .engine
+            .vault_for_tests()
+            .draft(draft)
+            .unwrap()
+            .unwrap()
+            .status,
+        leadbox_vault::DraftStatus::Sent
     );
 
     let poll = |after: u64| {
@@ -1253,7 +1359,7 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
     assert!(page["replies"].as_array().unwrap().is_empty());
     let texts: Vec<_> = world
         .engine
-        .vault()
+        .vault_for_tests()
         .messages(conversation.id)
         .unwrap()
         .into_iter()
@@ -1319,7 +1425,7 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
         .await;
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.new_contacts.len(), 1);
-    let label = world.engine.vault().conversations().unwrap()[0]
+    let label = world.engine.vault_for_tests().conversations().unwrap()[0]
         .display_name
         .clone();
     assert_eq!(
@@ -1332,7 +1438,7 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
         "without the page's token nobody is asked"
     );
     assert_eq!(
-        world.engine.vault().conversations().unwrap()[0].display_name,
+        world.engine.vault_for_tests().conversations().unwrap()[0].display_name,
         label
     );
 
@@ -1345,9 +1451,17 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
             .unwrap(),
         1
     );
-    let conversations = world.engine.vault().conversations().unwrap();
+    let conversations = world.engine.vault_for_tests().conversations().unwrap();
     assert_eq!(conversations[0].display_name, "Marta Puig");
-    assert_eq!(world.engine.vault().search("puig", 5).unwrap().len(), 1);
+    assert_eq!(
+        world
+            .engine
+            .vault_for_tests()
+            .search("puig", 5)
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(
         world
             .engine
@@ -1375,7 +1489,7 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
     );
     let names: Vec<String> = world
         .engine
-        .vault()
+        .vault_for_tests()
         .conversations()
         .unwrap()
         .into_iter()
@@ -1419,13 +1533,17 @@ async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
     );
     let account = world
         .engine
-        .vault()
+        .vault_for_tests()
         .find_account(RouteKind::Whatsapp, "P1")
         .unwrap()
         .unwrap();
     let notice = account.notice.unwrap();
     assert_eq!(notice.severity, leadbox_inbox::NoticeSeverity::Restriction);
-    let notices = world.engine.vault().account_notices(account.id, 5).unwrap();
+    let notices = world
+        .engine
+        .vault_for_tests()
+        .account_notices(account.id, 5)
+        .unwrap();
     assert!(
         notices
             .iter()
@@ -1456,7 +1574,15 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
     world
         .webhook(messenger_dm("m_in_1", "Hola", 60_000, false))
         .await;
-    assert_eq!(world.engine.vault().conversations().unwrap().len(), 1);
+    assert_eq!(
+        world
+            .engine
+            .vault_for_tests()
+            .conversations()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Another business on the relay proves control of the page too.
     let code = world
@@ -1491,7 +1617,7 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
     assert_eq!(report.restrictions.len(), 1, "{report:?}");
     let account = world
         .engine
-        .vault()
+        .vault_for_tests()
         .find_account(RouteKind::Messenger, "PAGE1")
         .unwrap()
         .unwrap();

@@ -274,7 +274,7 @@ async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
 
     let export = desk.path().join("export");
     engine
-        .vault()
+        .vault_for_tests()
         .export(
             &export,
             ExportFormat::Json,

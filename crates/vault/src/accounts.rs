@@ -372,7 +372,7 @@ impl Vault {
         platform_message_id: &str,
     ) -> Result<(), VaultError> {
         let now = now_ms();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         let account_id: i64 = tx.query_row(
             "SELECT account_id FROM conversations WHERE id = ?1",
             [approved.conversation_id()],

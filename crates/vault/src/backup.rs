@@ -304,7 +304,9 @@ impl Vault {
         secrets.set(&key_name(self.id()), key.expose_bytes())?;
         secrets.delete(&pending)?;
         self.audit("vault_key_rotated", "")?;
-        Ok(key.recovery_code())
+        let code = key.recovery_code();
+        self.key = Some(key);
+        Ok(code)
     }
 }
 

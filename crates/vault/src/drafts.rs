@@ -6,14 +6,14 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::ingest::now_ms;
-use crate::{Vault, VaultError};
+use crate::{DraftStatus, Vault, VaultError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DraftRow {
     pub id: i64,
     pub conversation_id: i64,
     pub reply_to_message_id: i64,
-    pub status: String,
+    pub status: DraftStatus,
     pub text: Option<String>,
     /// What the drafter wrote, when the owner edited it before approving.
     pub original_text: Option<String>,
@@ -78,7 +78,7 @@ pub enum DraftStateError {
     #[error("draft {id} is {status}; only a draft waiting for review can be {action}")]
     WrongState {
         id: i64,
-        status: String,
+        status: DraftStatus,
         action: &'static str,
     },
     #[error("an approved reply cannot be empty")]
@@ -140,7 +140,7 @@ impl Vault {
     }
 
     /// Drafts with one of `statuses`, newest first.
-    pub fn drafts(&self, statuses: &[&str]) -> Result<Vec<DraftRow>, VaultError> {
+    pub fn drafts(&self, statuses: &[DraftStatus]) -> Result<Vec<DraftRow>, VaultError> {
         let placeholders = vec!["?"; statuses.len()].join(", ");
         let mut statement = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM drafts WHERE status IN ({placeholders}) ORDER BY id DESC"
@@ -156,7 +156,8 @@ impl Vault {
             .query_row(
                 &format!(
                     "SELECT {COLUMNS} FROM drafts WHERE conversation_id = ?1
-                     AND status IN ('queued', 'pending', 'failed', 'send_failed') ORDER BY id DESC LIMIT 1"
+                     AND status IN {open} ORDER BY id DESC LIMIT 1",
+                    open = DraftStatus::sql_set(&DraftStatus::OPEN)
                 ),
                 [conversation_id],
                 row,
@@ -171,6 +172,37 @@ impl Vault {
         ))?;
         let rows = statement.query_map([limit as i64], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Claims up to `limit` queued drafts, oldest first, for `lease_ms`: no
+    /// other drafter gets them until the lease runs out or they are done.
+    pub fn claim_queued_drafts(
+        &self,
+        limit: usize,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<DraftRow>, VaultError> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let claimed: Vec<DraftRow> = {
+            let mut statement = tx.prepare_cached(&format!(
+                "UPDATE drafts SET claimed_until = ?2 WHERE id IN (
+                     SELECT id FROM drafts WHERE status = 'queued'
+                     AND (claimed_until IS NULL OR claimed_until <= ?3) ORDER BY id LIMIT ?1)
+                 RETURNING {COLUMNS}"
+            ))?;
+            let rows = statement.query_map(
+                params![limit as i64, now_ms.saturating_add(lease_ms), now_ms],
+                row,
+            )?;
+            rows.collect::<Result<_, _>>()?
+        };
+        tx.commit()?;
+        let mut claimed = claimed;
+        claimed.sort_by_key(|draft| draft.id);
+        Ok(claimed)
     }
 
     /// The conversation up to (and including) the message a draft answers.
@@ -241,11 +273,11 @@ impl Vault {
     fn transition(
         &self,
         id: i64,
-        allowed: &[&str],
+        allowed: &[DraftStatus],
         action: &'static str,
     ) -> Result<DraftRow, VaultError> {
         let draft = self.draft(id)?.ok_or(DraftStateError::NotFound(id))?;
-        if !allowed.contains(&draft.status.as_str()) {
+        if !allowed.contains(&draft.status) {
             return Err(DraftStateError::WrongState {
                 id,
                 status: draft.status,
@@ -262,7 +294,7 @@ impl Vault {
         id: i64,
         edited_text: Option<&str>,
     ) -> Result<ApprovedDraft, VaultError> {
-        let draft = self.transition(id, &["pending", "send_failed"], "approved")?;
+        let draft = self.transition(id, &DraftStatus::APPROVABLE, "approved")?;
         let drafted = draft.text.clone().unwrap_or_default();
         let text = edited_text
             .map(str::trim)
@@ -273,8 +305,11 @@ impl Vault {
         }
         let original = (text != drafted.trim()).then_some(drafted);
         self.conn.execute(
-            "UPDATE drafts SET status = 'approved', text = ?2, original_text = COALESCE(original_text, ?3), error = NULL, updated_at = ?4
-             WHERE id = ?1 AND status IN ('pending', 'send_failed')",
+            &format!(
+                "UPDATE drafts SET status = 'approved', text = ?2, original_text = COALESCE(original_text, ?3), error = NULL, updated_at = ?4
+                 WHERE id = ?1 AND status IN {approvable}",
+                approvable = DraftStatus::sql_set(&DraftStatus::APPROVABLE)
+            ),
             params![id, text, original, now_ms()],
         )?;
         let how = if original.is_some() {
@@ -291,11 +326,7 @@ impl Vault {
     }
 
     pub fn reject_draft(&self, id: i64) -> Result<(), VaultError> {
-        self.transition(
-            id,
-            &["pending", "stale", "failed", "send_failed"],
-            "rejected",
-        )?;
+        self.transition(id, &DraftStatus::REJECTABLE, "rejected")?;
         self.conn.execute(
             "UPDATE drafts SET status = 'rejected', updated_at = ?2 WHERE id = ?1",
             params![id, now_ms()],
@@ -306,21 +337,23 @@ impl Vault {
     /// Queues a new draft answering the conversation's latest inbound message;
     /// the old one becomes stale. Returns the new draft's id.
     pub fn regenerate_draft(&self, id: i64) -> Result<i64, VaultError> {
-        let draft = self.transition(
-            id,
-            &["pending", "stale", "failed", "rejected"],
-            "regenerated",
-        )?;
+        let draft = self.transition(id, &DraftStatus::REGENERABLE, "regenerated")?;
         let latest: i64 = self.conn.query_row(
             "SELECT id FROM messages WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1",
             [draft.conversation_id],
             |r| r.get(0),
         )?;
         let now = now_ms();
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         tx.execute(
-            "UPDATE drafts SET status = 'stale', updated_at = ?2
-             WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
+            &format!(
+                "UPDATE drafts SET status = 'stale', updated_at = ?2
+                 WHERE conversation_id = ?1 AND status IN {open}",
+                open = DraftStatus::sql_set(&DraftStatus::OPEN)
+            ),
             params![draft.conversation_id, now],
         )?;
         tx.execute(
@@ -435,7 +468,10 @@ mod tests {
                 .unwrap()
         );
         inbound(&mut vault, "m2", "and on Saturday?", 20);
-        assert_eq!(vault.draft(first[0].id).unwrap().unwrap().status, "stale");
+        assert_eq!(
+            vault.draft(first[0].id).unwrap().unwrap().status,
+            DraftStatus::Stale
+        );
         let second = vault.queued_drafts(10).unwrap();
         assert_eq!(second.len(), 1);
         let context = vault.draft_context(&second[0], 10).unwrap();
@@ -449,13 +485,79 @@ mod tests {
     }
 
     #[test]
+    fn two_drafters_never_claim_the_same_draft_and_a_dead_ones_claims_expire() {
+        let (_dir, mut vault) = vault();
+        for (i, contact) in ["u1", "u2", "u3"].iter().enumerate() {
+            let event = Event::Message(MessageEvent {
+                route: RouteKind::Instagram,
+                account_id: "178".into(),
+                contact_id: (*contact).into(),
+                contact_name: None,
+                direction: Direction::Inbound,
+                platform_message_id: format!("m{i}"),
+                text: Some("price?".into()),
+                attachments: vec![],
+                timestamp_ms: 10,
+                timestamp_source: leadbox_channels::events::TimestampSource::Platform,
+                comment: None,
+            });
+            vault.ingest(&[vec![event]]).unwrap();
+        }
+        let first = vault.claim_queued_drafts(2, 1_000, 60_000).unwrap();
+        let second = vault.claim_queued_drafts(2, 1_001, 60_000).unwrap();
+        assert_eq!(first.len(), 2);
+        assert_eq!(second.len(), 1);
+        assert!(first.iter().all(|a| second.iter().all(|b| a.id != b.id)));
+        assert!(
+            vault
+                .claim_queued_drafts(5, 2_000, 60_000)
+                .unwrap()
+                .is_empty()
+        );
+        // The first drafter finishes one and dies; its other claim expires.
+        vault
+            .complete_draft(first[0].id, &outcome("It's €25"))
+            .unwrap();
+        let after_lease = vault.claim_queued_drafts(5, 61_000, 60_000).unwrap();
+        assert_eq!(
+            after_lease.iter().map(|d| d.id).collect::<Vec<_>>(),
+            vec![first[1].id]
+        );
+    }
+
+    #[test]
+    fn a_new_message_after_a_failed_send_leaves_one_draft_to_review() {
+        let (_dir, mut vault) = vault();
+        inbound(&mut vault, "m1", "price?", 10);
+        let first = vault.queued_drafts(1).unwrap().remove(0);
+        vault
+            .complete_draft(first.id, &outcome("It's €25"))
+            .unwrap();
+        let approved = vault.approve_draft(first.id, None).unwrap();
+        vault
+            .record_send_failure(approved, "the reply window closed")
+            .unwrap();
+        inbound(&mut vault, "m2", "hello?", 20);
+        let open = vault.drafts(&DraftStatus::OPEN).unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].status, DraftStatus::Queued);
+        assert_eq!(
+            vault.draft(first.id).unwrap().unwrap().status,
+            DraftStatus::Stale
+        );
+    }
+
+    #[test]
     fn a_draft_that_went_stale_while_drafting_stays_stale() {
         let (_dir, mut vault) = vault();
         inbound(&mut vault, "m1", "hi", 10);
         let job = vault.queued_drafts(1).unwrap().remove(0);
         inbound(&mut vault, "m2", "hello?", 20);
         assert!(!vault.complete_draft(job.id, &outcome("Hi!")).unwrap());
-        assert_eq!(vault.draft(job.id).unwrap().unwrap().status, "stale");
+        assert_eq!(
+            vault.draft(job.id).unwrap().unwrap().status,
+            DraftStatus::Stale
+        );
     }
 
     #[test]

@@ -266,7 +266,7 @@ impl Vault {
             confirmation_code: confirmation_code(),
             ..ErasureReceipt::default()
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         for contact in &rows.contacts {
             erase_contact(&tx, *contact, &mut receipt)?;
         }

@@ -93,7 +93,7 @@ impl IngestReport {
 impl Vault {
     /// Stores a batch of events in one transaction: all of it or none of it.
     pub fn ingest(&mut self, batch: &[Vec<Event>]) -> Result<IngestReport, VaultError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         let mut report = IngestReport::default();
         let mut drafts = DraftsToQueue::default();
         for events in batch {
@@ -416,9 +416,9 @@ fn ingest_message(
         // A "STOP" gets no reply draft: answering it is exactly what it asks us not to do.
         set_opt_out(tx, account_id, &message.contact_id, true)?;
         drafts.cancel(conversation_id);
-        exec(tx,
-            "UPDATE drafts SET status = 'stale', updated_at = ?2
-             WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed', 'send_failed')",
+        exec(
+            tx,
+            &stale_open_drafts_sql(),
             params![conversation_id, now_ms()],
         )?;
     } else if inbound {
@@ -449,6 +449,13 @@ fn ingest_message(
     })
 }
 
+fn stale_open_drafts_sql() -> String {
+    format!(
+        "UPDATE drafts SET status = 'stale', updated_at = ?2 WHERE conversation_id = ?1 AND status IN {open}",
+        open = crate::DraftStatus::sql_set(&crate::DraftStatus::OPEN)
+    )
+}
+
 /// A new inbound message makes any draft still waiting for review stale and
 /// queues a fresh one that answers it. Drafting itself happens later, off the
 /// ingest path.
@@ -458,11 +465,8 @@ fn queue_draft(
     message_id: i64,
 ) -> rusqlite::Result<()> {
     let now = now_ms();
-    exec(
-        tx,
-        "UPDATE drafts SET status = 'stale', updated_at = ?2 WHERE conversation_id = ?1 AND status IN ('queued', 'pending', 'failed')",
-        params![conversation_id, now],
-    )?;
+    // Every open draft, a failed send included: one draft per conversation waits for review.
+    exec(tx, &stale_open_drafts_sql(), params![conversation_id, now])?;
     exec(
         tx,
         "INSERT INTO drafts (conversation_id, reply_to_message_id, status, created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
@@ -475,6 +479,7 @@ fn queue_draft(
 mod tests {
     use super::*;
 
+    use crate::DraftStatus;
     use crate::testing::{message_on, vault};
     use leadbox_channels::events::NoticeSeverity;
 
@@ -779,7 +784,7 @@ mod tests {
                 message("m4", "ana", "on friday", 4, d),
             ]])
             .unwrap();
-        let queued = vault.drafts(&["queued"]).unwrap();
+        let queued = vault.drafts(&[DraftStatus::Queued]).unwrap();
         let answered: Vec<String> = queued
             .iter()
             .map(|draft| {
@@ -795,13 +800,13 @@ mod tests {
             .collect();
         // Newest draft first: Ana's, answering her last message, then Bo's.
         assert_eq!(answered, ["m4", "m2"]);
-        assert!(vault.drafts(&["stale"]).unwrap().is_empty());
+        assert!(vault.drafts(&[DraftStatus::Stale]).unwrap().is_empty());
 
         // A later message in another batch makes the queued draft stale, as before.
         vault
             .ingest(&[vec![message("m5", "ana", "or saturday", 5, d)]])
             .unwrap();
-        assert_eq!(vault.drafts(&["stale"]).unwrap().len(), 1);
+        assert_eq!(vault.drafts(&[DraftStatus::Stale]).unwrap().len(), 1);
         // A STOP after a question in the same batch leaves no draft at all.
         vault
             .ingest(&[vec![
@@ -830,7 +835,7 @@ mod tests {
         let conversation = &vault.conversations().unwrap()[0];
         assert!(conversation.opted_out);
         assert_eq!(
-            vault.drafts(&["queued"]).unwrap().len(),
+            vault.drafts(&[DraftStatus::Queued]).unwrap().len(),
             0,
             "the STOP got no draft and the old one went stale"
         );
@@ -838,7 +843,7 @@ mod tests {
             .ingest(&[vec![message("m3", "u1", "start", 30, Direction::Inbound)]])
             .unwrap();
         assert!(!vault.conversations().unwrap()[0].opted_out);
-        assert_eq!(vault.drafts(&["queued"]).unwrap().len(), 1);
+        assert_eq!(vault.drafts(&[DraftStatus::Queued]).unwrap().len(), 1);
     }
 
     #[test]

@@ -25,6 +25,12 @@ impl VaultKey {
         Some(VaultKey(Zeroizing::new(array)))
     }
 
+    /// A second copy, for another connection to the same vault (deliberately
+    /// not `Clone`, so copies are only made where one is needed).
+    pub(crate) fn duplicate(&self) -> VaultKey {
+        VaultKey(Zeroizing::new(*self.0))
+    }
+
     pub fn expose_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -9,6 +9,7 @@ mod accounts;
 mod backup;
 pub use backup::BackupSecret;
 mod dashboard;
+mod draft_status;
 mod drafts;
 mod erasure;
 mod error;
@@ -19,6 +20,7 @@ mod key;
 mod lead_forms;
 mod notices;
 mod pipeline;
+mod pool;
 mod queries;
 mod retention;
 mod schema;
@@ -30,6 +32,7 @@ mod vault;
 
 pub use accounts::{AccountRow, CommentTarget, ReplyTarget, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
+pub use draft_status::DraftStatus;
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
 pub use erasure::{ContactSelector, ErasureReceipt};
 pub use error::VaultError;
@@ -43,6 +46,7 @@ pub use notices::AccountRestriction;
 pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };
+pub use pool::{DEFAULT_READERS, Reader, VaultPool, WriterGuard};
 pub use queries::{ConversationSummary, MentionRow, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};

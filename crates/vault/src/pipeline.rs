@@ -160,6 +160,10 @@ impl Vault {
         limit: usize,
     ) -> Result<ConversationPage, VaultError> {
         let limit = limit.clamp(1, PAGE_MAX);
+        let has_draft_to_review = format!(
+            "EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.status IN {})",
+            crate::DraftStatus::sql_set(&crate::DraftStatus::APPROVABLE)
+        );
         let (condition, argument) = match filter {
             ListFilter::All => ("1", String::new()),
             ListFilter::NewLeads => ("ct.stage = 'new'", String::new()),
@@ -167,10 +171,7 @@ impl Vault {
                 "(SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) = 'inbound' AND ct.opted_out_at IS NULL",
                 String::new(),
             ),
-            ListFilter::DraftsToReview => (
-                "EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.status IN ('pending', 'send_failed'))",
-                String::new(),
-            ),
+            ListFilter::DraftsToReview => (has_draft_to_review.as_str(), String::new()),
             ListFilter::Channel(platform) => ("a.platform = ?4", platform.as_str().to_owned()),
             ListFilter::Label(label) => (
                 "EXISTS (SELECT 1 FROM json_each(ct.labels) j WHERE j.value = ?4 COLLATE NOCASE)",
@@ -182,7 +183,7 @@ impl Vault {
         let sql = format!(
             "SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at, c.unread_count,
                     ct.opted_out_at IS NOT NULL, ct.stage, ct.labels, l.urgency,
-                    EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.status IN ('pending', 'send_failed')),
+                    {has_draft_to_review},
                     (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1),
                     (SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
              FROM conversations c

@@ -266,6 +266,10 @@ pub(crate) fn migrations() -> Migrations<'static> {
         ALTER TABLE accounts ADD COLUMN business_account_id TEXT;
         CREATE INDEX accounts_by_business_account ON accounts(business_account_id);",
     ),
+    // A drafter claims the queued drafts it works on until a lease runs out,
+    // so two drafters (the app and the CLI, or a sync and a regenerate)
+    // never draft the same message; a drafter that died leaves its claims to expire.
+    M::up("ALTER TABLE drafts ADD COLUMN claimed_until INTEGER;"),
     ])
 }
 

@@ -17,6 +17,9 @@ pub struct Vault {
     pub(crate) conn: Connection,
     path: PathBuf,
     id: String,
+    /// Kept so that [`VaultPool`](crate::VaultPool) can open more connections
+    /// to the same file; `None` only for the benchmark's plaintext vault.
+    pub(crate) key: Option<VaultKey>,
 }
 
 /// What opening a data folder produced.
@@ -192,6 +195,7 @@ impl Vault {
             conn,
             path: path.to_owned(),
             id,
+            key: key.map(VaultKey::duplicate),
         };
         let repaired = vault
             .ensure_index_secure_delete()
@@ -204,6 +208,23 @@ impl Vault {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What another connection to this vault's file needs.
+    pub(crate) fn sibling_recipe(&self) -> SiblingRecipe {
+        SiblingRecipe {
+            path: self.path.clone(),
+            id: self.id.clone(),
+            key: self.key.as_ref().map(VaultKey::duplicate),
+        }
+    }
+
+    /// A write transaction that takes SQLite's write lock at once: with more
+    /// than one connection, a deferred transaction that read first could fail
+    /// with "database is locked" instead of waiting its turn.
+    pub(crate) fn write_transaction(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 
     /// A random id naming this vault's secrets in the keychain; not secret itself.
@@ -231,7 +252,7 @@ impl Vault {
 
     /// Sets several settings in one transaction: all of them or none.
     pub fn set_settings(&mut self, pairs: &[(&str, &str)]) -> Result<(), VaultError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         for (key, value) in pairs {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -271,6 +292,47 @@ impl Vault {
             rusqlite::params![crate::ingest::now_ms(), action, detail],
         )?;
         Ok(())
+    }
+}
+
+/// How to open another connection to an open vault's file, for reading
+/// beside the writer (WAL lets readers and one writer work at once).
+#[derive(Debug)]
+pub(crate) struct SiblingRecipe {
+    path: PathBuf,
+    id: String,
+    pub(crate) key: Option<VaultKey>,
+}
+
+impl SiblingRecipe {
+    /// A copy to open a connection with outside the pool's lock.
+    pub(crate) fn clone_for_opening(&self) -> SiblingRecipe {
+        SiblingRecipe {
+            path: self.path.clone(),
+            id: self.id.clone(),
+            key: self.key.as_ref().map(VaultKey::duplicate),
+        }
+    }
+
+    /// The schema is already migrated by the first connection, so this one
+    /// only keys and tunes.
+    pub(crate) fn open(&self) -> Result<Vault, VaultError> {
+        let conn = open_connection(&self.path)?;
+        if let Some(key) = &self.key {
+            conn.pragma_update(None, "key", key.pragma_value().as_str())?;
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        // Readers page through the list and search: 16 MiB of decrypted pages each.
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        Ok(Vault {
+            conn,
+            path: self.path.clone(),
+            id: self.id.clone(),
+            key: self.key.as_ref().map(VaultKey::duplicate),
+        })
     }
 }
 

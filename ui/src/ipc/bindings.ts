@@ -63,10 +63,10 @@ phone_region: string | null, faq: Array<FaqEntry>,
 sign_off: string | null, };
 
 /**
- * What the front end receives when a command fails: a stable code to branch
- * on and a sentence a business owner can act on. Internals stay in the logs.
+ * What the window receives when a command fails: a stable code to branch
+ * on and a sentence a business owner can act on.
  */
-export type CommandError = { code: string, message: string, };
+export type CommandError = { code: ErrorCode, message: string, };
 
 /**
  * One paired desktop, as Settings lists it.
@@ -129,19 +129,35 @@ overall_median_first_reply_minutes: number | null,
 unanswered: number, };
 
 /**
- * A draft as the window shows it: the text to edit and each warning in words.
+ * A draft as the owner reviews it.
  */
-export type DraftView = { id: number, status: string, text: string, warnings: Array<string>, 
+export type DraftReview = { id: number, conversation_id: number, status: DraftStatus, text: string, 
+/**
+ * Each of the checks' warnings, in words.
+ */
+warnings: Array<string>, 
 /**
  * Why the last attempt failed (drafting or sending), in plain words.
  */
 problem: string | null, 
 /**
- * Whether the reply can go out now, and until when (Meta's windows).
+ * Whether the reply can go out now, and until when (Meta's windows);
+ * `None` when it cannot be worked out (the conversation is gone).
  */
 window: ReplyWindow | null, };
 
+/**
+ * queued → pending → approved → sent, with failed (drafting), send_failed
+ * (sending), rejected (by the owner) and stale (a newer message came).
+ */
+export type DraftStatus = "queued" | "pending" | "stale" | "approved" | "rejected" | "failed" | "sent" | "send_failed";
+
 export type ErasureView = { confirmation_code: string, conversations: number, messages: number, leads: number, };
+
+/**
+ * Every reason a command can fail, as the window sees it.
+ */
+export type ErrorCode = "not_paired" | "relay_unreachable" | "relay_refused" | "bad_relay_url" | "unsafe_address" | "device_key_damaged" | "profile_invalid" | "settings_invalid" | "not_sent" | "vault_exists" | "not_found" | "draft_state" | "vault_locked" | "vault_damaged" | "keychain_failed" | "backup_failed" | "backup_not_found" | "disk_failed" | "invalid_input" | "vault_failed" | "not_set_up" | "already_open" | "bad_format" | "bad_provider" | "no_link" | "no_browser" | "notification_failed" | "stopped";
 
 export type ExportDone = { folder: string, files: Array<[string, number]>, bytes: number, };
 
@@ -356,7 +372,7 @@ delivery: string | null, delivery_error: string | null,
 reaction: string | null, };
 
 /**
- * How syncing with the relay is going, as the window shows it.
+ * How syncing with the relay is going.
  */
 export type SyncStatus = { "state": "not_paired" } | { "state": "connecting" } | { "state": "online" } | { "state": "offline", message: string, } | { "state": "failed", message: string, };
 

@@ -13,7 +13,7 @@ import type {
   Connection,
   ConversationPage,
   Dashboard,
-  DraftView,
+  DraftReview,
   ErasureView,
   ExportDone,
   InboxStatus,
@@ -51,11 +51,11 @@ export const restoreBackup = (file: string, passphrase: string) => invoke<void>(
 export const unlockVault = (recoveryCode: string) => invoke<void>("unlock_vault", { recoveryCode });
 
 export const conversationDraft = (conversationId: number) =>
-  invoke<DraftView | null>("conversation_draft", { conversationId });
+  invoke<DraftReview | null>("conversation_draft", { conversationId });
 export const approveAndSendDraft = (draftId: number, text: string) =>
   invoke<string>("approve_and_send_draft", { draftId, text });
 export const rejectDraft = (draftId: number) => invoke<void>("reject_draft", { draftId });
-export const regenerateDraft = (draftId: number) => invoke<DraftView | null>("regenerate_draft", { draftId });
+export const regenerateDraft = (draftId: number) => invoke<DraftReview>("regenerate_draft", { draftId });
 
 export const eraseConversationPerson = (conversationId: number) =>
   invoke<ErasureView>("erase_conversation_person", { conversationId });

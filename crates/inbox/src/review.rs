@@ -1,0 +1,121 @@
+//! The owner's review of a draft: read it with its warnings and reply
+//! window, approve (with edits) and send, reject, or draft again. The app
+//! and the CLI both go through here, so they behave the same.
+
+use leadbox_drafts::checks::Flag;
+use leadbox_vault::{DraftRow, DraftStatus};
+use serde::Serialize;
+
+use crate::{Engine, InboxError, ReplyWindow};
+
+/// A draft as the owner reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct DraftReview {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub status: DraftStatus,
+    pub text: String,
+    /// Each of the checks' warnings, in words.
+    pub warnings: Vec<String>,
+    /// Why the last attempt failed (drafting or sending), in plain words.
+    pub problem: Option<String>,
+    /// Whether the reply can go out now, and until when (Meta's windows);
+    /// `None` when it cannot be worked out (the conversation is gone).
+    pub window: Option<ReplyWindow>,
+}
+
+/// A draft's warnings in words. A warning this version does not know (a
+/// vault written by a newer Leadbox) is still shown, never dropped.
+pub fn explain_warnings(flags: &serde_json::Value) -> Vec<String> {
+    flags
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|flag| match serde_json::from_value::<Flag>(flag.clone()) {
+            Ok(flag) => flag.explain(),
+            Err(_) => "A check flagged this draft; read it carefully before sending".to_owned(),
+        })
+        .collect()
+}
+
+impl Engine {
+    /// The draft of a conversation that still needs the owner, if any.
+    pub fn draft_to_review(&self, conversation_id: i64) -> Result<Option<DraftReview>, InboxError> {
+        let row = self.reader()?.open_draft(conversation_id)?;
+        row.map(|row| self.review_of(row)).transpose()
+    }
+
+    /// Drafts in one of `statuses`, newest first.
+    pub fn drafts(&self, statuses: &[DraftStatus]) -> Result<Vec<DraftRow>, InboxError> {
+        Ok(self.reader()?.drafts(statuses)?)
+    }
+
+    /// The owner's click: approve (with their edits, if any) and send.
+    /// Returns the platform's message id. A person who asked not to be
+    /// messaged is sent to only with `override_opt_out` (the CLI's
+    /// `--override-opt-out`; the window offers none).
+    pub async fn approve_and_send(
+        &self,
+        draft_id: i64,
+        edited_text: Option<&str>,
+        override_opt_out: bool,
+    ) -> Result<String, InboxError> {
+        let approved = self.vault().approve_draft(draft_id, edited_text)?;
+        self.send_approved(approved, override_opt_out).await
+    }
+
+    pub fn reject_draft(&self, draft_id: i64) -> Result<(), InboxError> {
+        Ok(self.vault().reject_draft(draft_id)?)
+    }
+
+    /// Drafts the conversation's latest message again; the old draft goes
+    /// stale. Returns the new draft once written (or failed).
+    pub async fn regenerate_draft(&self, draft_id: i64) -> Result<DraftReview, InboxError> {
+        let new_id = self.vault().regenerate_draft(draft_id)?;
+        self.draft_pending().await?;
+        let row = self
+            .reader()?
+            .draft(new_id)?
+            .ok_or(InboxError::NoSuchDraft(new_id))?;
+        self.review_of(row)
+    }
+
+    fn review_of(&self, row: DraftRow) -> Result<DraftReview, InboxError> {
+        let window = match self.reply_window(row.conversation_id, row.id) {
+            Ok(window) => Some(window),
+            Err(InboxError::Vault(error)) => {
+                tracing::warn!(%error, draft = row.id, "no reply window for a draft");
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        Ok(DraftReview {
+            id: row.id,
+            conversation_id: row.conversation_id,
+            status: row.status,
+            warnings: explain_warnings(&row.flags),
+            text: row.text.unwrap_or_default(),
+            problem: row.error,
+            window,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_warnings_are_explained_and_unknown_ones_still_shown() {
+        let flags = serde_json::json!([
+            {"kind": "unknown_price", "value": "€99"},
+            {"kind": "a_check_from_a_newer_leadbox"},
+        ]);
+        let warnings = explain_warnings(&flags);
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].contains("€99"));
+        assert!(warnings[1].contains("read it carefully"));
+        assert!(explain_warnings(&serde_json::json!([])).is_empty());
+    }
+}
