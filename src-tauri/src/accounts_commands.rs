@@ -60,7 +60,7 @@ pub async fn add_website(
 #[tauri::command]
 pub async fn disconnect_account(
     state: State<'_, AppState>,
-    platform: leadbox_inbox::RouteKind,
+    platform: leadbox_inbox::Platform,
     account_id: String,
     erase: bool,
 ) -> Result<String, CommandError> {
@@ -86,7 +86,7 @@ pub async fn disconnect_account(
 #[tauri::command]
 pub async fn connect_with_token(
     state: State<'_, AppState>,
-    platform: leadbox_inbox::RouteKind,
+    platform: leadbox_inbox::Platform,
     account_id: String,
     connection: leadbox_inbox::Connection,
     token: String,

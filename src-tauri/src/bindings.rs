@@ -284,8 +284,6 @@ mod tests {
             "i64" | "u64" | "i32" | "u32" | "usize" | "f64" => "number".into(),
             "String" | "&str" => "string".into(),
             "bool" => "boolean".into(),
-            // Renamed for the window by ts-rs (`#[ts(rename)]`).
-            "RouteKind" => "Platform".into(),
             named => named.into(),
         }
     }

@@ -3,18 +3,9 @@
 //! owner wants them, as the notification settings, quiet
 //! hours and the tray's pause allow.
 
-use leadbox_inbox::{Engine, Happening, NewContact, Notify, RouteKind};
+use leadbox_inbox::{Engine, Happening, NewContact, Notify};
 use tauri::{Emitter as _, Manager as _};
 use tauri_plugin_notification::NotificationExt as _;
-
-fn channel_name(platform: RouteKind) -> &'static str {
-    match platform {
-        RouteKind::Instagram => "Instagram",
-        RouteKind::Messenger => "Messenger",
-        RouteKind::Whatsapp => "WhatsApp",
-        RouteKind::Website => "your website",
-    }
-}
 
 fn decision(engine: &Engine, happening: Happening) -> Notify {
     engine.should_notify(happening).unwrap_or_else(|error| {
@@ -46,7 +37,7 @@ pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
         .builder()
         .title(format!(
             "New lead on {}: {}",
-            channel_name(contact.platform),
+            contact.platform.label(),
             contact.display_name
         ))
         .extra("conversation_id", contact.conversation_id);
@@ -101,7 +92,7 @@ pub fn account_restrictions(
             .builder()
             .title(format!(
                 "{} restricted your account",
-                channel_name(restriction.platform)
+                restriction.platform.label()
             ))
             // Meta's own words about the account; no lead's text is in them.
             .body(as_plain_text(&restriction.message))

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::{Connection, RouteKind};
+use crate::{Connection, Platform};
 
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_INSTAGRAM_URL: &str = "https://graph.instagram.com";
@@ -20,7 +20,7 @@ mod business_accounts;
 pub enum SendError {
     #[error("the reply is {length} characters; {platform} allows at most {limit}")]
     TooLong {
-        platform: RouteKind,
+        platform: Platform,
         length: usize,
         limit: usize,
     },
@@ -103,7 +103,7 @@ pub enum Recipient {
 /// approved outside the 24-hour window (the caller's window decision).
 #[derive(Clone, Copy)]
 pub struct Outgoing<'a> {
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub connection: Connection,
     /// The WhatsApp phone-number id; Messenger and Instagram send as `me` of their token.
     pub account_id: &'a str,
@@ -139,12 +139,12 @@ pub struct AccountInfo {
     pub name: String,
 }
 
-pub fn limit(platform: RouteKind) -> usize {
+pub fn limit(platform: Platform) -> usize {
     match platform {
-        RouteKind::Messenger => 2000,
-        RouteKind::Instagram => 1000,
-        RouteKind::Whatsapp => 4096,
-        RouteKind::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
+        Platform::Messenger => 2000,
+        Platform::Instagram => 1000,
+        Platform::Whatsapp => 4096,
+        Platform::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
     }
 }
 
@@ -260,7 +260,7 @@ impl GraphClient {
     /// `None` when the profile has no name, or the id is not one Meta issues.
     pub async fn user_name(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         connection: Connection,
         user_id: &str,
         token: &str,
@@ -274,15 +274,15 @@ impl GraphClient {
             return Ok(None);
         }
         let url = match (platform, connection) {
-            (RouteKind::Messenger, Connection::Page) => format!(
+            (Platform::Messenger, Connection::Page) => format!(
                 "{}/{}/{user_id}?fields=first_name,last_name,name",
                 self.graph_url, self.version
             ),
-            (RouteKind::Instagram, Connection::Page) => format!(
+            (Platform::Instagram, Connection::Page) => format!(
                 "{}/{}/{user_id}?fields=name,username",
                 self.graph_url, self.version
             ),
-            (RouteKind::Instagram, Connection::InstagramLogin) => format!(
+            (Platform::Instagram, Connection::InstagramLogin) => format!(
                 "{}/{}/{user_id}?fields=name,username",
                 self.instagram_url, self.version
             ),
@@ -397,14 +397,14 @@ impl GraphClient {
     /// Checks a token against the account it should belong to.
     pub async fn check_token(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         connection: Connection,
         account_id: &str,
         token: &str,
     ) -> Result<AccountInfo, SendError> {
         let url = match connection {
             // A page token reads the Instagram account linked to its page by id.
-            Connection::Page if platform == RouteKind::Instagram => format!(
+            Connection::Page if platform == Platform::Instagram => format!(
                 "{}/{}/{account_id}?fields=id,username",
                 self.graph_url, self.version
             ),

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::RouteKind;
+use crate::Platform;
 
 /// Who an entry is addressed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum RouteScope {
 pub struct RoutedEntry {
     /// The webhook's `object` (`instagram`, `page`, `whatsapp_business_account`).
     pub object: String,
-    pub route: RouteKind,
+    pub route: Platform,
     pub scope: RouteScope,
     /// The account id (or, for [`RouteScope::WhatsappBusinessAccount`], the
     /// WhatsApp Business Account id).
@@ -97,11 +97,11 @@ pub fn is_used_field(object: &str, field: &str) -> bool {
     }
 }
 
-fn route_of(object: &str) -> Option<RouteKind> {
+fn route_of(object: &str) -> Option<Platform> {
     match object {
-        "instagram" => Some(RouteKind::Instagram),
-        "page" => Some(RouteKind::Messenger),
-        "whatsapp_business_account" => Some(RouteKind::Whatsapp),
+        "instagram" => Some(Platform::Instagram),
+        "page" => Some(Platform::Messenger),
+        "whatsapp_business_account" => Some(Platform::Whatsapp),
         _ => None,
     }
 }
@@ -163,7 +163,7 @@ pub fn split_webhook(body: &[u8]) -> SplitWebhook {
         ignore(&mut split, object, "entry");
     }
     for entry in entries {
-        if route == RouteKind::Whatsapp {
+        if route == Platform::Whatsapp {
             split_whatsapp_entry(object, entry, &mut split);
         } else {
             split_messaging_entry(object, route, entry, &mut split);
@@ -173,7 +173,7 @@ pub fn split_webhook(body: &[u8]) -> SplitWebhook {
 }
 
 /// An Instagram or Page entry, with the changes Leadbox does not read taken out.
-fn split_messaging_entry(object: &str, route: RouteKind, entry: &Value, split: &mut SplitWebhook) {
+fn split_messaging_entry(object: &str, route: Platform, entry: &Value, split: &mut SplitWebhook) {
     let Some(account_id) = id_string(entry.get("id")) else {
         split.ignored.push(Ignored {
             object: object.to_owned(),
@@ -274,7 +274,7 @@ fn split_whatsapp_entry(object: &str, entry: &Value, split: &mut SplitWebhook) {
         single["changes"] = Value::Array(vec![change.clone()]);
         split.entries.push(RoutedEntry {
             object: object.to_owned(),
-            route: RouteKind::Whatsapp,
+            route: Platform::Whatsapp,
             scope,
             account_id,
             entry: single,

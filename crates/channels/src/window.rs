@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::RouteKind;
+use crate::Platform;
 
 const HOUR_MS: i64 = 3_600_000;
 pub const STANDARD_WINDOW_MS: i64 = 24 * HOUR_MS;
@@ -59,7 +59,7 @@ impl Window {
 
 /// The window for a reply now, given when the person last wrote.
 pub fn window(
-    platform: RouteKind,
+    platform: Platform,
     last_inbound_ms: Option<i64>,
     now_ms: i64,
     human_agent_enabled: bool,
@@ -68,7 +68,7 @@ pub fn window(
         return Window::NoMessageYet;
     };
     let age = now_ms.saturating_sub(last);
-    if platform == RouteKind::Website {
+    if platform == Platform::Website {
         // No platform rule: the relay holds replies for the visitor's page.
         return if age < WEBSITE_REPLY_WINDOW_MS {
             Window::Open {
@@ -84,7 +84,7 @@ pub fn window(
         };
     }
     match platform {
-        RouteKind::Whatsapp => Window::TemplateNeeded,
+        Platform::Whatsapp => Window::TemplateNeeded,
         _ if human_agent_enabled && age < HUMAN_AGENT_WINDOW_MS => Window::HumanAgent {
             closes_at_ms: last + HUMAN_AGENT_WINDOW_MS,
         },
@@ -103,55 +103,55 @@ mod tests {
     fn the_windows_at_their_edges() {
         let ago = |hours: i64| Some(NOW - hours * HOUR_MS);
         assert_eq!(
-            window(RouteKind::Messenger, ago(23), NOW, false),
+            window(Platform::Messenger, ago(23), NOW, false),
             Window::Open {
                 closes_at_ms: NOW + HOUR_MS
             }
         );
         assert_eq!(
-            window(RouteKind::Messenger, ago(24), NOW, false),
+            window(Platform::Messenger, ago(24), NOW, false),
             Window::Closed
         );
         assert!(matches!(
-            window(RouteKind::Instagram, ago(24), NOW, true),
+            window(Platform::Instagram, ago(24), NOW, true),
             Window::HumanAgent { .. }
         ));
         assert!(matches!(
-            window(RouteKind::Instagram, ago(167), NOW, true),
+            window(Platform::Instagram, ago(167), NOW, true),
             Window::HumanAgent { .. }
         ));
         assert_eq!(
-            window(RouteKind::Instagram, ago(168), NOW, true),
+            window(Platform::Instagram, ago(168), NOW, true),
             Window::Closed
         );
         assert_eq!(
-            window(RouteKind::Whatsapp, ago(25), NOW, true),
+            window(Platform::Whatsapp, ago(25), NOW, true),
             Window::TemplateNeeded,
             "no Human Agent on WhatsApp"
         );
         assert_eq!(
-            window(RouteKind::Whatsapp, None, NOW, false),
+            window(Platform::Whatsapp, None, NOW, false),
             Window::NoMessageYet
         );
         assert!(
             matches!(
-                window(RouteKind::Website, ago(167), NOW, false),
+                window(Platform::Website, ago(167), NOW, false),
                 Window::Open { .. }
             ),
             "a website visitor can be answered for 7 days, with no tag"
         );
         assert_eq!(
-            window(RouteKind::Website, ago(168), NOW, true),
+            window(Platform::Website, ago(168), NOW, true),
             Window::VisitorGone
         );
     }
 
     proptest! {
         #[test]
-        fn human_agent_never_applies_inside_24_hours_or_without_the_feature(age in 0i64..30 * 24 * HOUR_MS, enabled in any::<bool>(), platform in prop_oneof![Just(RouteKind::Messenger), Just(RouteKind::Instagram), Just(RouteKind::Whatsapp)]) {
+        fn human_agent_never_applies_inside_24_hours_or_without_the_feature(age in 0i64..30 * 24 * HOUR_MS, enabled in any::<bool>(), platform in prop_oneof![Just(Platform::Messenger), Just(Platform::Instagram), Just(Platform::Whatsapp)]) {
             let decided = window(platform, Some(NOW - age), NOW, enabled);
             if let Window::HumanAgent { .. } = decided {
-                prop_assert!(enabled && (STANDARD_WINDOW_MS..HUMAN_AGENT_WINDOW_MS).contains(&age) && platform != RouteKind::Whatsapp);
+                prop_assert!(enabled && (STANDARD_WINDOW_MS..HUMAN_AGENT_WINDOW_MS).contains(&age) && platform != Platform::Whatsapp);
             }
             if age < STANDARD_WINDOW_MS {
                 let is_open = matches!(decided, Window::Open { .. });

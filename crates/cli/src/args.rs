@@ -73,7 +73,7 @@ pub(crate) enum Command {
     Claim {
         /// instagram, messenger or whatsapp
         #[arg(long)]
-        platform: leadbox_inbox::RouteKind,
+        platform: leadbox_inbox::Platform,
         /// Instagram account id, Facebook Page id or WhatsApp phone-number id.
         #[arg(long)]
         account_id: String,
@@ -236,7 +236,7 @@ pub(crate) enum AccountsAction {
     Add {
         /// instagram, messenger or whatsapp
         #[arg(long)]
-        platform: leadbox_inbox::RouteKind,
+        platform: leadbox_inbox::Platform,
         /// Page id, Instagram account id, or WhatsApp phone-number id.
         #[arg(long)]
         account_id: String,
@@ -270,7 +270,7 @@ pub(crate) enum AccountsAction {
     /// Remove an account's token (its conversations stay unless --erase-conversations).
     Remove {
         #[arg(long)]
-        platform: leadbox_inbox::RouteKind,
+        platform: leadbox_inbox::Platform,
         #[arg(long)]
         account_id: String,
         /// Also erase every conversation, contact and lead of this account.

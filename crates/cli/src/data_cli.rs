@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::Subcommand;
 use leadbox_inbox::{
-    ContactSelector, Engine, ExportFormat, ExportScope, InboxError, RetentionPolicy, RouteKind,
+    ContactSelector, Engine, ExportFormat, ExportScope, InboxError, Platform, RetentionPolicy,
     SecretStore,
 };
 
@@ -22,7 +22,7 @@ pub enum RetentionAction {
         days: Option<Period>,
         /// Apply --days to one channel only (instagram, messenger or whatsapp).
         #[arg(long, requires = "days")]
-        channel: Option<RouteKind>,
+        channel: Option<Platform>,
         /// Remove message text older than this, keeping the conversation and lead.
         #[arg(long, value_parser = parse_days)]
         sanitize_after: Option<Period>,
@@ -69,7 +69,7 @@ pub fn retention(
                 "Delete conversations inactive for: {}",
                 describe_days(policy.delete_inactive_after_days)
             )?;
-            for channel in RouteKind::ALL {
+            for channel in Platform::ALL {
                 if policy.per_channel.contains_key(&channel) {
                     writeln!(
                         out,

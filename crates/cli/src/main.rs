@@ -460,7 +460,7 @@ mod tests {
         assert!(matches!(
             cli.command,
             Command::Claim {
-                platform: leadbox_inbox::RouteKind::Whatsapp,
+                platform: leadbox_inbox::Platform::Whatsapp,
                 ..
             }
         ));

@@ -6,9 +6,7 @@
 use std::time::Instant;
 
 use leadbox_drafts::offline::OfflineDrafter;
-use leadbox_drafts::{
-    BusinessProfile, ConversationTurn, DraftRequest, Drafter, RouteKind, Speaker,
-};
+use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Platform, Speaker};
 
 fn main() {
     let profile =
@@ -40,7 +38,7 @@ fn main() {
         for message in messages {
             let request = DraftRequest {
                 profile: profile.clone(),
-                channel: RouteKind::Instagram,
+                channel: Platform::Instagram,
                 lead_name: None,
                 history: history.clone(),
                 new_message: message.into(),

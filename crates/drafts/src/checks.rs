@@ -227,7 +227,7 @@ mod tests {
     use super::*;
     use crate::drafter::ConversationTurn;
     use crate::profile::{BusinessProfile, Service};
-    use leadbox_envelope::RouteKind;
+    use leadbox_envelope::Platform;
 
     fn request(new_message: &str) -> DraftRequest {
         DraftRequest {
@@ -244,7 +244,7 @@ mod tests {
                 phone_region: Some("ES".into()),
                 ..BusinessProfile::default()
             },
-            channel: RouteKind::Instagram,
+            channel: Platform::Instagram,
             lead_name: None,
             history: vec![ConversationTurn {
                 speaker: Speaker::Lead,

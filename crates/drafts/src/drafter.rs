@@ -1,6 +1,6 @@
 use std::future::Future;
 
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::Flag;
@@ -24,7 +24,7 @@ pub struct ConversationTurn {
 #[derive(Debug, Clone)]
 pub struct DraftRequest {
     pub profile: BusinessProfile,
-    pub channel: RouteKind,
+    pub channel: Platform,
     /// The lead's name when known (introduced or from the platform).
     pub lead_name: Option<String>,
     /// Earlier turns, oldest first.

@@ -16,15 +16,15 @@ pub mod redact;
 mod retrieval;
 
 pub use drafter::{ConversationTurn, Draft, DraftError, DraftRequest, Drafter, Speaker};
-pub use leadbox_envelope::RouteKind;
+pub use leadbox_envelope::Platform;
 pub use profile::BusinessProfile;
 
 /// The longest reply each channel accepts, in characters.
-pub fn channel_limit(channel: RouteKind) -> usize {
+pub fn channel_limit(channel: Platform) -> usize {
     match channel {
-        RouteKind::Instagram => 1000,
-        RouteKind::Messenger => 2000,
-        RouteKind::Whatsapp => 4096,
-        RouteKind::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
+        Platform::Instagram => 1000,
+        Platform::Messenger => 2000,
+        Platform::Whatsapp => 4096,
+        Platform::Website => leadbox_envelope::api::WIDGET_TEXT_LIMIT,
     }
 }

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 
 use crate::checks::review;
 use crate::drafter::{Draft, DraftError, DraftRequest, Drafter, Speaker};
@@ -189,7 +189,7 @@ impl OfflineDrafter {
         }
         let has_contact = !details.phones.is_empty()
             || !details.emails.is_empty()
-            || request.channel == RouteKind::Whatsapp;
+            || request.channel == Platform::Whatsapp;
         if matches!(main, Enquiry::Booking | Enquiry::Price | Enquiry::Complaint) && !has_contact {
             lines.push(
                 if details.name.is_none() {

@@ -146,7 +146,7 @@ mod tests {
     use super::*;
     use crate::drafter::ConversationTurn;
     use crate::profile::BusinessProfile;
-    use leadbox_envelope::RouteKind;
+    use leadbox_envelope::Platform;
 
     fn request(new_message: &str, turns: usize) -> DraftRequest {
         DraftRequest {
@@ -155,7 +155,7 @@ mod tests {
                 booking_link: Some("https://b.example".into()),
                 ..Default::default()
             },
-            channel: RouteKind::Instagram,
+            channel: Platform::Instagram,
             lead_name: Some("Bo".into()),
             history: (0..turns)
                 .map(|i| ConversationTurn {

@@ -7,7 +7,7 @@
 use leadbox_drafts::checks::Flag;
 use leadbox_drafts::offline::OfflineDrafter;
 use leadbox_drafts::{
-    BusinessProfile, ConversationTurn, Draft, DraftRequest, Drafter, RouteKind, Speaker,
+    BusinessProfile, ConversationTurn, Draft, DraftRequest, Drafter, Platform, Speaker,
 };
 
 fn profile(name: &str) -> BusinessProfile {
@@ -17,7 +17,7 @@ fn profile(name: &str) -> BusinessProfile {
 
 fn draft_for(
     profile: &BusinessProfile,
-    channel: RouteKind,
+    channel: Platform,
     history: &[(Speaker, &str)],
     message: &str,
 ) -> Draft {
@@ -62,7 +62,7 @@ fn salon_price_question_in_spanish_quotes_the_profile_price() {
     let salon = profile("hair_salon");
     let draft = draft_for(
         &salon,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &[],
         "Hola! ¿Cuánto cuesta un corte de pelo?",
     );
@@ -83,7 +83,7 @@ fn salon_booking_in_english_offers_the_booking_link_and_no_availability() {
     let salon = profile("hair_salon");
     let draft = draft_for(
         &salon,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &[],
         "Hi, I'm Carla. Can I book a colour for Saturday? My number is 611 222 333",
     );
@@ -107,7 +107,7 @@ fn salon_faq_answers_come_from_the_faq() {
     let salon = profile("hair_salon");
     let draft = draft_for(
         &salon,
-        RouteKind::Messenger,
+        Platform::Messenger,
         &[],
         "Hi! Is there parking nearby?",
     );
@@ -123,7 +123,7 @@ fn clinic_is_formal_and_does_not_invent_the_emergency_price() {
     let clinic = profile("dental_clinic");
     let draft = draft_for(
         &clinic,
-        RouteKind::Messenger,
+        Platform::Messenger,
         &[],
         "How much is an emergency appointment? I have a toothache",
     );
@@ -148,7 +148,7 @@ fn clinic_hours_and_address_are_the_profiles() {
     let clinic = profile("dental_clinic");
     let draft = draft_for(
         &clinic,
-        RouteKind::Whatsapp,
+        Platform::Whatsapp,
         &[],
         "What time do you open on Friday and where are you?",
     );
@@ -164,7 +164,7 @@ fn clinic_hours_and_address_are_the_profiles() {
 #[test]
 fn agent_without_hours_promises_to_confirm_them() {
     let agent = profile("real_estate");
-    let draft = draft_for(&agent, RouteKind::Instagram, &[], "When are you open?");
+    let draft = draft_for(&agent, Platform::Instagram, &[], "When are you open?");
     assert!(
         draft.text.contains("I'll confirm our opening hours"),
         "{}",
@@ -186,7 +186,7 @@ fn agent_answers_commission_from_the_faq_and_asks_for_contact_on_viewings() {
     ];
     let draft = draft_for(
         &agent,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &history,
         "Could I book a viewing this week?",
     );
@@ -204,7 +204,7 @@ fn agent_answers_commission_from_the_faq_and_asks_for_contact_on_viewings() {
     );
     let commission = draft_for(
         &agent,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &[],
         "What is your commission for selling my house?",
     );
@@ -220,7 +220,7 @@ fn a_complaint_gets_an_apology_not_a_sales_pitch() {
     let salon = profile("hair_salon");
     let draft = draft_for(
         &salon,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &[],
         "The colour was terrible, I want a refund",
     );
@@ -234,7 +234,7 @@ fn every_reply_fits_the_channel() {
     clinic.faq[0].answer = "We accept insurance. ".repeat(100);
     let draft = draft_for(
         &clinic,
-        RouteKind::Instagram,
+        Platform::Instagram,
         &[],
         "Do you accept insurance?",
     );

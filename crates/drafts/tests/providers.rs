@@ -12,12 +12,12 @@ use leadbox_drafts::checks::Flag;
 use leadbox_drafts::enquiry::Enquiry;
 use leadbox_drafts::extract::Urgency;
 use leadbox_drafts::providers::{Anthropic, AnyDrafter, OpenAiCompatible, ProviderSettings};
-use leadbox_drafts::{BusinessProfile, DraftError, DraftRequest, Drafter, RouteKind};
+use leadbox_drafts::{BusinessProfile, DraftError, DraftRequest, Drafter, Platform};
 
 fn request(message: &str) -> DraftRequest {
     DraftRequest {
         profile: BusinessProfile::from_toml(include_str!("profiles/hair_salon.toml")).unwrap(),
-        channel: RouteKind::Instagram,
+        channel: Platform::Instagram,
         lead_name: Some("Bo".into()),
         history: vec![],
         new_message: message.into(),

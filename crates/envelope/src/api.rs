@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::payload::SecretText;
-use crate::{DevicePublicKey, RouteKind, SealedEnvelope};
+use crate::{DevicePublicKey, Platform, SealedEnvelope};
 
 /// `POST /v1/devices`: redeem a single-use invite for a device identity.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ pub struct SignUpRequest {
 /// `POST /v1/routes`: claim a platform account id for the caller's business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimRouteRequest {
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub account_id: String,
     /// For a WhatsApp number: the WhatsApp Business Account that holds it,
     /// whose account-level changes (templates, quality, restrictions) then

@@ -13,15 +13,15 @@ mod sealing;
 pub use keys::{DevicePublicKey, DeviceSecretKey, KeyError};
 pub use sealing::{SealError, SealedEnvelope, open, seal};
 
-/// Which kind of platform account a routing id names. The relay routes each
-/// webhook entry by it; the desktop uses it to know which channel a message is on.
+/// Where a conversation happens: the one name for this concept, from SQL
+/// (`accounts.platform`) to TypeScript (`Platform`). The relay routes each
+/// webhook entry by (platform, account id); the desktop keeps it per account.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[cfg_attr(feature = "typescript", ts(rename = "Platform"))]
-pub enum RouteKind {
+pub enum Platform {
     /// An Instagram professional account id (`object: "instagram"`).
     Instagram,
     /// A Facebook Page id (`object: "page"`: Messenger and lead ads).
@@ -32,35 +32,45 @@ pub enum RouteKind {
     Website,
 }
 
-impl RouteKind {
-    pub const ALL: [RouteKind; 4] = [
-        RouteKind::Instagram,
-        RouteKind::Messenger,
-        RouteKind::Whatsapp,
-        RouteKind::Website,
+impl Platform {
+    pub const ALL: [Platform; 4] = [
+        Platform::Instagram,
+        Platform::Messenger,
+        Platform::Whatsapp,
+        Platform::Website,
     ];
+
+    /// The name an owner reads (notifications, CSV exports, new contacts).
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Instagram => "Instagram",
+            Platform::Messenger => "Messenger",
+            Platform::Whatsapp => "WhatsApp",
+            Platform::Website => "Website chat",
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            RouteKind::Instagram => "instagram",
-            RouteKind::Messenger => "messenger",
-            RouteKind::Whatsapp => "whatsapp",
-            RouteKind::Website => "website",
+            Platform::Instagram => "instagram",
+            Platform::Messenger => "messenger",
+            Platform::Whatsapp => "whatsapp",
+            Platform::Website => "website",
         }
     }
 }
 
-impl std::fmt::Display for RouteKind {
+impl std::fmt::Display for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl std::str::FromStr for RouteKind {
+impl std::str::FromStr for Platform {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RouteKind::ALL
+        Platform::ALL
             .into_iter()
             .find(|kind| kind.as_str() == s)
             .ok_or_else(|| {

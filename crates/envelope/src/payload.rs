@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::RouteKind;
+use crate::Platform;
 
 /// The plaintext inside an envelope. Tagged so later kinds (OAuth tokens, the
 /// Meta deletion notice, website chat) can be added without breaking old desktops,
@@ -14,7 +14,7 @@ pub enum Payload {
     MetaWebhookEntry {
         /// The webhook's `object`: `instagram`, `page` or `whatsapp_business_account`.
         object: String,
-        route: RouteKind,
+        route: Platform,
         /// The platform account id the entry was routed by.
         account_id: String,
         /// When the relay received it, in milliseconds since the Unix epoch.
@@ -76,7 +76,7 @@ pub enum Payload {
     /// business had (with Facebook or Instagram Login, or a token the relay
     /// checked): its webhooks go there from now on.
     RouteMoved {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         moved_at_ms: i64,
     },

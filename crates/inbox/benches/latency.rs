@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
-use leadbox_inbox::{Engine, RouteKind, SyncReport};
+use leadbox_inbox::{Engine, Platform, SyncReport};
 use leadbox_vault::InMemorySecretStore;
 use sha2::Sha256;
 
@@ -110,7 +110,7 @@ async fn main() {
     let (engine, _) =
         Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default())).unwrap();
     engine.pair(&relay_url, &invite, "bench").await.unwrap();
-    engine.claim(RouteKind::Instagram, ACCOUNT).await.unwrap();
+    engine.claim(Platform::Instagram, ACCOUNT).await.unwrap();
     let engine = Arc::new(engine);
     let http = reqwest::Client::new();
     println!(

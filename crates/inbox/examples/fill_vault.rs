@@ -7,14 +7,14 @@
 use std::sync::Arc;
 
 use leadbox_channels::events::{Direction, Event, MessageEvent};
-use leadbox_inbox::{Engine, RouteKind};
+use leadbox_inbox::{Engine, Platform};
 use leadbox_vault::OsKeychain;
 
 fn message(n: usize, k: usize, at: i64) -> Event {
     let (route, account) = match n % 3 {
-        0 => (RouteKind::Instagram, "17841400000000001"),
-        1 => (RouteKind::Messenger, "PAGE1"),
-        _ => (RouteKind::Whatsapp, "PN1"),
+        0 => (Platform::Instagram, "17841400000000001"),
+        1 => (Platform::Messenger, "PAGE1"),
+        _ => (Platform::Whatsapp, "PN1"),
     };
     let inbound = k != 1;
     Event::Message(MessageEvent {

@@ -6,9 +6,7 @@ use std::str::FromStr;
 use leadbox_drafts::extract::extract;
 use leadbox_drafts::offline::OfflineDrafter;
 use leadbox_drafts::providers::{Anthropic, AnyDrafter, OpenAiCompatible, ProviderSettings};
-use leadbox_drafts::{
-    BusinessProfile, ConversationTurn, DraftRequest, Drafter, RouteKind, Speaker,
-};
+use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Platform, Speaker};
 use leadbox_vault::DraftOutcome;
 use serde::Serialize;
 
@@ -71,8 +69,8 @@ pub struct DraftingReport {
     pub failed: usize,
 }
 
-fn channel(platform: &str) -> RouteKind {
-    platform.parse().unwrap_or(RouteKind::Instagram)
+fn channel(platform: &str) -> Platform {
+    platform.parse().unwrap_or(Platform::Instagram)
 }
 
 impl Engine {

@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex};
 
 use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest, SignUpRequest};
 use leadbox_envelope::payload::SecretText;
-use leadbox_envelope::{DeviceSecretKey, RouteKind};
+use leadbox_envelope::{DeviceSecretKey, Platform};
 use leadbox_vault::{Opened, Reader, RecoveryCode, SecretStore, Vault, VaultPool, WriterGuard};
 use zeroize::Zeroizing;
 
@@ -249,7 +249,7 @@ impl Engine {
     }
 
     /// Asks the relay to route a platform account's webhooks to this business.
-    pub async fn claim(&self, platform: RouteKind, account_id: &str) -> Result<(), InboxError> {
+    pub async fn claim(&self, platform: Platform, account_id: &str) -> Result<(), InboxError> {
         self.claim_with_business_account(platform, account_id, None, None)
             .await
     }
@@ -262,7 +262,7 @@ impl Engine {
     /// Meta only when it needs proof, and does not keep it.
     pub async fn claim_with_business_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         account_id: &str,
         business_account: Option<&str>,
         access_token: Option<&str>,

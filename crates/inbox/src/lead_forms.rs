@@ -1,7 +1,7 @@
 //! Fetching lead-ad answers with the page's token, retrying with backoff. The
 //! lead is listed from the moment the webhook arrives, answers or not.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_vault::LeadFormAnswers;
 use serde_json::Value;
 
@@ -69,7 +69,7 @@ impl Engine {
         for form in due {
             let token = self
                 .secrets()
-                .get(&self.token_name(RouteKind::Messenger, &form.page_id))?;
+                .get(&self.token_name(Platform::Messenger, &form.page_id))?;
             let outcome = match token {
                 None => Err(format!(
                     "connect the page {} (leadbox-cli accounts add --platform messenger) so Leadbox can read lead forms",
@@ -83,7 +83,7 @@ impl Engine {
                             if error.needs_reconnect()
                                 && let Some(account) = self
                                     .vault()
-                                    .find_account(RouteKind::Messenger, &form.page_id)?
+                                    .find_account(Platform::Messenger, &form.page_id)?
                             {
                                 self.vault().mark_needs_reconnect(account.id)?;
                             }

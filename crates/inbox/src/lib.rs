@@ -31,7 +31,7 @@ pub use leadbox_channels::Connection;
 pub use leadbox_channels::events::NoticeSeverity;
 pub use leadbox_drafts::BusinessProfile;
 pub use leadbox_drafts::checks::Flag;
-pub use leadbox_envelope::RouteKind;
+pub use leadbox_envelope::Platform;
 pub use review::{DraftReview, explain_warnings};
 pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
 // The vault's types that the shells show or pass back: the shells reach the

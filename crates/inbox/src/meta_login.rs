@@ -6,7 +6,7 @@
 //! it do not expire, and a token not stored cannot leak.
 
 use leadbox_channels::Connection;
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use leadbox_envelope::payload::{ConnectedPage, SecretText};
 
 use crate::relay_client::RelayClient;
@@ -84,17 +84,13 @@ impl Engine {
     ) -> Result<usize, InboxError> {
         let mut connected = 0;
         for page in pages {
-            let mut accounts = vec![(
-                RouteKind::Messenger,
-                page.page_id.clone(),
-                page.name.clone(),
-            )];
+            let mut accounts = vec![(Platform::Messenger, page.page_id.clone(), page.name.clone())];
             if let Some(instagram) = &page.instagram_account_id {
                 let name = page
                     .instagram_username
                     .as_ref()
                     .map_or_else(|| page.name.clone(), |u| format!("@{u}"));
-                accounts.push((RouteKind::Instagram, instagram.clone(), name));
+                accounts.push((Platform::Instagram, instagram.clone(), name));
             }
             for (platform, account_id, name) in accounts {
                 self.secrets().set(
@@ -136,15 +132,15 @@ impl Engine {
         token: &SecretText,
     ) -> Result<(), InboxError> {
         self.secrets().set(
-            &self.token_name(RouteKind::Instagram, account_id),
+            &self.token_name(Platform::Instagram, account_id),
             token.expose().as_bytes(),
         )?;
         let vault = self.vault();
         let human_agent = vault
-            .find_account(RouteKind::Instagram, account_id)?
+            .find_account(Platform::Instagram, account_id)?
             .is_some_and(|a| a.human_agent);
         let account = vault.connect_account(
-            RouteKind::Instagram,
+            Platform::Instagram,
             account_id,
             Connection::InstagramLogin,
             &format!("@{username}"),

@@ -86,14 +86,14 @@ impl Engine {
         conversation_id: i64,
         draft_id: i64,
     ) -> Result<ReplyWindow, InboxError> {
-        let target = self.vault().reply_target(conversation_id, draft_id)?;
+        let target = self.reader()?.reply_target(conversation_id, draft_id)?;
         Ok(reply_window(&target, now_ms()))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use leadbox_channels::{Connection, RouteKind};
+    use leadbox_channels::{Connection, Platform};
     use leadbox_vault::{AccountRow, CommentTarget, ReplyTarget};
 
     use super::reply_window;
@@ -101,7 +101,7 @@ mod tests {
     const HOUR: i64 = 3_600_000;
     const NOW: i64 = 1_800_000_000_000;
 
-    fn target(platform: RouteKind, human_agent: bool, wrote_hours_ago: i64) -> ReplyTarget {
+    fn target(platform: Platform, human_agent: bool, wrote_hours_ago: i64) -> ReplyTarget {
         ReplyTarget {
             account: AccountRow {
                 id: 1,
@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn within_a_day_a_normal_reply_goes_until_24_hours_after_their_message() {
-        let verdict = reply_window(&target(RouteKind::Messenger, false, 3), NOW);
+        let verdict = reply_window(&target(Platform::Messenger, false, 3), NOW);
         assert_eq!(verdict.state, "open");
         assert!(verdict.can_send && !verdict.human_agent);
         assert_eq!(verdict.closes_at_ms, Some(NOW + 21 * HOUR));
@@ -131,22 +131,22 @@ mod tests {
 
     #[test]
     fn after_a_day_only_a_human_agent_reply_and_only_where_the_app_has_it() {
-        let tagged = reply_window(&target(RouteKind::Instagram, true, 30), NOW);
+        let tagged = reply_window(&target(Platform::Instagram, true, 30), NOW);
         assert_eq!(tagged.state, "human_agent");
         assert!(tagged.can_send && tagged.human_agent);
         assert_eq!(tagged.closes_at_ms, Some(NOW - 30 * HOUR + 7 * 24 * HOUR));
 
-        let without = reply_window(&target(RouteKind::Instagram, false, 30), NOW);
+        let without = reply_window(&target(Platform::Instagram, false, 30), NOW);
         assert_eq!(without.state, "closed");
         assert!(!without.can_send);
-        let whatsapp = reply_window(&target(RouteKind::Whatsapp, true, 30), NOW);
+        let whatsapp = reply_window(&target(Platform::Whatsapp, true, 30), NOW);
         assert_eq!(whatsapp.state, "template_needed");
         assert!(!whatsapp.can_send);
     }
 
     #[test]
     fn a_comment_gets_one_private_reply_within_7_days() {
-        let mut comment = target(RouteKind::Instagram, false, 48);
+        let mut comment = target(Platform::Instagram, false, 48);
         comment.comment = Some(CommentTarget {
             comment_id: "c".into(),
             commented_at_ms: NOW - 48 * HOUR,

@@ -5,14 +5,14 @@ use leadbox_channels::graph::{
     DEFAULT_GRAPH_URL, DEFAULT_INSTAGRAM_URL, DEFAULT_VERSION, GraphClient, Outgoing, Recipient,
     SendError,
 };
-use leadbox_channels::{Connection, RouteKind};
+use leadbox_channels::{Connection, Platform};
 use leadbox_vault::{AccountRow, ApprovedDraft};
 use zeroize::Zeroizing;
 
 use crate::{Engine, InboxError, now_ms};
 
 /// What an account's access token is called in the keychain (before the vault id).
-pub(crate) fn account_token(platform: RouteKind, account_id: &str) -> String {
+pub(crate) fn account_token(platform: Platform, account_id: &str) -> String {
     format!("account-token:{platform}:{account_id}")
 }
 
@@ -49,7 +49,7 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner()) = Some(client);
     }
 
-    pub(crate) fn token_name(&self, platform: RouteKind, account_id: &str) -> String {
+    pub(crate) fn token_name(&self, platform: Platform, account_id: &str) -> String {
         self.secret_name(&account_token(platform, account_id))
     }
 
@@ -57,7 +57,7 @@ impl Engine {
     /// connected and routes it to this business at the relay (when paired).
     pub async fn add_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         account_id: &str,
         connection: Connection,
         token: &str,
@@ -66,10 +66,10 @@ impl Engine {
         let token = token.trim();
         let fits = matches!(
             (platform, connection),
-            (RouteKind::Whatsapp, Connection::WhatsappCloud)
-                | (RouteKind::Messenger, Connection::Page)
+            (Platform::Whatsapp, Connection::WhatsappCloud)
+                | (Platform::Messenger, Connection::Page)
                 | (
-                    RouteKind::Instagram,
+                    Platform::Instagram,
                     Connection::Page | Connection::InstagramLogin
                 )
         );
@@ -85,7 +85,7 @@ impl Engine {
             .map_err(|e| InboxError::Settings(format!("the token was not accepted: {e}")))?;
         self.secrets()
             .set(&self.token_name(platform, account_id), token.as_bytes())?;
-        let human_agent = human_agent && platform != RouteKind::Whatsapp;
+        let human_agent = human_agent && platform != Platform::Whatsapp;
         let account = self.vault().connect_account(
             platform,
             account_id,
@@ -104,11 +104,11 @@ impl Engine {
     /// still arrive, only its account-level notices do not.
     async fn route_connected_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         account_id: &str,
         token: &str,
     ) -> Result<(), InboxError> {
-        let business_account = if platform == RouteKind::Whatsapp {
+        let business_account = if platform == Platform::Whatsapp {
             match self
                 .graph()
                 .whatsapp_business_account(account_id, token)
@@ -142,7 +142,7 @@ impl Engine {
     /// that account is erased as for a per-person erasure.
     pub fn remove_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         account_id: &str,
         erase_conversations: bool,
     ) -> Result<Option<leadbox_vault::ErasureReceipt>, InboxError> {
@@ -210,7 +210,7 @@ impl Engine {
             return refuse(self, approved, verdict.explanation);
         }
         let human_agent = verdict.human_agent;
-        if account.platform == RouteKind::Website {
+        if account.platform == Platform::Website {
             return self
                 .send_to_visitor(
                     approved,
@@ -229,7 +229,7 @@ impl Engine {
         let token = Zeroizing::new(String::from_utf8_lossy(&token).into_owned());
         let recipient = match (&target.comment, account.platform) {
             (Some(comment), _) => Recipient::Comment(comment.comment_id.clone()),
-            (None, RouteKind::Whatsapp) => Recipient::Whatsapp(target.contact_platform_id.clone()),
+            (None, Platform::Whatsapp) => Recipient::Whatsapp(target.contact_platform_id.clone()),
             (None, _) => Recipient::User(target.contact_platform_id.clone()),
         };
         let reply = Outgoing {

@@ -4,7 +4,7 @@
 
 use leadbox_channels::Connection;
 use leadbox_channels::graph::SendError;
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use leadbox_vault::AccountRow;
 
 use crate::{Engine, InboxError};
@@ -115,7 +115,7 @@ impl Engine {
         let token = String::from_utf8_lossy(&token).into_owned();
         let graph = self.graph();
         let page_id = match account.platform {
-            RouteKind::Messenger => account.platform_account_id.clone(),
+            Platform::Messenger => account.platform_account_id.clone(),
             // An Instagram account connected with a page token is subscribed through its page.
             _ => graph.token_page(&token).await?,
         };

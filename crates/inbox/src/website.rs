@@ -2,7 +2,7 @@
 //! allowed origins), the snippet the owner pastes into their site, and
 //! approved replies, which go back through the relay to the visitor's page.
 
-use leadbox_channels::{Connection, RouteKind};
+use leadbox_channels::{Connection, Platform};
 use leadbox_envelope::api::{WidgetReplyRequest, WidgetSite, WidgetSiteRequest};
 use leadbox_vault::ApprovedDraft;
 
@@ -47,7 +47,7 @@ impl Engine {
         };
         let site = client.create_site(&token, &request).await?;
         self.vault().connect_account(
-            RouteKind::Website,
+            Platform::Website,
             &site.site_id,
             Connection::Relay,
             &site.name,
@@ -65,7 +65,7 @@ impl Engine {
         let vault = self.vault();
         for site in &sites {
             vault.connect_account(
-                RouteKind::Website,
+                Platform::Website,
                 &site.site_id,
                 Connection::Relay,
                 &site.name,

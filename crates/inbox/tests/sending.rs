@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use hmac::{Hmac, Mac};
 use leadbox_channels::graph::GraphClient;
-use leadbox_inbox::{Connection, Engine, InboxError, RouteKind};
+use leadbox_inbox::{Connection, Engine, InboxError, Platform};
 use leadbox_vault::InMemorySecretStore;
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -276,7 +276,7 @@ struct World {
 impl World {
     /// A relay that routes free accounts without proof, this computer paired
     /// to it with `account` claimed.
-    async fn new(platform: RouteKind, account: &str) -> World {
+    async fn new(platform: Platform, account: &str) -> World {
         let world = World::with_claims(leadbox_relay::config::RouteClaims::FirstClaim).await;
         world.engine.claim(platform, account).await.unwrap();
         world
@@ -343,7 +343,7 @@ impl World {
     }
 
     /// Connects the account with the page token the local Graph API accepts.
-    async fn connect_page(&self, platform: RouteKind, account: &str) {
+    async fn connect_page(&self, platform: Platform, account: &str) {
         self.engine
             .add_account(platform, account, Connection::Page, "page-token", false)
             .await
@@ -401,7 +401,7 @@ fn messenger_dm(mid: &str, text: &str, age_ms: i64, echo: bool) -> Value {
 
 #[tokio::test]
 async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_not_a_duplicate() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .webhook(messenger_dm(
             "m_in_1",
@@ -410,7 +410,7 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
             false,
         ))
         .await;
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
 
     // What was learned about the lead is stored with it (the first contact of a fresh vault).
     let lead = world.engine.vault_for_tests().lead(1).unwrap().unwrap();
@@ -487,11 +487,11 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
 
 #[tokio::test]
 async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .webhook(messenger_dm("m_in_1", "Hi, can I book?", 60_000, false))
         .await;
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     world.graph.lock().await.expired = true;
 
     let draft = world.pending_draft();
@@ -553,7 +553,7 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     let refused = world
         .engine
         .add_account(
-            RouteKind::Messenger,
+            Platform::Messenger,
             "PAGE1",
             Connection::Page,
             "wrong",
@@ -570,7 +570,7 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
 
 #[tokio::test]
 async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .webhook(messenger_dm(
             "m_in_old",
@@ -579,7 +579,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
             false,
         ))
         .await;
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
     let approved = world
         .engine
@@ -597,7 +597,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
     world
         .engine
         .add_account(
-            RouteKind::Messenger,
+            Platform::Messenger,
             "PAGE1",
             Connection::Page,
             "page-token",
@@ -619,7 +619,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
 
 #[tokio::test]
 async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
-    let world = World::new(RouteKind::Whatsapp, "P1").await;
+    let world = World::new(Platform::Whatsapp, "P1").await;
     world
         .webhook(json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",
@@ -631,7 +631,7 @@ async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
     world
         .engine
         .add_account(
-            RouteKind::Whatsapp,
+            Platform::Whatsapp,
             "P1",
             Connection::WhatsappCloud,
             "wa-token",
@@ -667,7 +667,7 @@ async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
 
 #[tokio::test]
 async fn an_account_that_was_never_connected_cannot_send() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .webhook(messenger_dm("m_in_1", "hello", 1000, false))
         .await;
@@ -688,11 +688,11 @@ async fn an_account_that_was_never_connected_cannot_send() {
 
 #[tokio::test]
 async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .webhook(messenger_dm("m_in_1", "How much is a cut?", 60_000, false))
         .await;
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
     world
         .webhook(messenger_dm("m_in_2", "STOP", 30_000, false))
@@ -754,7 +754,7 @@ async fn a_person_who_wrote_stop_is_not_sent_to_without_an_override() {
 
 #[tokio::test]
 async fn a_comment_gets_one_private_reply() {
-    let world = World::new(RouteKind::Instagram, "IGB").await;
+    let world = World::new(Platform::Instagram, "IGB").await;
     world
         .webhook(json!({"object": "instagram", "entry": [{"id": "IGB", "time": now_ms() / 1000, "changes": [{"field": "comments", "value": {
             "from": {"id": "IGSID9", "username": "carla.g"}, "comment_id": "C123", "text": "How much?", "media": {"id": "M1"}
@@ -784,7 +784,7 @@ async fn a_comment_gets_one_private_reply() {
         .regenerate_draft(first)
         .unwrap();
     world.engine.draft_pending().await.unwrap();
-    world.connect_page(RouteKind::Instagram, "IGB").await;
+    world.connect_page(Platform::Instagram, "IGB").await;
     let approved = world
         .engine
         .vault_for_tests()
@@ -820,7 +820,7 @@ async fn a_comment_gets_one_private_reply() {
 
 #[tokio::test]
 async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     let leadgen = json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms() / 1000, "changes": [{"field": "leadgen", "value": {
         "leadgen_id": "LEAD42", "form_id": "FORM1", "page_id": "PAGE1", "created_time": now_ms() / 1000, "ad_id": "AD9"
     }}]}]});
@@ -843,7 +843,7 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
         "{waiting:?}"
     );
 
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     world
         .engine
         .vault_for_tests()
@@ -892,7 +892,7 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
 
 #[tokio::test]
 async fn the_push_stream_stores_a_webhook_without_polling() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     let mut push = world.engine.open_push().await.unwrap();
     world
         .post_only(messenger_dm("m_push", "Pushed to me?", 1_000, false))
@@ -915,7 +915,7 @@ async fn the_push_stream_stores_a_webhook_without_polling() {
 
 #[tokio::test]
 async fn envelopes_the_relay_dropped_are_counted_on_the_desktop_once() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .post_only(messenger_dm("m_old", "Anyone there?", 1_000, false))
         .await;
@@ -940,7 +940,7 @@ async fn deliver_to_desktop(world: &World, payload: &leadbox_envelope::payload::
     let recipients = world
         .relay
         .store
-        .recipients(RouteKind::Messenger, "PAGE1")
+        .recipients(Platform::Messenger, "PAGE1")
         .await
         .unwrap()
         .unwrap();
@@ -982,7 +982,7 @@ fn signed_request(user_id: &str) -> String {
 #[tokio::test]
 async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_them() {
     use leadbox_envelope::payload::{ConnectedPage, Payload, SecretText};
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     let page = |id: &str, instagram: Option<&str>| ConnectedPage {
         page_id: id.into(),
         name: format!("Page {id}"),
@@ -1005,7 +1005,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     .await;
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.accounts_connected, 3);
-    let granted: Vec<(RouteKind, String, String)> = world
+    let granted: Vec<(Platform, String, String)> = world
         .engine
         .vault_for_tests()
         .accounts_of_meta_user("10157")
@@ -1016,9 +1016,9 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     assert_eq!(
         granted,
         [
-            (RouteKind::Messenger, "111".into(), "connected".into()),
-            (RouteKind::Instagram, "1784".into(), "connected".into()),
-            (RouteKind::Messenger, "222".into(), "connected".into()),
+            (Platform::Messenger, "111".into(), "connected".into()),
+            (Platform::Instagram, "1784".into(), "connected".into()),
+            (Platform::Messenger, "222".into(), "connected".into()),
         ]
     );
 
@@ -1026,7 +1026,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     // request also erases the conversations.
     world
         .engine
-        .claim(RouteKind::Messenger, "111")
+        .claim(Platform::Messenger, "111")
         .await
         .unwrap();
     world
@@ -1051,7 +1051,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     let business = world
         .relay
         .store
-        .recipients(RouteKind::Messenger, "PAGE1")
+        .recipients(Platform::Messenger, "PAGE1")
         .await
         .unwrap()
         .unwrap()
@@ -1094,7 +1094,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
             .iter()
             .map(|id| {
                 vault
-                    .find_account(RouteKind::Messenger, id)
+                    .find_account(Platform::Messenger, id)
                     .unwrap()
                     .unwrap()
                     .status
@@ -1124,8 +1124,8 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
 
 #[tokio::test]
 async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     world.graph.lock().await.subscribed.insert("PAGE1".into());
 
     let report = world.engine.check_subscriptions().await.unwrap();
@@ -1150,7 +1150,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
     let account = world
         .engine
         .vault_for_tests()
-        .find_account(RouteKind::Messenger, "PAGE1")
+        .find_account(Platform::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
     assert!(
@@ -1168,7 +1168,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
     let account = world
         .engine
         .vault_for_tests()
-        .find_account(RouteKind::Messenger, "PAGE1")
+        .find_account(Platform::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
     assert_eq!(account.status, "needs_reconnect");
@@ -1178,7 +1178,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
 #[tokio::test]
 async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_it() {
     use leadbox_envelope::payload::{Payload, SecretText};
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     deliver_to_desktop(
         &world,
         &Payload::InstagramConnection {
@@ -1197,7 +1197,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     let account = world
         .engine
         .vault_for_tests()
-        .find_account(RouteKind::Instagram, "17841499")
+        .find_account(Platform::Instagram, "17841499")
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -1225,7 +1225,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
 
     world
         .engine
-        .claim(RouteKind::Instagram, "17841499")
+        .claim(Platform::Instagram, "17841499")
         .await
         .unwrap();
     world
@@ -1252,7 +1252,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
 
 #[tokio::test]
 async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .post_only(messenger_dm("m_crash", "Hello?", 1_000, false))
         .await;
@@ -1284,7 +1284,7 @@ async fn envelopes_stored_before_a_crash_are_acknowledged_on_the_next_sync() {
 
 #[tokio::test]
 async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the_reply_once() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     let chat = world
         .engine
         .add_website("Salon website", &["https://salon.example".into()])
@@ -1321,7 +1321,7 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
         .conversations()
         .unwrap()
         .remove(0);
-    assert_eq!(conversation.platform, RouteKind::Website);
+    assert_eq!(conversation.platform, Platform::Website);
     assert_eq!(conversation.display_name, "Bea");
     let draft = world.pending_draft();
     let approved = world
@@ -1370,7 +1370,7 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
 
 #[tokio::test]
 async fn a_computer_lists_the_business_computers_and_removes_a_lost_one() {
-    let world = World::new(RouteKind::Instagram, "1784").await;
+    let world = World::new(Platform::Instagram, "1784").await;
     let invite = world
         .relay
         .store
@@ -1419,7 +1419,7 @@ async fn a_computer_lists_the_business_computers_and_removes_a_lost_one() {
 
 #[tokio::test]
 async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token() {
-    let world = World::new(RouteKind::Messenger, "PAGE1").await;
+    let world = World::new(Platform::Messenger, "PAGE1").await;
     world
         .post_only(messenger_dm("m_n_1", "Hola", 1_000, false))
         .await;
@@ -1442,7 +1442,7 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
         label
     );
 
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     assert_eq!(
         world
             .engine
@@ -1504,11 +1504,11 @@ async fn a_new_person_is_named_from_their_profile_once_the_account_has_a_token()
 
 #[tokio::test]
 async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
-    let world = World::new(RouteKind::Whatsapp, "P1").await;
+    let world = World::new(Platform::Whatsapp, "P1").await;
     world
         .engine
         .add_account(
-            RouteKind::Whatsapp,
+            Platform::Whatsapp,
             "P1",
             Connection::WhatsappCloud,
             "wa-token",
@@ -1534,7 +1534,7 @@ async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
     let account = world
         .engine
         .vault_for_tests()
-        .find_account(RouteKind::Whatsapp, "P1")
+        .find_account(Platform::Whatsapp, "P1")
         .unwrap()
         .unwrap();
     let notice = account.notice.unwrap();
@@ -1555,18 +1555,18 @@ async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
 async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_shown() {
     let world = World::with_claims(leadbox_relay::config::RouteClaims::Proof).await;
     // Without the account's token the relay routes nothing.
-    let refused = world.engine.claim(RouteKind::Messenger, "PAGE1").await;
+    let refused = world.engine.claim(Platform::Messenger, "PAGE1").await;
     assert!(
         matches!(&refused, Err(leadbox_inbox::InboxError::Relay { status: 403, code, .. }) if code == "proof_required"),
         "{refused:?}"
     );
     // Connecting it with its page token sends that token as proof.
-    world.connect_page(RouteKind::Messenger, "PAGE1").await;
+    world.connect_page(Platform::Messenger, "PAGE1").await;
     assert!(
         world
             .relay
             .store
-            .route_holder(RouteKind::Messenger, "PAGE1")
+            .route_holder(Platform::Messenger, "PAGE1")
             .await
             .unwrap()
             .is_some()
@@ -1618,7 +1618,7 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
     let account = world
         .engine
         .vault_for_tests()
-        .find_account(RouteKind::Messenger, "PAGE1")
+        .find_account(Platform::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
     let notice = account.notice.unwrap();

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use leadbox_inbox::{Engine, RouteKind, SyncReport};
+use leadbox_inbox::{Engine, Platform, SyncReport};
 use leadbox_vault::{ExportFilter, ExportFormat, InMemorySecretStore};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -88,17 +88,17 @@ fn id(value: &Value) -> Option<String> {
 
 /// The accounts a business would have claimed to receive this body: every
 /// entry's account, and for WhatsApp each number with its business account.
-fn accounts_in(body: &Value) -> Vec<(RouteKind, String, Option<String>)> {
+fn accounts_in(body: &Value) -> Vec<(Platform, String, Option<String>)> {
     let route = match body["object"].as_str() {
-        Some("instagram") => RouteKind::Instagram,
-        Some("page") => RouteKind::Messenger,
-        Some("whatsapp_business_account") => RouteKind::Whatsapp,
+        Some("instagram") => Platform::Instagram,
+        Some("page") => Platform::Messenger,
+        Some("whatsapp_business_account") => Platform::Whatsapp,
         _ => return Vec::new(),
     };
     let mut accounts = Vec::new();
     for entry in body["entry"].as_array().into_iter().flatten() {
         let entry_id = id(&entry["id"]);
-        if route != RouteKind::Whatsapp {
+        if route != Platform::Whatsapp {
             accounts.extend(entry_id.map(|account| (route, account, None)));
             continue;
         }

@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use leadbox_envelope::payload::SecretText;
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,7 +40,7 @@ impl ProofError {
 /// What is claimed, and the token that should prove it.
 #[derive(Debug)]
 pub struct Claim<'a> {
-    pub route: RouteKind,
+    pub route: Platform,
     pub account_id: &'a str,
     pub whatsapp_business_account_id: Option<&'a str>,
     pub token: &'a SecretText,
@@ -97,11 +97,11 @@ impl<'a> ControlCheck<'a> {
             }),
         };
         match claim.route {
-            RouteKind::Messenger => {
+            Platform::Messenger => {
                 let me: Node = self.facebook("me", "id", claim.token).await?;
                 matches(id_of(&me.id))
             }
-            RouteKind::Instagram => {
+            Platform::Instagram => {
                 // A page token first (Instagram through Facebook Login), then
                 // an Instagram Login token.
                 let linked = self
@@ -116,7 +116,7 @@ impl<'a> ControlCheck<'a> {
                 let me: Node = self.instagram("me", "user_id", claim.token).await?;
                 matches(id_of(&me.user_id))
             }
-            RouteKind::Whatsapp => {
+            Platform::Whatsapp => {
                 let number: Node = self.facebook(claimed, "id", claim.token).await?;
                 matches(id_of(&number.id))?;
                 if let Some(business_account) = claim.whatsapp_business_account_id {
@@ -137,7 +137,7 @@ impl<'a> ControlCheck<'a> {
                 }
                 Ok(())
             }
-            RouteKind::Website => Err(ProofError::OtherAccount {
+            Platform::Website => Err(ProofError::OtherAccount {
                 claimed: claimed.to_owned(),
                 found: "a website chat, which the relay names itself".into(),
             }),

@@ -611,7 +611,7 @@ async fn one_devices_unusable_key_does_not_stop_anyone_elses_deliveries() {
         .store
         .claim_route(
             &studio.business_id,
-            leadbox_envelope::RouteKind::Instagram,
+            leadbox_envelope::Platform::Instagram,
             "1785",
             false,
             0,

@@ -548,7 +548,7 @@ async fn facebook_login_seals_the_page_tokens_to_the_device_and_keeps_none() {
     let routed = world
         .relay
         .store
-        .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .recipients(leadbox_envelope::Platform::Instagram, "1784")
         .await
         .unwrap()
         .unwrap();
@@ -669,7 +669,7 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
         .store
         .claim_route(
             &rival_business,
-            leadbox_envelope::RouteKind::Instagram,
+            leadbox_envelope::Platform::Instagram,
             "1784",
             false,
             leadbox_relay::store::unix_now(),
@@ -686,7 +686,7 @@ async fn a_login_moves_an_account_another_business_claimed_and_that_business_is_
     let routed = world
         .relay
         .store
-        .recipients(leadbox_envelope::RouteKind::Instagram, "1784")
+        .recipients(leadbox_envelope::Platform::Instagram, "1784")
         .await
         .unwrap()
         .unwrap();
@@ -969,7 +969,7 @@ async fn instagram_login_seals_the_token_and_routes_the_account() {
         world
             .relay
             .store
-            .recipients(leadbox_envelope::RouteKind::Instagram, "17841499")
+            .recipients(leadbox_envelope::Platform::Instagram, "17841499")
             .await
             .unwrap()
             .is_some()

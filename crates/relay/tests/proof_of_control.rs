@@ -7,7 +7,7 @@
 mod support;
 
 use leadbox_envelope::payload::Payload;
-use leadbox_envelope::{RouteKind, open};
+use leadbox_envelope::{Platform, open};
 use leadbox_relay::config::RouteClaims;
 use serde_json::json;
 use support::{Device, Relay, instagram_dm, sign, start_configured, start_relay};
@@ -31,7 +31,7 @@ async fn payloads(relay: &Relay, device: &Device) -> Vec<Payload> {
         .collect()
 }
 
-async fn holder(relay: &Relay, kind: RouteKind, account: &str) -> Option<String> {
+async fn holder(relay: &Relay, kind: Platform, account: &str) -> Option<String> {
     relay.state.store.route_holder(kind, account).await.unwrap()
 }
 
@@ -61,7 +61,7 @@ async fn a_free_account_is_routed_only_with_a_token_that_proves_control() {
             .claim_with(&salon, "messenger", "PAGE-1", None, token)
             .await;
         assert_eq!(answer, (403, code.to_owned()), "{token:?}");
-        assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1").await, None);
+        assert_eq!(holder(&relay, Platform::Messenger, "PAGE-1").await, None);
     }
     post(&relay, messenger_dm("PAGE-1", "m1")).await;
     assert!(relay.fetch(&salon, 0).await.envelopes.is_empty());
@@ -166,7 +166,7 @@ async fn an_account_moves_to_another_business_only_with_proof_and_the_first_is_t
     let told: Vec<Payload> = payloads(&relay, &salon).await;
     assert!(
         told.iter().any(|p| matches!(p,
-            Payload::RouteMoved { route: RouteKind::Instagram, account_id, .. } if account_id == "1784")),
+            Payload::RouteMoved { route: Platform::Instagram, account_id, .. } if account_id == "1784")),
         "{told:?}"
     );
     post(&relay, instagram_dm("1784", "m2", "now the rival's")).await;
@@ -201,7 +201,7 @@ async fn a_first_claim_relay_routes_free_accounts_without_proof_but_never_moves_
         .unwrap()
         .business_id;
     assert_eq!(
-        holder(&relay, RouteKind::Messenger, "PAGE-1").await,
+        holder(&relay, Platform::Messenger, "PAGE-1").await,
         Some(salon_business)
     );
     post(&relay, messenger_dm("PAGE-1", "m1")).await;
@@ -220,7 +220,7 @@ async fn when_meta_cannot_be_reached_nothing_is_routed_and_the_answer_says_so() 
         .claim_with(&salon, "messenger", "PAGE-1", None, Some("page:PAGE-1"))
         .await;
     assert_eq!(answer, (502, "meta_unreachable".to_owned()));
-    assert_eq!(holder(&relay, RouteKind::Messenger, "PAGE-1").await, None);
+    assert_eq!(holder(&relay, Platform::Messenger, "PAGE-1").await, None);
 }
 
 #[tokio::test]

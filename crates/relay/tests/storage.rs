@@ -8,7 +8,7 @@ mod support;
 
 use std::sync::Arc;
 
-use leadbox_envelope::{DeviceSecretKey, RouteKind, SealedEnvelope};
+use leadbox_envelope::{DeviceSecretKey, Platform, SealedEnvelope};
 use leadbox_relay::meta_links::{Confirmation, LoginProvider};
 use leadbox_relay::store::{
     ClaimOutcome, PostgresStore, Registration, SqliteStore, Store, StoreError,
@@ -298,7 +298,7 @@ async fn a_route_belongs_to_one_business_and_moves_only_with_proof(backend: Back
         let store = store.clone();
         async move {
             store
-                .claim_route(&business, RouteKind::Instagram, "178", proven, NOW)
+                .claim_route(&business, Platform::Instagram, "178", proven, NOW)
                 .await
         }
     };
@@ -312,10 +312,10 @@ async fn a_route_belongs_to_one_business_and_moves_only_with_proof(backend: Back
     );
     assert!(matches!(
         claim(b.business_id.clone(), false).await,
-        Err(StoreError::RouteTaken(RouteKind::Instagram, _))
+        Err(StoreError::RouteTaken(Platform::Instagram, _))
     ));
     let recipients = store
-        .recipients(RouteKind::Instagram, "178")
+        .recipients(Platform::Instagram, "178")
         .await
         .unwrap()
         .unwrap();
@@ -323,7 +323,7 @@ async fn a_route_belongs_to_one_business_and_moves_only_with_proof(backend: Back
     assert_eq!(recipients.devices[0].0, a.device_id);
     assert!(
         store
-            .recipients(RouteKind::Messenger, "178")
+            .recipients(Platform::Messenger, "178")
             .await
             .unwrap()
             .is_none()
@@ -335,7 +335,7 @@ async fn a_route_belongs_to_one_business_and_moves_only_with_proof(backend: Back
     assert_eq!(from.devices.len(), 1);
     assert_eq!(
         store
-            .route_holder(RouteKind::Instagram, "178")
+            .route_holder(Platform::Instagram, "178")
             .await
             .unwrap(),
         Some(b.business_id.clone())
@@ -512,7 +512,7 @@ async fn website_sessions_and_replies(backend: Backend) {
     assert_eq!(store.sites().await.unwrap(), std::slice::from_ref(&site));
     assert_eq!(
         store
-            .route_holder(RouteKind::Website, &site.site_id)
+            .route_holder(Platform::Website, &site.site_id)
             .await
             .unwrap(),
         Some(salon.business_id.clone())
@@ -625,8 +625,8 @@ async fn two_instances_claiming_one_free_account_route_it_once(backend: Backend)
         let (one, two) = tokio::join!(
             backend
                 .store
-                .claim_route(&a.business_id, RouteKind::Messenger, &account, false, NOW),
-            other.claim_route(&b.business_id, RouteKind::Messenger, &account, false, NOW)
+                .claim_route(&a.business_id, Platform::Messenger, &account, false, NOW),
+            other.claim_route(&b.business_id, Platform::Messenger, &account, false, NOW)
         );
         let claimed = [&one, &two]
             .iter()
@@ -714,7 +714,7 @@ async fn an_operator_sees_counts_suspends_and_deletes_a_business(backend: Backen
         store
             .claim_route(
                 &business.business_id,
-                RouteKind::Messenger,
+                Platform::Messenger,
                 account,
                 false,
                 NOW,
@@ -814,10 +814,7 @@ async fn an_operator_sees_counts_suspends_and_deletes_a_business(backend: Backen
             .is_none()
     );
     assert_eq!(
-        store
-            .route_holder(RouteKind::Messenger, "S1")
-            .await
-            .unwrap(),
+        store.route_holder(Platform::Messenger, "S1").await.unwrap(),
         None
     );
     assert!(store.sites().await.unwrap().is_empty());

@@ -9,110 +9,22 @@
 
 use std::time::{Duration, Instant};
 
-use leadbox_channels::RouteKind;
-use leadbox_channels::events::{Direction, Event, MessageEvent};
+use leadbox_testkit::synthetic::{MESSAGES_PER_CONVERSATION, OWNER_QUERIES, SyntheticInbox};
 use leadbox_vault::{
     DAY_MS, ExportFilter, ExportFormat, InMemorySecretStore, RetentionPolicy, SecretStore as _,
     Vault,
 };
 
-const MESSAGES_PER_CONVERSATION: usize = 10;
 const BATCH: usize = 5_000;
 const NOW: i64 = 1_800_000_000_000;
 
-const OPENINGS: &[&str] = &[
-    "Hi! How much is a",
-    "Hola, cuánto cuesta un",
-    "Do you have time on Friday for a",
-    "Can I book a",
-    "Is there parking near the studio for my",
-    "What are your opening hours? I need a",
-    "My sister recommended you for a",
-    "Precio de",
-];
-const THINGS: &[&str] = &[
-    "haircut",
-    "balayage",
-    "manicure",
-    "bridal makeup",
-    "beard trim",
-    "colour correction",
-    "keratin treatment",
-    "massage",
-    "facial",
-    "consultation",
-    "wedding trial",
-    "kids cut",
-];
-const ENDINGS: &[&str] = &[
-    "next week?",
-    "this Saturday morning?",
-    "for two people?",
-    "thanks 😊",
-    "please call me back",
-    "¿mañana por la tarde?",
-    "around 5pm?",
-    "and do you take cards?",
-];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[usize::try_from(self.next() % from.len() as u64).unwrap()]
-    }
-}
-
-fn message(rng: &mut Rng, n: usize, at: i64) -> Event {
-    let conversation = n / MESSAGES_PER_CONVERSATION;
-    let inbound = n % 3 != 2;
-    Event::Message(MessageEvent {
-        route: RouteKind::ALL[conversation % 3],
-        account_id: "ACC1".into(),
-        contact_id: format!("person-{conversation}"),
-        contact_name: Some(format!("Person {conversation}")),
-        direction: if inbound {
-            Direction::Inbound
-        } else {
-            Direction::Outbound
-        },
-        platform_message_id: format!("mid.{n}"),
-        text: Some(format!(
-            "{} {} {} (ref {n})",
-            rng.pick(OPENINGS),
-            rng.pick(THINGS),
-            rng.pick(ENDINGS)
-        )),
-        attachments: vec![],
-        timestamp_ms: at,
-        timestamp_source: leadbox_channels::events::TimestampSource::Platform,
-        comment: None,
-    })
-}
-
-/// Half the conversations are 200 days old (due for the 90-day policy).
-fn timestamp(n: usize) -> i64 {
-    let conversation = n / MESSAGES_PER_CONVERSATION;
-    let age_days = if conversation % 2 == 0 { 200 } else { 10 };
-    NOW - age_days * DAY_MS + i64::try_from(n % MESSAGES_PER_CONVERSATION).unwrap() * 60_000
-}
-
 fn ingest_all(vault: &mut Vault, total: usize) -> Duration {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut inbox = SyntheticInbox::new(NOW);
     let started = Instant::now();
     let mut n = 0;
     while n < total {
         let end = (n + BATCH).min(total);
-        let batch: Vec<Event> = (n..end)
-            .map(|i| message(&mut rng, i, timestamp(i)))
-            .collect();
-        vault.ingest(&[batch]).unwrap();
+        vault.ingest(&[inbox.batch(n, end)]).unwrap();
         n = end;
     }
     started.elapsed()
@@ -223,19 +135,10 @@ fn main() {
     print!("{}", String::from_utf8_lossy(&child.stdout));
 
     // Search: realistic owner queries, each run several times.
-    let queries = [
-        "balayage",
-        "bridal makeup",
-        "friday",
-        "cuánto",
-        "parking",
-        "person 4217",
-        "kerat",
-        "wedding trial saturday",
-    ];
+    let queries = OWNER_QUERIES;
     let mut timings = Vec::new();
     for _ in 0..25 {
-        for query in queries {
+        for &query in queries {
             let started = Instant::now();
             let hits = vault.search(query, 50).unwrap();
             timings.push(started.elapsed());

@@ -1,7 +1,7 @@
 //! Connected platform accounts and the bookkeeping of sending a reply.
 
 use leadbox_channels::Connection;
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_channels::events::NoticeSeverity;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use crate::{Vault, VaultError};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AccountRow {
     pub id: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub platform_account_id: String,
     pub name: Option<String>,
     pub connection: Option<Connection>,
@@ -71,7 +71,7 @@ fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
     let connection: Option<String> = r.get(4)?;
     Ok(AccountRow {
         id: r.get(0)?,
-        platform: platform.parse().unwrap_or(RouteKind::Instagram),
+        platform: platform.parse().unwrap_or(Platform::Instagram),
         platform_account_id: r.get(2)?,
         name: r.get(3)?,
         connection: connection
@@ -124,7 +124,7 @@ fn connection_name(connection: Connection) -> String {
 impl Vault {
     pub fn connect_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         platform_account_id: &str,
         connection: Connection,
         name: &str,
@@ -153,7 +153,7 @@ impl Vault {
 
     pub fn find_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         platform_account_id: &str,
     ) -> Result<Option<AccountRow>, VaultError> {
         Ok(self
@@ -196,7 +196,7 @@ impl Vault {
     /// that account-level notices (templates, quality, restrictions) show on it.
     pub fn set_business_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         platform_account_id: &str,
         business_account_id: &str,
     ) -> Result<(), VaultError> {
@@ -471,7 +471,7 @@ mod tests {
         assert_eq!(unnamed.platform_contact_id, "IGSID1");
         assert_eq!(
             unnamed.account.platform,
-            leadbox_channels::RouteKind::Instagram
+            leadbox_channels::Platform::Instagram
         );
         assert!(vault.unnamed_contact(id_of("IGSID2")).unwrap().is_none());
 

@@ -2,7 +2,7 @@
 //! business answers (the time from a person's first message to the first
 //! reply after it), over the last days.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use serde::Serialize;
 
 use crate::{Vault, VaultError};
@@ -15,7 +15,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub struct DailyLeads {
     /// Days since the Unix epoch (UTC).
     pub day: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub leads: i64,
 }
 
@@ -69,7 +69,7 @@ impl Vault {
                     platform: r
                         .get::<_, String>(1)?
                         .parse()
-                        .unwrap_or(RouteKind::Instagram),
+                        .unwrap_or(Platform::Instagram),
                     leads: r.get(2)?,
                 })
             })?;
@@ -134,7 +134,7 @@ mod tests {
                 vec![
                     inbound("a1", "ana", None, "hi", yesterday),
                     message_on(
-                        RouteKind::Instagram,
+                        Platform::Instagram,
                         "a2",
                         "ana",
                         None,
@@ -146,7 +146,7 @@ mod tests {
                 vec![
                     inbound("b1", "bea", None, "hi", today),
                     message_on(
-                        RouteKind::Instagram,
+                        Platform::Instagram,
                         "b2",
                         "bea",
                         None,
@@ -156,7 +156,7 @@ mod tests {
                     ),
                 ],
                 vec![message_on(
-                    RouteKind::Whatsapp,
+                    Platform::Whatsapp,
                     "c1",
                     "cai",
                     None,
@@ -183,9 +183,9 @@ mod tests {
                 .find(|l| l.day == day && l.platform == platform)
                 .map_or(0, |l| l.leads)
         };
-        assert_eq!(count(today.div_euclid(DAY_MS), RouteKind::Instagram), 1);
-        assert_eq!(count(today.div_euclid(DAY_MS), RouteKind::Whatsapp), 1);
-        assert_eq!(count(yesterday.div_euclid(DAY_MS), RouteKind::Instagram), 1);
+        assert_eq!(count(today.div_euclid(DAY_MS), Platform::Instagram), 1);
+        assert_eq!(count(today.div_euclid(DAY_MS), Platform::Whatsapp), 1);
+        assert_eq!(count(yesterday.div_euclid(DAY_MS), Platform::Instagram), 1);
         assert_eq!(
             board.leads.iter().map(|l| l.leads).sum::<i64>(),
             3,

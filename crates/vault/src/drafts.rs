@@ -416,7 +416,7 @@ impl Vault {
 mod tests {
     use super::*;
     use crate::InMemorySecretStore;
-    use leadbox_channels::RouteKind;
+    use leadbox_channels::Platform;
     use leadbox_channels::events::{Direction, Event, MessageEvent};
 
     fn vault() -> (tempfile::TempDir, Vault) {
@@ -429,7 +429,7 @@ mod tests {
 
     fn inbound(vault: &mut Vault, mid: &str, text: &str, at: i64) {
         let event = Event::Message(MessageEvent {
-            route: RouteKind::Instagram,
+            route: Platform::Instagram,
             account_id: "178".into(),
             contact_id: "u1".into(),
             contact_name: None,
@@ -489,7 +489,7 @@ mod tests {
         let (_dir, mut vault) = vault();
         for (i, contact) in ["u1", "u2", "u3"].iter().enumerate() {
             let event = Event::Message(MessageEvent {
-                route: RouteKind::Instagram,
+                route: Platform::Instagram,
                 account_id: "178".into(),
                 contact_id: (*contact).into(),
                 contact_name: None,

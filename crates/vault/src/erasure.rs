@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -15,7 +15,7 @@ use crate::{Vault, VaultError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactSelector {
     /// `instagram:IGSID`, `messenger:PSID`, `whatsapp:WA_ID`.
-    Platform(RouteKind, String),
+    Platform(Platform, String),
     /// `@handle`: the name the platform gave the contact.
     Handle(String),
     /// `+34 600 000 000`: digits only, compared with WhatsApp ids and phone numbers in leads.
@@ -33,7 +33,7 @@ impl FromStr for ContactSelector {
         let text = text.trim();
         let invalid = || VaultError::InvalidSelector(format!("`{text}`: {SELECTOR_HELP}"));
         if let Some((prefix, id)) = text.split_once(':')
-            && let Ok(route) = prefix.trim().parse::<RouteKind>()
+            && let Ok(route) = prefix.trim().parse::<Platform>()
         {
             let id = id.trim();
             if id.is_empty() {
@@ -314,7 +314,7 @@ mod tests {
         let parse = |t: &str| t.parse::<ContactSelector>().unwrap();
         assert_eq!(
             parse("instagram:1784"),
-            ContactSelector::Platform(RouteKind::Instagram, "1784".into())
+            ContactSelector::Platform(Platform::Instagram, "1784".into())
         );
         assert_eq!(
             parse("@ana.lima"),
@@ -386,7 +386,7 @@ mod tests {
                     20,
                 ),
                 message_on(
-                    RouteKind::Instagram,
+                    Platform::Instagram,
                     "m3",
                     "ig-zed",
                     None,
@@ -490,7 +490,7 @@ mod tests {
         let (_dir, mut vault) = vault();
         vault
             .ingest(&[vec![message_on(
-                RouteKind::Whatsapp,
+                Platform::Whatsapp,
                 "w1",
                 "34600123456",
                 Some("Pep"),

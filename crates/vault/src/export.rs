@@ -74,13 +74,11 @@ fn json_list(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Array(Vec::new()))
 }
 
+/// The channel as a CRM import shows it: the platform's own label.
 pub(crate) fn source_label(platform: &str) -> &'static str {
-    match platform {
-        "instagram" => "Instagram",
-        "messenger" => "Facebook Messenger",
-        "whatsapp" => "WhatsApp",
-        _ => "Other",
-    }
+    platform
+        .parse::<leadbox_channels::Platform>()
+        .map_or("Other", leadbox_channels::Platform::label)
 }
 
 /// Splits a display name for CRM importers that want first and last names.

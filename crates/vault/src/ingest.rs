@@ -1,7 +1,7 @@
 //! Storing normalized events: one transaction per batch, idempotent on the
 //! platform's message id.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_channels::events::{
     Delivery, Direction, Event, MessageEvent, Receipt, TimestampSource,
 };
@@ -40,7 +40,7 @@ fn one<T>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContact {
     pub conversation_id: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub display_name: String,
     pub first_words: Option<String>,
 }
@@ -109,7 +109,7 @@ impl Vault {
     /// Makes sure an account row exists for a platform account this desktop claimed.
     pub fn ensure_account(
         &self,
-        platform: RouteKind,
+        platform: Platform,
         platform_account_id: &str,
     ) -> Result<i64, VaultError> {
         Ok(upsert_account(&self.conn, platform, platform_account_id)?)
@@ -118,7 +118,7 @@ impl Vault {
 
 pub(crate) fn upsert_account(
     conn: &rusqlite::Connection,
-    platform: RouteKind,
+    platform: Platform,
     account: &str,
 ) -> rusqlite::Result<i64> {
     // The account almost always exists: look first, write only when it does not.
@@ -183,7 +183,7 @@ fn ingest_event(
     match event {
         Event::Message(message) => ingest_message(tx, message, drafts),
         Event::LeadForm(form) => {
-            let account = upsert_account(tx, RouteKind::Messenger, &form.account_id)?;
+            let account = upsert_account(tx, Platform::Messenger, &form.account_id)?;
             let inserted = exec(tx,
                 "INSERT INTO lead_forms (account_id, leadgen_id, form_id, ad_id, created_at, status, next_attempt_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0) ON CONFLICT(account_id, leadgen_id) DO NOTHING",
@@ -222,7 +222,7 @@ fn ingest_event(
             comment_id,
             at_ms,
         } => {
-            let account = upsert_account(tx, RouteKind::Instagram, account_id)?;
+            let account = upsert_account(tx, Platform::Instagram, account_id)?;
             // Meta's retries repeat the same ids: stored once ('' for a missing
             // id, since SQLite's UNIQUE lets NULLs repeat).
             exec(
@@ -484,15 +484,7 @@ mod tests {
     use leadbox_channels::events::NoticeSeverity;
 
     fn message(mid: &str, contact: &str, text: &str, at: i64, direction: Direction) -> Event {
-        message_on(
-            RouteKind::Instagram,
-            mid,
-            contact,
-            None,
-            text,
-            at,
-            direction,
-        )
+        message_on(Platform::Instagram, mid, contact, None, text, at, direction)
     }
 
     #[test]
@@ -618,13 +610,13 @@ mod tests {
             .ingest(&[vec![message("m1", "ana", "hi", 1, Direction::Inbound)]])
             .unwrap();
         let react = |emoji: Option<&str>| Event::Reaction {
-            route: RouteKind::Instagram,
+            route: Platform::Instagram,
             account_id: "178".into(),
             platform_message_id: "m1".into(),
             emoji: emoji.map(str::to_owned),
         };
         let referral = |ad: &str| Event::Referral {
-            route: RouteKind::Instagram,
+            route: Platform::Instagram,
             account_id: "178".into(),
             contact_id: "ana".into(),
             referral: Referral {
@@ -662,13 +654,13 @@ mod tests {
     fn business_account_notices_reach_its_numbers_and_unknown_ones_are_kept_as_unreadable() {
         let (_dir, mut vault) = vault();
         vault
-            .set_business_account(RouteKind::Whatsapp, "PN1", "WABA")
+            .set_business_account(Platform::Whatsapp, "PN1", "WABA")
             .unwrap();
         vault
-            .set_business_account(RouteKind::Whatsapp, "PN2", "WABA")
+            .set_business_account(Platform::Whatsapp, "PN2", "WABA")
             .unwrap();
         let notice = |account: &str| Event::AccountNotice {
-            route: RouteKind::Whatsapp,
+            route: Platform::Whatsapp,
             account_id: account.into(),
             business_account: true,
             severity: NoticeSeverity::Restriction,
@@ -687,7 +679,7 @@ mod tests {
         assert_eq!(restricted, ["PN1", "PN2"]);
         for number in ["PN1", "PN2"] {
             let account = vault
-                .find_account(RouteKind::Whatsapp, number)
+                .find_account(Platform::Whatsapp, number)
                 .unwrap()
                 .unwrap();
             assert_eq!(
@@ -717,7 +709,7 @@ mod tests {
     fn an_account_notice_shows_with_its_account() {
         let (_dir, mut vault) = vault();
         let notice = |code, text: &str| Event::AccountNotice {
-            route: RouteKind::Whatsapp,
+            route: Platform::Whatsapp,
             account_id: "PN1".into(),
             business_account: false,
             severity: leadbox_channels::events::NoticeSeverity::Problem,
@@ -734,7 +726,7 @@ mod tests {
             )]])
             .unwrap();
         let account = vault
-            .find_account(RouteKind::Whatsapp, "PN1")
+            .find_account(Platform::Whatsapp, "PN1")
             .unwrap()
             .unwrap();
         let shown = account.notice.unwrap();
@@ -758,7 +750,7 @@ mod tests {
             )]])
             .unwrap();
         let unsent = Event::MessageDeleted {
-            route: RouteKind::Instagram,
+            route: Platform::Instagram,
             account_id: "178".into(),
             platform_message_id: "m1".into(),
         };
@@ -850,7 +842,7 @@ mod tests {
     fn a_preference_event_opts_out_even_a_contact_never_seen() {
         let (_dir, mut vault) = vault();
         let event = Event::MessagingPreference {
-            route: RouteKind::Whatsapp,
+            route: Platform::Whatsapp,
             account_id: "P1".into(),
             contact_id: "346".into(),
             opted_out: true,
@@ -879,7 +871,7 @@ mod tests {
             .unwrap();
         let receipt = |state, ids: &[&str], watermark| {
             Event::Receipt(Receipt {
-                route: RouteKind::Instagram,
+                route: Platform::Instagram,
                 account_id: "178".into(),
                 contact_id: "u1".into(),
                 state,
@@ -914,13 +906,10 @@ mod tests {
     #[test]
     fn names_fall_back_to_a_neutral_label() {
         assert_eq!(
-            display_name(RouteKind::Instagram, None, "5550001234"),
+            display_name(Platform::Instagram, None, "5550001234"),
             "Instagram user …1234"
         );
-        assert_eq!(
-            display_name(RouteKind::Whatsapp, Some("  Ana "), "1"),
-            "Ana"
-        );
+        assert_eq!(display_name(Platform::Whatsapp, Some("  Ana "), "1"), "Ana");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What webhooks say about accounts rather than conversations, and what
 //! could not be read at all: both are kept for the owner to see, never dropped.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_channels::events::NoticeSeverity;
 use rusqlite::{Transaction, params};
 
@@ -11,7 +11,7 @@ use crate::ingest::{IngestReport, exec, now_ms, upsert_account};
 /// An account whose sending the platform limited or stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRestriction {
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub platform_account_id: String,
     pub message: String,
 }
@@ -20,7 +20,7 @@ pub struct AccountRestriction {
 /// field and what kind of thing, never its content.
 pub(crate) fn record_unreadable(
     tx: &Transaction<'_>,
-    route: RouteKind,
+    route: Platform,
     account_id: &str,
     field: &str,
     kind: &str,
@@ -45,7 +45,7 @@ pub(crate) fn record_unreadable(
 /// each of its numbers here; with none known, it is kept as unreadable.
 pub(crate) fn ingest_notice(
     tx: &Transaction<'_>,
-    route: RouteKind,
+    route: Platform,
     account_id: &str,
     business_account: bool,
     severity: NoticeSeverity,

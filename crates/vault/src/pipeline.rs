@@ -2,7 +2,7 @@
 //! window with 100,000 conversations loads a screenful, not all of them),
 //! and each person's stage, notes and labels.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +55,7 @@ pub enum ListFilter {
     NeedsReply,
     /// A suggested reply waits for the owner's decision.
     DraftsToReview,
-    Channel(RouteKind),
+    Channel(Platform),
     Label(String),
 }
 
@@ -64,7 +64,7 @@ pub enum ListFilter {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ListedConversation {
     pub id: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub display_name: String,
     pub last_message_text: Option<String>,
     pub last_message_at: i64,
@@ -199,10 +199,10 @@ impl Vault {
         let rows = statement.query_map(
             params![before_at, before_id, (limit + 1) as i64, argument],
             |r| {
-                let platform: RouteKind = r
+                let platform: Platform = r
                     .get::<_, String>(1)?
                     .parse()
-                    .unwrap_or(RouteKind::Instagram);
+                    .unwrap_or(Platform::Instagram);
                 let contact: String = r.get(2)?;
                 let name: Option<String> = r.get(3)?;
                 let labels: String = r.get(8)?;
@@ -443,10 +443,10 @@ mod tests {
         assert_eq!(names(&vault, ListFilter::NewLeads), ["Bea"]);
         assert_eq!(names(&vault, ListFilter::Label("vip".into())), ["Ana"]);
         assert_eq!(
-            names(&vault, ListFilter::Channel(RouteKind::Instagram)),
+            names(&vault, ListFilter::Channel(Platform::Instagram)),
             ["Bea", "Ana"]
         );
-        assert!(names(&vault, ListFilter::Channel(RouteKind::Whatsapp)).is_empty());
+        assert!(names(&vault, ListFilter::Channel(Platform::Whatsapp)).is_empty());
         assert!(names(&vault, ListFilter::DraftsToReview).is_empty());
         let card = vault.lead_card(ana.id).unwrap();
         assert_eq!(

@@ -1,6 +1,6 @@
 //! Read models for the inbox list and the conversation view.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::params;
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ use crate::{Vault, VaultError};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ConversationSummary {
     pub id: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub contact_id: String,
     pub contact_name: Option<String>,
     pub display_name: String,
@@ -91,7 +91,7 @@ impl Vault {
             )
             .optional()?;
         Ok(row.and_then(|(platform, contact)| {
-            let platform = platform.parse::<RouteKind>().ok()?;
+            let platform = platform.parse::<Platform>().ok()?;
             Some(crate::ContactSelector::Platform(platform, contact))
         }))
     }
@@ -109,8 +109,8 @@ impl Vault {
         let rows = statement.query_map([], |r| {
             let platform_text: String = r.get(1)?;
             let platform = platform_text
-                .parse::<RouteKind>()
-                .unwrap_or(RouteKind::Instagram);
+                .parse::<Platform>()
+                .unwrap_or(Platform::Instagram);
             let contact_id: String = r.get(2)?;
             let contact_name: Option<String> = r.get(3)?;
             Ok(ConversationSummary {

@@ -1,6 +1,6 @@
 //! Full-text search over message bodies and contact names.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::params;
 use serde::Serialize;
 
@@ -27,7 +27,7 @@ pub struct SearchHit {
     pub conversation_id: i64,
     /// The matching message, or `None` when the contact's name matched.
     pub message_id: Option<i64>,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub display_name: String,
     pub sent_at: i64,
     pub snippet: Vec<SnippetPart>,
@@ -75,8 +75,8 @@ fn split_snippet(marked: &str) -> Vec<SnippetPart> {
     parts
 }
 
-fn platform_of(text: &str) -> RouteKind {
-    text.parse().unwrap_or(RouteKind::Instagram)
+fn platform_of(text: &str) -> Platform {
+    text.parse().unwrap_or(Platform::Instagram)
 }
 
 impl Vault {
@@ -88,11 +88,16 @@ impl Vault {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut hits = self.search_contacts(&query, limit)?;
         // Newest first: FTS5 walks its index in rowid order and stops at the
-        // limit, so a common word costs no more than a rare one.
+        // limit, so a common word costs no more than a rare one. A bulk purge
+        // rebuilds the index only once it has deleted everything due, so
+        // until then (readers see each chunk it commits) the index can name
+        // deleted rows: those are skipped before `snippet` reads their text.
         let mut statement = self.conn.prepare_cached(
             "WITH hits AS (
                  SELECT rowid AS id, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snippet
-                 FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4
+                 FROM messages_fts WHERE messages_fts MATCH ?1
+                   AND EXISTS (SELECT 1 FROM messages m WHERE m.id = messages_fts.rowid)
+                 ORDER BY rowid DESC LIMIT ?4
              )
              SELECT m.conversation_id, m.id, a.platform, ct.platform_contact_id, ct.name, m.sent_at, hits.snippet
              FROM hits
@@ -129,7 +134,9 @@ impl Vault {
         let mut statement = self.conn.prepare_cached(
             "WITH hits AS (
                  SELECT rowid AS id, highlight(contacts_fts, 0, ?2, ?3) AS marked
-                 FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4
+                 FROM contacts_fts WHERE contacts_fts MATCH ?1
+                   AND EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = contacts_fts.rowid)
+                 ORDER BY rowid DESC LIMIT ?4
              )
              SELECT c.id, a.platform, ct.platform_contact_id, ct.name, c.last_message_at, hits.marked
              FROM hits

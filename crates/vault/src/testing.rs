@@ -1,6 +1,6 @@
 //! Helpers shared by the vault's unit tests.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_channels::events::{Direction, Event, MessageEvent};
 
 use crate::{InMemorySecretStore, Vault};
@@ -14,7 +14,7 @@ pub(crate) fn vault() -> (tempfile::TempDir, Vault) {
 }
 
 pub(crate) fn message_on(
-    route: RouteKind,
+    route: Platform,
     mid: &str,
     contact: &str,
     name: Option<&str>,
@@ -25,10 +25,10 @@ pub(crate) fn message_on(
     Event::Message(MessageEvent {
         route,
         account_id: match route {
-            RouteKind::Instagram => "178".into(),
-            RouteKind::Messenger => "PAGE1".into(),
-            RouteKind::Whatsapp => "PN1".into(),
-            RouteKind::Website => "SITE1".into(),
+            Platform::Instagram => "178".into(),
+            Platform::Messenger => "PAGE1".into(),
+            Platform::Whatsapp => "PN1".into(),
+            Platform::Website => "SITE1".into(),
         },
         contact_id: contact.into(),
         contact_name: name.map(str::to_owned),
@@ -44,7 +44,7 @@ pub(crate) fn message_on(
 
 pub(crate) fn inbound(mid: &str, contact: &str, name: Option<&str>, text: &str, at: i64) -> Event {
     message_on(
-        RouteKind::Instagram,
+        Platform::Instagram,
         mid,
         contact,
         name,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use leadbox_channels::events::{Direction, Event, LeadFormEvent, MessageEvent};
 use leadbox_vault::{ExportFilter, ExportFormat, InMemorySecretStore, LeadFormAnswers, Vault};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use serde_json::Value;
 const ANA_FIRST: &str = "Hola, \"quiero\" una cita, mañana? 💇‍♀️\nline two";
 
 fn message(
-    route: RouteKind,
+    route: Platform,
     mid: &str,
     contact: &str,
     name: &str,
@@ -41,7 +41,7 @@ fn seeded() -> (tempfile::TempDir, Vault) {
         Vault::open_or_create(&dir.path().join("data"), &InMemorySecretStore::default())
             .unwrap()
             .into_vault();
-    let ig = RouteKind::Instagram;
+    let ig = Platform::Instagram;
     vault
         .ingest(&[vec![
             message(
@@ -63,7 +63,7 @@ fn seeded() -> (tempfile::TempDir, Vault) {
                 Direction::Outbound,
             ),
             message(
-                RouteKind::Whatsapp,
+                Platform::Whatsapp,
                 "w1",
                 "34600123456",
                 "Pep",

@@ -259,8 +259,9 @@ export type PlannedDeletion = { conversation_id: number, platform: Platform, dis
 deletes_at: number, };
 
 /**
- * Which kind of platform account a routing id names. The relay routes each
- * webhook entry by it; the desktop uses it to know which channel a message is on.
+ * Where a conversation happens: the one name for this concept, from SQL
+ * (`accounts.platform`) to TypeScript (`Platform`). The relay routes each
+ * webhook entry by (platform, account id); the desktop keeps it per account.
  */
 export type Platform = "instagram" | "messenger" | "whatsapp" | "website";
 

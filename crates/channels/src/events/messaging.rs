@@ -9,7 +9,7 @@ use super::{
     Attachment, CommentRef, Delivery, Direction, EntryContext, Event, LeadFormEvent, MessageEvent,
     Receipt, Referral,
 };
-use crate::RouteKind;
+use crate::Platform;
 use crate::routing::{MESSAGING_FIELDS, id_string};
 
 pub(super) fn parse_entry(context: EntryContext<'_>, entry: &Value) -> Vec<Event> {
@@ -42,13 +42,13 @@ pub(super) fn parse_entry(context: EntryContext<'_>, entry: &Value) -> Vec<Event
             .unwrap_or("unknown");
         let value = change.get("value").unwrap_or(&Value::Null);
         match (context.route, field) {
-            (RouteKind::Messenger, "leadgen") => {
+            (Platform::Messenger, "leadgen") => {
                 events.push(lead_form(context, value, entry_time_ms))
             }
-            (RouteKind::Instagram, "comments" | "live_comments") => {
+            (Platform::Instagram, "comments" | "live_comments") => {
                 events.push(instagram_comment(context, field, value, entry_time_ms));
             }
-            (RouteKind::Instagram, "mentions") => {
+            (Platform::Instagram, "mentions") => {
                 events.push(mention(context, value, entry_time_ms))
             }
             (_, field) if MESSAGING_FIELDS.contains(&field) => {
@@ -102,7 +102,7 @@ fn instagram_comment(context: EntryContext<'_>, field: &str, value: &Value, time
         Direction::Inbound
     };
     Event::Message(MessageEvent {
-        route: RouteKind::Instagram,
+        route: Platform::Instagram,
         account_id: context.account_id.to_owned(),
         contact_id: from.unwrap_or_else(|| format!("unnamed-commenter:{id}")),
         contact_name: value

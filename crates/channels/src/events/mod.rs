@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::RouteKind;
+use crate::Platform;
 use crate::routing::id_string;
 
 mod messaging;
@@ -31,7 +31,7 @@ pub struct Attachment {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageEvent {
-    pub route: RouteKind,
+    pub route: Platform,
     /// The business's platform account (Instagram account, page, phone-number id).
     pub account_id: String,
     /// The other party: the lead's platform-scoped id.
@@ -78,7 +78,7 @@ impl Delivery {
 /// every message to this person sent at or before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
-    pub route: RouteKind,
+    pub route: Platform,
     pub account_id: String,
     pub contact_id: String,
     pub state: Delivery,
@@ -148,7 +148,7 @@ pub enum Event {
     /// The person asked to stop (or resume) receiving messages, e.g. WhatsApp's
     /// `user_preferences` webhook. (A "STOP" text message is recognized at ingest.)
     MessagingPreference {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         contact_id: String,
         opted_out: bool,
@@ -156,13 +156,13 @@ pub enum Event {
     /// The person unsent (deleted) a message they had sent (Instagram's
     /// `is_deleted`). Its text is removed here too.
     MessageDeleted {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         platform_message_id: String,
     },
     /// The person reacted to a message (or took the reaction back).
     Reaction {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         /// The message reacted to.
         platform_message_id: String,
@@ -172,7 +172,7 @@ pub enum Event {
     /// How the person came to write: an ad, an m.me link with a `ref`, a
     /// Facebook/Instagram entry point. Kept on the contact as the lead's source.
     Referral {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         contact_id: String,
         referral: Referral,
@@ -189,7 +189,7 @@ pub enum Event {
     /// WhatsApp's `value.errors`, a template approved or paused, a number's
     /// quality rating, an account restricted. Shown with the account.
     AccountNotice {
-        route: RouteKind,
+        route: Platform,
         /// The account, or with `business_account` the WhatsApp Business
         /// Account id: the notice is then about every number it holds.
         account_id: String,
@@ -204,7 +204,7 @@ pub enum Event {
     /// notice: a kind Leadbox does not read, or a shape it cannot make sense
     /// of. Kept (without its content) and counted, never silently lost.
     Unreadable {
-        route: RouteKind,
+        route: Platform,
         account_id: String,
         /// The webhook field (`messaging` for messaging events).
         field: String,
@@ -233,7 +233,7 @@ pub enum NoticeSeverity {
 /// events whose own time is missing or unreadable. Nothing fails: what
 /// cannot be read becomes an [`Event::Unreadable`].
 pub fn parse_entry(
-    route: RouteKind,
+    route: Platform,
     account_id: &str,
     entry: &Value,
     received_at_ms: i64,
@@ -244,10 +244,10 @@ pub fn parse_entry(
         received_at_ms,
     };
     let mut events = match route {
-        RouteKind::Instagram | RouteKind::Messenger => messaging::parse_entry(context, entry),
-        RouteKind::Whatsapp => whatsapp::parse_entry(context, entry),
+        Platform::Instagram | Platform::Messenger => messaging::parse_entry(context, entry),
+        Platform::Whatsapp => whatsapp::parse_entry(context, entry),
         // Website chat messages are not webhook entries (see `website`).
-        RouteKind::Website => vec![context.unreadable("entry", "website_entry")],
+        Platform::Website => vec![context.unreadable("entry", "website_entry")],
     };
     events.sort_by_key(|event| match event {
         Event::Message(message) => message.timestamp_ms,
@@ -267,7 +267,7 @@ pub fn parse_entry(
 /// What every event of one entry shares.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EntryContext<'a> {
-    pub route: RouteKind,
+    pub route: Platform,
     pub account_id: &'a str,
     pub received_at_ms: i64,
 }

@@ -23,7 +23,7 @@ fn instagram_entry() -> Value {
 #[test]
 fn instagram_dm_and_echo_become_messages() {
     let events = parse_entry(
-        RouteKind::Instagram,
+        Platform::Instagram,
         "17841400000000001",
         &instagram_entry(),
         RECEIVED,
@@ -51,7 +51,7 @@ fn events_are_ordered_by_platform_time_not_arrival() {
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_020_i64, "message": {"mid": "second", "text": "b"}},
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_010_i64, "message": {"mid": "first", "text": "a"}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "A", &entry, RECEIVED);
     let mids: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
@@ -70,7 +70,7 @@ fn reads_and_deliveries_become_receipts() {
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 3, "read": {"watermark": 1_800}}
     ]});
     let receipts: Vec<(Delivery, Vec<String>, Option<i64>)> =
-        parse_entry(RouteKind::Messenger, "A", &entry, RECEIVED)
+        parse_entry(Platform::Messenger, "A", &entry, RECEIVED)
             .into_iter()
             .filter_map(|e| match e {
                 Event::Receipt(r) => Some((r.state, r.message_ids, r.watermark_ms)),
@@ -101,7 +101,7 @@ fn whatsapp_statuses_carry_their_errors() {
          "errors": [{"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message"}]},
         {"id": "wamid.S3", "status": "deleted", "timestamp": "1", "recipient_id": "346"}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Whatsapp, "P1", &entry, RECEIVED);
     let Event::Receipt(failed) = &events[1] else {
         panic!("{events:?}")
     };
@@ -120,7 +120,7 @@ fn kinds_not_handled_yet_are_kept_as_unsupported() {
     let entry = json!({"id": "A", "messaging": [
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 2, "optin": {"ref": "x"}}
     ]});
-    let kinds: Vec<_> = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED)
+    let kinds: Vec<_> = parse_entry(Platform::Instagram, "A", &entry, RECEIVED)
         .into_iter()
         .filter_map(|e| match e {
             Event::Unreadable { kind, .. } => Some(kind),
@@ -134,7 +134,7 @@ fn kinds_not_handled_yet_are_kept_as_unsupported() {
 fn attachments_are_listed() {
     let entry = json!({"id": "A", "messaging": [{"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1,
         "message": {"mid": "m", "attachments": [{"type": "image", "payload": {"url": "https://cdn/x.jpg"}}]}}]});
-    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "A", &entry, RECEIVED);
     let Event::Message(message) = &events[0] else {
         panic!("{events:?}")
     };
@@ -158,7 +158,7 @@ fn whatsapp_text_with_and_without_phone_number() {
         {"from": "34600111222", "id": "wamid.1", "timestamp": "1732350000", "type": "text", "text": {"body": "Hi"}},
         {"from_user_id": "US.1349", "id": "wamid.2", "timestamp": "1732350001", "type": "text", "text": {"body": "Yo"}}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Whatsapp, "P1", &entry, RECEIVED);
     let names: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
@@ -187,7 +187,7 @@ fn instagram_comments_in_both_documented_variants() {
         "text": "Precio? \u{1f485}", "media": {"id": "MEDIA1", "media_product_type": "FEED"}}}]})
     };
     for key in ["id", "comment_id"] {
-        let events = parse_entry(RouteKind::Instagram, "IGB", &variant(key), RECEIVED);
+        let events = parse_entry(Platform::Instagram, "IGB", &variant(key), RECEIVED);
         let [Event::Message(comment)] = events.as_slice() else {
             panic!("{events:?}")
         };
@@ -205,7 +205,7 @@ fn instagram_comments_in_both_documented_variants() {
     }
     let mention = json!({"id": "IGB", "time": 1, "changes": [{"field": "mentions", "value": {"media_id": "M", "comment_id": "C"}}]});
     assert!(matches!(
-        parse_entry(RouteKind::Instagram, "IGB", &mention, RECEIVED)[0],
+        parse_entry(Platform::Instagram, "IGB", &mention, RECEIVED)[0],
         Event::Mention { .. }
     ));
 }
@@ -229,7 +229,7 @@ fn whatsapp_media_location_contacts_buttons_and_reactions_are_readable() {
         message("reaction", json!({"message_id": "wamid.X", "emoji": "👍"})),
         message("order", json!({}))
     ]}}]});
-    let texts: Vec<String> = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED)
+    let texts: Vec<String> = parse_entry(Platform::Whatsapp, "P1", &entry, RECEIVED)
         .into_iter()
         .map(|e| match e {
             Event::Message(m) => m.text.unwrap_or_default(),
@@ -262,7 +262,7 @@ fn lead_ads_with_numeric_ids_and_organic_leads() {
     let entry = json!({"id": "PAGE1", "time": 1_732_350_000, "changes": [{"field": "leadgen", "value": {
         "leadgen_id": 444_555_666_777_i64, "form_id": "FORM1", "page_id": "PAGE1", "created_time": 1_732_350_100, "ad_id": 0, "adgroup_id": 0
     }}]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Messenger, "PAGE1", &entry, RECEIVED);
     assert_eq!(
         events,
         vec![Event::LeadForm(LeadFormEvent {
@@ -284,18 +284,18 @@ fn whatsapp_user_preferences_become_opt_outs() {
         {"wa_id": "34600111222", "detail": "User requested to stop marketing messages", "category": "marketing_messages", "value": "stop", "timestamp": 1732350000},
         {"wa_id": "34600999888", "category": "marketing_messages", "value": "resume", "timestamp": 1732350001}
     ]}}]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Whatsapp, "P1", &entry, RECEIVED);
     assert_eq!(
         events,
         vec![
             Event::MessagingPreference {
-                route: RouteKind::Whatsapp,
+                route: Platform::Whatsapp,
                 account_id: "P1".into(),
                 contact_id: "34600111222".into(),
                 opted_out: true
             },
             Event::MessagingPreference {
-                route: RouteKind::Whatsapp,
+                route: Platform::Whatsapp,
                 account_id: "P1".into(),
                 contact_id: "34600999888".into(),
                 opted_out: false
@@ -310,7 +310,7 @@ fn a_message_without_mid_is_kept_as_unreadable_not_dropped() {
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1, "message": {"text": "x"}},
         {"sender": {"id": "u"}, "recipient": {"id": "A"}, "timestamp": 1_732_350_000_000_i64, "message": {"mid": "m2", "text": "still read"}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "A", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "A", &entry, RECEIVED);
     assert_eq!(
         events.len(),
         2,
@@ -322,7 +322,7 @@ fn a_message_without_mid_is_kept_as_unreadable_not_dropped() {
             .any(|e| matches!(e, Event::Message(m) if m.text.as_deref() == Some("still read")))
     );
     assert!(events.contains(&Event::Unreadable {
-        route: RouteKind::Instagram,
+        route: Platform::Instagram,
         account_id: "A".into(),
         field: "messaging".into(),
         kind: "message_without_id".into(),
@@ -345,20 +345,20 @@ fn odd_or_missing_timestamps_fall_back_to_arrival_and_say_so() {
     items.push(json!({"sender": {"id": "u"}, "recipient": {"id": "A"}, "message": {"mid": "none", "text": "hi"}}));
     let entry = json!({"id": "A", "messaging": items});
     let times: Vec<(i64, TimestampSource)> =
-        parse_entry(RouteKind::Messenger, "A", &entry, RECEIVED)
+        parse_entry(Platform::Messenger, "A", &entry, RECEIVED)
             .into_iter()
             .filter_map(|e| match e {
                 Event::Message(m) => Some((m.timestamp_ms, m.timestamp_source)),
                 _ => None,
             })
             .collect();
-    use TimestampSource::{Platform, Received};
+    use TimestampSource::{Platform as Given, Received};
     assert_eq!(
         times,
         [
-            (1_732_350_000_000, Platform),
-            (1_732_350_000_123, Platform),
-            (1_732_350_000_123, Platform),
+            (1_732_350_000_000, Given),
+            (1_732_350_000_123, Given),
+            (1_732_350_000_123, Given),
             (RECEIVED, Received),
             (RECEIVED, Received),
             (RECEIVED, Received),
@@ -369,7 +369,7 @@ fn odd_or_missing_timestamps_fall_back_to_arrival_and_say_so() {
 #[test]
 fn a_comment_without_an_author_is_kept_as_from_an_unnamed_person() {
     let entry = json!({"id": "IG1", "time": 1_732_350_000, "changes": [{"field": "comments", "value": {"id": "C9", "text": "How much?", "media": {"id": "M1"}}}]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "IG1", &entry, RECEIVED);
     let [Event::Message(comment)] = events.as_slice() else {
         panic!("one comment, got {events:?}");
     };
@@ -393,7 +393,7 @@ fn whatsapp_senders_come_from_from_user_id_or_the_only_contact() {
         change(text("b"), json!([{"profile": {"name": "Sheena"}, "user_id": "US.2"}])),
         change(text("c"), json!([{"user_id": "US.3"}, {"user_id": "US.4"}])),
     ]});
-    let events = parse_entry(RouteKind::Whatsapp, "P1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Whatsapp, "P1", &entry, RECEIVED);
     let senders: Vec<_> = events
         .iter()
         .map(|e| match e {
@@ -449,7 +449,7 @@ fn json_leaf() -> impl Strategy<Value = Value> {
 
 proptest! {
     #[test]
-    fn mutated_valid_payloads_never_panic(choice in any::<usize>(), leaf in json_leaf(), route in prop_oneof![Just(RouteKind::Instagram), Just(RouteKind::Whatsapp)]) {
+    fn mutated_valid_payloads_never_panic(choice in any::<usize>(), leaf in json_leaf(), route in prop_oneof![Just(Platform::Instagram), Just(Platform::Whatsapp)]) {
         let mut entry = instagram_entry();
         mutate(&mut entry, choice, leaf);
         let _ = parse_entry(route, "17841400000000001", &entry, RECEIVED);
@@ -458,7 +458,7 @@ proptest! {
     #[test]
     fn message_events_round_trip_through_json(text in ".{0,200}", mid in "[a-zA-Z0-9_.-]{1,40}", ts in 0i64..4_000_000_000_000) {
         let event = Event::Message(MessageEvent {
-            route: RouteKind::Instagram, account_id: "A".into(), contact_id: "u".into(), contact_name: None,
+            route: Platform::Instagram, account_id: "A".into(), contact_id: "u".into(), contact_name: None,
             direction: Direction::Inbound, platform_message_id: mid, text: Some(text), attachments: vec![], timestamp_ms: ts,
             timestamp_source: TimestampSource::Received, comment: None,
         });
@@ -475,7 +475,7 @@ fn a_button_tap_is_a_message_with_the_buttons_title() {
         {"sender": {"id": "psid-2"}, "recipient": {"id": "PAGE1"}, "timestamp": 1_732_350_000_600_i64,
          "postback": {"title": "Prices", "payload": "PRICES"}}
     ]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Messenger, "PAGE1", &entry, RECEIVED);
     let [Event::Message(first), Event::Message(second)] = events.as_slice() else {
         panic!("expected two messages, got {events:?}");
     };
@@ -487,7 +487,7 @@ fn a_button_tap_is_a_message_with_the_buttons_title() {
         second.platform_message_id, "postback:psid-2:1732350000600:PRICES",
         "a postback without mid gets an id stable across redeliveries"
     );
-    let again = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
+    let again = parse_entry(Platform::Messenger, "PAGE1", &entry, RECEIVED);
     assert_eq!(again, events);
 }
 
@@ -498,9 +498,9 @@ fn an_unsent_instagram_message_becomes_a_deletion() {
          "message": {"mid": "m_gone", "is_deleted": true}}
     ]});
     assert_eq!(
-        parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED),
+        parse_entry(Platform::Instagram, "IG1", &entry, RECEIVED),
         [Event::MessageDeleted {
-            route: RouteKind::Instagram,
+            route: Platform::Instagram,
             account_id: "IG1".into(),
             platform_message_id: "m_gone".into(),
         }]
@@ -516,7 +516,7 @@ fn story_replies_and_unsupported_content_are_shown_as_such() {
         {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
          "message": {"mid": "m_odd", "is_unsupported": true}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "IG1", &entry, RECEIVED);
     let [Event::Message(story), Event::Message(odd)] = events.as_slice() else {
         panic!("expected two messages, got {events:?}");
     };
@@ -543,12 +543,12 @@ fn whatsapp_value_level_errors_become_account_notices() {
             {"code": 368}
         ]
     }}]});
-    let events = parse_entry(RouteKind::Whatsapp, "PN1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Whatsapp, "PN1", &entry, RECEIVED);
     assert_eq!(
         events,
         [
             Event::AccountNotice {
-                route: RouteKind::Whatsapp,
+                route: Platform::Whatsapp,
                 account_id: "PN1".into(),
                 business_account: false,
                 severity: NoticeSeverity::Problem,
@@ -558,7 +558,7 @@ fn whatsapp_value_level_errors_become_account_notices() {
                         .into(),
             },
             Event::AccountNotice {
-                route: RouteKind::Whatsapp,
+                route: Platform::Whatsapp,
                 account_id: "PN1".into(),
                 business_account: false,
                 severity: NoticeSeverity::Problem,
@@ -577,7 +577,7 @@ fn reactions_are_set_and_taken_back() {
         {"sender": {"id": "u1"}, "recipient": {"id": "IG1"}, "timestamp": 6,
          "reaction": {"mid": "m_out_1", "action": "unreact"}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "IG1", &entry, RECEIVED);
     let emojis: Vec<Option<&str>> = events
         .iter()
         .map(|e| match e {
@@ -605,7 +605,7 @@ fn ad_clicks_and_links_become_the_contacts_referral() {
                      "referral": {"source": "ADS", "type": "OPEN_THREAD", "ad_id": 6_045_246_247_433_i64,
                                   "ads_context_data": {"ad_title": "Balayage -20%", "photo_url": "https://x"}}}}
     ]});
-    let events = parse_entry(RouteKind::Messenger, "PAGE1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Messenger, "PAGE1", &entry, RECEIVED);
     let referrals: Vec<(&str, &Referral)> = events
         .iter()
         .filter_map(|e| match e {
@@ -638,7 +638,7 @@ fn mentions_in_comments_and_captions_are_recorded() {
         {"field": "mentions", "value": {"media_id": 17_887_498_072_083_521_i64}},
         {"field": "mentions", "value": {}}
     ]});
-    let events = parse_entry(RouteKind::Instagram, "IG1", &entry, RECEIVED);
+    let events = parse_entry(Platform::Instagram, "IG1", &entry, RECEIVED);
     assert_eq!(
         events[..2],
         [

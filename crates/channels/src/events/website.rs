@@ -3,7 +3,7 @@
 use leadbox_envelope::payload::Payload;
 
 use super::{Direction, Event, MessageEvent};
-use crate::RouteKind;
+use crate::Platform;
 
 /// The message event for a `WidgetMessage` payload; `None` for any other payload.
 /// The visitor is the contact, known by the widget session id; a name they
@@ -34,7 +34,7 @@ pub fn widget_message(payload: &Payload) -> Option<Event> {
         None => text.clone(),
     };
     Some(Event::Message(MessageEvent {
-        route: RouteKind::Website,
+        route: Platform::Website,
         account_id: site_id.clone(),
         contact_id: session_id.clone(),
         contact_name: clean(visitor_name),
@@ -69,7 +69,7 @@ mod tests {
         let Some(Event::Message(message)) = widget_message(&payload(Some(" Ana "), None)) else {
             panic!("not a message");
         };
-        assert_eq!(message.route, RouteKind::Website);
+        assert_eq!(message.route, Platform::Website);
         assert_eq!(message.account_id, "site-1");
         assert_eq!(message.contact_id, "sess-1");
         assert_eq!(message.contact_name.as_deref(), Some("Ana"));

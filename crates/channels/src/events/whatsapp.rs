@@ -8,7 +8,7 @@ use super::time::event_time;
 use super::{
     Attachment, Delivery, Direction, EntryContext, Event, MessageEvent, NoticeSeverity, Receipt,
 };
-use crate::RouteKind;
+use crate::Platform;
 use crate::routing::id_string;
 
 /// What a WhatsApp message shows, as text plus attachments. Media are kept as
@@ -160,7 +160,7 @@ fn whatsapp_referral(referral: &Value) -> Option<super::Referral> {
 
 /// One of WhatsApp's `statuses[]`: what happened to a message the business sent.
 fn parse_whatsapp_status(account_id: &str, status: &Value) -> Event {
-    let route = RouteKind::Whatsapp;
+    let route = Platform::Whatsapp;
     let unsupported = |kind: String| Event::Unreadable {
         route,
         account_id: account_id.to_owned(),
@@ -255,7 +255,7 @@ fn sender(message: &Value, contacts: &[Value]) -> Option<String> {
 
 /// Messages, statuses, preferences and errors of one phone number.
 fn number_change(context: EntryContext<'_>, value: &Value, events: &mut Vec<Event>) {
-    let route = RouteKind::Whatsapp;
+    let route = Platform::Whatsapp;
     let account_id = context.account_id;
     let contacts = value
         .get("contacts")
@@ -332,7 +332,7 @@ fn number_change(context: EntryContext<'_>, value: &Value, events: &mut Vec<Even
 }
 
 fn whatsapp_message(context: EntryContext<'_>, message: &Value, contacts: &[Value]) -> Event {
-    let route = RouteKind::Whatsapp;
+    let route = Platform::Whatsapp;
     let account_id = context.account_id;
     let Some(from) = sender(message, contacts) else {
         return context.unreadable("messages", "message_without_sender");

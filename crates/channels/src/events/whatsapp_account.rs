@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::{EntryContext, Event, NoticeSeverity};
-use crate::RouteKind;
+use crate::Platform;
 
 /// `ACCOUNT_RESTRICTION` → "account restriction".
 fn words(code: &str) -> String {
@@ -40,7 +40,7 @@ pub(super) fn parse_change(context: EntryContext<'_>, field: &str, value: &Value
         return context.unreadable(field, "account_change");
     };
     Event::AccountNotice {
-        route: RouteKind::Whatsapp,
+        route: Platform::Whatsapp,
         account_id: context.account_id.to_owned(),
         business_account: true,
         severity,

@@ -26,10 +26,7 @@ fn instagram_batch_is_split_per_entry() {
         .collect();
     assert_eq!(
         ids,
-        vec![
-            (RouteKind::Instagram, "1784"),
-            (RouteKind::Instagram, "1785")
-        ]
+        vec![(Platform::Instagram, "1784"), (Platform::Instagram, "1785")]
     );
     assert_eq!(routed[1].entry["time"], 2);
 }
@@ -39,7 +36,7 @@ fn numeric_page_ids_are_accepted() {
     let body = br#"{"object":"page","entry":[{"id":123456789012,"changes":[{"field":"leadgen","value":{}}]}]}"#;
     let routed = split_webhook(body).entries;
     assert_eq!(routed[0].account_id, "123456789012");
-    assert_eq!(routed[0].route, RouteKind::Messenger);
+    assert_eq!(routed[0].route, Platform::Messenger);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use leadbox_envelope::api::OAuthTicket;
 use leadbox_envelope::payload::Payload;
-use leadbox_envelope::{DevicePublicKey, RouteKind};
+use leadbox_envelope::{DevicePublicKey, Platform};
 use serde::Deserialize;
 
 use super::devices::authenticate;
@@ -152,7 +152,7 @@ async fn link_and_route(
     state: &SharedState,
     device: &Device,
     user_id: &str,
-    routes: Vec<(RouteKind, String)>,
+    routes: Vec<(Platform, String)>,
 ) -> Result<Option<DevicePublicKey>, ApiFailure> {
     let now = now_ms() / 1000;
     let store = &state.store;
@@ -199,14 +199,14 @@ pub async fn callback(
     };
 
     let now = now_ms();
-    let routes: Vec<(RouteKind, String)> = logged_in
+    let routes: Vec<(Platform, String)> = logged_in
         .pages
         .iter()
         .flat_map(|p| {
-            std::iter::once((RouteKind::Messenger, p.page_id.clone())).chain(
+            std::iter::once((Platform::Messenger, p.page_id.clone())).chain(
                 p.instagram_account_id
                     .clone()
-                    .map(|ig| (RouteKind::Instagram, ig)),
+                    .map(|ig| (Platform::Instagram, ig)),
             )
         })
         .collect();
@@ -286,7 +286,7 @@ pub async fn instagram_callback(
     };
 
     let now = now_ms();
-    let routes = vec![(RouteKind::Instagram, account.account_id.clone())];
+    let routes = vec![(Platform::Instagram, account.account_id.clone())];
     let Some(key) = link_and_route(&state, &device, &account.user_id, routes).await? else {
         return Ok(expired_link());
     };

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use leadbox_envelope::api::ClaimRouteRequest;
 use leadbox_envelope::payload::Payload;
 
@@ -36,7 +36,7 @@ pub async fn claim(
     Json(request): Json<ClaimRouteRequest>,
 ) -> Result<StatusCode, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
-    if request.platform == RouteKind::Website {
+    if request.platform == Platform::Website {
         return Err(ApiFailure::new(
             StatusCode::BAD_REQUEST,
             "use_widget_sites",
@@ -45,7 +45,7 @@ pub async fn claim(
     }
     let account_id = valid_id(&request.account_id)?;
     let business_account = match (&request.whatsapp_business_account_id, request.platform) {
-        (Some(id), RouteKind::Whatsapp) => Some(valid_id(id)?),
+        (Some(id), Platform::Whatsapp) => Some(valid_id(id)?),
         (Some(_), _) => {
             return Err(ApiFailure::new(
                 StatusCode::BAD_REQUEST,
@@ -145,7 +145,7 @@ pub async fn claim(
 pub(crate) async fn tell_previous_business(
     state: &SharedState,
     from: &Recipients,
-    route: RouteKind,
+    route: Platform,
     account_id: &str,
 ) -> Result<(), ApiFailure> {
     tracing::info!(%route, from = %from.business_id, "an account moved to another business with proof of control");

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use leadbox_envelope::api::BusinessDevice;
-use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use leadbox_envelope::{DevicePublicKey, Platform, SealedEnvelope};
 use sha2::{Digest, Sha256};
 
 use crate::meta_links::{
@@ -43,7 +43,7 @@ pub enum StoreError {
     #[error(
         "{0} account {1} is already claimed by another business; to move it to yours, connect it with Facebook or Instagram Login, or claim it with its access token"
     )]
-    RouteTaken(RouteKind, String),
+    RouteTaken(Platform, String),
     #[error("the relay is shutting down")]
     Closed,
     #[error(
@@ -234,13 +234,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
 
     async fn route_holder(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<String>, StoreError>;
     async fn claim_route(
         &self,
         business_id: &str,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
         proven: bool,
         now: i64,
@@ -262,7 +262,7 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<Recipients>, StoreError>;
     async fn recipients(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError>;
 

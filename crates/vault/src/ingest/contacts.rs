@@ -33,18 +33,17 @@ pub(super) fn set_opt_out(
 
 /// The name to show for a contact: their platform name, or a neutral label.
 pub(crate) fn display_name(
-    platform: RouteKind,
+    platform: Platform,
     name: Option<&str>,
     platform_contact_id: &str,
 ) -> String {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => name.to_owned(),
         None => {
+            // Who, not where: a website's person is its visitor.
             let platform = match platform {
-                RouteKind::Instagram => "Instagram",
-                RouteKind::Messenger => "Messenger",
-                RouteKind::Whatsapp => "WhatsApp",
-                RouteKind::Website => "Website visitor",
+                Platform::Website => "Website visitor",
+                other => other.label(),
             };
             let tail: String = platform_contact_id
                 .chars()

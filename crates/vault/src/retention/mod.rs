@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +22,10 @@ pub(crate) use purge::delete_conversations;
 pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const POLICY_SETTING: &str = "retention_policy";
 /// Conversations are purged in transactions of this many, so a purge of a large
-/// vault makes steady progress and an interrupted one keeps what it finished.
-const PURGE_CHUNK: usize = 500;
+/// vault makes steady progress, an interrupted one keeps what it finished, and
+/// a sync waiting for the write turn waits for one short chunk (about 1,000
+/// messages), not the purge.
+const PURGE_CHUNK: usize = 100;
 /// The longest period the owner can choose (ten years); longer is "never".
 const MAX_DAYS: u32 = 3650;
 /// Above this many messages a purge merges the search index once instead of
@@ -38,7 +40,7 @@ pub struct RetentionPolicy {
     /// Delete conversations with no new message for this many days.
     pub delete_inactive_after_days: Option<u32>,
     /// A different period for some channels.
-    pub per_channel: BTreeMap<RouteKind, Option<u32>>,
+    pub per_channel: BTreeMap<Platform, Option<u32>>,
     /// Remove the text and attachments of messages older than this many days,
     /// keeping the conversation, its times and the lead.
     pub sanitize_bodies_after_days: Option<u32>,
@@ -59,7 +61,7 @@ impl Default for RetentionPolicy {
 }
 
 impl RetentionPolicy {
-    pub fn days_for(&self, channel: RouteKind) -> Option<u32> {
+    pub fn days_for(&self, channel: Platform) -> Option<u32> {
         match self.per_channel.get(&channel) {
             Some(days) => *days,
             None => self.delete_inactive_after_days,
@@ -106,7 +108,7 @@ fn cutoff(now_ms: i64, days: u32) -> i64 {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PlannedDeletion {
     pub conversation_id: i64,
-    pub platform: RouteKind,
+    pub platform: Platform,
     pub display_name: String,
     pub last_message_at: i64,
     /// When it becomes due; at or before `now` means the next run deletes it.
@@ -208,7 +210,7 @@ impl Vault {
              WHERE a.platform = ?1 AND c.last_message_at <= ?2
              ORDER BY c.last_message_at, c.id",
         )?;
-        for platform in RouteKind::ALL {
+        for platform in Platform::ALL {
             let Some(days) = policy.days_for(platform) else {
                 continue;
             };

@@ -1,7 +1,7 @@
 //! The purge: applying the retention policy, in chunks that each hold the
 //! vault's write turn briefly, with the search index kept free of deleted text.
 
-use leadbox_channels::RouteKind;
+use leadbox_channels::Platform;
 use rusqlite::{Transaction, params};
 
 use super::{BULK_PURGE_MESSAGES, PURGE_CHUNK, RetentionPolicy, RetentionReport, count, cutoff};
@@ -47,7 +47,7 @@ impl Vault {
                 Ok(())
             }
         })?;
-        for platform in RouteKind::ALL {
+        for platform in Platform::ALL {
             if let Some(days) = policy.days_for(platform) {
                 self.purge_conversations(platform, cutoff(now_ms, days), &mut report, turns)?;
             }
@@ -140,7 +140,7 @@ impl Vault {
 
     fn due_messages(&self, policy: &RetentionPolicy, now_ms: i64) -> Result<u64, VaultError> {
         let mut due = 0;
-        for platform in RouteKind::ALL {
+        for platform in Platform::ALL {
             if let Some(days) = policy.days_for(platform) {
                 let n: i64 = self.conn.query_row(
                     "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -185,7 +185,7 @@ impl Vault {
 
     fn purge_conversations(
         &mut self,
-        platform: RouteKind,
+        platform: Platform,
         before: i64,
         report: &mut RetentionReport,
         turns: &WriteTurns<'_>,

@@ -14,7 +14,7 @@ fn days_ago(days: i64) -> i64 {
 fn seed(vault: &mut Vault) {
     let events = vec![
         message_on(
-            RouteKind::Instagram,
+            Platform::Instagram,
             "i1",
             "ig-old",
             Some("Old"),
@@ -23,7 +23,7 @@ fn seed(vault: &mut Vault) {
             Direction::Inbound,
         ),
         message_on(
-            RouteKind::Instagram,
+            Platform::Instagram,
             "i2",
             "ig-soon",
             Some("Soon"),
@@ -32,7 +32,7 @@ fn seed(vault: &mut Vault) {
             Direction::Inbound,
         ),
         message_on(
-            RouteKind::Instagram,
+            Platform::Instagram,
             "i3",
             "ig-new",
             Some("New"),
@@ -41,7 +41,7 @@ fn seed(vault: &mut Vault) {
             Direction::Inbound,
         ),
         message_on(
-            RouteKind::Whatsapp,
+            Platform::Whatsapp,
             "w1",
             "346",
             Some("Wa"),
@@ -50,7 +50,7 @@ fn seed(vault: &mut Vault) {
             Direction::Inbound,
         ),
         message_on(
-            RouteKind::Messenger,
+            Platform::Messenger,
             "f1",
             "psid",
             Some("Fb"),
@@ -95,8 +95,8 @@ fn per_channel_overrides_and_never() {
     let (_dir, mut vault) = vault();
     seed(&mut vault);
     let mut policy = RetentionPolicy::default();
-    policy.per_channel.insert(RouteKind::Whatsapp, Some(30));
-    policy.per_channel.insert(RouteKind::Messenger, None);
+    policy.per_channel.insert(Platform::Whatsapp, Some(30));
+    policy.per_channel.insert(Platform::Messenger, None);
     vault.set_retention_policy(&policy).unwrap();
     vault.run_retention(NOW).unwrap();
     assert_eq!(remaining(&vault), ["Fb", "New", "Soon"]);
@@ -151,8 +151,8 @@ fn an_unsaved_policy_is_previewed_without_being_saved() {
     let (_dir, mut vault) = vault();
     seed(&mut vault);
     let mut policy = RetentionPolicy::default();
-    policy.per_channel.insert(RouteKind::Whatsapp, Some(30));
-    policy.per_channel.insert(RouteKind::Messenger, None);
+    policy.per_channel.insert(Platform::Whatsapp, Some(30));
+    policy.per_channel.insert(Platform::Messenger, None);
     let names = |preview: RetentionPreview| -> Vec<String> {
         preview
             .conversations
@@ -171,7 +171,7 @@ fn an_unsaved_policy_is_previewed_without_being_saved() {
     vault.set_retention_policy(&policy).unwrap();
     assert_eq!(names(vault.retention_preview(NOW, 0).unwrap()), trial);
 
-    policy.per_channel.insert(RouteKind::Instagram, Some(0));
+    policy.per_channel.insert(Platform::Instagram, Some(0));
     assert!(vault.retention_preview_of(&policy, NOW, 0).is_err());
 }
 
@@ -228,7 +228,7 @@ fn opted_out_contacts_stay_as_bare_records() {
     vault
         .ingest(&[vec![
             message_on(
-                RouteKind::Instagram,
+                Platform::Instagram,
                 "i1",
                 "u1",
                 Some("Quiet"),
@@ -237,7 +237,7 @@ fn opted_out_contacts_stay_as_bare_records() {
                 Direction::Inbound,
             ),
             message_on(
-                RouteKind::Instagram,
+                Platform::Instagram,
                 "i2",
                 "u1",
                 Some("Quiet"),
@@ -305,7 +305,7 @@ fn many_old_and_one_new(vault: &mut Vault) {
     let mut events: Vec<Event> = (0..3_000)
         .map(|n| {
             message_on(
-                RouteKind::Instagram,
+                Platform::Instagram,
                 &format!("old{n}"),
                 &format!("lead{}", n / 10),
                 Some(&format!("Quetzal {}", n / 10)),
@@ -316,7 +316,7 @@ fn many_old_and_one_new(vault: &mut Vault) {
         })
         .collect();
     events.push(message_on(
-        RouteKind::Instagram,
+        Platform::Instagram,
         "new",
         "recent",
         None,
@@ -346,6 +346,33 @@ fn a_purge_of_most_of_the_vault_rebuilds_the_index_without_the_deleted_text() {
         .unwrap();
     assert!(vault.search("zanzibar", 50).unwrap().is_empty());
     assert!(index_matches_messages(&vault));
+}
+
+/// Readers see each chunk a bulk purge commits, before the index is
+/// rebuilt: a search then must neither fail on the rows already gone (the
+/// index still names them) nor return them.
+#[test]
+fn a_search_half_way_through_a_bulk_purge_finds_only_what_remains() {
+    let (_dir, mut vault) = vault();
+    many_old_and_one_new(&mut vault);
+    // What a rebuilding purge has committed after its first chunks.
+    vault
+        .conn
+        .execute_batch(
+            "DROP TRIGGER messages_fts_delete; DROP TRIGGER contacts_fts_delete;
+             DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE id <= 150);
+             DELETE FROM conversations WHERE id <= 150;
+             DELETE FROM contacts WHERE id NOT IN (SELECT contact_id FROM conversations);",
+        )
+        .unwrap();
+    let messages = vault.search("zanzibar", 5_000).unwrap();
+    assert_eq!(
+        messages.len(),
+        1_501,
+        "150 conversations of 10 went, 150 and the new one stay"
+    );
+    let people = vault.search("quetzal", 5_000).unwrap();
+    assert_eq!(people.len(), 150);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 use leadbox_envelope::payload::Payload;
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +68,7 @@ pub async fn visitor_message(
         .await?;
     let recipients = state
         .store
-        .recipients(RouteKind::Website, &site.site_id)
+        .recipients(Platform::Website, &site.site_id)
         .await?;
     if !known {
         // The new session's first message counts against its own budget too.

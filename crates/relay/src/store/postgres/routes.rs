@@ -1,6 +1,6 @@
 //! Which business receives which platform account's webhooks.
 
-use leadbox_envelope::RouteKind;
+use leadbox_envelope::Platform;
 
 use super::{PostgresStore, active_devices};
 use crate::store::{ClaimOutcome, Recipients, StoreError};
@@ -8,7 +8,7 @@ use crate::store::{ClaimOutcome, Recipients, StoreError};
 impl PostgresStore {
     pub async fn route_holder(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<String>, StoreError> {
         let client = self.client().await?;
@@ -26,7 +26,7 @@ impl PostgresStore {
     pub async fn claim_route(
         &self,
         business_id: &str,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
         proven: bool,
         now: i64,
@@ -131,7 +131,7 @@ impl PostgresStore {
     /// One query: the route and its business's active devices.
     pub async fn recipients(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError> {
         let client = self.client().await?;

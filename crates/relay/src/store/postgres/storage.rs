@@ -1,7 +1,7 @@
 //! [`Storage`] for [`PostgresStore`]: each call is the store's own async method.
 
 use leadbox_envelope::api::BusinessDevice;
-use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use leadbox_envelope::{DevicePublicKey, Platform, SealedEnvelope};
 
 use super::PostgresStore;
 use crate::meta_links::{
@@ -133,7 +133,7 @@ impl Storage for PostgresStore {
 
     async fn route_holder(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<String>, StoreError> {
         PostgresStore::route_holder(self, kind, account_id).await
@@ -142,7 +142,7 @@ impl Storage for PostgresStore {
     async fn claim_route(
         &self,
         business_id: &str,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
         proven: bool,
         now: i64,
@@ -176,7 +176,7 @@ impl Storage for PostgresStore {
 
     async fn recipients(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError> {
         PostgresStore::recipients(self, kind, account_id).await

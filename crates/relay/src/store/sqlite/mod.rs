@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use leadbox_envelope::api::BusinessDevice;
-use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use leadbox_envelope::{DevicePublicKey, Platform, SealedEnvelope};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{Device, DeviceInfo, Expired, Recipients, Registration, StoreError, hash_secret};
@@ -226,40 +226,40 @@ mod tests {
         let b = register(&store, "B");
         assert_eq!(
             store
-                .claim_route(&a.business_id, RouteKind::Instagram, "178", false, 1)
+                .claim_route(&a.business_id, Platform::Instagram, "178", false, 1)
                 .unwrap(),
             ClaimOutcome::Claimed
         );
         assert_eq!(
             store
-                .claim_route(&a.business_id, RouteKind::Instagram, "178", false, 2)
+                .claim_route(&a.business_id, Platform::Instagram, "178", false, 2)
                 .unwrap(),
             ClaimOutcome::AlreadyHeld
         );
         assert!(matches!(
-            store.claim_route(&b.business_id, RouteKind::Instagram, "178", false, 3),
-            Err(StoreError::RouteTaken(RouteKind::Instagram, _))
+            store.claim_route(&b.business_id, Platform::Instagram, "178", false, 3),
+            Err(StoreError::RouteTaken(Platform::Instagram, _))
         ));
         // The same id on another platform is another account.
         store
-            .claim_route(&b.business_id, RouteKind::Messenger, "178", false, 4)
+            .claim_route(&b.business_id, Platform::Messenger, "178", false, 4)
             .unwrap();
         let recipients = store
-            .recipients(RouteKind::Instagram, "178")
+            .recipients(Platform::Instagram, "178")
             .unwrap()
             .unwrap();
         assert_eq!(recipients.business_id, a.business_id);
         assert_eq!(recipients.devices.len(), 1);
         assert!(
             store
-                .recipients(RouteKind::Whatsapp, "178")
+                .recipients(Platform::Whatsapp, "178")
                 .unwrap()
                 .is_none()
         );
 
         // With proof, B takes it, and A's devices are named to be told.
         let ClaimOutcome::Moved { from } = store
-            .claim_route(&b.business_id, RouteKind::Instagram, "178", true, 5)
+            .claim_route(&b.business_id, Platform::Instagram, "178", true, 5)
             .unwrap()
         else {
             panic!("the route did not move");
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(from.business_id, a.business_id);
         assert_eq!(from.devices.len(), 1);
         assert_eq!(
-            store.route_holder(RouteKind::Instagram, "178").unwrap(),
+            store.route_holder(Platform::Instagram, "178").unwrap(),
             Some(b.business_id.clone())
         );
     }

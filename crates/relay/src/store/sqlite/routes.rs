@@ -7,7 +7,7 @@ impl SqliteStore {
     /// The business an account routes to, if any.
     pub fn route_holder(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<String>, StoreError> {
         self.read(|conn| {
@@ -27,7 +27,7 @@ impl SqliteStore {
     pub fn claim_route(
         &self,
         business_id: &str,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
         proven: bool,
         now: i64,
@@ -137,7 +137,7 @@ impl SqliteStore {
     /// The business that claimed an account and the public keys of its active devices.
     pub fn recipients(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError> {
         self.read(|conn| {

@@ -4,7 +4,7 @@
 //! (Generated in shape from the trait: one forwarding method per call.)
 
 use leadbox_envelope::api::BusinessDevice;
-use leadbox_envelope::{DevicePublicKey, RouteKind, SealedEnvelope};
+use leadbox_envelope::{DevicePublicKey, Platform, SealedEnvelope};
 
 use super::SqliteStore;
 use crate::meta_links::{
@@ -188,7 +188,7 @@ impl Storage for SqliteStore {
 
     async fn route_holder(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<String>, StoreError> {
         let account_id = account_id.to_owned();
@@ -198,7 +198,7 @@ impl Storage for SqliteStore {
     async fn claim_route(
         &self,
         business_id: &str,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
         proven: bool,
         now: i64,
@@ -247,7 +247,7 @@ impl Storage for SqliteStore {
 
     async fn recipients(
         &self,
-        kind: RouteKind,
+        kind: Platform,
         account_id: &str,
     ) -> Result<Option<Recipients>, StoreError> {
         SqliteStore::recipients(self, kind, account_id)

@@ -253,7 +253,7 @@ mod tests {
             )
             .unwrap();
         let recipients = store
-            .recipients(leadbox_envelope::RouteKind::Website, &site.site_id)
+            .recipients(leadbox_envelope::Platform::Website, &site.site_id)
             .unwrap()
             .unwrap();
         assert_eq!(recipients.business_id, business);

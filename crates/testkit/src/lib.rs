@@ -1,0 +1,8 @@
+//! What Leadbox's tests and benchmarks share, written once: a synthetic
+//! inbox of realistic lead messages, Meta's webhook signature, and latency
+//! figures as the benchmarks print them. Only test and bench targets depend
+//! on this crate.
+
+pub mod latency;
+pub mod signing;
+pub mod synthetic;
