@@ -94,7 +94,7 @@ pub async fn ai_settings(state: State<'_, AppState>) -> Result<AiSettings, Comma
 /// keychain and is never sent back to the window.
 #[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct AiSettingsInput {
-    pub provider: String,
+    pub provider: ProviderKind,
     pub base_url: Option<String>,
     pub model: Option<String>,
     pub redact: Option<bool>,
@@ -107,10 +107,7 @@ pub async fn save_ai_settings(
     settings: AiSettingsInput,
 ) -> Result<AiSettings, CommandError> {
     let engine = state.require_engine()?;
-    let provider: ProviderKind = settings
-        .provider
-        .parse()
-        .map_err(|message: String| CommandError::new(ErrorCode::BadProvider, message))?;
+    let provider = settings.provider;
     let blank_to_none =
         |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let chosen = AiSettings {

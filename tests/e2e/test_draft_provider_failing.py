@@ -44,7 +44,7 @@ class RefusingProvider:
 def test_a_failing_provider_is_explained_and_the_builtin_drafter_takes_over(app, relay, desk):
     provider = RefusingProvider()
     try:
-        desk.cli("ai", "set", "--provider", "openai-compatible", "--base-url", provider.url, "--model", "gpt-4o-mini",
+        desk.cli("ai", "set", "--provider", "openai_compatible", "--base-url", provider.url, "--model", "gpt-4o-mini",
                  "--api-key-stdin", stdin="sk-wrong\n")
         wait = WebDriverWait(app, 60)
         wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))

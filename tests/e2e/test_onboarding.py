@@ -79,7 +79,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     wait.until(EC.visibility_of_element_located((By.ID, "welcome-provider-provider")))
     disclosure = app.find_element(By.ID, "welcome-provider-disclosure").get_attribute("textContent")
     assert "nothing is sent" in disclosure, disclosure
-    Select(app.find_element(By.ID, "welcome-provider-provider")).select_by_value("openai-compatible")
+    Select(app.find_element(By.ID, "welcome-provider-provider")).select_by_value("openai_compatible")
     app.find_element(By.ID, "welcome-provider-base_url").send_keys("https://api.openai.com/v1")
     disclosure = app.find_element(By.ID, "welcome-provider-disclosure").get_attribute("textContent")
     assert "api.openai.com" in disclosure, "the owner is told where drafts would be sent"

@@ -140,7 +140,7 @@ fn an_openai_compatible_provider_drafts_with_redaction_and_flags() {
             "ai",
             "set",
             "--provider",
-            "openai-compatible",
+            "openai_compatible",
             "--base-url",
             &url,
             "--model",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ReplyVerdict } from "./ipc/commands";
 import {
   inert,
   loginLinkText,
@@ -168,7 +169,7 @@ describe("inert", () => {
 describe("replyWindowText", () => {
   const now = new Date(2026, 10, 23, 10, 0);
   const at = (hours: number) => now.getTime() + hours * 3600 * 1000;
-  const window = (state: string, closes: number | null, explanation = "") => ({
+  const window = (state: ReplyVerdict, closes: number | null, explanation = "") => ({
     state,
     closes_at_ms: closes,
     explanation,

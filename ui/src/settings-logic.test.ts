@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyProfileForm, parseOrigins, pausedLabel, providerDisclosure, providerValue } from "./settings-logic";
+import { applyProfileForm, parseOrigins, pausedLabel, providerDisclosure } from "./settings-logic";
 import type { BusinessProfile } from "./ipc/commands";
 
 const profile: BusinessProfile = {
@@ -24,25 +24,16 @@ describe("providerDisclosure", () => {
     expect(providerDisclosure("offline", "")).toContain("nothing is sent");
   });
   it("names the cloud host and says what is sent", () => {
-    const text = providerDisclosure("openai-compatible", "https://api.openai.com/v1");
+    const text = providerDisclosure("openai_compatible", "https://api.openai.com/v1");
     expect(text).toContain("api.openai.com");
     expect(text).toContain("business profile");
   });
   it("recognizes a model server on this computer", () => {
-    expect(providerDisclosure("openai-compatible", "http://localhost:11434/v1")).toContain("stay on this computer");
-    expect(providerDisclosure("openai-compatible", "http://localhost.evil.example/v1")).not.toContain("stay on this computer");
+    expect(providerDisclosure("openai_compatible", "http://localhost:11434/v1")).toContain("stay on this computer");
+    expect(providerDisclosure("openai_compatible", "http://localhost.evil.example/v1")).not.toContain("stay on this computer");
   });
   it("names Anthropic", () => {
     expect(providerDisclosure("anthropic", "https://api.anthropic.com")).toContain("Anthropic");
-  });
-});
-
-describe("providerValue", () => {
-  it("maps the stored kind back to what the save command takes", () => {
-    expect(providerValue({ provider: "open_ai_compatible", base_url: null, model: null, redact: null, has_api_key: false })).toBe(
-      "openai-compatible",
-    );
-    expect(providerValue({ provider: "offline", base_url: null, model: null, redact: null, has_api_key: false })).toBe("offline");
   });
 });
 

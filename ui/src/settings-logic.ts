@@ -1,5 +1,5 @@
 // Pure helpers behind the onboarding and settings screens (unit-tested).
-import type { AiSettings, AiSettingsInput, BusinessProfile } from "./ipc/commands";
+import type { AiSettings, AiSettingsInput, BusinessProfile, ProviderKind } from "./ipc/commands";
 
 /** What leaves this computer with each drafting provider, in plain words. */
 export function providerDisclosure(provider: string, baseUrl: string): string {
@@ -12,11 +12,6 @@ export function providerDisclosure(provider: string, baseUrl: string): string {
   }
   const who = provider === "anthropic" ? "Anthropic" : baseUrl.trim() ? new URL(baseUrl.trim(), "https://x.invalid").host : "the server you enter";
   return `For each draft, the recent messages of that conversation and your business profile are sent to ${who}. Email addresses and phone numbers are replaced before sending. Nothing is sent until a message arrives, and nothing is ever sent to your leads without your click.`;
-}
-
-/** The provider value the save command takes, from the settings it returned. */
-export function providerValue(settings: AiSettings): string {
-  return settings.provider === "open_ai_compatible" ? "openai-compatible" : settings.provider;
 }
 
 /** One address per line or comma: `https://example.com`. Empty lines are ignored. */
@@ -84,7 +79,7 @@ export function profileForm(profile: BusinessProfile): ProfileForm {
 
 /** The provider form's fields; an empty key keeps the saved one. */
 export interface ProviderForm {
-  provider: string;
+  provider: ProviderKind;
   base_url: string;
   model: string;
   api_key: string;
@@ -93,7 +88,7 @@ export interface ProviderForm {
 
 export function providerForm(settings: AiSettings): ProviderForm {
   return {
-    provider: providerValue(settings),
+    provider: settings.provider,
     base_url: settings.base_url ?? "",
     model: settings.model ?? "",
     api_key: "",

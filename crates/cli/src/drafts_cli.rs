@@ -108,7 +108,7 @@ pub fn ai(engine: &Engine, action: AiAction, out: &mut impl Write) -> anyhow::Re
 
 pub fn list(engine: &Engine, json: bool, all: bool, out: &mut impl Write) -> anyhow::Result<()> {
     let statuses: &[DraftStatus] = if all {
-        &DraftStatus::ALL
+        DraftStatus::ALL
     } else {
         &DraftStatus::TO_REVIEW
     };

@@ -7,7 +7,7 @@ use std::path::Path;
 use leadbox_vault::{
     BackupSecret, ContactSelector, DAY_MS, ErasureReceipt, ExportFilter, ExportFormat,
     ExportProgress, ExportSummary, RecoveryCode, RetentionPolicy, RetentionPreview,
-    RetentionReport,
+    RetentionReport, SecretKind,
 };
 
 use crate::{Engine, InboxError};
@@ -96,19 +96,20 @@ impl Engine {
     /// (relay, accounts, AI key), so a restore elsewhere is connected as this
     /// computer was. Returns the file's size. Blocking: call it off the runtime.
     pub fn backup(&self, out: &Path, passphrase: &str) -> Result<u64, InboxError> {
-        let mut kinds: Vec<String> = ["device-secret", "relay-token", "ai-api-key"]
-            .map(String::from)
-            .into();
+        let mut kinds: Vec<SecretKind> = SecretKind::CARRIED.into();
         for account in self.accounts()? {
-            kinds.push(crate::sending::account_token(
+            kinds.push(SecretKind::account_token(
                 account.platform,
                 &account.platform_account_id,
             ));
         }
         let mut carried = Vec::new();
-        for what in kinds {
-            if let Some(value) = self.secrets().get(&self.secret_name(&what))? {
-                carried.push(BackupSecret { what, value });
+        for kind in kinds {
+            if let Some(value) = self.secrets().get(&self.secret_name(&kind))? {
+                carried.push(BackupSecret {
+                    what: kind.label(),
+                    value,
+                });
             }
         }
         Ok(self.reader()?.backup(out, passphrase, &carried)?)

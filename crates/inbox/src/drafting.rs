@@ -6,7 +6,7 @@ use std::str::FromStr;
 use leadbox_drafts::extract::extract;
 use leadbox_drafts::offline::OfflineDrafter;
 use leadbox_drafts::providers::{Anthropic, AnyDrafter, OpenAiCompatible, ProviderSettings};
-use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Platform, Speaker};
+use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Speaker};
 use leadbox_vault::DraftOutcome;
 use serde::Serialize;
 
@@ -23,31 +23,47 @@ const CONTEXT_MESSAGES: usize = 30;
 const DRAFTS_PER_CLAIM: usize = 4;
 const DRAFTING_LEASE_MS: i64 = 10 * 60 * 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Who writes the drafts. One spelling everywhere: the setting, the drafts'
+/// `provider` column, the JSON and the CLI (`offline`, `openai_compatible`,
+/// `anthropic`; typing a hyphen for the underscore is accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ProviderKind {
     /// Built in; nothing leaves this computer.
+    #[serde(rename = "offline")]
     Offline,
     /// OpenAI, or a local Ollama / llama.cpp / LM Studio server.
+    #[serde(rename = "openai_compatible")]
     OpenAiCompatible,
+    #[serde(rename = "anthropic")]
     Anthropic,
+}
+
+impl ProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Offline => "offline",
+            ProviderKind::OpenAiCompatible => "openai_compatible",
+            ProviderKind::Anthropic => "anthropic",
+        }
+    }
 }
 
 impl FromStr for ProviderKind {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "offline" => Ok(ProviderKind::Offline),
-            "openai-compatible" | "openai_compatible" | "openai" | "ollama" => {
-                Ok(ProviderKind::OpenAiCompatible)
-            }
-            "anthropic" => Ok(ProviderKind::Anthropic),
-            other => Err(format!(
-                "unknown AI provider `{other}`: use offline, openai-compatible or anthropic"
-            )),
-        }
+        let typed = s.trim().replace('-', "_");
+        [
+            ProviderKind::Offline,
+            ProviderKind::OpenAiCompatible,
+            ProviderKind::Anthropic,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == typed)
+        .ok_or_else(|| {
+            format!("unknown AI provider `{s}`: use offline, openai_compatible or anthropic")
+        })
     }
 }
 
@@ -67,10 +83,6 @@ pub struct AiSettings {
 pub struct DraftingReport {
     pub drafted: usize,
     pub failed: usize,
-}
-
-fn channel(platform: &str) -> Platform {
-    platform.parse().unwrap_or(Platform::Instagram)
 }
 
 impl Engine {
@@ -121,7 +133,7 @@ impl Engine {
         drop(vault);
         let has_api_key = self
             .secrets()
-            .get(&self.secret_name("ai-api-key"))?
+            .get(&self.secret_name(&leadbox_vault::SecretKind::AiApiKey))?
             .is_some();
         Ok(AiSettings {
             has_api_key,
@@ -155,11 +167,7 @@ impl Engine {
             }
         }
         let vault = self.vault();
-        let kind = match settings.provider {
-            ProviderKind::Offline => "offline",
-            ProviderKind::OpenAiCompatible => "openai-compatible",
-            ProviderKind::Anthropic => "anthropic",
-        };
+        let kind = settings.provider.as_str();
         vault.set_setting(AI_PROVIDER, kind)?;
         vault.set_setting(
             AI_BASE_URL,
@@ -173,8 +181,10 @@ impl Engine {
         vault.audit("ai_provider_changed", kind)?;
         drop(vault);
         if let Some(key) = api_key.map(str::trim).filter(|k| !k.is_empty()) {
-            self.secrets()
-                .set(&self.secret_name("ai-api-key"), key.as_bytes())?;
+            self.secrets().set(
+                &self.secret_name(&leadbox_vault::SecretKind::AiApiKey),
+                key.as_bytes(),
+            )?;
         }
         Ok(())
     }
@@ -186,7 +196,7 @@ impl Engine {
         }
         let key = self
             .secrets()
-            .get(&self.secret_name("ai-api-key"))?
+            .get(&self.secret_name(&leadbox_vault::SecretKind::AiApiKey))?
             .map(|k| String::from_utf8_lossy(&k).into_owned());
         let mut provider = ProviderSettings::new(
             settings.base_url.unwrap_or_default(),
@@ -255,7 +265,7 @@ impl Engine {
                 let new_message = turns.pop().map(|t| t.text).unwrap_or_default();
                 let request = DraftRequest {
                     profile: profile.clone(),
-                    channel: channel(&context.platform),
+                    channel: context.platform,
                     lead_name: details.name.clone(),
                     history: turns,
                     new_message,

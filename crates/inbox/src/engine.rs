@@ -4,7 +4,9 @@ use std::sync::{Arc, Mutex};
 use leadbox_envelope::api::{ClaimRouteRequest, RegisterDeviceRequest, SignUpRequest};
 use leadbox_envelope::payload::SecretText;
 use leadbox_envelope::{DeviceSecretKey, Platform};
-use leadbox_vault::{Opened, Reader, RecoveryCode, SecretStore, Vault, VaultPool, WriterGuard};
+use leadbox_vault::{
+    Opened, Reader, RecoveryCode, SecretKind, SecretStore, Vault, VaultPool, WriterGuard,
+};
 use zeroize::Zeroizing;
 
 use crate::InboxError;
@@ -152,8 +154,9 @@ impl Engine {
         self.secrets.as_ref()
     }
 
-    pub(crate) fn secret_name(&self, what: &str) -> String {
-        leadbox_vault::secret_name(&self.vault_id, what)
+    /// This vault's keychain entry of `kind`.
+    pub(crate) fn secret_name(&self, kind: &SecretKind) -> String {
+        kind.entry(&self.vault_id)
     }
 
     /// Redeems an invite at the relay: creates this computer's sealing key,
@@ -215,10 +218,14 @@ impl Engine {
         secret: &DeviceSecretKey,
         response: leadbox_envelope::api::RegisterDeviceResponse,
     ) -> Result<Pairing, InboxError> {
-        self.secrets
-            .set(&self.secret_name("device-secret"), secret.expose_bytes())?;
-        self.secrets
-            .set(&self.secret_name("relay-token"), response.token.as_bytes())?;
+        self.secrets.set(
+            &self.secret_name(&SecretKind::DeviceSecret),
+            secret.expose_bytes(),
+        )?;
+        self.secrets.set(
+            &self.secret_name(&SecretKind::RelayToken),
+            response.token.as_bytes(),
+        )?;
         let vault = self.vault();
         vault.set_setting(RELAY_URL, client.base())?;
         vault.set_setting(DEVICE_ID, &response.device_id)?;
@@ -299,7 +306,7 @@ impl Engine {
             .ok_or(InboxError::NotPaired)?;
         let token = self
             .secrets
-            .get(&self.secret_name("relay-token"))?
+            .get(&self.secret_name(&SecretKind::RelayToken))?
             .ok_or(InboxError::NotPaired)?;
         let token =
             Zeroizing::new(String::from_utf8(token.to_vec()).map_err(|_| InboxError::NotPaired)?);
@@ -325,7 +332,7 @@ impl Engine {
     pub(crate) fn device_secret(&self) -> Result<DeviceSecretKey, InboxError> {
         let bytes = self
             .secrets
-            .get(&self.secret_name("device-secret"))?
+            .get(&self.secret_name(&SecretKind::DeviceSecret))?
             .ok_or(InboxError::NotPaired)?;
         DeviceSecretKey::from_bytes(&bytes).map_err(|_| InboxError::DamagedDeviceKey)
     }

@@ -37,16 +37,16 @@ pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
 // The vault's types that the shells show or pass back: the shells reach the
 // vault only through the engine, so they never depend on `leadbox-vault`.
 pub use leadbox_vault::{
-    AccountRestriction, AccountRow, ApprovedDraft, ContactSelector, ConversationPage,
-    ConversationSummary, DailyLeads, Dashboard, DraftRow, DraftStateError, DraftStatus,
-    ErasureReceipt, ExportFormat, ExportProgress, ExportSummary, InMemorySecretStore, LeadCard,
-    LeadForm, ListFilter, ListedConversation, MentionRow, NewContact, OsKeychain, PageCursor,
-    PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport, SearchHit,
-    SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
+    AccountRestriction, AccountRow, AccountStatus, ApprovedDraft, ContactSelector,
+    ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftRow, DraftStateError,
+    DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary, InMemorySecretStore,
+    LeadCard, LeadForm, ListFilter, ListedConversation, MentionRow, NewContact, OsKeychain,
+    PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport,
+    SearchHit, SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
 };
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
-pub use reply_window::ReplyWindow;
+pub use reply_window::{ReplyVerdict, ReplyWindow};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, ROUTE_MOVED_NOTICE, SyncReport};
 pub use website::WebsiteChat;

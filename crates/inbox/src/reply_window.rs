@@ -9,14 +9,40 @@ use serde::Serialize;
 
 use crate::{Engine, InboxError, now_ms};
 
+/// Whether a reply can go out now, and how; or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum ReplyVerdict {
+    /// Within Meta's 24-hour window (or a website visitor's session).
+    Open,
+    /// Within 7 days, with Meta's `HUMAN_AGENT` tag.
+    HumanAgent,
+    /// A private reply to a public comment.
+    Comment,
+    Closed,
+    /// WhatsApp after 24 hours: only an approved template may be sent.
+    TemplateNeeded,
+    NoMessageYet,
+    VisitorGone,
+    CommentAnswered,
+    CommentClosed,
+}
+
+impl ReplyVerdict {
+    pub fn can_send(self) -> bool {
+        matches!(
+            self,
+            ReplyVerdict::Open | ReplyVerdict::HumanAgent | ReplyVerdict::Comment
+        )
+    }
+}
+
 /// The reply window of one draft, in words the owner can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ReplyWindow {
-    /// `open`, `human_agent`, `comment` (a private reply), or why not:
-    /// `closed`, `template_needed`, `no_message_yet`, `visitor_gone`,
-    /// `comment_answered`, `comment_closed`.
-    pub state: String,
+    pub state: ReplyVerdict,
     /// When the reply can no longer be sent this way.
     pub closes_at_ms: Option<i64>,
     pub explanation: String,
@@ -26,14 +52,13 @@ pub struct ReplyWindow {
 }
 
 impl ReplyWindow {
-    fn new(state: &str, closes_at_ms: Option<i64>, explanation: &str) -> ReplyWindow {
-        let can_send = matches!(state, "open" | "human_agent" | "comment");
+    fn new(state: ReplyVerdict, closes_at_ms: Option<i64>, explanation: &str) -> ReplyWindow {
         ReplyWindow {
-            state: state.to_owned(),
+            state,
             closes_at_ms,
             explanation: explanation.to_owned(),
-            human_agent: state == "human_agent",
-            can_send,
+            human_agent: state == ReplyVerdict::HumanAgent,
+            can_send: state.can_send(),
         }
     }
 }
@@ -44,19 +69,19 @@ pub(crate) fn reply_window(target: &ReplyTarget, now_ms: i64) -> ReplyWindow {
         let closes = comment.commented_at_ms + HUMAN_AGENT_WINDOW_MS;
         return if comment.already_answered {
             ReplyWindow::new(
-                "comment_answered",
+                ReplyVerdict::CommentAnswered,
                 None,
                 "You already replied privately to this comment; Meta allows one private reply.",
             )
         } else if now_ms > closes {
             ReplyWindow::new(
-                "comment_closed",
+                ReplyVerdict::CommentClosed,
                 None,
                 "Meta allows a private reply to a comment only within 7 days of it.",
             )
         } else {
             ReplyWindow::new(
-                "comment",
+                ReplyVerdict::Comment,
                 Some(closes),
                 "A public comment: your reply goes to the person privately, once, within 7 days of the comment.",
             )
@@ -69,12 +94,12 @@ pub(crate) fn reply_window(target: &ReplyTarget, now_ms: i64) -> ReplyWindow {
         target.account.human_agent,
     );
     let (state, closes) = match verdict {
-        Window::Open { closes_at_ms } => ("open", Some(closes_at_ms)),
-        Window::HumanAgent { closes_at_ms } => ("human_agent", Some(closes_at_ms)),
-        Window::Closed => ("closed", None),
-        Window::TemplateNeeded => ("template_needed", None),
-        Window::NoMessageYet => ("no_message_yet", None),
-        Window::VisitorGone => ("visitor_gone", None),
+        Window::Open { closes_at_ms } => (ReplyVerdict::Open, Some(closes_at_ms)),
+        Window::HumanAgent { closes_at_ms } => (ReplyVerdict::HumanAgent, Some(closes_at_ms)),
+        Window::Closed => (ReplyVerdict::Closed, None),
+        Window::TemplateNeeded => (ReplyVerdict::TemplateNeeded, None),
+        Window::NoMessageYet => (ReplyVerdict::NoMessageYet, None),
+        Window::VisitorGone => (ReplyVerdict::VisitorGone, None),
     };
     ReplyWindow::new(state, closes, verdict.explain())
 }
@@ -96,7 +121,7 @@ mod tests {
     use leadbox_channels::{Connection, Platform};
     use leadbox_vault::{AccountRow, CommentTarget, ReplyTarget};
 
-    use super::reply_window;
+    use super::{ReplyVerdict, reply_window};
 
     const HOUR: i64 = 3_600_000;
     const NOW: i64 = 1_800_000_000_000;
@@ -109,7 +134,7 @@ mod tests {
                 platform_account_id: "A".into(),
                 name: None,
                 connection: Some(Connection::Page),
-                status: "connected".into(),
+                status: leadbox_vault::AccountStatus::Connected,
                 human_agent,
                 notice: None,
                 unreadable_events: 0,
@@ -124,7 +149,7 @@ mod tests {
     #[test]
     fn within_a_day_a_normal_reply_goes_until_24_hours_after_their_message() {
         let verdict = reply_window(&target(Platform::Messenger, false, 3), NOW);
-        assert_eq!(verdict.state, "open");
+        assert_eq!(verdict.state, ReplyVerdict::Open);
         assert!(verdict.can_send && !verdict.human_agent);
         assert_eq!(verdict.closes_at_ms, Some(NOW + 21 * HOUR));
     }
@@ -132,15 +157,15 @@ mod tests {
     #[test]
     fn after_a_day_only_a_human_agent_reply_and_only_where_the_app_has_it() {
         let tagged = reply_window(&target(Platform::Instagram, true, 30), NOW);
-        assert_eq!(tagged.state, "human_agent");
+        assert_eq!(tagged.state, ReplyVerdict::HumanAgent);
         assert!(tagged.can_send && tagged.human_agent);
         assert_eq!(tagged.closes_at_ms, Some(NOW - 30 * HOUR + 7 * 24 * HOUR));
 
         let without = reply_window(&target(Platform::Instagram, false, 30), NOW);
-        assert_eq!(without.state, "closed");
+        assert_eq!(without.state, ReplyVerdict::Closed);
         assert!(!without.can_send);
         let whatsapp = reply_window(&target(Platform::Whatsapp, true, 30), NOW);
-        assert_eq!(whatsapp.state, "template_needed");
+        assert_eq!(whatsapp.state, ReplyVerdict::TemplateNeeded);
         assert!(!whatsapp.can_send);
     }
 
@@ -153,13 +178,13 @@ mod tests {
             already_answered: false,
         });
         let open = reply_window(&comment, NOW);
-        assert_eq!((open.state.as_str(), open.can_send), ("comment", true));
+        assert_eq!((open.state, open.can_send), (ReplyVerdict::Comment, true));
         assert_eq!(open.closes_at_ms, Some(NOW + 5 * 24 * HOUR));
 
         let late = reply_window(&comment, NOW + 6 * 24 * HOUR);
         assert_eq!(
-            (late.state.as_str(), late.can_send),
-            ("comment_closed", false)
+            (late.state, late.can_send),
+            (ReplyVerdict::CommentClosed, false)
         );
 
         if let Some(c) = comment.comment.as_mut() {
@@ -167,8 +192,8 @@ mod tests {
         }
         let answered = reply_window(&comment, NOW);
         assert_eq!(
-            (answered.state.as_str(), answered.can_send),
-            ("comment_answered", false)
+            (answered.state, answered.can_send),
+            (ReplyVerdict::CommentAnswered, false)
         );
     }
 }

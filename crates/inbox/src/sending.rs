@@ -6,15 +6,10 @@ use leadbox_channels::graph::{
     SendError,
 };
 use leadbox_channels::{Connection, Platform};
-use leadbox_vault::{AccountRow, ApprovedDraft};
+use leadbox_vault::{AccountRow, AccountStatus, ApprovedDraft};
 use zeroize::Zeroizing;
 
 use crate::{Engine, InboxError, now_ms};
-
-/// What an account's access token is called in the keychain (before the vault id).
-pub(crate) fn account_token(platform: Platform, account_id: &str) -> String {
-    format!("account-token:{platform}:{account_id}")
-}
 
 impl Engine {
     /// The Graph API client. `LEADBOX_GRAPH_URL`, `LEADBOX_INSTAGRAM_GRAPH_URL`
@@ -50,7 +45,9 @@ impl Engine {
     }
 
     pub(crate) fn token_name(&self, platform: Platform, account_id: &str) -> String {
-        self.secret_name(&account_token(platform, account_id))
+        self.secret_name(&leadbox_vault::SecretKind::account_token(
+            platform, account_id,
+        ))
     }
 
     /// Checks the token with Meta, keeps it in the keychain, marks the account
@@ -186,8 +183,9 @@ impl Engine {
             engine.vault().record_send_failure(approved, &reason)?;
             Err(InboxError::NotSent(reason))
         };
-        let (Some(connection), "connected") = (account.connection, account.status.as_str()) else {
-            let reason = if account.status == "needs_reconnect" {
+        let (Some(connection), AccountStatus::Connected) = (account.connection, account.status)
+        else {
+            let reason = if account.status == AccountStatus::NeedsReconnect {
                 SendError::TokenExpired.to_string()
             } else {
                 format!(

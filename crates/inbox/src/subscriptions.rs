@@ -28,7 +28,10 @@ impl Engine {
             .vault()
             .accounts()?
             .into_iter()
-            .filter(|a| a.status == "connected" && a.connection == Some(Connection::Page))
+            .filter(|a| {
+                a.status == leadbox_vault::AccountStatus::Connected
+                    && a.connection == Some(Connection::Page)
+            })
             .collect();
         let mut report = SubscriptionReport::default();
         for account in accounts {
@@ -74,7 +77,10 @@ impl Engine {
             .vault()
             .accounts()?
             .into_iter()
-            .filter(|a| a.status == "connected" && a.connection == Some(Connection::InstagramLogin))
+            .filter(|a| {
+                a.status == leadbox_vault::AccountStatus::Connected
+                    && a.connection == Some(Connection::InstagramLogin)
+            })
             .collect();
         let mut refreshed = 0;
         for account in accounts {

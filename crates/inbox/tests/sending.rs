@@ -12,9 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use hmac::{Hmac, Mac};
+use leadbox_channels::events::Direction;
 use leadbox_channels::graph::GraphClient;
 use leadbox_inbox::{Connection, Engine, InboxError, Platform};
-use leadbox_vault::InMemorySecretStore;
+use leadbox_vault::{AccountStatus, InMemorySecretStore};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use tokio::sync::Mutex;
@@ -471,8 +472,8 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
     assert_eq!(
         texts,
         vec![
-            ("inbound".into(), Some("How much is a haircut?".into())),
-            ("outbound".into(), Some("A haircut is €25.".into()))
+            (Direction::Inbound, Some("How much is a haircut?".into())),
+            (Direction::Outbound, Some("A haircut is €25.".into()))
         ]
     );
     // A sent draft cannot be approved (and so sent) again.
@@ -521,7 +522,7 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     assert!(row.text.is_some(), "the draft is kept");
     assert_eq!(
         world.engine.vault_for_tests().accounts().unwrap()[0].status,
-        "needs_reconnect"
+        AccountStatus::NeedsReconnect
     );
     let conversation = world
         .engine
@@ -773,7 +774,7 @@ async fn a_comment_gets_one_private_reply() {
             .messages(conversation.id)
             .unwrap()[0]
             .kind,
-        "comment"
+        leadbox_vault::MessageKind::Comment
     );
 
     let first = world.pending_draft();
@@ -1011,7 +1012,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
         .accounts_of_meta_user("10157")
         .unwrap()
         .into_iter()
-        .map(|a| (a.platform, a.platform_account_id, a.status))
+        .map(|a| (a.platform, a.platform_account_id, a.status.to_string()))
         .collect();
     assert_eq!(
         granted,
@@ -1098,6 +1099,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
                     .unwrap()
                     .unwrap()
                     .status
+                    .to_string()
             })
             .collect();
         assert_eq!(statuses, ["disconnected", "disconnected"]);
@@ -1171,7 +1173,7 @@ async fn a_page_meta_unsubscribed_is_subscribed_again_and_the_owner_told() {
         .find_account(Platform::Messenger, "PAGE1")
         .unwrap()
         .unwrap();
-    assert_eq!(account.status, "needs_reconnect");
+    assert_eq!(account.status, AccountStatus::NeedsReconnect);
     assert!(account.notice.unwrap().message.contains("reconnect"));
 }
 
@@ -1365,7 +1367,7 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
         .into_iter()
         .map(|m| m.direction)
         .collect();
-    assert_eq!(texts, ["inbound", "outbound"]);
+    assert_eq!(texts, [Direction::Inbound, Direction::Outbound]);
 }
 
 #[tokio::test]

@@ -10,6 +10,20 @@ use crate::drafts::ApprovedDraft;
 use crate::ingest::now_ms;
 use crate::{Vault, VaultError};
 
+crate::text_enum::text_enum! {
+    /// Whether Leadbox can send through an account.
+    pub enum AccountStatus {
+        /// Its token is in the keychain and Meta accepted it.
+        Connected = "connected",
+        /// Meta refused its token (expired, password changed): connect it again.
+        NeedsReconnect = "needs_reconnect",
+        /// Webhooks arrive for it, but it was never connected for sending.
+        NotConnected = "not_connected",
+        /// The owner removed its token.
+        Disconnected = "disconnected",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AccountRow {
@@ -18,8 +32,7 @@ pub struct AccountRow {
     pub platform_account_id: String,
     pub name: Option<String>,
     pub connection: Option<Connection>,
-    /// `connected`, `needs_reconnect`, `not_connected` or `disconnected`.
-    pub status: String,
+    pub status: AccountStatus,
     pub human_agent: bool,
     /// The latest problem Meta reported with this account, or that Leadbox
     /// found checking it (e.g. a lost webhook subscription), with its time.
@@ -67,11 +80,10 @@ pub struct CommentTarget {
 }
 
 fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
-    let platform: String = r.get(1)?;
     let connection: Option<String> = r.get(4)?;
     Ok(AccountRow {
         id: r.get(0)?,
-        platform: platform.parse().unwrap_or(Platform::Instagram),
+        platform: crate::text_enum::parsed(r, 1)?,
         platform_account_id: r.get(2)?,
         name: r.get(3)?,
         connection: connection

@@ -66,10 +66,7 @@ impl Vault {
             let rows = statement.query_map([since], |r| {
                 Ok(DailyLeads {
                     day: r.get(0)?,
-                    platform: r
-                        .get::<_, String>(1)?
-                        .parse()
-                        .unwrap_or(Platform::Instagram),
+                    platform: crate::text_enum::parsed(r, 1)?,
                     leads: r.get(2)?,
                 })
             })?;

@@ -3,43 +3,30 @@
 //! queries that mark drafts stale and the checks before approving cannot
 //! disagree.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use serde::{Deserialize, Serialize};
+use crate::text_enum::text_enum;
 
-/// queued → pending → approved → sent, with failed (drafting), send_failed
-/// (sending), rejected (by the owner) and stale (a newer message came).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub enum DraftStatus {
-    /// Waiting for the drafter.
-    Queued,
-    /// Written, waiting for the owner's review.
-    Pending,
-    /// A newer message came in; a fresh draft answers it.
-    Stale,
-    /// Approved by the owner and being sent.
-    Approved,
-    Rejected,
-    /// The drafter failed; the owner can write the reply or draft again.
-    Failed,
-    Sent,
-    /// Approved, but the platform refused it; the owner can try again.
-    SendFailed,
+text_enum! {
+    /// queued → pending → approved → sent, with failed (drafting), send_failed
+    /// (sending), rejected (by the owner) and stale (a newer message came).
+    pub enum DraftStatus {
+        /// Waiting for the drafter.
+        Queued = "queued",
+        /// Written, waiting for the owner's review.
+        Pending = "pending",
+        /// A newer message came in; a fresh draft answers it.
+        Stale = "stale",
+        /// Approved by the owner and being sent.
+        Approved = "approved",
+        Rejected = "rejected",
+        /// The drafter failed; the owner can write the reply or draft again.
+        Failed = "failed",
+        Sent = "sent",
+        /// Approved, but the platform refused it; the owner can try again.
+        SendFailed = "send_failed",
+    }
 }
 
 impl DraftStatus {
-    pub const ALL: [DraftStatus; 8] = [
-        DraftStatus::Queued,
-        DraftStatus::Pending,
-        DraftStatus::Stale,
-        DraftStatus::Approved,
-        DraftStatus::Rejected,
-        DraftStatus::Failed,
-        DraftStatus::Sent,
-        DraftStatus::SendFailed,
-    ];
-
     /// The conversation's current draft: at most one at a time is in one of
     /// these, and a new message makes it stale.
     pub const OPEN: [DraftStatus; 4] = [
@@ -85,56 +72,11 @@ impl DraftStatus {
         DraftStatus::SendFailed,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DraftStatus::Queued => "queued",
-            DraftStatus::Pending => "pending",
-            DraftStatus::Stale => "stale",
-            DraftStatus::Approved => "approved",
-            DraftStatus::Rejected => "rejected",
-            DraftStatus::Failed => "failed",
-            DraftStatus::Sent => "sent",
-            DraftStatus::SendFailed => "send_failed",
-        }
-    }
-
     /// `('queued', 'pending')`: a set written into SQL. The names are this
     /// enum's own constants, never outside text.
     pub(crate) fn sql_set(set: &[DraftStatus]) -> String {
         let names: Vec<String> = set.iter().map(|s| format!("'{}'", s.as_str())).collect();
         format!("({})", names.join(", "))
-    }
-}
-
-impl std::fmt::Display for DraftStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DraftStatus {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        DraftStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == text)
-            .ok_or_else(|| format!("`{text}` is not a draft status"))
-    }
-}
-
-impl ToSql for DraftStatus {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for DraftStatus {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        value
-            .as_str()?
-            .parse()
-            .map_err(|error: String| FromSqlError::Other(error.into()))
     }
 }
 
@@ -144,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_status_reads_back_as_itself() {
-        for status in DraftStatus::ALL {
+        for &status in DraftStatus::ALL {
             assert_eq!(status.as_str().parse::<DraftStatus>(), Ok(status));
             assert_eq!(
                 serde_json::to_value(status).unwrap(),

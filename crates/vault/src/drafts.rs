@@ -43,7 +43,7 @@ pub struct DraftOutcome {
 /// Everything a drafter needs about one conversation.
 #[derive(Debug, Clone)]
 pub struct DraftContext {
-    pub platform: String,
+    pub platform: leadbox_channels::Platform,
     pub contact_id: i64,
     pub contact_name: Option<String>,
     /// (inbound?, text), oldest first, up to the message the draft answers.
@@ -211,11 +211,11 @@ impl Vault {
         draft: &DraftRow,
         max_messages: usize,
     ) -> Result<DraftContext, VaultError> {
-        let (platform, contact_id, contact_name): (String, i64, Option<String>) = self.conn.query_row(
+        let (platform, contact_id, contact_name): (leadbox_channels::Platform, i64, Option<String>) = self.conn.query_row(
             "SELECT a.platform, ct.id, ct.name FROM conversations c
              JOIN accounts a ON a.id = c.account_id JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
             [draft.conversation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((crate::text_enum::parsed(r, 0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut statement = self.conn.prepare_cached(
             "SELECT direction, COALESCE(body, '') FROM messages

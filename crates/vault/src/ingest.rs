@@ -557,7 +557,7 @@ mod tests {
             .into_iter()
             .map(|m| m.direction)
             .collect();
-        assert_eq!(directions, ["inbound", "outbound"]);
+        assert_eq!(directions, [Direction::Inbound, Direction::Outbound]);
     }
 
     #[test]
@@ -898,7 +898,7 @@ mod tests {
             .collect();
         assert_eq!(
             states,
-            vec![None, Some("read".into()), None],
+            vec![None, Some(leadbox_channels::events::Delivery::Read), None],
             "read is not undone; the watermark stops at 25"
         );
     }

@@ -25,12 +25,14 @@ mod queries;
 mod retention;
 mod schema;
 mod search;
+mod secret_kind;
 pub mod secrets;
 #[cfg(test)]
 mod testing;
+mod text_enum;
 mod vault;
 
-pub use accounts::{AccountRow, CommentTarget, ReplyTarget, UnnamedContact};
+pub use accounts::{AccountRow, AccountStatus, CommentTarget, ReplyTarget, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
 pub use draft_status::DraftStatus;
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
@@ -47,8 +49,9 @@ pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };
 pub use pool::{DEFAULT_READERS, Reader, VaultPool, WriterGuard};
-pub use queries::{ConversationSummary, MentionRow, StoredMessage};
+pub use queries::{ConversationSummary, MentionRow, MessageKind, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use search::{SearchHit, SnippetPart};
+pub use secret_kind::SecretKind;
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
-pub use vault::{DATABASE_FILE, Opened, Vault, secret_name};
+pub use vault::{DATABASE_FILE, Opened, Vault};

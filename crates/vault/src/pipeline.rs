@@ -199,10 +199,7 @@ impl Vault {
         let rows = statement.query_map(
             params![before_at, before_id, (limit + 1) as i64, argument],
             |r| {
-                let platform: Platform = r
-                    .get::<_, String>(1)?
-                    .parse()
-                    .unwrap_or(Platform::Instagram);
+                let platform: Platform = crate::text_enum::parsed(r, 1)?;
                 let contact: String = r.get(2)?;
                 let name: Option<String> = r.get(3)?;
                 let labels: String = r.get(8)?;

@@ -5,7 +5,19 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::ingest::display_name;
+use crate::text_enum::{parsed, text_enum};
 use crate::{Vault, VaultError};
+use leadbox_channels::events::{Delivery, Direction};
+
+text_enum! {
+    /// Where in a conversation a message was written.
+    pub enum MessageKind {
+        /// A direct message.
+        Direct = "direct",
+        /// A public comment on a post or reel.
+        Comment = "comment",
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -27,7 +39,7 @@ pub struct ConversationSummary {
 pub struct StoredMessage {
     pub id: i64,
     pub platform_message_id: String,
-    pub direction: String,
+    pub direction: Direction,
     pub text: Option<String>,
     #[cfg_attr(
         feature = "typescript",
@@ -35,10 +47,9 @@ pub struct StoredMessage {
     )]
     pub attachments: serde_json::Value,
     pub sent_at: i64,
-    /// `direct` or `comment` (a public comment on a post).
-    pub kind: String,
-    /// For replies: `sent`, `delivered`, `read` or `failed`, as the platform reported.
-    pub delivery: Option<String>,
+    pub kind: MessageKind,
+    /// For replies: as the platform reported it.
+    pub delivery: Option<Delivery>,
     pub delivery_error: Option<String>,
     /// The person's reaction to this message (an emoji).
     pub reaction: Option<String>,
@@ -107,10 +118,7 @@ impl Vault {
              ORDER BY c.last_message_at DESC, c.id DESC",
         )?;
         let rows = statement.query_map([], |r| {
-            let platform_text: String = r.get(1)?;
-            let platform = platform_text
-                .parse::<Platform>()
-                .unwrap_or(Platform::Instagram);
+            let platform: Platform = parsed(r, 1)?;
             let contact_id: String = r.get(2)?;
             let contact_name: Option<String> = r.get(3)?;
             Ok(ConversationSummary {
@@ -139,12 +147,22 @@ impl Vault {
             Ok(StoredMessage {
                 id: r.get(0)?,
                 platform_message_id: r.get(1)?,
-                direction: r.get(2)?,
+                direction: parsed(r, 2)?,
                 text: r.get(3)?,
                 attachments: serde_json::from_str(&attachments).unwrap_or_default(),
                 sent_at: r.get(5)?,
                 kind: r.get(6)?,
-                delivery: r.get(7)?,
+                delivery: r
+                    .get::<_, Option<String>>(7)?
+                    .map(|text| text.parse())
+                    .transpose()
+                    .map_err(|error: String| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            7,
+                            rusqlite::types::Type::Text,
+                            error.into(),
+                        )
+                    })?,
                 delivery_error: r.get(8)?,
                 reaction: r.get(9)?,
             })

@@ -75,10 +75,6 @@ fn split_snippet(marked: &str) -> Vec<SnippetPart> {
     parts
 }
 
-fn platform_of(text: &str) -> Platform {
-    text.parse().unwrap_or(Platform::Instagram)
-}
-
 impl Vault {
     /// Messages and contacts matching `typed`, best matches first, at most `limit`.
     pub fn search(&self, typed: &str, limit: usize) -> Result<Vec<SearchHit>, VaultError> {
@@ -110,7 +106,7 @@ impl Vault {
         let rows = statement.query_map(
             params![query, HIT_START.to_string(), HIT_END.to_string(), limit],
             |r| {
-                let platform = platform_of(&r.get::<_, String>(2)?);
+                let platform: Platform = crate::text_enum::parsed(r, 2)?;
                 let contact_id: String = r.get(3)?;
                 let name: Option<String> = r.get(4)?;
                 Ok(SearchHit {
@@ -148,7 +144,7 @@ impl Vault {
         let rows = statement.query_map(
             params![query, HIT_START.to_string(), HIT_END.to_string(), limit],
             |r| {
-                let platform = platform_of(&r.get::<_, String>(1)?);
+                let platform: Platform = crate::text_enum::parsed(r, 1)?;
                 let contact_id: String = r.get(2)?;
                 let name: Option<String> = r.get(3)?;
                 Ok(SearchHit {

@@ -39,19 +39,19 @@ impl Opened {
     }
 }
 
-/// The keychain name of one of a vault's secrets (a login, a device key):
-/// `what` followed by the vault's id, so two vaults on one computer never mix.
-pub fn secret_name(vault_id: &str, what: &str) -> String {
-    format!("{what}:{vault_id}")
+/// The keychain name of a secret a backup carried, by its label (which a
+/// newer Leadbox may have written): the label followed by the vault's id.
+pub(crate) fn secret_name(vault_id: &str, label: &str) -> String {
+    format!("{label}:{vault_id}")
 }
 
 pub(crate) fn key_name(vault_id: &str) -> String {
-    format!("vault-key:{vault_id}")
+    crate::SecretKind::VaultKey.entry(vault_id)
 }
 
 /// Where a new key waits while the vault is being re-encrypted with it.
 pub(crate) fn pending_key_name(vault_id: &str) -> String {
-    format!("vault-key-pending:{vault_id}")
+    crate::SecretKind::PendingVaultKey.entry(vault_id)
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {

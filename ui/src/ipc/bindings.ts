@@ -3,11 +3,7 @@
 
 export type AccountNotice = { at: number, code: number | null, message: string, severity: NoticeSeverity, };
 
-export type AccountRow = { id: number, platform: Platform, platform_account_id: string, name: string | null, connection: Connection | null, 
-/**
- * `connected`, `needs_reconnect`, `not_connected` or `disconnected`.
- */
-status: string, human_agent: boolean, 
+export type AccountRow = { id: number, platform: Platform, platform_account_id: string, name: string | null, connection: Connection | null, status: AccountStatus, human_agent: boolean, 
 /**
  * The latest problem Meta reported with this account, or that Leadbox
  * found checking it (e.g. a lost webhook subscription), with its time.
@@ -18,6 +14,11 @@ notice: AccountNotice | null,
  * their content; exported as `unreadable_events`).
  */
 unreadable_events: number, };
+
+/**
+ * Whether Leadbox can send through an account.
+ */
+export type AccountStatus = "connected" | "needs_reconnect" | "not_connected" | "disconnected";
 
 export type AiSettings = { provider: ProviderKind, base_url: string | null, model: string | null, 
 /**
@@ -30,7 +31,7 @@ redact: boolean | null, has_api_key: boolean, };
  * The drafting provider as the settings form sends it. The key goes to the
  * keychain and is never sent back to the window.
  */
-export type AiSettingsInput = { provider: string, base_url: string | null, model: string | null, redact: boolean | null, api_key: string | null, };
+export type AiSettingsInput = { provider: ProviderKind, base_url: string | null, model: string | null, redact: boolean | null, api_key: string | null, };
 
 export type AppInfo = { version: string, tauri_version: string, data_dir: string, vault_file: string, relay_url: string | null, device_id: string | null, business_name: string | null, };
 
@@ -128,6 +129,10 @@ overall_median_first_reply_minutes: number | null,
  */
 unanswered: number, };
 
+export type Delivery = "sent" | "delivered" | "read" | "failed";
+
+export type Direction = "inbound" | "outbound";
+
 /**
  * A draft as the owner reviews it.
  */
@@ -222,6 +227,11 @@ urgency: string | null, draft_waiting: boolean, };
 export type LoginLink = { url: string, confirmation_code: string, };
 
 /**
+ * Where in a conversation a message was written.
+ */
+export type MessageKind = "direct" | "comment";
+
+/**
  * How much an account notice matters to the owner.
  */
 export type NoticeSeverity = "info" | "problem" | "restriction";
@@ -265,7 +275,12 @@ deletes_at: number, };
  */
 export type Platform = "instagram" | "messenger" | "whatsapp" | "website";
 
-export type ProviderKind = "offline" | "open_ai_compatible" | "anthropic";
+/**
+ * Who writes the drafts. One spelling everywhere: the setting, the drafts'
+ * `provider` column, the JSON and the CLI (`offline`, `openai_compatible`,
+ * `anthropic`; typing a hyphen for the underscore is accepted).
+ */
+export type ProviderKind = "offline" | "openai_compatible" | "anthropic";
 
 /**
  * A daily span in local time, e.g. 22:00–07:00 (it may cross midnight).
@@ -273,15 +288,14 @@ export type ProviderKind = "offline" | "open_ai_compatible" | "anthropic";
 export type QuietHours = { start: string, end: string, };
 
 /**
+ * Whether a reply can go out now, and how; or why not.
+ */
+export type ReplyVerdict = "open" | "human_agent" | "comment" | "closed" | "template_needed" | "no_message_yet" | "visitor_gone" | "comment_answered" | "comment_closed";
+
+/**
  * The reply window of one draft, in words the owner can act on.
  */
-export type ReplyWindow = { 
-/**
- * `open`, `human_agent`, `comment` (a private reply), or why not:
- * `closed`, `template_needed`, `no_message_yet`, `visitor_gone`,
- * `comment_answered`, `comment_closed`.
- */
-state: string, 
+export type ReplyWindow = { state: ReplyVerdict, 
 /**
  * When the reply can no longer be sent this way.
  */
@@ -358,15 +372,11 @@ export type SnippetPart = { text: string, hit: boolean, };
  */
 export type Stage = "new" | "qualified" | "booked" | "won" | "lost";
 
-export type StoredMessage = { id: number, platform_message_id: string, direction: string, text: string | null, attachments: Array<{ kind: string, url: string | null }>, sent_at: number, 
+export type StoredMessage = { id: number, platform_message_id: string, direction: Direction, text: string | null, attachments: Array<{ kind: string, url: string | null }>, sent_at: number, kind: MessageKind, 
 /**
- * `direct` or `comment` (a public comment on a post).
+ * For replies: as the platform reported it.
  */
-kind: string, 
-/**
- * For replies: `sent`, `delivered`, `read` or `failed`, as the platform reported.
- */
-delivery: string | null, delivery_error: string | null, 
+delivery: Delivery | null, delivery_error: string | null, 
 /**
  * The person's reaction to this message (an emoji).
  */

@@ -16,11 +16,32 @@ pub use website::widget_message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Direction {
     /// From the lead to the business.
     Inbound,
     /// From the business (an echo of a send, from Leadbox or another tool).
     Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+impl std::str::FromStr for Direction {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [Direction::Inbound, Direction::Outbound]
+            .into_iter()
+            .find(|direction| direction.as_str() == text)
+            .ok_or_else(|| format!("`{text}` is not a direction"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +77,7 @@ pub struct MessageEvent {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Delivery {
     Sent,
     Delivered,
@@ -71,6 +93,22 @@ impl Delivery {
             Delivery::Read => "read",
             Delivery::Failed => "failed",
         }
+    }
+}
+
+impl std::str::FromStr for Delivery {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [
+            Delivery::Sent,
+            Delivery::Delivered,
+            Delivery::Read,
+            Delivery::Failed,
+        ]
+        .into_iter()
+        .find(|delivery| delivery.as_str() == text)
+        .ok_or_else(|| format!("`{text}` is not a delivery state"))
     }
 }
 
