@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod accounts_commands;
+mod background;
 #[cfg(test)]
 mod bindings;
 mod commands;
@@ -44,7 +45,7 @@ fn main() {
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
-                state::start_background_work(app.handle(), engine);
+                background::start(app.handle(), engine);
             }
             Ok(())
         })

@@ -116,9 +116,10 @@ impl AppState {
         *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
 
-    /// Runs `open` (create, restore or unlock) unless an inbox is open already,
-    /// then starts what runs in the background for it.
-    pub async fn open_with<F>(&self, app: &tauri::AppHandle, open: F) -> Result<(), CommandError>
+    /// Runs `open` (create, restore or unlock) unless an inbox is open
+    /// already, and keeps the engine it opened; the caller starts what runs
+    /// in the background for it.
+    pub async fn open_with<F>(&self, open: F) -> Result<Arc<Engine>, CommandError>
     where
         F: FnOnce(PathBuf, Arc<dyn SecretStore>) -> Result<(Engine, Option<String>), CommandError>
             + Send
@@ -147,14 +148,6 @@ impl AppState {
         }
         *self.recovery_code.lock().unwrap_or_else(|p| p.into_inner()) = recovery_code;
         self.set_sync(SyncStatus::Connecting);
-        start_background_work(app, engine);
-        Ok(())
+        Ok(engine)
     }
-}
-
-/// Syncing, retention and the accounts' upkeep, for an open inbox.
-pub fn start_background_work(app: &tauri::AppHandle, engine: Arc<Engine>) {
-    crate::retention_loop::spawn(app.clone(), engine.clone());
-    crate::subscription_loop::spawn(app.clone(), engine.clone());
-    crate::engine_events::spawn(app.clone(), engine);
 }

@@ -16,12 +16,14 @@ pub async fn create_vault(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> Result<(), CommandError> {
-    state
-        .open_with(&app, |data_dir, secrets| {
+    let engine = state
+        .open_with(|data_dir, secrets| {
             let (engine, code) = Engine::open_or_create(&data_dir, secrets)?;
             Ok((engine, code.map(|c| c.expose().to_owned())))
         })
-        .await
+        .await?;
+    crate::background::start(&app, engine);
+    Ok(())
 }
 
 /// Restores a backup made with "Back up…" (or `leadbox-cli backup`) on a
@@ -44,12 +46,14 @@ pub async fn restore_backup(
             ),
         ));
     }
-    state
-        .open_with(&app, move |data_dir, secrets| {
+    let engine = state
+        .open_with(move |data_dir, secrets| {
             let (engine, code) = Engine::restore(&data_dir, &file, &passphrase, secrets)?;
             Ok((engine, Some(code.expose().to_owned())))
         })
-        .await
+        .await?;
+    crate::background::start(&app, engine);
+    Ok(())
 }
 
 /// Opens a vault whose key is no longer in this computer's keychain (after a
@@ -61,9 +65,11 @@ pub async fn unlock_vault(
     recovery_code: String,
 ) -> Result<(), CommandError> {
     let recovery_code = zeroize::Zeroizing::new(recovery_code);
-    state
-        .open_with(&app, move |data_dir, secrets| {
+    let engine = state
+        .open_with(move |data_dir, secrets| {
             Ok((Engine::unlock(&data_dir, &recovery_code, secrets)?, None))
         })
-        .await
+        .await?;
+    crate::background::start(&app, engine);
+    Ok(())
 }

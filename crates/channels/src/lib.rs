@@ -11,7 +11,7 @@ pub mod optout;
 pub mod routing;
 pub mod window;
 
-pub use leadbox_envelope::Platform;
+pub use leadbox_envelope::{Platform, now_ms};
 
 /// The webhook fields a Facebook Page is subscribed to: by the relay after
 /// Facebook Login, and by the desktop when Meta has dropped the subscription.

@@ -5,10 +5,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
 use crate::drafter::{DraftRequest, Speaker};
 use crate::extract;
+pub use crate::flag::Flag;
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| unreachable!("{e}"))
@@ -38,44 +38,6 @@ static INJECTION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static BASE64_BLOB: LazyLock<Regex> = LazyLock::new(|| regex(r"[A-Za-z0-9+/]{40,}={0,2}"));
-
-/// Something in a draft the owner should look at before sending.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum Flag {
-    /// A link that is not in the profile nor in the business's own messages.
-    UnknownLink(String),
-    /// A price that is not in the profile.
-    UnknownPrice(String),
-    UnknownPhone(String),
-    UnknownEmail(String),
-    /// Markdown or HTML was removed (messaging apps show it literally).
-    MarkupRemoved,
-    /// An embedded image (a way to leak data to a remote server) was removed.
-    ImageRemoved(String),
-    /// The reply was cut to the channel's length limit.
-    Truncated,
-    /// The lead's message looks like it tries to instruct the AI.
-    SuspiciousMessage,
-}
-
-impl Flag {
-    /// What the owner reads next to the draft.
-    pub fn explain(&self) -> String {
-        match self {
-            Flag::UnknownLink(link) => format!("Contains a link that is not in your profile: {link}"),
-            Flag::UnknownPrice(price) => format!("States a price that is not in your profile: {price}"),
-            Flag::UnknownPhone(phone) => format!("Contains a phone number you did not give: {phone}"),
-            Flag::UnknownEmail(email) => format!("Contains an email address you did not give: {email}"),
-            Flag::MarkupRemoved => "Formatting was removed, since messaging apps would show it as symbols".into(),
-            Flag::ImageRemoved(url) => format!("An embedded image was removed: {url}"),
-            Flag::Truncated => "The reply was shortened to fit the channel's length limit".into(),
-            Flag::SuspiciousMessage => {
-                "The customer's message looks like an attempt to give the AI instructions; read the draft carefully".into()
-            }
-        }
-    }
-}
 
 /// Removes markdown and HTML, which Instagram, Messenger and WhatsApp show as raw symbols.
 pub fn strip_markup(text: &str) -> (String, Vec<Flag>) {

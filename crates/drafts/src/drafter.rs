@@ -3,7 +3,7 @@ use std::future::Future;
 use leadbox_envelope::Platform;
 use serde::{Deserialize, Serialize};
 
-use crate::checks::Flag;
+use crate::flag::Flag;
 use crate::profile::BusinessProfile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod checks;
 mod drafter;
 pub mod enquiry;
 pub mod extract;
+mod flag;
 pub mod language;
 pub mod offline;
 pub mod profile;

@@ -13,6 +13,14 @@ mod sealing;
 pub use keys::{DevicePublicKey, DeviceSecretKey, KeyError};
 pub use sealing::{SealError, SealedEnvelope, open, seal};
 
+/// Now, in milliseconds since the Unix epoch (UTC): the unit of every time
+/// Leadbox stores or sends, relay and desktop alike.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// Where a conversation happens: the one name for this concept, from SQL
 /// (`accounts.platform`) to TypeScript (`Platform`). The relay routes each
 /// webhook entry by (platform, account id); the desktop keeps it per account.

@@ -57,9 +57,4 @@ pub fn default_data_dir() -> Option<std::path::PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("app.leadbox.desktop"))
 }
 
-/// Milliseconds since the Unix epoch, the unit every stored time uses.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+pub use leadbox_envelope::now_ms;

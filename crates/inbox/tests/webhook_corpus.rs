@@ -15,67 +15,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use leadbox_inbox::{Engine, Platform, SyncReport};
+use leadbox_testkit::relay::{APP_SECRET, TestRelay};
+use leadbox_testkit::signing::meta_signature;
 use leadbox_vault::{ExportFilter, ExportFormat, InMemorySecretStore};
 use serde_json::{Value, json};
-use sha2::Sha256;
-
-const SECRET: &str = "corpus-test-secret";
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/webhook-corpus")
-}
-
-struct Relay {
-    url: String,
-    state: leadbox_relay::SharedState,
-    _dir: tempfile::TempDir,
-}
-
-async fn start_relay() -> Relay {
-    let dir = tempfile::tempdir().unwrap();
-    let config = leadbox_relay::RelayConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_owned(),
-        meta_app_secret: SECRET.into(),
-        meta_verify_token: "v".into(),
-        max_body_bytes: 1 << 20,
-        envelope_ttl_days: 14,
-        max_queue_per_device: 10_000,
-        tls: None,
-        limits: leadbox_relay::config::RateLimits::default(),
-        public_url: None,
-        meta_app_id: None,
-        graph_url: leadbox_relay::config::DEFAULT_GRAPH_URL.into(),
-        instagram_graph_url: leadbox_relay::config::DEFAULT_INSTAGRAM_GRAPH_URL.into(),
-        // Claimed without proof: this is not about who may claim.
-        route_claims: leadbox_relay::config::RouteClaims::FirstClaim,
-        database_url: None,
-        signup: leadbox_relay::config::SignUp::Closed,
-        login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
-        instagram: None,
-        metrics_token: None,
-    };
-    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = leadbox_relay::prepare(config).await.unwrap();
-    tokio::spawn(leadbox_relay::serve(
-        listener,
-        state.clone(),
-        std::future::pending(),
-    ));
-    Relay {
-        url,
-        state,
-        _dir: dir,
-    }
-}
-
-fn sign(body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 fn id(value: &Value) -> Option<String> {
@@ -205,7 +152,7 @@ fn written_in(value: &Value, found: &mut Vec<String>) {
 }
 
 /// The relay's count of dropped parts, per `object/field`.
-fn ignored_counts(relay: &Relay) -> std::collections::BTreeMap<String, u64> {
+fn ignored_counts(relay: &TestRelay) -> std::collections::BTreeMap<String, u64> {
     let text = relay.state.metrics.render();
     text.lines()
         .filter_map(|line| line.strip_prefix("leadbox_webhook_parts_ignored_total{object=\""))
@@ -220,7 +167,7 @@ fn ignored_counts(relay: &Relay) -> std::collections::BTreeMap<String, u64> {
 /// Posts one body to a new relay and syncs it into a new desktop (bodies
 /// from one source reuse the same ids); what it gave.
 async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
-    let relay = &start_relay().await;
+    let relay = &TestRelay::start(|_| {}).await;
     let path = corpus_dir().join(case["body"].as_str().unwrap());
     let bytes = std::fs::read(&path).unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -228,12 +175,7 @@ async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
     let desk = tempfile::tempdir().unwrap();
     let (engine, _) =
         Engine::open_or_create(desk.path(), Arc::new(InMemorySecretStore::default())).unwrap();
-    let invite = relay
-        .state
-        .store
-        .create_invite("Ana's Salon", leadbox_relay::store::unix_now())
-        .await
-        .unwrap();
+    let invite = relay.invite("Ana's Salon").await;
     engine.pair(&relay.url, &invite, "corpus").await.unwrap();
     for (route, account, business_account) in accounts_in(&body) {
         engine
@@ -245,7 +187,7 @@ async fn run_case(http: &reqwest::Client, case: &Value) -> Outcome {
     let response = http
         .post(format!("{}/webhooks/meta", relay.url))
         .header("content-type", "application/json")
-        .header("x-hub-signature-256", sign(&bytes))
+        .header("x-hub-signature-256", meta_signature(APP_SECRET, &bytes))
         .body(bytes)
         .send()
         .await

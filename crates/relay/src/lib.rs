@@ -25,11 +25,7 @@ pub use config::RelayConfig;
 pub use http::{RelayState, SharedState};
 pub use store::Store;
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
+pub(crate) use leadbox_envelope::now_ms;
 
 /// Opens the store and builds the shared state (on a tokio runtime: the
 /// group committer is a task).

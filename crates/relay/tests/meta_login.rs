@@ -253,22 +253,13 @@ impl World {
         let relay_url = format!("http://{}", listener.local_addr().unwrap());
         let mut config = RelayConfig {
             listen: listener.local_addr().unwrap(),
-            data_dir: dir.path().to_owned(),
             meta_app_secret: SECRET.into(),
-            meta_verify_token: "v".into(),
-            max_body_bytes: 1 << 20,
-            envelope_ttl_days: 14,
             max_queue_per_device: 1_000,
-            tls: None,
-            metrics_token: None,
-            limits: leadbox_relay::config::RateLimits::default(),
             public_url: Some(relay_url.clone()),
             meta_app_id: login_configured.then(|| APP_ID.to_owned()),
             graph_url: format!("{fb_url}/v21.0"),
             instagram_graph_url: format!("{fb_url}/ig-graph"),
             route_claims: leadbox_relay::config::RouteClaims::Proof,
-            database_url: None,
-            signup: leadbox_relay::config::SignUp::Closed,
             login_dialog_url: format!("{fb_url}/v21.0/dialog/oauth"),
             instagram: login_configured.then(|| leadbox_relay::config::InstagramLoginConfig {
                 app_id: IG_APP_ID.into(),
@@ -277,6 +268,7 @@ impl World {
                 api_url: format!("{fb_url}/ig-api"),
                 graph_url: format!("{fb_url}/ig-graph"),
             }),
+            ..leadbox_testkit::relay::relay_config(dir.path())
         };
         if postgres::relays_on_postgres() {
             config.database_url = Some(postgres::fresh_database().await);

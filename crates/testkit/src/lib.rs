@@ -1,8 +1,10 @@
-//! What Leadbox's tests and benchmarks share, written once: a synthetic
-//! inbox of realistic lead messages, Meta's webhook signature, and latency
-//! figures as the benchmarks print them. Only test and bench targets depend
+//! What Leadbox's tests and benchmarks share, written once: a real relay on
+//! loopback with test settings, a synthetic inbox of realistic lead
+//! messages, Meta's webhook signature, and latency figures as the
+//! benchmarks print them. Only test and bench targets depend
 //! on this crate.
 
 pub mod latency;
+pub mod relay;
 pub mod signing;
 pub mod synthetic;

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use crate::DraftStatus;
 use crate::secrets::SecretError;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +30,7 @@ pub enum VaultError {
     #[error("the vault could not be upgraded: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error(transparent)]
-    DraftState(#[from] crate::drafts::DraftStateError),
+    DraftState(#[from] DraftStateError),
     #[error("the passphrase does not open this backup; nothing was restored")]
     BackupPassphrase,
     #[error("{0} is not a Leadbox backup")]
@@ -80,4 +81,19 @@ impl VaultError {
             _ => self,
         }
     }
+}
+
+/// Why a draft cannot take the step the owner asked for.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DraftStateError {
+    #[error("there is no draft {0}")]
+    NotFound(i64),
+    #[error("draft {id} is {status}; only a draft waiting for review can be {action}")]
+    WrongState {
+        id: i64,
+        status: DraftStatus,
+        action: &'static str,
+    },
+    #[error("an approved reply cannot be empty")]
+    EmptyText,
 }

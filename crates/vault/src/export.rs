@@ -347,7 +347,7 @@ impl Vault {
         let manifest = json!({
             "format": "leadbox-export",
             "schema_version": EXPORT_SCHEMA_VERSION,
-            "exported_at": iso(crate::ingest::now_ms()),
+            "exported_at": iso(leadbox_channels::now_ms()),
             "filter": {
                 "person": filter.person.as_ref().map(ToString::to_string),
                 "since": filter.since_ms.map(iso),

@@ -18,7 +18,6 @@ mod export_csv;
 mod ingest;
 mod key;
 mod lead_forms;
-mod notices;
 mod pipeline;
 mod pool;
 mod queries;
@@ -35,16 +34,16 @@ mod vault;
 pub use accounts::{AccountRow, AccountStatus, CommentTarget, ReplyTarget, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
 pub use draft_status::DraftStatus;
-pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow, DraftStateError};
+pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow};
 pub use erasure::{ContactSelector, ErasureReceipt};
-pub use error::VaultError;
+pub use error::{DraftStateError, VaultError};
 pub use export::{
     EXPORT_SCHEMA_VERSION, ExportFilter, ExportFormat, ExportProgress, ExportSummary,
 };
+pub use ingest::AccountRestriction;
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers};
-pub use notices::AccountRestriction;
 pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };

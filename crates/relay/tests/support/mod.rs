@@ -43,26 +43,14 @@ pub async fn start_relay_with(
 pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay {
     let dir = tempfile::tempdir().unwrap();
     let (graph_url, instagram_graph_url) = graph::start().await;
+    // The relay's own tests ask for proof of control, as a relay does by default.
     let mut config = RelayConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_owned(),
         meta_app_secret: SECRET.into(),
-        meta_verify_token: "verify-me".into(),
-        max_body_bytes: 1 << 20,
-        envelope_ttl_days: 14,
         max_queue_per_device: 1_000,
-        tls: None,
-        limits: leadbox_relay::config::RateLimits::default(),
-        public_url: None,
-        meta_app_id: None,
         graph_url,
         instagram_graph_url,
         route_claims: leadbox_relay::config::RouteClaims::Proof,
-        database_url: None,
-        signup: leadbox_relay::config::SignUp::Closed,
-        login_dialog_url: leadbox_relay::config::DEFAULT_LOGIN_DIALOG_URL.into(),
-        instagram: None,
-        metrics_token: None,
+        ..leadbox_testkit::relay::relay_config(dir.path())
     };
     if postgres::relays_on_postgres() {
         config.database_url = Some(postgres::fresh_database().await);

@@ -5,8 +5,8 @@ use leadbox_channels::Platform;
 use leadbox_channels::events::NoticeSeverity;
 use rusqlite::{Transaction, params};
 
+use super::{IngestReport, exec, now_ms, upsert_account};
 use crate::VaultError;
-use crate::ingest::{IngestReport, exec, now_ms, upsert_account};
 
 /// An account whose sending the platform limited or stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]

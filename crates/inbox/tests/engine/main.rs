@@ -1,0 +1,16 @@
+//! The engine end to end in one process: the real relay on loopback, the
+//! engine with an in-memory keychain, and a local Graph API that answers
+//! like Meta's, errors included. One file per subject.
+
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
+mod graph;
+mod world;
+
+mod accounts;
+mod computers;
+mod lead_forms;
+mod meta_login;
+mod sending;
+mod syncing;
+mod website;

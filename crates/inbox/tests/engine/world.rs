@@ -1,0 +1,127 @@
+//! The world of one engine test: the real relay on loopback (from the
+//! testkit), this computer paired to it with an in-memory keychain, and the
+//! local Graph API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leadbox_channels::graph::GraphClient;
+use leadbox_inbox::{Connection, Engine, InMemorySecretStore, Platform};
+use leadbox_testkit::relay::TestRelay;
+use serde_json::{Value, json};
+
+use crate::graph::{SECRET, Shared, start_graph};
+
+pub struct World {
+    pub engine: Engine,
+    pub relay: TestRelay,
+    pub graph: Shared,
+    _desk_dir: tempfile::TempDir,
+}
+
+impl World {
+    /// A relay that routes free accounts without proof, this computer paired
+    /// to it with `account` claimed.
+    pub async fn new(platform: Platform, account: &str) -> World {
+        let world = World::with_claims(leadbox_relay::config::RouteClaims::FirstClaim).await;
+        world.engine.claim(platform, account).await.unwrap();
+        world
+    }
+
+    /// A relay asking for `claims`, this computer paired to it, nothing claimed.
+    pub async fn with_claims(claims: leadbox_relay::config::RouteClaims) -> World {
+        let (graph_url, graph) = start_graph().await;
+        let relay = TestRelay::start(|config| {
+            config.meta_app_secret = SECRET.into();
+            config.max_queue_per_device = 1_000;
+            config.graph_url = format!("{graph_url}/v21.0");
+            config.instagram_graph_url = graph_url.clone();
+            config.route_claims = claims;
+        })
+        .await;
+        let invite = relay.invite("Ana's Salon").await;
+        let desk_dir = tempfile::tempdir().unwrap();
+        let (engine, _) =
+            Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default()))
+                .unwrap();
+        engine.pair(&relay.url, &invite, "test").await.unwrap();
+        engine.use_graph(GraphClient::new(&graph_url, &graph_url, "v21.0"));
+        World {
+            engine,
+            relay,
+            graph,
+            _desk_dir: desk_dir,
+        }
+    }
+
+    pub async fn webhook(&self, body: Value) {
+        self.post_only(body).await;
+        self.engine.sync_once(Duration::ZERO).await.unwrap();
+        self.engine.draft_pending().await.unwrap();
+    }
+
+    /// Connects the account with the page token the local Graph API accepts.
+    pub async fn connect_page(&self, platform: Platform, account: &str) {
+        self.engine
+            .add_account(platform, account, Connection::Page, "page-token", false)
+            .await
+            .unwrap();
+    }
+
+    /// Posts a signed webhook without syncing.
+    pub async fn post_only(&self, body: Value) {
+        let status = self.relay.post_webhook(body.to_string().as_bytes()).await;
+        assert_eq!(status, 200);
+    }
+
+    pub fn pending_draft(&self) -> i64 {
+        self.engine
+            .vault_for_tests()
+            .drafts(&[leadbox_vault::DraftStatus::Pending])
+            .unwrap()[0]
+            .id
+    }
+
+    pub fn draft_status(&self, draft: i64) -> leadbox_inbox::DraftStatus {
+        self.engine
+            .vault_for_tests()
+            .draft(draft)
+            .unwrap()
+            .unwrap()
+            .status
+    }
+
+    /// The stored account, as the vault holds it.
+    pub fn account(
+        &self,
+        platform: Platform,
+        account_id: &str,
+    ) -> Result<Option<leadbox_inbox::AccountRow>, leadbox_inbox::VaultError> {
+        self.engine
+            .vault_for_tests()
+            .find_account(platform, account_id)
+    }
+
+    pub async fn sends(&self) -> Vec<(String, String, Value)> {
+        self.graph.lock().await.sends.clone()
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+pub fn messenger_dm(mid: &str, text: &str, age_ms: i64, echo: bool) -> Value {
+    let (sender, recipient) = if echo {
+        ("PAGE1", "PSID7")
+    } else {
+        ("PSID7", "PAGE1")
+    };
+    json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms(), "messaging": [{
+        "sender": {"id": sender}, "recipient": {"id": recipient}, "timestamp": now_ms() - age_ms,
+        "message": {"mid": mid, "text": text, "is_echo": echo}
+    }]}]})
+}
