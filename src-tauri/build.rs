@@ -1,58 +1,23 @@
+// The window's commands come from the one list in src/command_list.rs: each
+// gets its permission here (`allow-<name>`, granted in capabilities/main.json,
+// which the bindings test writes from the same list).
+include!("src/command_list.rs");
+
+macro_rules! command_names {
+    ($($module:ident :: $name:ident [$($injected:ident),*] ($($argument:ident : $type:ty),*) -> $returned:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+const COMMANDS: &[&str] = with_window_commands!(command_names);
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
-    let commands = tauri_build::AppManifest::new().commands(&[
-        "inbox_status",
-        "conversation_messages",
-        "mark_conversation_read",
-        "open_attachment",
-        "dismiss_recovery_code",
-        "create_vault",
-        "restore_backup",
-        "unlock_vault",
-        "conversation_draft",
-        "approve_and_send_draft",
-        "reject_draft",
-        "regenerate_draft",
-        "erase_conversation_person",
-        "export_data",
-        "search_inbox",
-        "retention_settings",
-        "save_retention",
-        "run_retention_now",
-        "preview_retention",
-        "backup_vault",
-        "list_accounts",
-        "connect_account",
-        "connect_with_token",
-        "list_websites",
-        "add_website",
-        "disconnect_account",
-        "pair_with_relay",
-        "sign_up_at_relay",
-        "business_profile",
-        "save_business_profile",
-        "ai_settings",
-        "save_ai_settings",
-        "notification_settings",
-        "save_notification_settings",
-        "pause_notifications",
-        "send_test_notification",
-        "app_info",
-        "list_computers",
-        "remove_computer",
-        "invite_computer",
-        "conversation_page",
-        "labels_in_use",
-        "lead_card",
-        "update_lead",
-        "list_lead_forms",
-        "dashboard",
-        "startup_painted",
-    ]);
+    println!("cargo:rerun-if-changed=src-tauri/src/command_list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(commands),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run the Tauri build script");
 }

@@ -1,9 +1,10 @@
-//! The TypeScript side of the commands: `ui/src/ipc/bindings.ts` is generated
-//! from the Rust types the commands take and return, so the window and the
-//! engine cannot drift apart. A test fails when the file is out of date;
-//! `LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings` rewrites it.
-//! The hand-written wrappers in `ui/src/ipc/commands.ts` are checked against
-//! the commands' Rust signatures (names, argument names and types, returns).
+//! The TypeScript side of the commands, generated so the window and the
+//! engine cannot drift apart: `ui/src/ipc/bindings.ts` from the Rust types
+//! the commands take and return, `ui/src/ipc/commands.ts` (one wrapper per
+//! command) and the capability file from `command_list.rs`, which is also
+//! checked against the functions at compile time. A test fails when a file
+//! is out of date; `LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings`
+//! rewrites them.
 
 use std::any::TypeId;
 use std::collections::HashSet;
@@ -99,6 +100,162 @@ fn declarations() -> String {
     file
 }
 
+/// One command as the window calls it, in TypeScript.
+struct Wrapper {
+    name: &'static str,
+    arguments: Vec<(&'static str, String)>,
+    returns: String,
+}
+
+fn wrappers(cfg: &Config) -> Vec<Wrapper> {
+    macro_rules! describe {
+        ($($module:ident :: $name:ident [$($injected:ident),*] ($($argument:ident : $type:ty),*) -> $returned:ty;)*) => {
+            vec![$(Wrapper {
+                name: stringify!($name),
+                arguments: vec![$((stringify!($argument), <$type as TS>::name(cfg))),*],
+                returns: <$returned as TS>::name(cfg),
+            }),*]
+        };
+    }
+    with_window_commands!(describe)
+}
+
+/// What Tauri injects into a command, for the compile-time check below.
+#[allow(dead_code)]
+fn injected_app() -> tauri::AppHandle {
+    unreachable!("only type-checked")
+}
+
+#[allow(dead_code)]
+fn injected_state() -> tauri::State<'static, crate::state::AppState> {
+    unreachable!("only type-checked")
+}
+
+macro_rules! injected {
+    (app) => {
+        injected_app()
+    };
+    (state) => {
+        injected_state()
+    };
+}
+
+macro_rules! check_signatures {
+    ($($module:ident :: $name:ident [$($injected:ident),*] ($($argument:ident : $type:ty),*) -> $returned:ty;)*) => {
+        /// Never run: this compiles only while every entry of `command_list.rs`
+        /// takes and returns what its function does.
+        #[allow(dead_code, unreachable_code, unused_variables, clippy::diverging_sub_expression)]
+        async fn every_entry_matches_its_function() {
+            $(
+                let _: Result<$returned, crate::error::CommandError> = crate::$module::$name(
+                    $(injected!($injected),)*
+                    $({ let $argument: $type = unreachable!(); $argument }),*
+                )
+                .await;
+            )*
+        }
+    };
+}
+with_window_commands!(check_signatures);
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `ui/src/ipc/commands.ts`: the only module (with `events.ts`) that talks
+/// to the Rust side.
+fn commands_file() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let wrappers = wrappers(&cfg);
+    let mut types = std::collections::BTreeSet::new();
+    for wrapper in &wrappers {
+        let written = wrapper
+            .arguments
+            .iter()
+            .map(|(_, ty)| ty)
+            .chain([&wrapper.returns]);
+        for ty in written {
+            types.extend(
+                ty.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .filter(|word| *word != "Array")
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let mut file = String::from(
+        "// Generated from src-tauri/src/command_list.rs by src-tauri/src/bindings.rs. Do not edit:\n\
+         // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings\n\
+         // The only module (with ./events.ts) that talks to the Rust side.\n\
+         import { invoke } from \"@tauri-apps/api/core\";\n",
+    );
+    file.push_str(&format!(
+        "import type {{ {} }} from \"./bindings\";\n\nexport type * from \"./bindings\";\n\n",
+        types.into_iter().collect::<Vec<_>>().join(", ")
+    ));
+    for wrapper in wrappers {
+        let parameters: Vec<String> = wrapper
+            .arguments
+            .iter()
+            .map(|(name, ty)| format!("{}: {ty}", camel_case(name)))
+            .collect();
+        let passed: Vec<String> = wrapper
+            .arguments
+            .iter()
+            .map(|(name, _)| camel_case(name))
+            .collect();
+        let returns = if wrapper.returns == "null" {
+            "void"
+        } else {
+            &wrapper.returns
+        };
+        let arguments = if passed.is_empty() {
+            String::new()
+        } else {
+            format!(", {{ {} }}", passed.join(", "))
+        };
+        file.push_str(&format!(
+            "export const {} = ({}) =>\n  invoke<{returns}>(\"{}\"{arguments});\n",
+            camel_case(wrapper.name),
+            parameters.join(", "),
+            wrapper.name,
+        ));
+    }
+    file
+}
+
+/// `src-tauri/capabilities/main.json`: the window may call its commands and
+/// listen to its events, nothing else.
+fn capability_file() -> String {
+    let cfg = Config::new();
+    let mut permissions = vec![
+        "core:event:allow-listen".to_owned(),
+        "core:event:allow-unlisten".to_owned(),
+    ];
+    permissions.extend(
+        wrappers(&cfg)
+            .iter()
+            .map(|wrapper| format!("allow-{}", wrapper.name.replace('_', "-"))),
+    );
+    let listed: Vec<String> = permissions.iter().map(|p| format!("    \"{p}\"")).collect();
+    format!(
+        "{{\n  \"$schema\": \"../../gen/schemas/desktop-schema.json\",\n  \"identifier\": \"main-window\",\n  \"description\": \"What the main window may call: Leadbox's own inbox commands and listening to its events, nothing else. Generated from src-tauri/src/command_list.rs.\",\n  \"windows\": [\"main\"],\n  \"permissions\": [\n{}\n  ]\n}}\n",
+        listed.join(",\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -107,242 +264,47 @@ mod tests {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
     }
 
-    #[test]
-    fn bindings_file_matches_the_rust_types() {
-        let generated = super::declarations();
-        let path = repo_file("ui/src/ipc/bindings.ts");
+    /// Rewrites `path` with `generated` under `LEADBOX_WRITE_BINDINGS`,
+    /// else fails when it differs.
+    fn up_to_date(path: &str, generated: &str) {
+        let path = repo_file(path);
         if std::env::var_os("LEADBOX_WRITE_BINDINGS").is_some() {
-            std::fs::write(&path, &generated).expect("write the bindings");
+            std::fs::write(&path, generated).expect("write the generated file");
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == generated,
-            "ui/src/ipc/bindings.ts is out of date with the Rust types; run \
-             LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings"
+            "{} is out of date with the Rust side; run \
+             LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings",
+            path.display()
         );
     }
 
-    /// Every command the app registers has a wrapper in commands.ts, and the
-    /// window calls no command that does not exist.
     #[test]
-    fn the_window_calls_exactly_the_registered_commands() {
-        let build = std::fs::read_to_string(repo_file("src-tauri/build.rs")).expect("build.rs");
-        let main = std::fs::read_to_string(repo_file("src-tauri/src/main.rs")).expect("main.rs");
-        let wrappers =
-            std::fs::read_to_string(repo_file("ui/src/ipc/commands.ts")).expect("commands.ts");
-
-        let allowed = quoted_names(
-            build
-                .split(".commands(&[")
-                .nth(1)
-                .and_then(|rest| rest.split(']').next())
-                .expect("build.rs lists the commands for the permissions"),
-        );
-        let mut registered: Vec<String> = main
-            .split("generate_handler![")
-            .nth(1)
-            .and_then(|rest| rest.split(']').next())
-            .expect("main.rs registers its commands with generate_handler!")
-            .split(',')
-            .filter_map(|path| path.trim().rsplit("::").next().map(str::to_owned))
-            .filter(|name| !name.is_empty())
-            .collect();
-        registered.sort();
-        // `invoke<T>("name", …)`: the quoted name right after the call's parenthesis.
-        let calls: Vec<&str> = wrappers
-            .split("invoke<")
-            .skip(1)
-            .filter_map(|rest| rest.split_once(">(\"").map(|(_, after)| after))
-            .filter_map(|after| after.split('"').next())
-            .collect();
-        let invoked = quoted_names(&calls.iter().map(|c| format!("\"{c}\"")).collect::<String>());
-
-        assert_eq!(
-            allowed, registered,
-            "build.rs and main.rs list different commands"
-        );
-        assert_eq!(
-            invoked, registered,
-            "commands.ts and main.rs list different commands"
-        );
+    fn bindings_file_matches_the_rust_types() {
+        up_to_date("ui/src/ipc/bindings.ts", &super::declarations());
     }
 
-    /// What one command takes and gives, written in TypeScript.
-    #[derive(Debug, PartialEq, Eq)]
-    struct Signature {
-        arguments: Vec<(String, String)>,
-        returns: String,
-    }
-
-    /// Each wrapper in commands.ts passes exactly the arguments its command
-    /// takes (by the camelCase names Tauri maps them to, with the TypeScript
-    /// types of the Rust ones) and expects what the command returns.
     #[test]
-    fn the_wrappers_match_the_commands_signatures() {
-        let mut rust = std::collections::BTreeMap::new();
-        for entry in std::fs::read_dir(repo_file("src-tauri/src")).expect("src-tauri/src") {
-            let source = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
-            let commands = source.split("#[tauri::command]").skip(1);
-            // Only the attribute on an item (this file names it in strings too).
-            for command in commands.filter(|c| c.trim_start().starts_with("pub ")) {
-                let signature = command.split_once("fn ").expect("a command is a fn").1;
-                let (name, rest) = signature.split_once('(').expect("parameters");
-                let (parameters, after) = rest.split_at(closing(rest));
-                let returns = after[1..]
-                    .split('{')
-                    .next()
-                    .and_then(|head| head.trim().strip_prefix("->"))
-                    .map_or_else(|| "void".to_owned(), ts_type);
-                let arguments = split_top_level(parameters)
-                    .into_iter()
-                    .filter_map(|parameter| parameter.split_once(':'))
-                    // Tauri injects these; the window does not pass them.
-                    .filter(|(_, ty)| !ty.contains("State<") && !ty.contains("AppHandle"))
-                    .map(|(name, ty)| (camel_case(name.trim()), ts_type(ty)))
-                    .collect();
-                rust.insert(name.trim().to_owned(), Signature { arguments, returns });
-            }
-        }
-
-        let wrappers =
-            std::fs::read_to_string(repo_file("ui/src/ipc/commands.ts")).expect("commands.ts");
-        let mut typescript = std::collections::BTreeMap::new();
-        for wrapper in wrappers.split("export const ").skip(1) {
-            let Some((parameters, body)) = wrapper
-                .split_once('(')
-                .and_then(|(_, rest)| rest.split_once(") =>"))
-            else {
-                continue;
-            };
-            let arguments: Vec<(String, String)> = split_top_level(parameters)
-                .into_iter()
-                .filter_map(|parameter| parameter.split_once(':'))
-                .map(|(name, ty)| (name.trim().to_owned(), normalized(ty)))
-                .collect();
-            let (returns, call) = body
-                .split_once("invoke<")
-                .and_then(|(_, rest)| rest.split_once(">(\""))
-                .expect("a wrapper calls invoke<T>(\"name\", …)");
-            let (name, rest) = call.split_once('"').expect("a quoted command name");
-            let passed: Vec<String> = rest
-                .strip_prefix(", {")
-                .and_then(|object| object.split_once('}'))
-                .map(|(keys, _)| keys.split(',').map(|k| k.trim().to_owned()).collect())
-                .unwrap_or_default();
-            let names: Vec<String> = arguments.iter().map(|(n, _)| n.clone()).collect();
-            let passed: Vec<String> = passed.into_iter().filter(|k| !k.is_empty()).collect();
-            assert_eq!(
-                passed, names,
-                "{name}: pass every parameter, as `{{ name }}`"
-            );
-            typescript.insert(
-                name.to_owned(),
-                Signature {
-                    arguments,
-                    returns: normalized(returns),
-                },
-            );
-        }
-        assert_eq!(typescript, rust);
+    fn the_wrappers_are_those_of_the_command_list() {
+        up_to_date("ui/src/ipc/commands.ts", &super::commands_file());
     }
 
-    /// Where the parameter list that `rest` starts inside ends.
-    fn closing(rest: &str) -> usize {
-        let mut depth = 0i32;
-        for (i, c) in rest.char_indices() {
-            match c {
-                '(' | '<' | '[' => depth += 1,
-                ')' if depth == 0 => return i,
-                ')' | '>' | ']' => depth -= 1,
-                _ => {}
-            }
-        }
-        panic!("unclosed parameters in `{rest}`")
+    #[test]
+    fn the_window_may_call_exactly_the_listed_commands() {
+        up_to_date(
+            "src-tauri/capabilities/main.json",
+            &super::capability_file(),
+        );
     }
 
-    /// The TypeScript type serde and ts-rs give a Rust type in a signature.
-    fn ts_type(rust: &str) -> String {
-        let ty = rust.trim();
-        let inner = |prefix: &str| {
-            ty.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix('>'))
-                .map(str::to_owned)
-        };
-        if let Some(ok) = inner("Result<") {
-            let (ok, _error) = ok.rsplit_once(',').expect("Result<T, CommandError>");
-            return ts_type(ok);
-        }
-        if let Some(some) = inner("Option<") {
-            return format!("{}|null", ts_type(&some));
-        }
-        if let Some(item) = inner("Vec<") {
-            return format!("{}[]", ts_type(&item));
-        }
-        match ty.rsplit("::").next().unwrap_or(ty) {
-            "()" => "void".into(),
-            "i64" | "u64" | "i32" | "u32" | "usize" | "f64" => "number".into(),
-            "String" | "&str" => "string".into(),
-            "bool" => "boolean".into(),
-            named => named.into(),
-        }
-    }
-
-    /// A TypeScript type without spaces; a union of string literals is a string.
-    fn normalized(typescript: &str) -> String {
-        let compact: String = typescript.chars().filter(|c| !c.is_whitespace()).collect();
-        let literals = compact
-            .split('|')
-            .all(|part| part.len() >= 2 && part.starts_with('"') && part.ends_with('"'));
-        if literals { "string".into() } else { compact }
-    }
-
-    fn split_top_level(parameters: &str) -> Vec<&str> {
-        let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
-        for (i, c) in parameters.char_indices() {
-            match c {
-                '<' | '(' | '[' | '{' => depth += 1,
-                '>' | ')' | ']' | '}' => depth -= 1,
-                ',' if depth == 0 => {
-                    parts.push(&parameters[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
-            }
-        }
-        parts.push(&parameters[start..]);
-        parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
-    }
-
-    fn camel_case(snake: &str) -> String {
-        let mut out = String::new();
-        let mut upper = false;
-        for c in snake.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    /// The sorted, distinct quoted snake_case words in `text`.
-    fn quoted_names(text: &str) -> Vec<String> {
-        let mut names: Vec<String> = text
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .filter(|name| {
-                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-            })
-            .map(str::to_owned)
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+    #[test]
+    fn names_become_the_camel_case_tauri_expects() {
+        assert_eq!(super::camel_case("conversation_id"), "conversationId");
+        assert_eq!(
+            super::camel_case("approve_and_send_draft"),
+            "approveAndSendDraft"
+        );
     }
 }

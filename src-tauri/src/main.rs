@@ -4,6 +4,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod accounts_commands;
+#[macro_use]
+mod command_list;
 mod background;
 #[cfg(test)]
 mod bindings;
@@ -23,6 +25,13 @@ mod vault_commands;
 mod webview;
 
 use tauri::Manager as _;
+
+/// `tauri::generate_handler!` over the commands of `command_list.rs`.
+macro_rules! register_handlers {
+    ($($module:ident :: $name:ident [$($injected:ident),*] ($($argument:ident : $type:ty),*) -> $returned:ty;)*) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
 
 fn main() {
     startup::mark_process_start();
@@ -49,55 +58,7 @@ fn main() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::inbox_status,
-            commands::conversation_messages,
-            commands::mark_conversation_read,
-            commands::open_attachment,
-            commands::dismiss_recovery_code,
-            vault_commands::create_vault,
-            vault_commands::restore_backup,
-            vault_commands::unlock_vault,
-            commands::conversation_draft,
-            commands::approve_and_send_draft,
-            commands::reject_draft,
-            commands::regenerate_draft,
-            data_commands::erase_conversation_person,
-            data_commands::export_data,
-            data_commands::search_inbox,
-            data_commands::retention_settings,
-            data_commands::save_retention,
-            data_commands::run_retention_now,
-            data_commands::preview_retention,
-            data_commands::backup_vault,
-            accounts_commands::list_accounts,
-            accounts_commands::connect_account,
-            accounts_commands::connect_with_token,
-            accounts_commands::list_websites,
-            accounts_commands::add_website,
-            accounts_commands::disconnect_account,
-            settings_commands::pair_with_relay,
-            settings_commands::sign_up_at_relay,
-            settings_commands::business_profile,
-            settings_commands::save_business_profile,
-            settings_commands::ai_settings,
-            settings_commands::save_ai_settings,
-            settings_commands::notification_settings,
-            settings_commands::save_notification_settings,
-            settings_commands::pause_notifications,
-            settings_commands::send_test_notification,
-            settings_commands::app_info,
-            settings_commands::list_computers,
-            settings_commands::remove_computer,
-            settings_commands::invite_computer,
-            leads_commands::conversation_page,
-            leads_commands::labels_in_use,
-            leads_commands::lead_card,
-            leads_commands::update_lead,
-            leads_commands::list_lead_forms,
-            leads_commands::dashboard,
-            startup::startup_painted,
-        ])
+        .invoke_handler(with_window_commands!(register_handlers))
         .on_window_event(|window, event| {
             // Closing the window keeps Leadbox in the tray, unless the owner turned that off.
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

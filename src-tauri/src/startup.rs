@@ -82,14 +82,14 @@ fn family_rss_kib() -> Vec<(String, u64, u64)> {
 }
 
 #[tauri::command]
-pub async fn startup_painted(app: tauri::AppHandle) {
+pub async fn startup_painted(app: tauri::AppHandle) -> Result<(), crate::error::CommandError> {
     let Some(started) = STARTED.get() else {
-        return;
+        return Ok(());
     };
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(elapsed_ms, "first inbox painted");
     let Some(path) = std::env::var_os("LEADBOX_STARTUP_REPORT") else {
-        return;
+        return Ok(());
     };
     // Let the web process settle what it allocated for the first paint.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -106,4 +106,5 @@ pub async fn startup_painted(app: tauri::AppHandle) {
     if std::env::var("LEADBOX_EXIT_AFTER_PAINT").as_deref() == Ok("1") {
         app.exit(0);
     }
+    Ok(())
 }

@@ -1,118 +1,102 @@
-// The only module (with ./events.ts) that talks to the Rust side. The types
-// are generated from the Rust ones (./bindings.ts); a Rust test checks that
-// every command registered in src-tauri has its wrapper here.
+// Generated from src-tauri/src/command_list.rs by src-tauri/src/bindings.rs. Do not edit:
+// LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
+// The only module (with ./events.ts) that talks to the Rust side.
 import { invoke } from "@tauri-apps/api/core";
-import type {
-  AccountRow,
-  AiSettings,
-  AiSettingsInput,
-  AppInfo,
-  BackupDone,
-  BusinessProfile,
-  Computer,
-  Connection,
-  ConversationPage,
-  Dashboard,
-  DraftReview,
-  ErasureView,
-  ExportDone,
-  InboxStatus,
-  LeadCard,
-  LeadForm,
-  ListFilter,
-  LoginLink,
-  NotificationPrefs,
-  NotificationView,
-  PageCursor,
-  Platform,
-  PairingView,
-  RetentionPolicy,
-  RetentionPreview,
-  RetentionReport,
-  RetentionView,
-  SearchHit,
-  Stage,
-  StoredMessage,
-  WebsiteChat,
-} from "./bindings";
+import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, PairingView, Platform, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SearchHit, Stage, StoredMessage, WebsiteChat } from "./bindings";
 
 export type * from "./bindings";
 
-export const inboxStatus = () => invoke<InboxStatus>("inbox_status");
+export const inboxStatus = () =>
+  invoke<InboxStatus>("inbox_status");
 export const conversationMessages = (conversationId: number) =>
-  invoke<StoredMessage[]>("conversation_messages", { conversationId });
+  invoke<Array<StoredMessage>>("conversation_messages", { conversationId });
 export const markConversationRead = (conversationId: number) =>
   invoke<void>("mark_conversation_read", { conversationId });
 export const openAttachment = (messageId: number, index: number) =>
   invoke<string>("open_attachment", { messageId, index });
-export const dismissRecoveryCode = () => invoke<void>("dismiss_recovery_code");
-export const createVault = () => invoke<void>("create_vault");
-export const restoreBackup = (file: string, passphrase: string) => invoke<void>("restore_backup", { file, passphrase });
-export const unlockVault = (recoveryCode: string) => invoke<void>("unlock_vault", { recoveryCode });
-
+export const dismissRecoveryCode = () =>
+  invoke<void>("dismiss_recovery_code");
+export const createVault = () =>
+  invoke<void>("create_vault");
+export const restoreBackup = (file: string, passphrase: string) =>
+  invoke<void>("restore_backup", { file, passphrase });
+export const unlockVault = (recoveryCode: string) =>
+  invoke<void>("unlock_vault", { recoveryCode });
 export const conversationDraft = (conversationId: number) =>
   invoke<DraftReview | null>("conversation_draft", { conversationId });
 export const approveAndSendDraft = (draftId: number, text: string) =>
   invoke<string>("approve_and_send_draft", { draftId, text });
-export const rejectDraft = (draftId: number) => invoke<void>("reject_draft", { draftId });
-export const regenerateDraft = (draftId: number) => invoke<DraftReview>("regenerate_draft", { draftId });
-
+export const rejectDraft = (draftId: number) =>
+  invoke<void>("reject_draft", { draftId });
+export const regenerateDraft = (draftId: number) =>
+  invoke<DraftReview>("regenerate_draft", { draftId });
 export const eraseConversationPerson = (conversationId: number) =>
   invoke<ErasureView>("erase_conversation_person", { conversationId });
-export const exportData = (format: "json" | "csv", conversationId: number | null) =>
+export const exportData = (format: string, conversationId: number | null) =>
   invoke<ExportDone>("export_data", { format, conversationId });
-
-export const searchInbox = (query: string) => invoke<SearchHit[]>("search_inbox", { query });
-
-export const listAccounts = () => invoke<AccountRow[]>("list_accounts");
-export const connectAccount = (provider: "facebook" | "instagram") =>
+export const searchInbox = (query: string) =>
+  invoke<Array<SearchHit>>("search_inbox", { query });
+export const retentionSettings = () =>
+  invoke<RetentionView>("retention_settings");
+export const saveRetention = (policy: RetentionPolicy) =>
+  invoke<RetentionView>("save_retention", { policy });
+export const runRetentionNow = () =>
+  invoke<RetentionReport>("run_retention_now");
+export const previewRetention = (policy: RetentionPolicy) =>
+  invoke<RetentionPreview>("preview_retention", { policy });
+export const backupVault = (passphrase: string) =>
+  invoke<BackupDone>("backup_vault", { passphrase });
+export const listAccounts = () =>
+  invoke<Array<AccountRow>>("list_accounts");
+export const connectAccount = (provider: string) =>
   invoke<LoginLink>("connect_account", { provider });
 export const connectWithToken = (platform: Platform, accountId: string, connection: Connection, token: string, humanAgent: boolean) =>
   invoke<AccountRow>("connect_with_token", { platform, accountId, connection, token, humanAgent });
-
-export const retentionSettings = () => invoke<RetentionView>("retention_settings");
-export const saveRetention = (policy: RetentionPolicy) => invoke<RetentionView>("save_retention", { policy });
-export const runRetentionNow = () => invoke<RetentionReport>("run_retention_now");
-export const previewRetention = (policy: RetentionPolicy) => invoke<RetentionPreview>("preview_retention", { policy });
-export const backupVault = (passphrase: string) => invoke<BackupDone>("backup_vault", { passphrase });
-
-export const listWebsites = () => invoke<WebsiteChat[]>("list_websites");
-export const addWebsite = (name: string, origins: string[]) => invoke<WebsiteChat>("add_website", { name, origins });
-
+export const listWebsites = () =>
+  invoke<Array<WebsiteChat>>("list_websites");
+export const addWebsite = (name: string, origins: Array<string>) =>
+  invoke<WebsiteChat>("add_website", { name, origins });
+export const disconnectAccount = (platform: Platform, accountId: string, erase: boolean) =>
+  invoke<string>("disconnect_account", { platform, accountId, erase });
 export const pairWithRelay = (relayUrl: string, inviteCode: string, deviceName: string) =>
   invoke<PairingView>("pair_with_relay", { relayUrl, inviteCode, deviceName });
 export const signUpAtRelay = (relayUrl: string, businessName: string, signupCode: string, deviceName: string) =>
   invoke<PairingView>("sign_up_at_relay", { relayUrl, businessName, signupCode, deviceName });
-
-export const businessProfile = () => invoke<BusinessProfile>("business_profile");
-export const saveBusinessProfile = (profile: BusinessProfile) => invoke<void>("save_business_profile", { profile });
-
-export const aiSettings = () => invoke<AiSettings>("ai_settings");
-export const saveAiSettings = (settings: AiSettingsInput) => invoke<AiSettings>("save_ai_settings", { settings });
-
+export const businessProfile = () =>
+  invoke<BusinessProfile>("business_profile");
+export const saveBusinessProfile = (profile: BusinessProfile) =>
+  invoke<void>("save_business_profile", { profile });
+export const aiSettings = () =>
+  invoke<AiSettings>("ai_settings");
+export const saveAiSettings = (settings: AiSettingsInput) =>
+  invoke<AiSettings>("save_ai_settings", { settings });
 export const notificationSettings = () =>
   invoke<NotificationView>("notification_settings");
-export const saveNotificationSettings = (prefs: NotificationPrefs) => invoke<void>("save_notification_settings", { prefs });
-export const pauseNotifications = (minutes: number | null) => invoke<number | null>("pause_notifications", { minutes });
-export const sendTestNotification = () => invoke<void>("send_test_notification");
-
-export const appInfo = () => invoke<AppInfo>("app_info");
-export const listComputers = () => invoke<Computer[]>("list_computers");
-export const removeComputer = (deviceId: string) => invoke<void>("remove_computer", { deviceId });
-export const inviteComputer = () => invoke<string>("invite_computer");
-
+export const saveNotificationSettings = (prefs: NotificationPrefs) =>
+  invoke<void>("save_notification_settings", { prefs });
+export const pauseNotifications = (minutes: number | null) =>
+  invoke<number | null>("pause_notifications", { minutes });
+export const sendTestNotification = () =>
+  invoke<void>("send_test_notification");
+export const appInfo = () =>
+  invoke<AppInfo>("app_info");
+export const listComputers = () =>
+  invoke<Array<Computer>>("list_computers");
+export const removeComputer = (deviceId: string) =>
+  invoke<void>("remove_computer", { deviceId });
+export const inviteComputer = () =>
+  invoke<string>("invite_computer");
 export const conversationPage = (filter: ListFilter, after: PageCursor | null, limit: number) =>
   invoke<ConversationPage>("conversation_page", { filter, after, limit });
-export const labelsInUse = () => invoke<string[]>("labels_in_use");
-export const leadCard = (conversationId: number) => invoke<LeadCard>("lead_card", { conversationId });
-export const updateLead = (conversationId: number, stage: Stage, notes: string, labels: string[]) =>
+export const labelsInUse = () =>
+  invoke<Array<string>>("labels_in_use");
+export const leadCard = (conversationId: number) =>
+  invoke<LeadCard>("lead_card", { conversationId });
+export const updateLead = (conversationId: number, stage: Stage, notes: string, labels: Array<string>) =>
   invoke<LeadCard>("update_lead", { conversationId, stage, notes, labels });
-export const listLeadForms = () => invoke<LeadForm[]>("list_lead_forms");
-
-/** Tells the app the first inbox is on screen (startup timing; see src-tauri/src/startup.rs). */
-export const startupPainted = () => invoke<void>("startup_painted");
-
-export const dashboard = () => invoke<Dashboard>("dashboard");
-
-export const disconnectAccount = (platform: Platform, accountId: string, erase: boolean) =>
-  invoke<string>("disconnect_account", { platform, accountId, erase });
+export const listLeadForms = () =>
+  invoke<Array<LeadForm>>("list_lead_forms");
+export const dashboard = () =>
+  invoke<Dashboard>("dashboard");
+export const startupPainted = () =>
+  invoke<void>("startup_painted");
