@@ -94,6 +94,6 @@ impl Engine {
 
     /// The dashboard's figures for the last 30 days.
     pub fn dashboard(&self) -> Result<Dashboard, InboxError> {
-        Ok(self.reader()?.dashboard(crate::now_ms(), DASHBOARD_DAYS)?)
+        Ok(self.reader()?.dashboard(self.now_ms(), DASHBOARD_DAYS)?)
     }
 }

@@ -39,7 +39,7 @@ impl Engine {
     pub fn retention_preview(&self) -> Result<RetentionPreview, InboxError> {
         Ok(self
             .reader()?
-            .retention_preview(crate::now_ms(), PREVIEW_DAYS * DAY_MS)?)
+            .retention_preview(self.now_ms(), PREVIEW_DAYS * DAY_MS)?)
     }
 
     /// What `policy` would delete in the next 7 days, before it is saved.
@@ -49,13 +49,13 @@ impl Engine {
     ) -> Result<RetentionPreview, InboxError> {
         Ok(self
             .reader()?
-            .retention_preview_of(policy, crate::now_ms(), PREVIEW_DAYS * DAY_MS)?)
+            .retention_preview_of(policy, self.now_ms(), PREVIEW_DAYS * DAY_MS)?)
     }
 
     /// Applies the retention policy now. Blocking and possibly long: call it
     /// off the async runtime (`spawn_blocking`).
     pub fn run_retention(&self) -> Result<RetentionReport, InboxError> {
-        Ok(self.pool().run_retention(crate::now_ms())?)
+        Ok(self.pool().run_retention(self.now_ms())?)
     }
 
     /// Erases everything held about the person a conversation is with.

@@ -10,7 +10,7 @@ use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, S
 use leadbox_vault::DraftOutcome;
 use serde::Serialize;
 
-use crate::{Engine, InboxError, now_ms};
+use crate::{Engine, InboxError};
 
 const AI_PROVIDER: &str = "ai_provider";
 const AI_BASE_URL: &str = "ai_base_url";
@@ -218,9 +218,11 @@ impl Engine {
         let profile = self.business_profile()?;
         let mut report = DraftingReport::default();
         loop {
-            let jobs =
-                self.vault()
-                    .claim_queued_drafts(DRAFTS_PER_CLAIM, now_ms(), DRAFTING_LEASE_MS)?;
+            let jobs = self.vault().claim_queued_drafts(
+                DRAFTS_PER_CLAIM,
+                self.now_ms(),
+                DRAFTING_LEASE_MS,
+            )?;
             if jobs.is_empty() {
                 return Ok(report);
             }

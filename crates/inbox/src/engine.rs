@@ -9,8 +9,8 @@ use leadbox_vault::{
 };
 use zeroize::Zeroizing;
 
-use crate::InboxError;
 use crate::relay_client::RelayClient;
+use crate::{Clock, InboxError, SystemClock};
 
 const RELAY_URL: &str = "relay_url";
 const DEVICE_ID: &str = "device_id";
@@ -37,6 +37,7 @@ pub struct Engine {
     /// Set by tests (and later by settings) to reach a Graph API other than Meta's.
     pub(crate) graph_override: Mutex<Option<leadbox_channels::graph::GraphClient>>,
     relay_client: Mutex<Option<RelayClient>>,
+    clock: Mutex<Arc<dyn Clock>>,
 }
 
 impl Engine {
@@ -115,7 +116,24 @@ impl Engine {
             secrets,
             graph_override: Mutex::new(None),
             relay_client: Mutex::new(None),
+            clock: Mutex::new(Arc::new(SystemClock)),
         }
+    }
+
+    /// Now, by the engine's clock (the system's, unless a test set another).
+    pub fn now_ms(&self) -> i64 {
+        self.clock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .now_ms()
+    }
+
+    /// Reads the time from `clock` from now on (tests move it).
+    pub fn use_clock(&self, clock: Arc<dyn Clock>) {
+        *self
+            .clock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = clock;
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -5,7 +5,7 @@ use leadbox_channels::Platform;
 use leadbox_vault::LeadFormAnswers;
 use serde_json::Value;
 
-use crate::{Engine, InboxError, now_ms};
+use crate::{Engine, InboxError};
 
 /// After this many failed fetches a form is marked failed (its id stays listed).
 const MAX_ATTEMPTS: i64 = 8;
@@ -63,7 +63,7 @@ fn retry_delay(attempts: i64) -> i64 {
 impl Engine {
     /// Fetches the answers of every lead form that is due. Returns how many were fetched.
     pub async fn fetch_lead_forms(&self) -> Result<usize, InboxError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let due = self.vault().due_lead_forms(now)?;
         let mut fetched = 0;
         for form in due {

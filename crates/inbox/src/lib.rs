@@ -2,6 +2,7 @@
 //! relay, syncing sealed envelopes, opening and ingesting them into the vault,
 //! and acknowledging them only after the vault transaction has committed.
 
+mod clock;
 mod computers;
 mod conversations;
 mod data_care;
@@ -22,6 +23,7 @@ mod subscriptions;
 mod sync;
 mod website;
 
+pub use clock::{Clock, SystemClock};
 pub use computers::Computer;
 pub use data_care::ExportScope;
 pub use drafting::{AiSettings, DraftingReport, ProviderKind};
@@ -40,9 +42,10 @@ pub use leadbox_vault::{
     AccountRestriction, AccountRow, AccountStatus, ApprovedDraft, ContactSelector,
     ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftRow, DraftStateError,
     DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary, InMemorySecretStore,
-    LeadCard, LeadForm, ListFilter, ListedConversation, MentionRow, NewContact, OsKeychain,
-    PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport,
-    SearchHit, SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
+    LeadCard, LeadForm, LeadFormStatus, ListFilter, ListedConversation, MentionRow, NewContact,
+    OsKeychain, PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview,
+    RetentionReport, SearchHit, SecretError, SecretStore, SnippetPart, Stage, StoredMessage,
+    VaultError,
 };
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};

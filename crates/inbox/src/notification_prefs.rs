@@ -148,15 +148,19 @@ impl Engine {
             .vault()
             .setting(PAUSED_UNTIL)?
             .and_then(|t| t.parse().ok())
-            .filter(|until| *until > crate::now_ms()))
+            .filter(|until| *until > self.now_ms()))
     }
 
     /// The decision for a happening now, in this computer's local time.
     pub fn should_notify(&self, happening: Happening) -> Result<Notify, InboxError> {
         let prefs = self.notification_prefs()?;
         let paused = self.notifications_paused_until()?;
-        let local = chrono::Local::now().time();
-        Ok(prefs.decide(happening, paused, crate::now_ms(), local))
+        let now = self.now_ms();
+        let local = chrono::DateTime::from_timestamp_millis(now).map_or_else(
+            || chrono::Local::now().time(),
+            |utc| utc.with_timezone(&chrono::Local).time(),
+        );
+        Ok(prefs.decide(happening, paused, now, local))
     }
 }
 

@@ -7,7 +7,7 @@ use leadbox_channels::window::{HUMAN_AGENT_WINDOW_MS, Window, window};
 use leadbox_vault::ReplyTarget;
 use serde::Serialize;
 
-use crate::{Engine, InboxError, now_ms};
+use crate::{Engine, InboxError};
 
 /// Whether a reply can go out now, and how; or why not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,7 +112,7 @@ impl Engine {
         draft_id: i64,
     ) -> Result<ReplyWindow, InboxError> {
         let target = self.reader()?.reply_target(conversation_id, draft_id)?;
-        Ok(reply_window(&target, now_ms()))
+        Ok(reply_window(&target, self.now_ms()))
     }
 }
 

@@ -9,7 +9,7 @@ use leadbox_channels::{Connection, Platform};
 use leadbox_vault::{AccountRow, AccountStatus, ApprovedDraft};
 use zeroize::Zeroizing;
 
-use crate::{Engine, InboxError, now_ms};
+use crate::{Engine, InboxError};
 
 impl Engine {
     /// The Graph API client. `LEADBOX_GRAPH_URL`, `LEADBOX_INSTAGRAM_GRAPH_URL`
@@ -203,7 +203,7 @@ impl Engine {
                     .to_owned(),
             );
         }
-        let verdict = crate::reply_window::reply_window(&target, now_ms());
+        let verdict = crate::reply_window::reply_window(&target, self.now_ms());
         if !verdict.can_send {
             return refuse(self, approved, verdict.explanation);
         }

@@ -4,6 +4,7 @@
 //! benchmarks print them. Only test and bench targets depend
 //! on this crate.
 
+pub mod clock;
 pub mod latency;
 pub mod relay;
 pub mod signing;

@@ -6,6 +6,17 @@ use serde::Serialize;
 use crate::erasure::phone_digits;
 use crate::{Vault, VaultError};
 
+crate::text_enum::text_enum! {
+    /// Where a lead-ad submission's answers are.
+    pub enum LeadFormStatus {
+        /// Not fetched from Meta yet (retried with backoff).
+        Pending = "pending",
+        Fetched = "fetched",
+        /// Given up after the last retry.
+        Failed = "failed",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct LeadForm {
@@ -16,8 +27,7 @@ pub struct LeadForm {
     pub form_id: Option<String>,
     pub ad_id: Option<String>,
     pub created_at: i64,
-    /// `pending` (answers not fetched yet), `fetched` or `failed`.
-    pub status: String,
+    pub status: LeadFormStatus,
     pub attempts: i64,
     /// The form's answers as Meta returned them: `[{name, values}]`.
     #[cfg_attr(

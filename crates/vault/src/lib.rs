@@ -43,7 +43,7 @@ pub use export::{
 pub use ingest::AccountRestriction;
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
-pub use lead_forms::{LeadForm, LeadFormAnswers};
+pub use lead_forms::{LeadForm, LeadFormAnswers, LeadFormStatus};
 pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };

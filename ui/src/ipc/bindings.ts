@@ -196,15 +196,16 @@ export type LeadForm = { id: number,
 /**
  * The page's id.
  */
-page_id: string, leadgen_id: string, form_id: string | null, ad_id: string | null, created_at: number, 
-/**
- * `pending` (answers not fetched yet), `fetched` or `failed`.
- */
-status: string, attempts: number, 
+page_id: string, leadgen_id: string, form_id: string | null, ad_id: string | null, created_at: number, status: LeadFormStatus, attempts: number, 
 /**
  * The form's answers as Meta returned them: `[{name, values}]`.
  */
 answers: Array<{ name: string, values: Array<string> }> | null, name: string | null, email: string | null, phone: string | null, error: string | null, };
+
+/**
+ * Where a lead-ad submission's answers are.
+ */
+export type LeadFormStatus = "pending" | "fetched" | "failed";
 
 /**
  * Which conversations the list shows.

@@ -2,8 +2,11 @@
 
 use std::time::Duration;
 
-use leadbox_inbox::Platform;
+use leadbox_inbox::{LeadFormStatus, Platform};
 use serde_json::json;
+
+/// Longer than any lead-form retry delay so far (they double from a minute).
+const RETRY_LATER: Duration = Duration::from_secs(60 * 60);
 
 use crate::world::{World, now_ms};
 
@@ -22,7 +25,7 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
     assert_eq!(announced, [1, 0], "a retry is not announced as a new lead");
     let forms = world.engine.lead_forms().unwrap();
     assert_eq!(forms.len(), 1, "Meta's retries give one lead");
-    assert_eq!(forms[0].status, "pending");
+    assert_eq!(forms[0].status, LeadFormStatus::Pending);
 
     // Without the page's token the fetch waits, with a reason the owner can act on.
     assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 0);
@@ -33,37 +36,30 @@ async fn a_lead_form_is_listed_at_once_and_its_answers_fetched_with_retries() {
     );
 
     world.connect_page(Platform::Messenger, "PAGE1").await;
-    world
-        .engine
-        .vault_for_tests()
-        .retry_lead_form(waiting.id, "test: due now", 0, false)
-        .unwrap();
+    assert_eq!(
+        world.engine.fetch_lead_forms().await.unwrap(),
+        0,
+        "the retry is not due yet"
+    );
+    world.clock.advance(RETRY_LATER);
     assert_eq!(
         world.engine.fetch_lead_forms().await.unwrap(),
         0,
         "the first Graph call fails (transient)"
     );
     let retrying = &world.engine.lead_forms().unwrap()[0];
-    assert_eq!(retrying.status, "pending");
-    assert!(retrying.attempts >= 2);
-    assert!(
-        world
-            .engine
-            .vault_for_tests()
-            .due_lead_forms(now_ms())
-            .unwrap()
-            .is_empty(),
-        "the retry is scheduled later"
+    assert_eq!(retrying.status, LeadFormStatus::Pending);
+    assert_eq!(retrying.attempts, 2);
+    assert_eq!(
+        world.engine.fetch_lead_forms().await.unwrap(),
+        0,
+        "the next retry is scheduled later"
     );
 
-    world
-        .engine
-        .vault_for_tests()
-        .retry_lead_form(retrying.id, "test: due now", 0, false)
-        .unwrap();
+    world.clock.advance(RETRY_LATER);
     assert_eq!(world.engine.fetch_lead_forms().await.unwrap(), 1);
     let fetched = &world.engine.lead_forms().unwrap()[0];
-    assert_eq!(fetched.status, "fetched");
+    assert_eq!(fetched.status, LeadFormStatus::Fetched);
     assert_eq!(
         (
             fetched.name.as_deref(),

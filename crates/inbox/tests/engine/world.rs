@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leadbox_channels::graph::GraphClient;
 use leadbox_inbox::{Connection, Engine, InMemorySecretStore, Platform};
+use leadbox_testkit::clock::ManualClock;
 use leadbox_testkit::relay::TestRelay;
 use serde_json::{Value, json};
 
@@ -14,6 +15,8 @@ use crate::graph::{SECRET, Shared, start_graph};
 
 pub struct World {
     pub engine: Engine,
+    /// The engine's clock: a test moves it to reach a retry or close a window.
+    pub clock: Arc<ManualClock>,
     pub relay: TestRelay,
     pub graph: Shared,
     _desk_dir: tempfile::TempDir,
@@ -46,8 +49,11 @@ impl World {
                 .unwrap();
         engine.pair(&relay.url, &invite, "test").await.unwrap();
         engine.use_graph(GraphClient::new(&graph_url, &graph_url, "v21.0"));
+        let clock = Arc::new(ManualClock::default());
+        engine.use_clock(clock.clone());
         World {
             engine,
+            clock,
             relay,
             graph,
             _desk_dir: desk_dir,
