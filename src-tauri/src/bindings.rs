@@ -61,7 +61,7 @@ fn declarations() -> String {
         crate::data_commands::ExportDone,
         crate::data_commands::RetentionView,
         crate::data_commands::BackupDone,
-        crate::settings_commands::PairingView,
+        leadbox_inbox::Pairing,
         crate::settings_commands::AiSettingsInput,
         crate::settings_commands::NotificationView,
         crate::settings_commands::AppInfo,

@@ -39,8 +39,8 @@ macro_rules! with_window_commands {
             accounts_commands::list_websites [state] () -> Vec<leadbox_inbox::WebsiteChat>;
             accounts_commands::add_website [state] (name: String, origins: Vec<String>) -> leadbox_inbox::WebsiteChat;
             accounts_commands::disconnect_account [state] (platform: leadbox_inbox::Platform, account_id: String, erase: bool) -> String;
-            settings_commands::pair_with_relay [state] (relay_url: String, invite_code: String, device_name: String) -> crate::settings_commands::PairingView;
-            settings_commands::sign_up_at_relay [state] (relay_url: String, business_name: String, signup_code: String, device_name: String) -> crate::settings_commands::PairingView;
+            settings_commands::pair_with_relay [state] (relay_url: String, invite_code: String, device_name: String) -> leadbox_inbox::Pairing;
+            settings_commands::sign_up_at_relay [state] (relay_url: String, business_name: String, signup_code: String, device_name: String) -> leadbox_inbox::Pairing;
             settings_commands::business_profile [state] () -> leadbox_inbox::BusinessProfile;
             settings_commands::save_business_profile [state] (profile: leadbox_inbox::BusinessProfile) -> ();
             settings_commands::ai_settings [state] () -> leadbox_inbox::AiSettings;

@@ -10,12 +10,6 @@ use tauri::{AppHandle, State};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::AppState;
 
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct PairingView {
-    pub business_name: String,
-    pub relay_url: String,
-}
-
 /// Pairs this computer with the relay; the sync loop notices within seconds.
 #[tauri::command]
 pub async fn pair_with_relay(
@@ -23,23 +17,9 @@ pub async fn pair_with_relay(
     relay_url: String,
     invite_code: String,
     device_name: String,
-) -> Result<PairingView, CommandError> {
+) -> Result<Pairing, CommandError> {
     let engine = state.require_engine()?;
-    let name = device_name.trim();
-    let name = if name.is_empty() {
-        "Leadbox desktop"
-    } else {
-        name
-    };
-    let Pairing {
-        relay_url,
-        business_name,
-        ..
-    } = engine.pair(&relay_url, &invite_code, name).await?;
-    Ok(PairingView {
-        business_name,
-        relay_url,
-    })
+    Ok(engine.pair(&relay_url, &invite_code, &device_name).await?)
 }
 
 /// Signs up at a relay service: it creates the business and pairs this
@@ -51,25 +31,11 @@ pub async fn sign_up_at_relay(
     business_name: String,
     signup_code: String,
     device_name: String,
-) -> Result<PairingView, CommandError> {
+) -> Result<Pairing, CommandError> {
     let engine = state.require_engine()?;
-    let name = device_name.trim();
-    let name = if name.is_empty() {
-        "Leadbox desktop"
-    } else {
-        name
-    };
-    let Pairing {
-        relay_url,
-        business_name,
-        ..
-    } = engine
-        .sign_up(&relay_url, &business_name, Some(&signup_code), name)
-        .await?;
-    Ok(PairingView {
-        business_name,
-        relay_url,
-    })
+    Ok(engine
+        .sign_up(&relay_url, &business_name, Some(&signup_code), &device_name)
+        .await?)
 }
 
 #[tauri::command]

@@ -19,10 +19,21 @@ pub(crate) const CURSOR: &str = "relay_cursor";
 
 /// What pairing produced, for showing to the owner.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Pairing {
     pub relay_url: String,
     pub device_id: String,
     pub business_name: String,
+}
+
+/// How a computer is called at the relay when the owner gave it no name.
+const DEFAULT_DEVICE_NAME: &str = "Leadbox desktop";
+
+fn named_or_default(device_name: &str) -> String {
+    match device_name.trim() {
+        "" => DEFAULT_DEVICE_NAME.to_owned(),
+        name => name.to_owned(),
+    }
 }
 
 /// The desktop engine over one data folder. Cheap to share behind an `Arc`.
@@ -190,7 +201,7 @@ impl Engine {
         let request = RegisterDeviceRequest {
             invite_code: invite_code.trim().to_owned(),
             public_key: secret.public_key(),
-            device_name: device_name.to_owned(),
+            device_name: named_or_default(device_name),
         };
         let response = client.register(&request).await?;
         self.remember_pairing(&client, &secret, response)
@@ -210,7 +221,7 @@ impl Engine {
         let secret = DeviceSecretKey::generate();
         let request = SignUpRequest {
             business_name: business_name.trim().to_owned(),
-            device_name: device_name.to_owned(),
+            device_name: named_or_default(device_name),
             public_key: secret.public_key(),
             signup_code: signup_code
                 .map(str::trim)

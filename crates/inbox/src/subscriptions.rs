@@ -20,19 +20,40 @@ pub struct SubscriptionReport {
 }
 
 impl Engine {
-    /// Checks every connected page-token account (Messenger pages and the
-    /// Instagram accounts reached through a page) and re-subscribes the ones
-    /// Meta dropped. Problems are recorded as account notices.
-    pub async fn check_subscriptions(&self) -> Result<SubscriptionReport, InboxError> {
-        let accounts: Vec<AccountRow> = self
-            .vault()
+    /// The accounts connected for sending with `connection`.
+    fn connected_accounts(&self, connection: Connection) -> Result<Vec<AccountRow>, InboxError> {
+        Ok(self
+            .reader()?
             .accounts()?
             .into_iter()
             .filter(|a| {
                 a.status == leadbox_vault::AccountStatus::Connected
-                    && a.connection == Some(Connection::Page)
+                    && a.connection == Some(connection)
             })
-            .collect();
+            .collect())
+    }
+
+    /// Records what went wrong with an account as its notice; a token Meta
+    /// refused also marks it "needs reconnect".
+    fn account_problem(
+        &self,
+        account: &AccountRow,
+        error: &leadbox_channels::graph::SendError,
+        what_failed: &str,
+    ) -> Result<(), InboxError> {
+        let vault = self.vault();
+        if error.needs_reconnect() {
+            vault.mark_needs_reconnect(account.id)?;
+        }
+        vault.record_account_notice(account.id, None, &format!("{what_failed}: {error}"))?;
+        Ok(())
+    }
+
+    /// Checks every connected page-token account (Messenger pages and the
+    /// Instagram accounts reached through a page) and re-subscribes the ones
+    /// Meta dropped. Problems are recorded as account notices.
+    pub async fn check_subscriptions(&self) -> Result<SubscriptionReport, InboxError> {
+        let accounts = self.connected_accounts(Connection::Page)?;
         let mut report = SubscriptionReport::default();
         for account in accounts {
             let label = format!("{} {}", account.platform, account.platform_account_id);
@@ -48,14 +69,11 @@ impl Engine {
                     report.resubscribed.push(label);
                 }
                 Err(error) => {
-                    if error.needs_reconnect() {
-                        self.vault().mark_needs_reconnect(account.id)?;
-                    }
-                    let message = format!(
-                        "Leadbox could not check that Facebook sends this account's messages: {error}"
-                    );
-                    self.vault()
-                        .record_account_notice(account.id, None, &message)?;
+                    self.account_problem(
+                        &account,
+                        &error,
+                        "Leadbox could not check that Facebook sends this account's messages",
+                    )?;
                     report.failed.push((label, error.to_string()));
                 }
             }
@@ -73,15 +91,7 @@ impl Engine {
     /// each refresh comes at least a day after the last, as Instagram requires.
     /// Returns how many were refreshed; failures become account notices.
     pub async fn refresh_instagram_tokens(&self) -> Result<usize, InboxError> {
-        let accounts: Vec<AccountRow> = self
-            .vault()
-            .accounts()?
-            .into_iter()
-            .filter(|a| {
-                a.status == leadbox_vault::AccountStatus::Connected
-                    && a.connection == Some(Connection::InstagramLogin)
-            })
-            .collect();
+        let accounts = self.connected_accounts(Connection::InstagramLogin)?;
         let mut refreshed = 0;
         for account in accounts {
             let name = self.token_name(account.platform, &account.platform_account_id);
@@ -94,16 +104,11 @@ impl Engine {
                     self.secrets().set(&name, new_token.as_bytes())?;
                     refreshed += 1;
                 }
-                Err(error) => {
-                    if error.needs_reconnect() {
-                        self.vault().mark_needs_reconnect(account.id)?;
-                    }
-                    let message = format!(
-                        "Leadbox could not extend this account's Instagram connection: {error}"
-                    );
-                    self.vault()
-                        .record_account_notice(account.id, None, &message)?;
-                }
+                Err(error) => self.account_problem(
+                    &account,
+                    &error,
+                    "Leadbox could not extend this account's Instagram connection",
+                )?,
             }
         }
         tracing::info!(refreshed, "Instagram Login tokens refreshed");

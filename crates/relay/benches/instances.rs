@@ -11,10 +11,10 @@
 
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
 use leadbox_envelope::DeviceSecretKey;
 use leadbox_relay::RelayConfig;
-use sha2::Sha256;
+use leadbox_testkit::signing::meta_signature;
+use leadbox_testkit::webhooks::instagram_dm;
 use tokio_postgres::NoTls;
 
 const SECRET: &str = "bench-app-secret";
@@ -48,15 +48,17 @@ async fn start(database_url: Option<String>) -> (Instance, leadbox_relay::Shared
 }
 
 fn signed(account: &str, n: usize) -> (Vec<u8>, String) {
-    let body = serde_json::json!({"object": "instagram", "entry": [{"id": account, "time": 1, "messaging": [{
-        "sender": {"id": "lead-1"}, "recipient": {"id": account}, "timestamp": 1_732_350_000_000_i64 + n as i64,
-        "message": {"mid": format!("mid.push.{n}"), "text": "Hi! Is Saturday free?"}
-    }]}]})
+    let at = 1_732_350_000_000_i64 + n as i64;
+    let body = instagram_dm(
+        account,
+        "lead-1",
+        &format!("mid.push.{n}"),
+        "Hi! Is Saturday free?",
+        at,
+    )
     .to_string()
     .into_bytes();
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(&body);
-    let signature = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    let signature = meta_signature(SECRET, &body);
     (body, signature)
 }
 

@@ -13,9 +13,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
 use leadbox_envelope::DeviceSecretKey;
-use sha2::Sha256;
+use leadbox_testkit::signing::meta_signature;
+use leadbox_testkit::webhooks::instagram_dm;
 
 const SECRET: &str = "bench-app-secret";
 const ACCOUNT: &str = "17841400000000001";
@@ -41,18 +41,17 @@ fn memory_mib(pid: u32) -> (f64, f64) {
 }
 
 fn webhook(n: usize) -> (Vec<u8>, String) {
-    let body = serde_json::json!({"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1, "messaging": [{
-        "sender": {"id": format!("lead-{}", n % 500)}, "recipient": {"id": ACCOUNT}, "timestamp": 1_732_350_000_000_i64 + n as i64,
-        "message": {"mid": format!("mid.intake.{n}"), "text": "Hola! ¿Cuánto cuesta un balayage? Is Saturday morning free?"}
-    }]}]})
+    let body = instagram_dm(
+        ACCOUNT,
+        &format!("lead-{}", n % 500),
+        &format!("mid.intake.{n}"),
+        "Hola! ¿Cuánto cuesta un balayage? Is Saturday morning free?",
+        1_732_350_000_000_i64 + n as i64,
+    )
     .to_string()
     .into_bytes();
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(&body);
-    (
-        body,
-        format!("sha256={}", hex::encode(mac.finalize().into_bytes())),
-    )
+    let signature = meta_signature(SECRET, &body);
+    (body, signature)
 }
 
 #[tokio::main]

@@ -9,16 +9,12 @@ mod support;
 use leadbox_envelope::payload::Payload;
 use leadbox_envelope::{Platform, open};
 use leadbox_relay::config::RouteClaims;
-use serde_json::json;
 use support::{Device, Relay, instagram_dm, sign, start_configured, start_relay};
 
 fn messenger_dm(page: &str, mid: &str) -> Vec<u8> {
-    json!({"object": "page", "entry": [{"id": page, "time": 1, "messaging": [
-        {"sender": {"id": "PSID-1"}, "recipient": {"id": page}, "timestamp": 1_732_350_000_000_i64,
-         "message": {"mid": mid, "text": "hello"}}
-    ]}]})
-    .to_string()
-    .into_bytes()
+    leadbox_testkit::webhooks::messenger_dm(page, "PSID-1", mid, "hello", 1_732_350_000_000, false)
+        .to_string()
+        .into_bytes()
 }
 
 async fn payloads(relay: &Relay, device: &Device) -> Vec<Payload> {

@@ -9,3 +9,4 @@ pub mod latency;
 pub mod relay;
 pub mod signing;
 pub mod synthetic;
+pub mod webhooks;

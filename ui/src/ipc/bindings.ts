@@ -258,7 +258,10 @@ paused_until: number | null, };
  */
 export type PageCursor = { last_message_at: number, id: number, };
 
-export type PairingView = { business_name: string, relay_url: string, };
+/**
+ * What pairing produced, for showing to the owner.
+ */
+export type Pairing = { relay_url: string, device_id: string, business_name: string, };
 
 /**
  * A conversation the policy will delete within the preview's horizon.

@@ -2,7 +2,7 @@
 // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
 // The only module (with ./events.ts) that talks to the Rust side.
 import { invoke } from "@tauri-apps/api/core";
-import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, PairingView, Platform, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SearchHit, Stage, StoredMessage, WebsiteChat } from "./bindings";
+import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SearchHit, Stage, StoredMessage, WebsiteChat } from "./bindings";
 
 export type * from "./bindings";
 
@@ -59,9 +59,9 @@ export const addWebsite = (name: string, origins: Array<string>) =>
 export const disconnectAccount = (platform: Platform, accountId: string, erase: boolean) =>
   invoke<string>("disconnect_account", { platform, accountId, erase });
 export const pairWithRelay = (relayUrl: string, inviteCode: string, deviceName: string) =>
-  invoke<PairingView>("pair_with_relay", { relayUrl, inviteCode, deviceName });
+  invoke<Pairing>("pair_with_relay", { relayUrl, inviteCode, deviceName });
 export const signUpAtRelay = (relayUrl: string, businessName: string, signupCode: string, deviceName: string) =>
-  invoke<PairingView>("sign_up_at_relay", { relayUrl, businessName, signupCode, deviceName });
+  invoke<Pairing>("sign_up_at_relay", { relayUrl, businessName, signupCode, deviceName });
 export const businessProfile = () =>
   invoke<BusinessProfile>("business_profile");
 export const saveBusinessProfile = (profile: BusinessProfile) =>

@@ -9,7 +9,7 @@ use leadbox_channels::graph::GraphClient;
 use leadbox_inbox::{Connection, Engine, InMemorySecretStore, Platform};
 use leadbox_testkit::clock::ManualClock;
 use leadbox_testkit::relay::TestRelay;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::graph::{SECRET, Shared, start_graph};
 
@@ -120,14 +120,7 @@ pub fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
+/// A Messenger message between PAGE1 and PSID7, `age_ms` old.
 pub fn messenger_dm(mid: &str, text: &str, age_ms: i64, echo: bool) -> Value {
-    let (sender, recipient) = if echo {
-        ("PAGE1", "PSID7")
-    } else {
-        ("PSID7", "PAGE1")
-    };
-    json!({"object": "page", "entry": [{"id": "PAGE1", "time": now_ms(), "messaging": [{
-        "sender": {"id": sender}, "recipient": {"id": recipient}, "timestamp": now_ms() - age_ms,
-        "message": {"mid": mid, "text": text, "is_echo": echo}
-    }]}]})
+    leadbox_testkit::webhooks::messenger_dm("PAGE1", "PSID7", mid, text, now_ms() - age_ms, echo)
 }

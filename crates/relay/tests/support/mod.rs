@@ -85,12 +85,9 @@ pub fn sign(body: &[u8]) -> String {
 }
 
 pub fn instagram_dm(account: &str, mid: &str, text: &str) -> Vec<u8> {
-    json!({"object": "instagram", "entry": [{"id": account, "time": 1, "messaging": [
-        {"sender": {"id": "lead-1"}, "recipient": {"id": account}, "timestamp": 1_732_350_000_000_i64,
-         "message": {"mid": mid, "text": text}}
-    ]}]})
-    .to_string()
-    .into_bytes()
+    leadbox_testkit::webhooks::instagram_dm(account, "lead-1", mid, text, 1_732_350_000_000)
+        .to_string()
+        .into_bytes()
 }
 
 pub struct Device {
