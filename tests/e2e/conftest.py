@@ -62,7 +62,7 @@ def sign(body: bytes) -> str:
     return "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
-def instagram_dm(account: str, sender: str, mid: str, text: str) -> bytes:
+def instagram_dm(account: str, sender: str, mid: str, text: str, at_ms: int | None = None) -> bytes:
     entry = {
         "id": account,
         "time": 1732350000456,
@@ -70,7 +70,7 @@ def instagram_dm(account: str, sender: str, mid: str, text: str) -> bytes:
             {
                 "sender": {"id": sender},
                 "recipient": {"id": account},
-                "timestamp": int(time.time() * 1000),
+                "timestamp": at_ms if at_ms is not None else int(time.time() * 1000),
                 "message": {"mid": mid, "text": text},
             }
         ],

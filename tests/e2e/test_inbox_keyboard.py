@@ -30,9 +30,10 @@ def test_the_keyboard_sends_once_and_the_lead_panel_feeds_the_filters(app, relay
     )
     wait = WebDriverWait(app, 40)
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
-    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550101", "mid.kb.1", "Do you have time on Friday?")) == 200
-    time.sleep(0.2)
-    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550102", "mid.kb.2", "How much for nails?")) == 200
+    # The second lead wrote a second later, so it is listed first.
+    now_ms = int(time.time() * 1000)
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550101", "mid.kb.1", "Do you have time on Friday?", now_ms - 1000)) == 200
+    assert relay.post_webhook(instagram_dm(ACCOUNT, "5550102", "mid.kb.2", "How much for nails?", now_ms)) == 200
     wait.until(lambda d: len(names(d)) == 2)
     newest = names(app)[0]
 

@@ -40,6 +40,27 @@ pub struct Metrics {
     /// are stored and acknowledged, and recounted by the minutely
     /// housekeeping, so `/metrics` never scans the table.
     pub queue_depth: std::sync::atomic::AtomicI64,
+    /// Long-polls open right now, waiting for something new: desktops
+    /// (`GET /v1/envelopes`) and website visitors' pages (replies).
+    pub device_polls_waiting: std::sync::atomic::AtomicI64,
+    pub visitor_polls_waiting: std::sync::atomic::AtomicI64,
+}
+
+/// Counts one waiting long-poll in its gauge for as long as it lives.
+#[derive(Debug)]
+pub struct Waiting<'a>(&'a std::sync::atomic::AtomicI64);
+
+impl Waiting<'_> {
+    pub fn on(gauge: &std::sync::atomic::AtomicI64) -> Waiting<'_> {
+        gauge.fetch_add(1, Ordering::Relaxed);
+        Waiting(gauge)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// How many label pairs `IgnoredParts` keeps apart; the rest count as `other`.
@@ -327,6 +348,18 @@ impl Metrics {
             "Envelopes waiting for acknowledgement.",
             "gauge",
             &[("", queue_depth)],
+        );
+        let waiting = |gauge: &std::sync::atomic::AtomicI64| {
+            u64::try_from(gauge.load(Ordering::Relaxed)).unwrap_or(0)
+        };
+        line(
+            "leadbox_long_polls_waiting",
+            "Long-polls open and waiting for something new, by who asks.",
+            "gauge",
+            &[
+                ("{from=\"device\"}", waiting(&self.device_polls_waiting)),
+                ("{from=\"visitor\"}", waiting(&self.visitor_polls_waiting)),
+            ],
         );
         self.webhook_duration.render(
             &mut out,

@@ -248,7 +248,7 @@ async fn a_long_poll_returns_as_soon_as_a_webhook_is_stored() {
     let started = Instant::now();
     let waiting = relay.fetch(&device, 30);
     let posting = async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        relay.until_polls_wait("device", 1).await;
         let body = instagram_dm("1784", "m1", "hi");
         relay.post_webhook(body.clone(), Some(sign(&body))).await
     };

@@ -189,7 +189,7 @@ async fn a_long_poll_for_replies_returns_when_the_reply_is_queued() {
             (page, started.elapsed())
         })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    relay.until_polls_wait("visitor", 1).await;
     assert_eq!(
         relay.reply(&device, &site.site_id, &reference, "d1").await,
         201

@@ -128,6 +128,7 @@ pub async fn envelopes(
         }
         // A new envelope was stored, the wait ran out, or the relay is
         // stopping: look again (and answer).
+        let _waiting = crate::metrics::Waiting::on(&state.metrics.device_polls_waiting);
         tokio::select! {
             _ = tokio::time::timeout_at(deadline, newest.changed()) => {}
             () = state.stopped() => {}

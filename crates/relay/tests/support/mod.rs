@@ -216,6 +216,20 @@ impl Relay {
             })
             .unwrap_or_else(|| panic!("metric {name} missing from:\n{text}"))
     }
+
+    /// Returns once `count` long-polls from `from` (`device`, `visitor`) wait
+    /// at the relay, as its metrics say.
+    pub async fn until_polls_wait(&self, from: &str, count: u64) {
+        let name = format!("leadbox_long_polls_waiting{{from=\"{from}\"}}");
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.metric(&name).await < count {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no {from} long-poll reached the relay"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
 }
 
 /// Reads Server-Sent Events from a push stream until one `envelopes` event arrives.

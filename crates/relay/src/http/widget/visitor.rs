@@ -175,10 +175,12 @@ pub async fn visitor_replies(
             );
             return Ok(Json(RepliesPage { replies }));
         }
+        let waiting = crate::metrics::Waiting::on(&state.metrics.visitor_polls_waiting);
         let woken = tokio::select! {
             changed = tokio::time::timeout_at(deadline, newest.changed()) => changed.is_ok(),
             () = state.stopped() => false,
         };
+        drop(waiting);
         if !woken {
             return Ok(Json(RepliesPage { replies }));
         }
