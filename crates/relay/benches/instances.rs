@@ -9,6 +9,7 @@
 //! `LEADBOX_BENCH_WEBHOOKS` (default 2,000) per case.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+use leadbox_testkit::http::SendJson;
 use std::time::{Duration, Instant};
 
 use leadbox_envelope::DeviceSecretKey;
@@ -85,12 +86,8 @@ async fn push_latencies(
     let registered: serde_json::Value = http
         .post(format!("{stream_from}/v1/devices"))
         .json(&serde_json::json!({"invite_code": invite, "public_key": key.public_key(), "device_name": "bench"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let token = registered["token"].as_str().unwrap().to_owned();
     let claimed = http
         .post(format!("{stream_from}/v1/routes"))

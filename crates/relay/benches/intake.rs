@@ -8,6 +8,7 @@
 //! (default 16) shape the load.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+use leadbox_testkit::http::SendJson;
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -101,12 +102,8 @@ async fn main() {
     let registered: serde_json::Value = http
         .post(format!("{url}/v1/devices"))
         .json(&serde_json::json!({"invite_code": invite, "public_key": key.public_key(), "device_name": "bench"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let token = registered["token"].as_str().unwrap().to_owned();
     let claimed = http
         .post(format!("{url}/v1/routes"))

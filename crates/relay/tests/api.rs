@@ -4,6 +4,7 @@
 
 mod support;
 
+use leadbox_testkit::http::SendJson;
 use std::time::{Duration, Instant};
 
 use leadbox_envelope::payload::Payload;
@@ -808,12 +809,8 @@ async fn only_the_owner_removes_other_computers_and_the_last_owner_stays() {
         .http
         .get(format!("{}/v1/devices", relay.url))
         .bearer_auth(&laptop.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_as()
+        .await;
     let owners: Vec<&str> = listed
         .iter()
         .filter(|d| d.owner)

@@ -7,6 +7,7 @@
 #[path = "support/postgres.rs"]
 mod postgres;
 
+use leadbox_testkit::http::SendJson;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -303,12 +304,8 @@ impl World {
             .http
             .post(format!("{}/v1/devices", self.relay_url))
             .json(&json!({"invite_code": code, "public_key": secret.public_key(), "device_name": "test"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .send_as()
+            .await;
         Device {
             secret,
             token: registration.token,
@@ -381,12 +378,8 @@ impl World {
         self.http
             .get(format!("{}/v1/envelopes?after=0&wait=0", self.relay_url))
             .bearer_auth(&device.token)
-            .send()
+            .send_as()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     async fn payloads(&self, device: &Device) -> Vec<Payload> {
@@ -445,12 +438,8 @@ impl World {
         self.http
             .get(url)
             .header("accept", "application/json")
-            .send()
+            .send_json()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     /// Every byte the relay wrote to its data folder.

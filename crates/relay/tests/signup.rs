@@ -7,6 +7,7 @@ mod support;
 
 use leadbox_envelope::DeviceSecretKey;
 use leadbox_relay::config::SignUp;
+use leadbox_testkit::http::SendJson;
 use serde_json::{Value, json};
 use support::{Device, Relay, start_configured};
 
@@ -75,12 +76,8 @@ async fn with_a_code_the_business_is_created_and_this_computer_is_its_owner() {
         .http
         .get(format!("{}/v1/devices", relay.url))
         .bearer_auth(&device.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     assert_eq!(computers[0]["owner"], true);
 
     // The same name again is refused: a sign-up never joins someone's business.

@@ -9,6 +9,7 @@ use leadbox_envelope::api::WidgetSite;
 use leadbox_envelope::open;
 use leadbox_envelope::payload::Payload;
 use leadbox_relay::config::RateLimits;
+use leadbox_testkit::http::SendJson;
 use serde_json::{Value, json};
 use support::{Device, Relay, start_relay, start_relay_with};
 
@@ -180,12 +181,8 @@ async fn a_long_poll_for_replies_returns_when_the_reply_is_queued() {
             let page: Value = http
                 .get(url)
                 .header("x-leadbox-session", session)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .send_json()
+                .await;
             (page, started.elapsed())
         })
     };
@@ -270,12 +267,8 @@ async fn another_business_cannot_see_or_answer_a_sites_visitors() {
         .http
         .get(format!("{}/v1/widget/sites", relay.url))
         .bearer_auth(&stranger.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_as()
+        .await;
     assert!(listed.is_empty());
     let claim = relay.claim(&stranger, "website", &site.site_id).await;
     assert_eq!(

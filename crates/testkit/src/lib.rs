@@ -5,6 +5,7 @@
 //! on this crate.
 
 pub mod clock;
+pub mod http;
 pub mod latency;
 pub mod relay;
 pub mod signing;

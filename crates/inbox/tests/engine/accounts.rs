@@ -1,5 +1,6 @@
 //! Accounts: new people named, WhatsApp Business Account notices, proof of control.
 
+use leadbox_testkit::http::SendJson;
 use std::time::Duration;
 
 use leadbox_inbox::{Connection, Platform};
@@ -170,12 +171,8 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
     let registered: Value = http
         .post(format!("{}/v1/devices", world.relay.url))
         .json(&json!({"invite_code": code, "public_key": leadbox_envelope::DeviceSecretKey::generate().public_key(), "device_name": "rival"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let moved = http
         .post(format!("{}/v1/routes", world.relay.url))
         .bearer_auth(registered["token"].as_str().unwrap())

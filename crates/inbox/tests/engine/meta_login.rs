@@ -1,5 +1,6 @@
 //! Facebook and Instagram Login connections, Meta's deletion requests, lost subscriptions.
 
+use leadbox_testkit::http::SendJson;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -142,25 +143,10 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
         .post(format!("{}/meta/data-deletion", world.relay.url))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!("signed_request={}", signed_request("10157")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let code = answer["confirmation_code"].as_str().unwrap().to_owned();
-    assert_eq!(
-        world
-            .relay
-            .state
-            .store
-            .deletion_status(&code)
-            .await
-            .unwrap()
-            .unwrap()
-            .completed_at,
-        None
-    );
+    assert_eq!(world.deletion_completed_at(&code).await, None);
 
     let report = world.engine.sync_once(Duration::ZERO).await.unwrap();
     assert_eq!(report.deletion_requests, 1);
@@ -187,16 +173,7 @@ async fn facebook_login_connects_pages_and_metas_deletion_request_disconnects_th
     }
     assert!(world.engine.unreported_meta_deletions().unwrap().is_empty());
     assert!(
-        world
-            .relay
-            .state
-            .store
-            .deletion_status(&code)
-            .await
-            .unwrap()
-            .unwrap()
-            .completed_at
-            .is_some(),
+        world.deletion_completed_at(&code).await.is_some(),
         "the desktop confirmed completion to the relay"
     );
 }

@@ -87,11 +87,7 @@ async fn an_expired_token_fails_the_send_asks_for_reconnect_and_keeps_the_draft(
     world.graph.lock().await.expired = true;
 
     let draft = world.pending_draft();
-    let error = world
-        .engine
-        .approve_and_send(draft, None, false)
-        .await
-        .unwrap_err();
+    let error = world.refused(draft).await;
     assert!(matches!(error, InboxError::NotSent(_)));
     assert!(
         error.to_string().contains("reconnect the account"),
@@ -159,11 +155,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
         .await;
     world.connect_page(Platform::Messenger, "PAGE1").await;
     let draft = world.pending_draft();
-    let error = world
-        .engine
-        .approve_and_send(draft, None, false)
-        .await
-        .unwrap_err();
+    let error = world.refused(draft).await;
     assert!(error.to_string().contains("24 hours"), "{error}");
     assert!(world.sends().await.is_empty());
 
@@ -244,11 +236,7 @@ async fn an_account_that_was_never_connected_cannot_send() {
         .webhook(messenger_dm("m_in_1", "hello", 1000, false))
         .await;
     let draft = world.pending_draft();
-    let error = world
-        .engine
-        .approve_and_send(draft, None, false)
-        .await
-        .unwrap_err();
+    let error = world.refused(draft).await;
     assert!(error.to_string().contains("accounts add"), "{error}");
     assert!(world.sends().await.is_empty());
 }
@@ -346,11 +334,7 @@ async fn a_comment_gets_one_private_reply() {
         .regenerate_draft(first)
         .unwrap();
     world.engine.draft_pending().await.unwrap();
-    let error = world
-        .engine
-        .approve_and_send(again, None, false)
-        .await
-        .unwrap_err();
+    let error = world.refused(again).await;
     assert!(
         error.to_string().contains("already replied privately"),
         "{error}"

@@ -1,5 +1,6 @@
 //! The website chat: a visitor answered through the relay.
 
+use leadbox_testkit::http::SendJson;
 use std::time::Duration;
 
 use leadbox_channels::events::Direction;
@@ -31,12 +32,8 @@ async fn a_website_visitor_is_answered_through_the_relay_and_their_page_gets_the
         ))
         .header("origin", "https://salon.example")
         .json(&json!({"text": "Do you have time for nails on Friday?", "name": "Bea"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .send_json()
+        .await;
     let session = accepted["session"].as_str().unwrap().to_owned();
     world.engine.sync_once(Duration::ZERO).await.unwrap();
     world.engine.draft_pending().await.unwrap();

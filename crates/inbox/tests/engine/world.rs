@@ -108,6 +108,26 @@ impl World {
             .find_account(platform, account_id)
     }
 
+    /// Approves `draft` as drafted and expects the send to be refused.
+    pub async fn refused(&self, draft: i64) -> leadbox_inbox::InboxError {
+        self.engine
+            .approve_and_send(draft, None, false)
+            .await
+            .unwrap_err()
+    }
+
+    /// When the relay saw Meta's deletion request `code` completed.
+    pub async fn deletion_completed_at(&self, code: &str) -> Option<i64> {
+        self.relay
+            .state
+            .store
+            .deletion_status(code)
+            .await
+            .unwrap()
+            .unwrap()
+            .completed_at
+    }
+
     pub async fn sends(&self) -> Vec<(String, String, Value)> {
         self.graph.lock().await.sends.clone()
     }
