@@ -98,7 +98,7 @@ async fn a_connected_whatsapp_number_shows_its_business_accounts_notices() {
             Platform::Whatsapp,
             "P1",
             Connection::WhatsappCloud,
-            "wa-token",
+            leadbox_testkit::graph::WHATSAPP_TOKEN,
             false,
         )
         .await
@@ -177,7 +177,7 @@ async fn connecting_an_account_proves_control_to_the_relay_and_a_later_move_is_s
         .post(format!("{}/v1/routes", world.relay.url))
         .bearer_auth(registered["token"].as_str().unwrap())
         .json(
-            &json!({"platform": "messenger", "account_id": "PAGE1", "access_token": "page-token"}),
+            &json!({"platform": "messenger", "account_id": "PAGE1", "access_token": leadbox_testkit::graph::PAGE_TOKEN}),
         )
         .send()
         .await

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
 
-mod graph;
 mod world;
 
 mod accounts;

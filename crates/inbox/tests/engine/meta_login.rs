@@ -9,8 +9,8 @@ use leadbox_vault::AccountStatus;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::graph::SECRET;
 use crate::world::{World, now_ms};
+use leadbox_testkit::relay::APP_SECRET as SECRET;
 
 /// Seals a payload to the World's desktop exactly as the relay does after a
 /// Facebook Login, and queues it.
@@ -237,7 +237,7 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
             user_id: "ig-app-scoped-77".into(),
             account_id: "17841499".into(),
             username: "anasalon".into(),
-            access_token: SecretText::new("IG-LONG-TOKEN"),
+            access_token: SecretText::new("ig:17841499"),
             expires_at_ms: None,
             subscribed: true,
             received_at_ms: now_ms(),
@@ -295,6 +295,6 @@ async fn an_instagram_login_connection_stores_the_token_and_replies_go_out_with_
     let sends = world.sends().await;
     let (path_id, auth, body) = sends.last().unwrap();
     assert_eq!(path_id, "me", "Instagram Login sends as me/messages");
-    assert_eq!(auth, "Bearer IG-REFRESHED-TOKEN");
+    assert_eq!(auth, "Bearer ig:17841499:refreshed");
     assert_eq!(body["recipient"]["id"], "IGSID5");
 }

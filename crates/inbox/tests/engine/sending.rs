@@ -39,7 +39,7 @@ async fn an_approved_messenger_reply_reaches_meta_exactly_once_and_its_echo_is_n
     let (page, auth, body) = &sends[0];
     assert_eq!(
         (page.as_str(), auth.as_str()),
-        ("me", "Bearer page-token"),
+        ("me", "Bearer page:PAGE1"),
         "a page token sends as its page"
     );
     assert_eq!(
@@ -165,7 +165,7 @@ async fn outside_24_hours_a_reply_needs_human_agent_and_gets_the_tag_only_then()
             Platform::Messenger,
             "PAGE1",
             Connection::Page,
-            "page-token",
+            leadbox_testkit::graph::PAGE_TOKEN,
             true,
         )
         .await
@@ -198,7 +198,7 @@ async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
             Platform::Whatsapp,
             "P1",
             Connection::WhatsappCloud,
-            "wa-token",
+            leadbox_testkit::graph::WHATSAPP_TOKEN,
             true,
         )
         .await
@@ -220,7 +220,7 @@ async fn an_approved_whatsapp_reply_uses_the_cloud_api_shape() {
     let (phone_id, auth, body) = world.sends().await.remove(0);
     assert_eq!(
         (phone_id.as_str(), auth.as_str()),
-        ("P1", "Bearer wa-token")
+        ("P1", "Bearer wa:P1@WABA")
     );
     assert_eq!(
         body,

@@ -11,14 +11,14 @@ use leadbox_testkit::clock::ManualClock;
 use leadbox_testkit::relay::TestRelay;
 use serde_json::Value;
 
-use crate::graph::{SECRET, Shared, start_graph};
+use leadbox_testkit::graph::{FakeGraph, GraphLog, token_for};
 
 pub struct World {
     pub engine: Engine,
     /// The engine's clock: a test moves it to reach a retry or close a window.
     pub clock: Arc<ManualClock>,
     pub relay: TestRelay,
-    pub graph: Shared,
+    pub graph: Arc<tokio::sync::Mutex<GraphLog>>,
     _desk_dir: tempfile::TempDir,
 }
 
@@ -33,12 +33,11 @@ impl World {
 
     /// A relay asking for `claims`, this computer paired to it, nothing claimed.
     pub async fn with_claims(claims: leadbox_relay::config::RouteClaims) -> World {
-        let (graph_url, graph) = start_graph().await;
+        let graph = FakeGraph::start().await;
         let relay = TestRelay::start(|config| {
-            config.meta_app_secret = SECRET.into();
             config.max_queue_per_device = 1_000;
-            config.graph_url = format!("{graph_url}/v21.0");
-            config.instagram_graph_url = graph_url.clone();
+            config.graph_url = graph.graph_url();
+            config.instagram_graph_url = graph.instagram_url();
             config.route_claims = claims;
         })
         .await;
@@ -48,14 +47,18 @@ impl World {
             Engine::open_or_create(desk_dir.path(), Arc::new(InMemorySecretStore::default()))
                 .unwrap();
         engine.pair(&relay.url, &invite, "test").await.unwrap();
-        engine.use_graph(GraphClient::new(&graph_url, &graph_url, "v21.0"));
+        engine.use_graph(GraphClient::new(
+            &graph.url,
+            &graph.instagram_url(),
+            "v21.0",
+        ));
         let clock = Arc::new(ManualClock::default());
         engine.use_clock(clock.clone());
         World {
             engine,
             clock,
             relay,
-            graph,
+            graph: graph.log,
             _desk_dir: desk_dir,
         }
     }
@@ -66,10 +69,11 @@ impl World {
         self.engine.draft_pending().await.unwrap();
     }
 
-    /// Connects the account with the page token the local Graph API accepts.
+    /// Connects the account with a page token of the local Graph API that controls it.
     pub async fn connect_page(&self, platform: Platform, account: &str) {
+        let token = token_for(&platform.to_string(), account, None);
         self.engine
-            .add_account(platform, account, Connection::Page, "page-token", false)
+            .add_account(platform, account, Connection::Page, &token, false)
             .await
             .unwrap();
     }

@@ -2,17 +2,15 @@
 
 #![allow(clippy::unwrap_used, dead_code)] // Shared by several test files; each uses part of it.
 
-pub mod graph;
 pub mod postgres;
 
-use hmac::{Hmac, Mac};
 use leadbox_envelope::DeviceSecretKey;
 use leadbox_envelope::api::{EnvelopePage, RegisterDeviceResponse};
 use leadbox_relay::{RelayConfig, SharedState};
 use serde_json::json;
-use sha2::Sha256;
 
-pub const SECRET: &str = "test-app-secret";
+use leadbox_testkit::graph::{FakeGraph, token_for};
+pub use leadbox_testkit::relay::APP_SECRET as SECRET;
 
 pub struct Relay {
     pub url: String,
@@ -42,13 +40,14 @@ pub async fn start_relay_with(
 /// A relay with the test defaults as changed by `configure`.
 pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay {
     let dir = tempfile::tempdir().unwrap();
-    let (graph_url, instagram_graph_url) = graph::start().await;
+    let graph = FakeGraph::start().await;
+    graph.log.lock().await.requires_app_secret_proof = true;
     // The relay's own tests ask for proof of control, as a relay does by default.
     let mut config = RelayConfig {
         meta_app_secret: SECRET.into(),
         max_queue_per_device: 1_000,
-        graph_url,
-        instagram_graph_url,
+        graph_url: graph.graph_url(),
+        instagram_graph_url: graph.instagram_url(),
         route_claims: leadbox_relay::config::RouteClaims::Proof,
         ..leadbox_testkit::relay::relay_config(dir.path())
     };
@@ -79,9 +78,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut RelayConfig)) -> Relay
 }
 
 pub fn sign(body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    leadbox_testkit::signing::meta_signature(SECRET, body)
 }
 
 pub fn instagram_dm(account: &str, mid: &str, text: &str) -> Vec<u8> {
@@ -133,7 +130,7 @@ impl Relay {
 
     /// Claims an account with the token that proves control of it.
     pub async fn claim(&self, device: &Device, platform: &str, account: &str) -> u16 {
-        let token = graph::proof_token(platform, account, None);
+        let token = token_for(platform, account, None);
         self.claim_with(device, platform, account, None, Some(&token))
             .await
             .0
@@ -169,7 +166,7 @@ impl Relay {
         number: &str,
         business_account: Option<&str>,
     ) {
-        let token = graph::proof_token("whatsapp", number, business_account);
+        let token = token_for("whatsapp", number, business_account);
         let (status, code) = self
             .claim_with(device, "whatsapp", number, business_account, Some(&token))
             .await;
