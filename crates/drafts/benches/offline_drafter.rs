@@ -42,6 +42,7 @@ fn main() {
                 lead_name: None,
                 history: history.clone(),
                 new_message: message.into(),
+                owner_replies: Vec::new(),
             };
             let started = Instant::now();
             let draft = runtime.block_on(OfflineDrafter.draft(&request)).unwrap();

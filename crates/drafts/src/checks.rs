@@ -128,6 +128,7 @@ pub fn review(raw: &str, request: &DraftRequest) -> (String, Vec<Flag>) {
         .iter()
         .filter(|turn| turn.speaker == Speaker::Business)
         .map(|turn| turn.text.as_str())
+        .chain(request.owner_replies.iter().map(|r| r.reply.as_str()))
         .collect::<Vec<_>>()
         .join("\n");
     let conversation_text = format!(
@@ -200,6 +201,7 @@ mod tests {
                     price: Some("€25".into()),
                     duration: None,
                     aliases: vec![],
+                    translations: Default::default(),
                 }],
                 booking_link: Some("https://book.example.com/ana".into()),
                 phone: Some("+34 600 111 222".into()),
@@ -213,6 +215,7 @@ mod tests {
                 text: "my number is 611 222 333".into(),
             }],
             new_message: new_message.into(),
+            owner_replies: Vec::new(),
         }
     }
 

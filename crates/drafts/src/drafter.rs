@@ -30,6 +30,30 @@ pub struct DraftRequest {
     /// Earlier turns, oldest first.
     pub history: Vec<ConversationTurn>,
     pub new_message: String,
+    /// Replies the owner sent before, with the messages they answered:
+    /// what the built-in drafter reuses for a similar question (most recent
+    /// first). Other leads' messages: never given to a remote provider.
+    pub owner_replies: Vec<OwnerReply>,
+}
+
+impl DraftRequest {
+    /// The language to reply in: the lead's, read from the new message or
+    /// their earlier ones, when the business speaks it.
+    pub fn reply_language(&self) -> crate::language::Lang {
+        let earlier = self
+            .history
+            .iter()
+            .filter(|t| t.speaker == Speaker::Lead)
+            .map(|t| t.text.as_str());
+        crate::language::reply_language(&self.new_message, earlier, &self.profile.languages)
+    }
+}
+
+/// A reply the owner approved or wrote, and the lead's message it answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerReply {
+    pub question: String,
+    pub reply: String,
 }
 
 /// A reply for the owner to review. It is never sent by itself.

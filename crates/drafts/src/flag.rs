@@ -21,6 +21,9 @@ pub enum Flag {
     Truncated,
     /// The lead's message looks like it tries to instruct the AI.
     SuspiciousMessage,
+    /// The lead asked something the profile does not answer; the draft
+    /// promises to check.
+    Unanswered,
 }
 
 impl Flag {
@@ -34,6 +37,9 @@ impl Flag {
             Flag::MarkupRemoved => "Formatting was removed, since messaging apps would show it as symbols".into(),
             Flag::ImageRemoved(url) => format!("An embedded image was removed: {url}"),
             Flag::Truncated => "The reply was shortened to fit the channel's length limit".into(),
+            Flag::Unanswered => {
+                "The customer asked something your profile does not answer: the draft promises to check; answer it yourself, or add it to your FAQ".into()
+            }
             Flag::SuspiciousMessage => {
                 "The customer's message looks like an attempt to give the AI instructions; read the draft carefully".into()
             }

@@ -16,7 +16,10 @@ pub mod providers;
 pub mod redact;
 mod retrieval;
 
-pub use drafter::{ConversationTurn, Draft, DraftError, DraftRequest, Drafter, Speaker};
+pub use drafter::{
+    ConversationTurn, Draft, DraftError, DraftRequest, Drafter, OwnerReply, Speaker,
+};
+pub use language::Lang;
 pub use leadbox_envelope::Platform;
 pub use profile::BusinessProfile;
 

@@ -38,6 +38,7 @@ fn request(message: &str) -> DraftRequest {
         lead_name: None,
         history: vec![],
         new_message: message.into(),
+        owner_replies: Vec::new(),
     }
 }
 

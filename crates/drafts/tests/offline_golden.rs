@@ -33,6 +33,7 @@ fn draft_for(
             })
             .collect(),
         new_message: message.into(),
+        owner_replies: Vec::new(),
     };
     tokio::runtime::Builder::new_current_thread()
         .build()
@@ -67,7 +68,8 @@ fn salon_price_question_in_spanish_quotes_the_profile_price() {
         "Hola! ¿Cuánto cuesta un corte de pelo?",
     );
     assert!(draft.text.starts_with("¡Hola!"), "{}", draft.text);
-    assert!(draft.text.contains("Haircut: €25"), "{}", draft.text);
+    // In the Spanish name the owner gave the service.
+    assert!(draft.text.contains("Corte de pelo: €25"), "{}", draft.text);
     assert!(draft.text.contains("45 min"), "{}", draft.text);
     assert!(
         draft.text.contains("teléfono o email"),

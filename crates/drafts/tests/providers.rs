@@ -21,6 +21,7 @@ fn request(message: &str) -> DraftRequest {
         lead_name: Some("Bo".into()),
         history: vec![],
         new_message: message.into(),
+        owner_replies: Vec::new(),
     }
 }
 

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use leadbox_drafts::extract::extract;
 use leadbox_drafts::offline::OfflineDrafter;
 use leadbox_drafts::providers::{Anthropic, AnyDrafter, OpenAiCompatible, ProviderSettings};
-use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Speaker};
+use leadbox_drafts::{
+    BusinessProfile, ConversationTurn, DraftRequest, Drafter, OwnerReply, Speaker,
+};
 use leadbox_vault::DraftOutcome;
 use serde::Serialize;
 
@@ -18,6 +20,8 @@ const AI_MODEL: &str = "ai_model";
 const AI_REDACT: &str = "ai_redact";
 /// How much of a conversation a drafter sees.
 const CONTEXT_MESSAGES: usize = 30;
+/// How many of the owner's latest replies the built-in drafter looks through.
+const OWNER_REPLIES: usize = 500;
 /// Drafts claimed at a time, and for how long: longer than a few provider
 /// calls at their timeout, so a claim outlives slow work but not a crash.
 const DRAFTS_PER_CLAIM: usize = 4;
@@ -226,6 +230,17 @@ impl Engine {
             if jobs.is_empty() {
                 return Ok(report);
             }
+            // The owner's earlier answers stay on this computer: only the
+            // built-in drafter reads them.
+            let owner_replies: Vec<OwnerReply> = match drafter {
+                AnyDrafter::Offline(_) => self
+                    .vault()
+                    .owner_replies(OWNER_REPLIES)?
+                    .into_iter()
+                    .map(|(question, reply)| OwnerReply { question, reply })
+                    .collect(),
+                _ => Vec::new(),
+            };
             for job in jobs {
                 let context = self.vault().draft_context(&job, CONTEXT_MESSAGES)?;
                 let lead_texts: Vec<&str> = context
@@ -271,6 +286,7 @@ impl Engine {
                     lead_name: details.name.clone(),
                     history: turns,
                     new_message,
+                    owner_replies: owner_replies.clone(),
                 };
                 match drafter.draft(&request).await {
                     Ok(draft) => {

@@ -18,6 +18,7 @@ mod export_csv;
 mod ingest;
 mod key;
 mod lead_forms;
+mod owner_replies;
 mod pipeline;
 mod pool;
 mod queries;

@@ -61,7 +61,17 @@ phone_region: string | null, faq: Array<FaqEntry>,
 /**
  * Closing line, e.g. "Ana, Ana's Salon".
  */
-sign_off: string | null, };
+sign_off: string | null, 
+/**
+ * The language the values above are written in (ISO 639-1); when
+ * empty, it is read from the values themselves.
+ */
+written_in?: string | null, 
+/**
+ * The profile's words in other languages, by ISO 639-1 code: what a
+ * reply in that language says instead.
+ */
+translations?: { [key in string]: ProfileWords }, };
 
 /**
  * What the window receives when a command fails: a stable code to branch
@@ -171,7 +181,13 @@ export type ExportDone = { folder: string, files: Array<[string, number]>, bytes
  */
 export type ExportProgress = { file: string, rows: number, done: boolean, };
 
-export type FaqEntry = { question: string, answer: string, };
+export type FaqEntry = { question: string, answer: string, 
+/**
+ * The question and answer in other languages, by ISO 639-1 code.
+ */
+translations?: { [key in string]: FaqWords }, };
+
+export type FaqWords = { question: string, answer: string, };
 
 export type InboxStatus = { vault: VaultStatus, sync: SyncStatus, business_name: string | null, relay_url: string | null, data_dir: string, recovery_code: string | null, };
 
@@ -280,6 +296,12 @@ deletes_at: number, };
 export type Platform = "instagram" | "messenger" | "whatsapp" | "website";
 
 /**
+ * A profile's own words in another language; what is left out is said in
+ * the language the profile is written in.
+ */
+export type ProfileWords = { description?: string | null, hours?: Array<string>, location?: string | null, sign_off?: string | null, };
+
+/**
  * Who writes the drafts. One spelling everywhere: the setting, the drafts'
  * `provider` column, the JSON and the CLI (`offline`, `openai_compatible`,
  * `anthropic`; typing a hyphen for the underscore is accepted).
@@ -364,7 +386,13 @@ price: string | null, duration: string | null,
 /**
  * Other words leads use for it ("trim", "corte").
  */
-aliases: Array<string>, };
+aliases: Array<string>, 
+/**
+ * Its name, price and duration in other languages, by ISO 639-1 code.
+ */
+translations?: { [key in string]: ServiceWords }, };
+
+export type ServiceWords = { name?: string | null, price?: string | null, duration?: string | null, };
 
 /**
  * One run of snippet text; `hit` runs matched the query.

@@ -1,6 +1,13 @@
-//! The business profile: the only source of facts a draft may state.
+//! The business profile: the only source of facts a draft may state, in
+//! the language the owner wrote it and in any translations they added.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+mod localized;
+
+pub use localized::Localized;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +46,30 @@ pub struct BusinessProfile {
     /// Closing line, e.g. "Ana, Ana's Salon".
     #[serde(default)]
     pub sign_off: Option<String>,
+    /// The language the values above are written in (ISO 639-1); when
+    /// empty, it is read from the values themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_in: Option<String>,
+    /// The profile's words in other languages, by ISO 639-1 code: what a
+    /// reply in that language says instead.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, ProfileWords>,
+}
+
+/// A profile's own words in another language; what is left out is said in
+/// the language the profile is written in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ProfileWords {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_off: Option<String>,
 }
 
 fn default_languages() -> Vec<String> {
@@ -58,12 +89,38 @@ pub struct Service {
     /// Other words leads use for it ("trim", "corte").
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Its name, price and duration in other languages, by ISO 639-1 code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, ServiceWords>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ServiceWords {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FaqEntry {
+    pub question: String,
+    pub answer: String,
+    /// The question and answer in other languages, by ISO 639-1 code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, FaqWords>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct FaqWords {
     pub question: String,
     pub answer: String,
 }
@@ -85,6 +142,8 @@ pub enum ProfileError {
     MissingName,
     #[error("the booking link must start with https:// or http://")]
     BadBookingLink,
+    #[error("`{0}` is not a language code Leadbox knows; use en, es or pt")]
+    UnknownLanguage(String),
 }
 
 impl BusinessProfile {
@@ -107,6 +166,18 @@ impl BusinessProfile {
             && !(link.starts_with("https://") || link.starts_with("http://"))
         {
             return Err(ProfileError::BadBookingLink);
+        }
+        let codes = self
+            .languages
+            .iter()
+            .chain(&self.written_in)
+            .chain(self.translations.keys())
+            .chain(self.services.iter().flat_map(|s| s.translations.keys()))
+            .chain(self.faq.iter().flat_map(|f| f.translations.keys()));
+        for code in codes {
+            if crate::language::Lang::from_code(code).is_none() {
+                return Err(ProfileError::UnknownLanguage(code.clone()));
+            }
         }
         Ok(())
     }
@@ -143,6 +214,26 @@ impl BusinessProfile {
         );
         for entry in &self.faq {
             text.push(format!("{} {}", entry.question, entry.answer));
+            for words in entry.translations.values() {
+                text.push(format!("{} {}", words.question, words.answer));
+            }
+        }
+        for words in self.services.iter().flat_map(|s| s.translations.values()) {
+            text.extend(
+                [&words.name, &words.price, &words.duration]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        for words in self.translations.values() {
+            text.extend(words.hours.iter().cloned());
+            text.extend(
+                [&words.description, &words.location, &words.sign_off]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
         }
         text.join("\n")
     }
@@ -154,7 +245,7 @@ mod tests {
 
     #[test]
     fn the_documented_example_profile_parses() {
-        let text = include_str!("../../../docs/profile.example.toml");
+        let text = include_str!("../../../../docs/profile.example.toml");
         let profile = BusinessProfile::from_toml(text).unwrap();
         assert_eq!(profile.name, "Ana's Salon");
         assert!(profile.services.iter().any(|s| s.price.is_some()));
