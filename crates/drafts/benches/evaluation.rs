@@ -10,13 +10,20 @@
 #[path = "../tests/evaluation/mod.rs"]
 mod evaluation;
 
+use evaluation::Set;
 use leadbox_drafts::offline::OfflineDrafter;
 use leadbox_drafts::providers::{OpenAiCompatible, ProviderSettings};
 use leadbox_drafts::{Draft, DraftRequest, Drafter};
 
-fn report(name: &str, draft: impl FnMut(&DraftRequest) -> Option<Draft>) {
-    let (overall, by_language, by_kind, failures) = evaluation::grade(draft);
-    println!("== {name}");
+fn report(name: &str, mut draft: impl FnMut(&DraftRequest) -> Option<Draft>) {
+    let (held_out, held_out_languages, _, held_out_failures) =
+        evaluation::grade(Set::HeldOut, &mut draft);
+    let (overall, by_language, by_kind, failures) = evaluation::grade(Set::Both, &mut draft);
+    println!("== {name}: held-out cases (never tuned on)");
+    for line in held_out.lines().iter().chain(&held_out_languages.lines()) {
+        println!("{line}");
+    }
+    println!("== {name}: every case");
     for line in overall
         .lines()
         .iter()
@@ -27,6 +34,7 @@ fn report(name: &str, draft: impl FnMut(&DraftRequest) -> Option<Draft>) {
     }
     if std::env::var_os("LEADBOX_EVAL_VERBOSE").is_some() {
         println!("\n{}", failures.join("\n"));
+        println!("\nheld out:\n{}", held_out_failures.join("\n"));
     }
     println!();
 }

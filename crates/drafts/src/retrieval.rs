@@ -15,9 +15,6 @@ fn bm25_language(lang: Lang) -> Language {
     }
 }
 
-/// Below this BM25 score a match is too weak to put in a reply.
-pub(crate) const MIN_SCORE: f32 = 1.0;
-
 #[derive(Debug)]
 pub(crate) struct Index {
     engine: Option<SearchEngine<u32>>,
@@ -115,6 +112,9 @@ fn content_words(lang: Lang) -> impl Fn(&str) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Below this BM25 score a match is weak.
+    const MIN_SCORE: f32 = 1.0;
 
     fn faq() -> Vec<String> {
         [

@@ -31,3 +31,72 @@ impl Vault {
         Ok(pairs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use leadbox_channels::Platform;
+    use leadbox_channels::events::Direction;
+
+    use crate::erasure::ContactSelector;
+    use crate::testing::{message_on, vault};
+
+    #[test]
+    fn each_reply_comes_with_the_message_it_answered_and_goes_with_erasure() {
+        let (_dir, mut vault) = vault();
+        let turn = |mid: &str, contact: &str, text: &str, at: i64, direction| {
+            message_on(Platform::Instagram, mid, contact, None, text, at, direction)
+        };
+        vault
+            .ingest(&[vec![
+                turn(
+                    "m1",
+                    "ana",
+                    "Do you sell gift vouchers?",
+                    1_000,
+                    Direction::Inbound,
+                ),
+                turn(
+                    "m2",
+                    "ana",
+                    "Yes, from €20 at the desk.",
+                    2_000,
+                    Direction::Outbound,
+                ),
+                turn("m3", "bo", "Where are you?", 3_000, Direction::Inbound),
+                turn(
+                    "m4",
+                    "bo",
+                    "Calle de la Paz 12.",
+                    4_000,
+                    Direction::Outbound,
+                ),
+                // A reply to a reply has no question of its own.
+                turn("m5", "bo", "See you soon!", 5_000, Direction::Outbound),
+            ]])
+            .unwrap();
+        assert_eq!(
+            vault.owner_replies(10).unwrap(),
+            vec![
+                (
+                    "Where are you?".to_owned(),
+                    "Calle de la Paz 12.".to_owned()
+                ),
+                (
+                    "Do you sell gift vouchers?".to_owned(),
+                    "Yes, from €20 at the desk.".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(vault.owner_replies(1).unwrap().len(), 1);
+
+        vault
+            .erase_person(&ContactSelector::Platform(
+                Platform::Instagram,
+                "ana".into(),
+            ))
+            .unwrap();
+        let left = vault.owner_replies(10).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].0, "Where are you?");
+    }
+}

@@ -17,6 +17,8 @@ pub enum Enquiry {
     /// The lead names their own price, or asks for a discount.
     Budget,
     Price,
+    /// How long a service takes.
+    Duration,
     Booking,
     Hours,
     Location,
@@ -34,6 +36,7 @@ impl Enquiry {
             Enquiry::Reschedule => "reschedule",
             Enquiry::Budget => "budget",
             Enquiry::Price => "price",
+            Enquiry::Duration => "duration",
             Enquiry::Booking => "booking",
             Enquiry::Hours => "hours",
             Enquiry::Location => "location",
@@ -105,6 +108,19 @@ pub fn classify(text: &str) -> Vec<Enquiry> {
     {
         // Whether a listing or product is still there: nothing to book.
         found.retain(|e| *e != Enquiry::Booking);
+    }
+    if found.contains(&Enquiry::Duration)
+        && ![
+            "price", "cost", "how much", "precio", "cuesta", "preço", "preco", "custa",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
+        // "¿Cuánto dura?", "Quanto tempo?": "cuánto" asks how long, not how much.
+        found.retain(|e| *e != Enquiry::Price);
+    }
+    if asks_for_every_service(text) && !found.contains(&Enquiry::Services) {
+        found.push(Enquiry::Services);
     }
     if found.contains(&Enquiry::Reschedule) {
         // A session being moved asks for a day, not for a new booking.
@@ -241,6 +257,9 @@ mod tests {
             ("Where are you located?", Enquiry::Location),
             ("¿Dónde estáis?", Enquiry::Location),
             ("Onde ficam?", Enquiry::Location),
+            ("And how long does the cleaning take?", Enquiry::Duration),
+            ("E quanto tempo dura?", Enquiry::Duration),
+            ("Que tipo de aulas têm?", Enquiry::Services),
             ("Do you offer keratin treatment?", Enquiry::Services),
             (
                 "I want a refund, the colour was terrible",

@@ -31,6 +31,10 @@ pub(super) const RULES: &[(Enquiry, &[&str])] = &[
         "price", "cost", "how much", "rate", "fee", "charge", "precio", "cuesta", "cuánto",
         "cuanto", "tarifa", "cobr", "quanto", "custa", "preço", "preco", "valor",
     ]),
+    (Enquiry::Duration, &[
+        "how long", "duration", "cuánto dura", "cuanto dura", "cuánto tiempo", "duración",
+        "quanto tempo", "duração", "duracao", "quanto dura",
+    ]),
     (Enquiry::Booking, &[
         "book", "appointment", "available", "availability", "reserve", "schedule", "slot",
         "free on", "any space", "space on", "cita", "reserv", "disponib", "hueco", "agendar",
@@ -47,6 +51,7 @@ pub(super) const RULES: &[(Enquiry, &[&str])] = &[
         "estacion",
     ]),
     (Enquiry::Services, &[
+        "do you", "hacéis", "haceis", "tenéis", "teneis", "vendéis", "vocês", "voces",
         "service", "do you do", "do you offer", "offer", "treatment", "servicio", "ofrec", "hacéis",
         "haceis", "tratamiento", "serviço", "servico", "fazem", "oferecem", "what do you",
         "qué hacéis", "que servicios",

@@ -15,7 +15,7 @@ use crate::extract::extract;
 use crate::flag::Flag;
 use crate::language::{Lang, detect};
 use crate::profile::{Localized, Service};
-use crate::retrieval::{Index, MIN_SCORE, closest, word_share};
+use crate::retrieval::{Index, closest, word_share};
 
 mod phrases;
 mod services;
@@ -47,6 +47,20 @@ struct Context<'a> {
     view: Localized<'a>,
     phrases: &'static Phrases,
     mentioned: Vec<&'a Service>,
+    /// The services the lead's latest earlier message named: what "and how
+    /// long does it take?" is about.
+    earlier: Vec<&'a Service>,
+}
+
+impl Context<'_> {
+    /// The services a question about price or duration is about.
+    fn services_in_question(&self) -> &[&Service] {
+        if self.mentioned.is_empty() {
+            &self.earlier
+        } else {
+            &self.mentioned
+        }
+    }
 }
 
 impl OfflineDrafter {
@@ -58,6 +72,14 @@ impl OfflineDrafter {
             view: profile.localized(lang),
             phrases: phrases(lang, profile.tone),
             mentioned: services::mentioned(&request.new_message, profile),
+            earlier: request
+                .history
+                .iter()
+                .rev()
+                .filter(|t| t.speaker == Speaker::Lead)
+                .map(|t| services::mentioned(&t.text, profile))
+                .find(|found| !found.is_empty())
+                .unwrap_or_default(),
         };
         let phrases = context.phrases;
         let lead_texts: Vec<&str> = request
@@ -92,25 +114,34 @@ impl OfflineDrafter {
         let social = matches!(main, Enquiry::Compliment | Enquiry::Thanks)
             && !request.new_message.contains('?');
         if main != Enquiry::Complaint && !social {
-            for line in faq_answers(&context) {
+            // Once something is answered, only a close FAQ match is added.
+            let answered = body.iter().any(|line| line != phrases.will_check);
+            let faq = faq_answers(&context, if answered { 0.5 } else { FAQ_SHARE });
+            if !faq.is_empty() {
+                // "Do you take insurance?" is answered by the FAQ, not promised.
+                body.retain(|line| line != phrases.will_check);
+            }
+            for line in faq {
                 if !body.contains(&line) {
                     body.push(line);
                 }
             }
         }
         let asks = asks_something(&request.new_message) && !social;
-        let mut unanswered = body.iter().any(|line| line == phrases.will_check);
-        if body.is_empty() && (asks || main == Enquiry::Other) {
+        // Where the profile has no answer, the owner's own earlier answer to
+        // a similar question beats a promise to check.
+        let promises = [phrases.will_check, phrases.services_unknown];
+        if body.iter().all(|line| promises.contains(&line.as_str()))
+            && (asks || main == Enquiry::Other)
+        {
             match owner_reply(&context) {
-                Some(reply) => body.push(reply),
-                None if asks => {
-                    body.push(phrases.will_check.to_owned());
-                    unanswered = true;
-                }
-                None if follow_up => body.push(phrases.noted.to_owned()),
+                Some(reply) => body = vec![reply],
+                None if body.is_empty() && asks => body.push(phrases.will_check.to_owned()),
+                None if body.is_empty() && follow_up => body.push(phrases.noted.to_owned()),
                 None => {}
             }
         }
+        let unanswered = body.iter().any(|line| line == phrases.will_check);
 
         let opening = match main {
             Enquiry::Thanks => Some(phrases.youre_welcome),
@@ -203,7 +234,7 @@ fn answer(enquiry: Enquiry, context: &Context) -> Option<String> {
     let phrases = context.phrases;
     let name_of = |service: &Service| view.service_name(service).value.to_owned();
     let line = match enquiry {
-        Enquiry::Price if context.mentioned.is_empty() => {
+        Enquiry::Price if context.services_in_question().is_empty() => {
             let priced: Vec<String> = profile
                 .services
                 .iter()
@@ -217,7 +248,7 @@ fn answer(enquiry: Enquiry, context: &Context) -> Option<String> {
             }
         }
         Enquiry::Price => context
-            .mentioned
+            .services_in_question()
             .iter()
             .map(|service| {
                 priced_line(service, context).unwrap_or_else(|| {
@@ -244,6 +275,22 @@ fn answer(enquiry: Enquiry, context: &Context) -> Option<String> {
                 None => phrases.budget_unknown.to_owned(),
             }
         }
+        Enquiry::Duration if context.services_in_question().is_empty() => {
+            phrases.duration_unknown.to_owned()
+        }
+        Enquiry::Duration => context
+            .services_in_question()
+            .iter()
+            .map(|service| match view.duration(service) {
+                Some(duration) if duration.in_reply_language => fill(
+                    phrases.service_takes,
+                    &[("service", &name_of(service)), ("duration", duration.value)],
+                ),
+                Some(duration) => format!("{}: {}.", name_of(service), duration.value),
+                None => phrases.duration_unknown.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         Enquiry::Booking => match &profile.booking_link {
             Some(link) => fill(phrases.book_link, &[("link", link)]),
             None => phrases.book_ask.to_owned(),
@@ -298,7 +345,7 @@ fn answer(enquiry: Enquiry, context: &Context) -> Option<String> {
 }
 
 /// The FAQ answers, in the reply's language, to each question of the message.
-fn faq_answers(context: &Context) -> Vec<String> {
+fn faq_answers(context: &Context, min_share: f32) -> Vec<String> {
     let faq = &context.view.profile.faq;
     // Every entry in every language it was written in, so that a Portuguese
     // question finds an entry written in English.
@@ -316,10 +363,10 @@ fn faq_answers(context: &Context) -> Vec<String> {
     let engine = Index::new(documents.clone(), lead_lang);
     let mut answers = Vec::new();
     for question in questions(&context.request.new_message) {
-        for (document, _) in engine.best(question, 2, MIN_SCORE) {
+        for (document, _) in engine.best(question, 2, f32::MIN_POSITIVE) {
             // BM25 ranks; the entry must also hold a fair share of the
             // question's words, or one common word would make a match.
-            if word_share(question, &documents[document], lead_lang) < FAQ_SHARE {
+            if word_share(question, &documents[document], lead_lang) < min_share {
                 continue;
             }
             if let Some((_, answer)) = context.view.faq(&faq[owners[document]])
@@ -335,7 +382,14 @@ fn faq_answers(context: &Context) -> Vec<String> {
 /// The sentences of a message that ask something.
 fn questions(message: &str) -> Vec<&str> {
     message
-        .split_inclusive(['?', '.', '!', '\n'])
+        .split_inclusive(['?', '.', '!', '\n', ','])
+        .flat_map(|sentence| {
+            // "How much is whitening and do you take insurance?" asks twice.
+            sentence
+                .split(" and ")
+                .flat_map(|part| part.split(" y "))
+                .flat_map(|part| part.split(" e "))
+        })
         .map(str::trim)
         .filter(|s| asks_something(s) || !classify(s).iter().all(|e| e.is_social()))
         .collect()
@@ -393,5 +447,75 @@ impl Drafter for OfflineDrafter {
             input_tokens: None,
             output_tokens: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drafter::OwnerReply;
+    use crate::profile::BusinessProfile;
+
+    fn request(message: &str, owner_replies: Vec<OwnerReply>) -> DraftRequest {
+        DraftRequest {
+            profile: BusinessProfile {
+                name: "Ana's Salon".into(),
+                sign_off: Some("Ana".into()),
+                ..Default::default()
+            },
+            channel: Platform::Instagram,
+            lead_name: None,
+            history: Vec::new(),
+            new_message: message.into(),
+            owner_replies,
+        }
+    }
+
+    fn vouchers() -> Vec<OwnerReply> {
+        vec![OwnerReply {
+            question: "Do you do gift vouchers?".into(),
+            reply: "Hi Marta!\nYes, gift vouchers from €20, at the desk.\nAna".into(),
+        }]
+    }
+
+    #[test]
+    fn the_owners_answer_to_a_similar_question_is_reused_without_its_greeting() {
+        let composed =
+            OfflineDrafter.compose(&request("Hello, do you sell gift vouchers?", vouchers()));
+        assert!(
+            composed
+                .text
+                .contains("Yes, gift vouchers from €20, at the desk."),
+            "{}",
+            composed.text
+        );
+        assert!(!composed.text.contains("Marta"), "{}", composed.text);
+        assert!(!composed.unanswered);
+    }
+
+    #[test]
+    fn an_unrelated_or_other_language_answer_is_not_reused() {
+        let unrelated = OfflineDrafter.compose(&request("Can I bring my dog?", vouchers()));
+        assert!(!unrelated.text.contains("€20"), "{}", unrelated.text);
+        assert!(unrelated.unanswered);
+        let spanish = vec![OwnerReply {
+            question: "Do you do gift vouchers?".into(),
+            reply: "Sí, tenemos tarjetas regalo desde 20 €.".into(),
+        }];
+        let composed = OfflineDrafter.compose(&request("Do you sell gift vouchers?", spanish));
+        assert!(!composed.text.contains("tarjetas"), "{}", composed.text);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_message_gets_a_reply_that_ends_with_the_sign_off(
+            message in "\\PC{0,300}",
+            earlier in "\\PC{0,100}",
+        ) {
+            let mut request = request(&message, vouchers());
+            request.history.push(crate::ConversationTurn { speaker: Speaker::Lead, text: earlier });
+            let composed = OfflineDrafter.compose(&request);
+            proptest::prop_assert!(composed.text.ends_with("\nAna"));
+        }
     }
 }

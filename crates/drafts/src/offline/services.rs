@@ -42,8 +42,12 @@ fn contains_phrase(text: &[String], phrase: &[String]) -> bool {
 /// The services the message names, in the profile's order.
 pub(super) fn mentioned<'a>(text: &str, profile: &'a BusinessProfile) -> Vec<&'a Service> {
     let message = words(text);
+    // A name made only of vague words ("5 aulas") names no service.
     let names = |service: &'a Service| -> Vec<Vec<String>> {
-        Localized::service_words_all(service).map(words).collect()
+        Localized::service_words_all(service)
+            .map(words)
+            .filter(|name| name.iter().any(|w| !VAGUE.contains(&w.as_str())))
+            .collect()
     };
     let by_name: Vec<&Service> = profile
         .services

@@ -36,9 +36,24 @@ struct Cases {
     case: Vec<Case>,
 }
 
-pub fn cases() -> Vec<Case> {
-    let text = include_str!("cases.toml");
-    toml::from_str::<Cases>(text).unwrap().case
+/// Which cases: the set the drafter was tuned on, the set held out from
+/// tuning, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    Tuned,
+    HeldOut,
+    Both,
+}
+
+pub fn cases(set: Set) -> Vec<Case> {
+    let read = |text: &str| toml::from_str::<Cases>(text).unwrap().case;
+    let tuned = || read(include_str!("cases.toml"));
+    let held_out = || read(include_str!("holdout.toml"));
+    match set {
+        Set::Tuned => tuned(),
+        Set::HeldOut => held_out(),
+        Set::Both => tuned().into_iter().chain(held_out()).collect(),
+    }
 }
 
 pub fn profile(name: &str) -> BusinessProfile {
@@ -156,13 +171,14 @@ impl Tally {
 
 /// Grades every case's draft: (overall, per language, per kind, failures).
 pub fn grade(
+    set: Set,
     mut draft: impl FnMut(&DraftRequest) -> Option<Draft>,
 ) -> (Tally, Tally, Tally, Vec<String>) {
     let mut overall = Tally::default();
     let mut by_language = Tally::default();
     let mut by_kind = Tally::default();
     let mut failures = Vec::new();
-    for case in cases() {
+    for case in cases(set) {
         let faults = match draft(&case.request()) {
             Some(reply) => {
                 let faults = case.faults(&reply);
