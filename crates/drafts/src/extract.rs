@@ -101,6 +101,9 @@ const HIGH_URGENCY: &[&str] = &[
     "ahora mismo",
     "cuanto antes",
     "emergencia",
+    "hoje",
+    "agora mesmo",
+    "o mais rápido",
 ];
 const NORMAL_URGENCY: &[&str] = &[
     "tomorrow",
@@ -109,14 +112,30 @@ const NORMAL_URGENCY: &[&str] = &[
     "mañana",
     "esta semana",
     "pronto",
+    "amanhã",
+    "em breve",
 ];
 
 pub fn urgency(text: &str, intent: Enquiry) -> Urgency {
     let lower = text.to_lowercase();
+    // "Thank you so much for today!" is not urgent.
+    if matches!(
+        intent,
+        Enquiry::Thanks | Enquiry::Compliment | Enquiry::Greeting
+    ) {
+        return Urgency::Low;
+    }
     if intent == Enquiry::Complaint || HIGH_URGENCY.iter().any(|w| lower.contains(w)) {
         Urgency::High
     } else if NORMAL_URGENCY.iter().any(|w| lower.contains(w))
-        || matches!(intent, Enquiry::Booking | Enquiry::Price)
+        || matches!(
+            intent,
+            Enquiry::Booking
+                | Enquiry::Price
+                | Enquiry::Reschedule
+                | Enquiry::Budget
+                | Enquiry::Duration
+        )
     {
         Urgency::Normal
     } else {
@@ -228,6 +247,14 @@ mod tests {
         assert_eq!(details.name.as_deref(), Some("maria_g"));
         assert_eq!(details.summary, "Price enquiry: \"Hola!\"");
         assert_eq!(extract(&["nice pics"], None, None).urgency, Urgency::Low);
+        assert_eq!(
+            extract(&["Thank you so much for today!"], None, None).urgency,
+            Urgency::Low
+        );
+        assert_eq!(
+            extract(&["Preciso de uma aula hoje"], None, None).urgency,
+            Urgency::High
+        );
     }
 
     #[test]
