@@ -7,7 +7,7 @@ from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import instagram_dm, screenshot
 
@@ -51,3 +51,20 @@ def test_each_kind_of_message_gets_a_fitting_draft(app, relay, desk, fake_graph)
             assert words not in body, f"{message!r} -> {draft!r}"
         assert draft.endswith("Rita, Onda Surf School"), draft
         screenshot(app, picture)
+
+
+def test_the_owner_chooses_the_languages_replies_are_in(app, desk):
+    wait = WebDriverWait(app, 40)
+    app.find_element(By.ID, "settings-open").click()
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
+    default = wait.until(EC.visibility_of_element_located((By.ID, "settings-profile-default_language")))
+    Select(default).select_by_value("pt")
+    # The default is not offered again among the others.
+    assert app.find_elements(By.ID, "settings-profile-language-pt") == []
+    app.find_element(By.ID, "settings-profile-language-es").click()
+    screenshot(app, "settings-languages.png")
+    app.find_element(By.ID, "settings-profile-save").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "settings-result"), "saved"))
+    shown = desk.cli("profile", "show")
+    assert 'languages = [\n    "pt",\n    "en",\n    "es",\n]' in shown or 'languages = ["pt", "en", "es"]' in shown, shown

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyProfileForm, parseOrigins, pausedLabel, providerDisclosure } from "./settings-logic";
+import { applyProfileForm, parseOrigins, pausedLabel, profileForm, profileLanguages, providerDisclosure } from "./settings-logic";
 import type { BusinessProfile } from "./ipc/commands";
 
 const profile: BusinessProfile = {
@@ -69,6 +69,8 @@ describe("applyProfileForm", () => {
       phone: "",
       email: "",
       tone: "formal",
+      default_language: "es",
+      languages: ["es", "en"],
     });
     expect(next.name).toBe("Ana's Salon");
     expect(next.description).toBe("Hair and nails in Gràcia");
@@ -78,5 +80,12 @@ describe("applyProfileForm", () => {
     expect(next.tone).toBe("formal");
     expect(next.services).toEqual(profile.services);
     expect(next.languages).toEqual(["es", "en"]);
+  });
+
+  it("puts the default language first and keeps the ticked ones", () => {
+    const form = { ...profileForm(profile), default_language: "pt", languages: ["en", "es"] };
+    expect(applyProfileForm(profile, form).languages).toEqual(["pt", "en", "es"]);
+    expect(profileLanguages({ ...form, default_language: "xx", languages: ["pt"] })).toEqual(["en", "pt"]);
+    expect(profileForm(applyProfileForm(profile, form)).default_language).toBe("pt");
   });
 });

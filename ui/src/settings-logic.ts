@@ -49,7 +49,22 @@ export function applyProfileForm(
     phone: blankToNull(form.phone),
     email: blankToNull(form.email),
     tone: form.tone === "formal" ? "formal" : "friendly",
+    languages: profileLanguages(form),
   };
+}
+
+/** The languages the drafter writes in: code and the owner's word for it. */
+export const REPLY_LANGUAGES: ReadonlyArray<{ code: string; label: string }> = [
+  { code: "en", label: "English" },
+  { code: "es", label: "Spanish (español)" },
+  { code: "pt", label: "Portuguese (português)" },
+];
+
+/** The profile's `languages`: the default first, then the others ticked, in a fixed order. */
+export function profileLanguages(form: ProfileForm): string[] {
+  const known = REPLY_LANGUAGES.map((l) => l.code);
+  const first = known.includes(form.default_language) ? form.default_language : "en";
+  return [first, ...known.filter((code) => code !== first && form.languages.includes(code))];
 }
 
 /** The profile form's fields, as typed. */
@@ -62,6 +77,10 @@ export interface ProfileForm {
   phone: string;
   email: string;
   tone: string;
+  /** The language a reply is in when the lead's is not among `languages`. */
+  default_language: string;
+  /** Every language replies may be in (ticked boxes). */
+  languages: string[];
 }
 
 export function profileForm(profile: BusinessProfile): ProfileForm {
@@ -74,6 +93,8 @@ export function profileForm(profile: BusinessProfile): ProfileForm {
     phone: profile.phone ?? "",
     email: profile.email ?? "",
     tone: profile.tone,
+    default_language: profile.languages[0] ?? "en",
+    languages: [...profile.languages],
   };
 }
 
@@ -115,4 +136,6 @@ export const blankProfileForm = (): ProfileForm => ({
   phone: "",
   email: "",
   tone: "friendly",
+  default_language: "en",
+  languages: ["en"],
 });
