@@ -211,6 +211,16 @@ struct Api {
     instagram: bool,
 }
 
+/// The caller's token, or the handler answers with Graph's error.
+macro_rules! token_or_answer {
+    ($api:expr, $query:expr, $headers:expr) => {
+        match caller_token(&$api, &$query, &$headers).await {
+            Ok(token) => token,
+            Err(answer) => return answer,
+        }
+    };
+}
+
 /// The caller's token, checked as Graph checks it: its proof, its expiry.
 async fn caller_token(
     api: &Api,
@@ -256,10 +266,7 @@ fn app_secret_proof(token: &str) -> String {
 }
 
 async fn me(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     match grant(&token) {
         Some(Grant::Page {
             page,
@@ -279,10 +286,7 @@ async fn me(State(api): State<Api>, Query(query): Params, headers: HeaderMap) ->
 /// `debug_token` for a WhatsApp system-user token: the WhatsApp Business
 /// Accounts it was granted (Meta lists them per scope).
 async fn debug_token(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     match grant(&token) {
         Some(Grant::Whatsapp {
             business_account: Some(business_account),
@@ -309,10 +313,7 @@ async fn node(
     Query(query): Params,
     headers: HeaderMap,
 ) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     let Some(grant) = grant(&token) else {
         return invalid_token();
     };
@@ -371,10 +372,7 @@ async fn phone_numbers(
     Query(query): Params,
     headers: HeaderMap,
 ) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     match grant(&token) {
         Some(Grant::Whatsapp {
             number,
@@ -403,10 +401,7 @@ async fn messages(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     if grant(&token).is_none() {
         return invalid_token();
     }
@@ -429,10 +424,7 @@ async fn subscribed_apps(
     Query(query): Params,
     headers: HeaderMap,
 ) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     if !matches!(grant(&token), Some(Grant::Page { .. })) {
         return expired_token();
     }
@@ -451,10 +443,7 @@ async fn subscribe_app(
     Query(query): Params,
     headers: HeaderMap,
 ) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     if !matches!(grant(&token), Some(Grant::Page { .. })) {
         return expired_token();
     }
@@ -467,10 +456,7 @@ async fn subscribe_app(
 
 /// graph.instagram.com's `/me` for an Instagram Login token.
 async fn instagram_me(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     match grant(&token) {
         Some(Grant::Instagram { account }) => {
             ok(json!({"user_id": account, "id": "APP-SCOPED-1", "username": "anas_salon"}))
@@ -481,10 +467,7 @@ async fn instagram_me(State(api): State<Api>, Query(query): Params, headers: Hea
 
 /// Instagram's `refresh_access_token`: a fresh 60-day token for a live one.
 async fn refresh_token(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = match caller_token(&api, &query, &headers).await {
-        Ok(token) => token,
-        Err(answer) => return answer,
-    };
+    let token = token_or_answer!(api, query, headers);
     match grant(&token) {
         Some(Grant::Instagram { account }) => ok(json!({
             "access_token": format!("ig:{account}:refreshed"), "token_type": "bearer", "expires_in": 5_183_944})),
