@@ -63,8 +63,14 @@ def test_the_owner_chooses_the_languages_replies_are_in(app, desk):
     # The default is not offered again among the others.
     assert app.find_elements(By.ID, "settings-profile-language-pt") == []
     app.find_element(By.ID, "settings-profile-language-es").click()
+    Select(app.find_element(By.ID, "settings-profile-written_in")).select_by_value("pt")
+    # Hours in each other language replies may be in; none for the profile's own.
+    assert app.find_elements(By.ID, "settings-profile-hours-pt") == []
+    app.find_element(By.ID, "settings-profile-hours-es").send_keys("Todos los días 9:00-18:00")
     screenshot(app, "settings-languages.png")
     app.find_element(By.ID, "settings-profile-save").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-result"), "saved"))
     shown = desk.cli("profile", "show")
     assert 'languages = [\n    "pt",\n    "en",\n    "es",\n]' in shown or 'languages = ["pt", "en", "es"]' in shown, shown
+    assert 'written_in = "pt"' in shown, shown
+    assert "[translations.es]" in shown and "Todos los días 9:00-18:00" in shown, shown

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyProfileForm, parseOrigins, pausedLabel, profileForm, profileLanguages, providerDisclosure } from "./settings-logic";
+import { applyProfileForm, parseOrigins, pausedLabel, profileForm, profileLanguages, providerDisclosure, translationLanguages } from "./settings-logic";
 import type { BusinessProfile } from "./ipc/commands";
 
 const profile: BusinessProfile = {
@@ -71,6 +71,8 @@ describe("applyProfileForm", () => {
       tone: "formal",
       default_language: "es",
       languages: ["es", "en"],
+      written_in: "",
+      translated_hours: {},
     });
     expect(next.name).toBe("Ana's Salon");
     expect(next.description).toBe("Hair and nails in Gràcia");
@@ -87,5 +89,16 @@ describe("applyProfileForm", () => {
     expect(applyProfileForm(profile, form).languages).toEqual(["pt", "en", "es"]);
     expect(profileLanguages({ ...form, default_language: "xx", languages: ["pt"] })).toEqual(["en", "pt"]);
     expect(profileForm(applyProfileForm(profile, form)).default_language).toBe("pt");
+  });
+
+  it("writes hours in other languages and keeps the other translated words", () => {
+    const translated: BusinessProfile = { ...profile, translations: { es: { sign_off: "Ana" } } };
+    const form = { ...profileForm(translated), written_in: "en", translated_hours: { es: " Lun-Vie 9-19 \n\n" } };
+    expect(translationLanguages(form)).toEqual(["es"]);
+    const next = applyProfileForm(translated, form);
+    expect(next.written_in).toBe("en");
+    expect(next.translations).toEqual({ es: { sign_off: "Ana", hours: ["Lun-Vie 9-19"] } });
+    expect(profileForm(next).translated_hours).toEqual({ es: "Lun-Vie 9-19" });
+    expect(applyProfileForm(profile, { ...profileForm(profile), written_in: "" }).written_in).toBeNull();
   });
 });

@@ -50,7 +50,28 @@ export function applyProfileForm(
     email: blankToNull(form.email),
     tone: form.tone === "formal" ? "formal" : "friendly",
     languages: profileLanguages(form),
+    written_in: form.written_in || null,
+    translations: translatedHours(profile, form),
   };
+}
+
+/** The profile's translations with the form's hours in each language; other translated words are kept. */
+function translatedHours(profile: BusinessProfile, form: ProfileForm): NonNullable<BusinessProfile["translations"]> {
+  const translations = { ...(profile.translations ?? {}) };
+  for (const [code, text] of Object.entries(form.translated_hours)) {
+    const hours = text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+    translations[code] = { ...(translations[code] ?? {}), hours };
+  }
+  return translations;
+}
+
+/** The languages the form offers translations for: every reply language but the one the profile is written in. */
+export function translationLanguages(form: ProfileForm): string[] {
+  const written = form.written_in || form.default_language;
+  return profileLanguages(form).filter((code) => code !== written);
 }
 
 /** The languages the drafter writes in: code and the owner's word for it. */
@@ -81,6 +102,10 @@ export interface ProfileForm {
   default_language: string;
   /** Every language replies may be in (ticked boxes). */
   languages: string[];
+  /** The language the fields above are written in; empty: read from them. */
+  written_in: string;
+  /** Opening hours in other languages, one line each, by language code. */
+  translated_hours: Record<string, string>;
 }
 
 export function profileForm(profile: BusinessProfile): ProfileForm {
@@ -95,6 +120,10 @@ export function profileForm(profile: BusinessProfile): ProfileForm {
     tone: profile.tone,
     default_language: profile.languages[0] ?? "en",
     languages: [...profile.languages],
+    written_in: profile.written_in ?? "",
+    translated_hours: Object.fromEntries(
+      Object.entries(profile.translations ?? {}).map(([code, words]) => [code, (words?.hours ?? []).join("\n")]),
+    ),
   };
 }
 
@@ -138,4 +167,6 @@ export const blankProfileForm = (): ProfileForm => ({
   tone: "friendly",
   default_language: "en",
   languages: ["en"],
+  written_in: "",
+  translated_hours: {},
 });
