@@ -14,9 +14,10 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import free_port
+from conftest import SCREENSHOTS, free_port
 
 
 class Page:
@@ -60,6 +61,12 @@ def browser():
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def page_screenshot(driver, name: str):
+    """Headless Chromium paints no X window: its own screenshot of the page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / name))
 
 
 def chat(driver):
@@ -119,5 +126,64 @@ def test_a_page_on_an_origin_the_owner_did_not_list_cannot_send(relay, desk, bro
         WebDriverWait(browser, 20).until(lambda d: "not sent" in root.find_element(By.CSS_SELECTOR, "[role=status]").text)
         desk.cli("sync", "--once")
         assert "hello from a copied page" not in desk.cli("conversations", "--json")
+    finally:
+        page.stop()
+
+
+def test_the_chat_works_from_the_keyboard_and_shows_a_reply_that_came_while_closed(relay, desk, browser):
+    page_port = free_port()
+    added = desk.cli("website", "add", "--name", "Salon site", "--origin", f"http://127.0.0.1:{page_port}")
+    site = re.search(r'data-site="([^"]+)"', added).group(1)
+    snippet = f'<script src="{relay.url}/widget.js" data-site="{site}" data-ask-name="false" async></script>'
+    page = Page(f"<!doctype html><title>Salon</title><h1>Ana's Salon</h1>{snippet}", port=page_port)
+    try:
+        browser.get(page.url)
+        root = chat(browser)
+        opener = root.find_element(By.CSS_SELECTOR, ".open")
+        assert opener.get_attribute("aria-expanded") == "false"
+        opener.click()
+        assert opener.get_attribute("aria-expanded") == "true"
+        textarea = root.find_element(By.CSS_SELECTOR, "textarea")
+        # 16 px or more, or iOS Safari zooms in on the field.
+        assert browser.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize)", textarea) >= 16
+        textarea.send_keys("First line", Keys.SHIFT, Keys.ENTER, Keys.NULL, "second line")
+        assert textarea.get_attribute("value") == "First line\nsecond line", "Shift+Enter adds a line"
+        textarea.send_keys(Keys.ENTER)
+        WebDriverWait(browser, 20).until(
+            lambda d: any("second line" in m.text for m in root.find_elements(By.CSS_SELECTOR, ".msg.me"))
+        )
+        WebDriverWait(browser, 20).until(lambda d: textarea.get_attribute("value") == "")
+        host = browser.find_element(By.CSS_SELECTOR, "[data-leadbox-chat]")
+
+        def active():
+            return browser.execute_script("return arguments[0].shadowRoot.activeElement", host)
+
+        assert active() == textarea, "focus stays in the message box after sending"
+
+        textarea.send_keys(Keys.ESCAPE)
+        WebDriverWait(browser, 5).until(lambda d: opener.get_attribute("aria-expanded") == "false")
+        assert not root.find_element(By.CSS_SELECTOR, ".panel").is_displayed()
+        assert active() == opener, "focus returns to the chat button"
+
+        # The owner answers while the chat is closed: the button counts it.
+        desk.cli("sync", "--once")
+        conversations = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines() if line.strip()]
+        visitor = next(c for c in conversations if c["platform"] == "website")
+        drafts = [json.loads(line) for line in desk.cli("drafts", "--json").splitlines() if line.strip()]
+        draft = next(d for d in drafts if d["conversation_id"] == visitor["id"])
+        desk.cli("approve", str(draft["id"]), "--text", "Hello!\n" + "\n".join(f"line {n}" for n in range(30)))
+        badge = root.find_element(By.CSS_SELECTOR, ".unread")
+        WebDriverWait(browser, 40).until(lambda d: badge.is_displayed() and badge.text == "1")
+        assert "1 new" in opener.get_attribute("aria-label")
+        page_screenshot(browser, "widget-unread.png")
+
+        opener.click()
+        assert not badge.is_displayed()
+        log = root.find_element(By.CSS_SELECTOR, ".log")
+        at_bottom = browser.execute_script(
+            "var l = arguments[0]; return l.scrollHeight - l.scrollTop - l.clientHeight < 2", log
+        )
+        assert at_bottom, "the chat opens at the newest message"
+        page_screenshot(browser, "widget-open-newest.png")
     finally:
         page.stop()

@@ -1,6 +1,8 @@
 /* Leadbox website chat. Embed with:
  *   <script src="https://YOUR-RELAY/widget.js" data-site="SITE_ID" async></script>
  * Optional: data-title="Chat with us", data-color="#0b6e4f", data-ask-name="false".
+ * Enter sends, Shift+Enter adds a line, Escape closes; a reply that arrives
+ * while the chat is closed shows a count on its button.
  * It talks only to the relay it was loaded from; no other requests, no
  * cookies. The visitor's chat (session secret and messages) is kept in this
  * browser's localStorage; all text is shown as text, never as HTML. */
@@ -52,11 +54,15 @@
     ".me{align-self:flex-end;background:#e7f3ee}.them{align-self:flex-start;background:#f1f1f3}" +
     ".note{color:#6b6b70;font-size:12px;text-align:center}" +
     "form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #e5e5ea}" +
-    "input,textarea{font:inherit;border:1px solid #c7c7cc;border-radius:8px;padding:6px 8px;resize:none}" +
+    /* 16 px: a smaller field makes iOS Safari zoom in when it is tapped. */
+    "input,textarea{font:16px/1.4 system-ui,sans-serif;border:1px solid #c7c7cc;border-radius:8px;padding:6px 8px;resize:none}" +
+    ".unread{display:inline-block;min-width:18px;margin-left:6px;padding:0 5px;border-radius:9px;background:#fff;color:" + color + ";font-weight:700}" +
     ".send{background:" + color + ";color:#fff;border:0;border-radius:8px;padding:6px}");
   var box = el("div", { "class": "lb", role: "region", "aria-label": title });
-  var opener = el("button", { "class": "open", type: "button" }, title);
-  var panel = el("div", { "class": "panel" });
+  var opener = el("button", { "class": "open", type: "button", "aria-expanded": "false", "aria-controls": "leadbox-chat-panel" }, title);
+  var badge = el("span", { "class": "unread", hidden: "" });
+  opener.appendChild(badge);
+  var panel = el("div", { "class": "panel", id: "leadbox-chat-panel" });
   var head = el("div", { "class": "head" });
   head.appendChild(el("span", {}, title));
   var closer = el("button", { type: "button", "aria-label": "Close chat" }, "\u00d7");
@@ -86,8 +92,39 @@
   chat.history.forEach(show);
   if (!chat.history.length) log.appendChild(el("div", { "class": "note" }, "Ask us anything. A person will answer here."));
 
-  opener.addEventListener("click", function () { box.classList.add("shown"); textInput.focus(); });
-  closer.addEventListener("click", function () { box.classList.remove("shown"); });
+  var unread = 0;
+  function isOpen() { return box.classList.contains("shown"); }
+  function setUnread(count) {
+    unread = count;
+    badge.textContent = String(count);
+    if (count) badge.removeAttribute("hidden"); else badge.setAttribute("hidden", "");
+    opener.setAttribute("aria-label", count ? title + ", " + count + " new" : title);
+  }
+  function open() {
+    box.classList.add("shown");
+    opener.setAttribute("aria-expanded", "true");
+    setUnread(0);
+    // Drawn while hidden, the history has no height: scroll once it shows.
+    log.scrollTop = log.scrollHeight;
+    textInput.focus();
+  }
+  function close() {
+    box.classList.remove("shown");
+    opener.setAttribute("aria-expanded", "false");
+    opener.focus();
+  }
+  opener.addEventListener("click", open);
+  closer.addEventListener("click", close);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); close(); }
+  });
+  // Enter sends, Shift+Enter adds a line (and an input method's Enter is its own).
+  textInput.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(); else send.click();
+    }
+  });
 
   function randomId() {
     var bytes = new Uint8Array(12);
@@ -132,7 +169,7 @@
       });
     }, function () {
       status.textContent = "No connection; your message was not sent.";
-    }).then(function () { send.disabled = false; });
+    }).then(function () { send.disabled = false; textInput.focus(); });
   });
 
   var polling = false;
@@ -155,6 +192,7 @@
           chat.history.push(entry);
           chat.after = Math.max(chat.after, reply.seq);
           show(entry);
+          if (!isOpen()) setUnread(unread + 1);
         });
         save();
         setTimeout(poll, page.replies.length ? 0 : 1000);
