@@ -82,12 +82,26 @@ def write(driver, text: str):
     root.find_element(By.CSS_SELECTOR, ".send").click()
 
 
-def test_a_visitor_writes_and_sees_the_owners_reply_as_text(relay, desk, browser):
+def salon_page(relay, desk) -> Page:
+    """A page on an address the owner listed, embedding the chat."""
     page_port = free_port()
     added = desk.cli("website", "add", "--name", "Salon site", "--origin", f"http://127.0.0.1:{page_port}")
     site = re.search(r'data-site="([^"]+)"', added).group(1)
     snippet = f'<script src="{relay.url}/widget.js" data-site="{site}" data-ask-name="false" async></script>'
-    page = Page(f"<!doctype html><title>Salon</title><h1>Ana's Salon</h1>{snippet}", port=page_port)
+    return Page(f"<!doctype html><title>Salon</title><h1>Ana's Salon</h1>{snippet}", port=page_port)
+
+
+def visitors_draft(desk) -> dict:
+    """The desktop syncs; the draft for the website visitor's message."""
+    desk.cli("sync", "--once")
+    conversations = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines() if line.strip()]
+    visitor = next(c for c in conversations if c["platform"] == "website")
+    drafts = [json.loads(line) for line in desk.cli("drafts", "--json").splitlines() if line.strip()]
+    return next(d for d in drafts if d["conversation_id"] == visitor["id"])
+
+
+def test_a_visitor_writes_and_sees_the_owners_reply_as_text(relay, desk, browser):
+    page = salon_page(relay, desk)
     try:
         browser.get(page.url)
         write(browser, "Do you have time on Friday?")
@@ -97,11 +111,7 @@ def test_a_visitor_writes_and_sees_the_owners_reply_as_text(relay, desk, browser
         )
         WebDriverWait(browser, 20).until(lambda d: root.find_element(By.CSS_SELECTOR, "[role=status]").text == "")
 
-        desk.cli("sync", "--once")
-        conversations = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines() if line.strip()]
-        visitor = next(c for c in conversations if c["platform"] == "website")
-        drafts = [json.loads(line) for line in desk.cli("drafts", "--json").splitlines() if line.strip()]
-        draft = next(d for d in drafts if d["conversation_id"] == visitor["id"])
+        draft = visitors_draft(desk)
         reply = "Yes! <b>Friday</b> at 10 <img src=x onerror=alert(1)>"
         assert "Sent draft" in desk.cli("approve", str(draft["id"]), "--text", reply)
 
@@ -131,11 +141,7 @@ def test_a_page_on_an_origin_the_owner_did_not_list_cannot_send(relay, desk, bro
 
 
 def test_the_chat_works_from_the_keyboard_and_shows_a_reply_that_came_while_closed(relay, desk, browser):
-    page_port = free_port()
-    added = desk.cli("website", "add", "--name", "Salon site", "--origin", f"http://127.0.0.1:{page_port}")
-    site = re.search(r'data-site="([^"]+)"', added).group(1)
-    snippet = f'<script src="{relay.url}/widget.js" data-site="{site}" data-ask-name="false" async></script>'
-    page = Page(f"<!doctype html><title>Salon</title><h1>Ana's Salon</h1>{snippet}", port=page_port)
+    page = salon_page(relay, desk)
     try:
         browser.get(page.url)
         root = chat(browser)
@@ -166,11 +172,7 @@ def test_the_chat_works_from_the_keyboard_and_shows_a_reply_that_came_while_clos
         assert active() == opener, "focus returns to the chat button"
 
         # The owner answers while the chat is closed: the button counts it.
-        desk.cli("sync", "--once")
-        conversations = [json.loads(line) for line in desk.cli("conversations", "--json").splitlines() if line.strip()]
-        visitor = next(c for c in conversations if c["platform"] == "website")
-        drafts = [json.loads(line) for line in desk.cli("drafts", "--json").splitlines() if line.strip()]
-        draft = next(d for d in drafts if d["conversation_id"] == visitor["id"])
+        draft = visitors_draft(desk)
         desk.cli("approve", str(draft["id"]), "--text", "Hello!\n" + "\n".join(f"line {n}" for n in range(30)))
         badge = root.find_element(By.CSS_SELECTOR, ".unread")
         WebDriverWait(browser, 40).until(lambda d: badge.is_displayed() and badge.text == "1")
