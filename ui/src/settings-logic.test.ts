@@ -100,5 +100,8 @@ describe("applyProfileForm", () => {
     expect(next.translations).toEqual({ es: { sign_off: "Ana", hours: ["Lun-Vie 9-19"] } });
     expect(profileForm(next).translated_hours).toEqual({ es: "Lun-Vie 9-19" });
     expect(applyProfileForm(profile, { ...profileForm(profile), written_in: "" }).written_in).toBeNull();
+    // Emptied hours leave no empty translation behind.
+    const emptied = applyProfileForm(next, { ...profileForm(next), translated_hours: { es: "", pt: " " } });
+    expect(emptied.translations).toEqual({ es: { sign_off: "Ana" } });
   });
 });

@@ -63,7 +63,10 @@ function translatedHours(profile: BusinessProfile, form: ProfileForm): NonNullab
       .split("\n")
       .map((line) => line.trim())
       .filter((line) => line.length > 0);
-    translations[code] = { ...(translations[code] ?? {}), hours };
+    const { hours: _old, ...rest } = translations[code] ?? {};
+    if (hours.length > 0) translations[code] = { ...rest, hours };
+    else if (Object.keys(rest).length > 0) translations[code] = rest;
+    else delete translations[code];
   }
   return translations;
 }

@@ -6,7 +6,10 @@
 use std::time::Instant;
 
 use leadbox_drafts::offline::OfflineDrafter;
-use leadbox_drafts::{BusinessProfile, ConversationTurn, DraftRequest, Drafter, Platform, Speaker};
+use leadbox_drafts::{
+    BusinessProfile, ConversationTurn, DraftRequest, Drafter, OWNER_REPLIES_CONSIDERED, OwnerReply,
+    Platform, Speaker,
+};
 
 fn main() {
     let profile =
@@ -32,6 +35,39 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
+    // As many of the owner's earlier replies as the engine hands the drafter.
+    let owner_replies: Vec<OwnerReply> = (0..OWNER_REPLIES_CONSIDERED)
+        .map(|i| OwnerReply {
+            question: format!("Do you have a slot on day {i} for a haircut?"),
+            reply: format!("Hi!\nYes, we have room on day {i} in the afternoon.\nAna"),
+        })
+        .collect();
+    report(
+        &runtime,
+        &profile,
+        &messages,
+        &history,
+        &[],
+        "no earlier replies",
+    );
+    report(
+        &runtime,
+        &profile,
+        &messages,
+        &history,
+        &owner_replies,
+        "the owner's latest earlier replies (as many as the engine gives)",
+    );
+}
+
+fn report(
+    runtime: &tokio::runtime::Runtime,
+    profile: &BusinessProfile,
+    messages: &[&str],
+    history: &[ConversationTurn],
+    owner_replies: &[OwnerReply],
+    label: &str,
+) {
     let rounds = 300;
     let mut timings = Vec::with_capacity(rounds * messages.len());
     for _ in 0..rounds {
@@ -40,9 +76,9 @@ fn main() {
                 profile: profile.clone(),
                 channel: Platform::Instagram,
                 lead_name: None,
-                history: history.clone(),
-                new_message: message.into(),
-                owner_replies: Vec::new(),
+                history: history.to_vec(),
+                new_message: (*message).into(),
+                owner_replies: owner_replies.to_vec(),
             };
             let started = Instant::now();
             let draft = runtime.block_on(OfflineDrafter.draft(&request)).unwrap();
@@ -52,7 +88,7 @@ fn main() {
     }
     timings.sort_by(f64::total_cmp);
     let at = |q: f64| timings[((timings.len() - 1) as f64 * q) as usize];
-    println!("offline drafter: {} drafts", timings.len());
+    println!("offline drafter, {label}: {} drafts", timings.len());
     println!(
         "  p50 {:.3} ms   p95 {:.3} ms   p99 {:.3} ms   max {:.3} ms   (target p95 <= 5 ms)",
         at(0.5),

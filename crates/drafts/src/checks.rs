@@ -128,7 +128,14 @@ pub fn review(raw: &str, request: &DraftRequest) -> (String, Vec<Flag>) {
         .iter()
         .filter(|turn| turn.speaker == Speaker::Business)
         .map(|turn| turn.text.as_str())
-        .chain(request.owner_replies.iter().map(|r| r.reply.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // The owner's replies in other conversations vouch for their links and
+    // prices, not for phone numbers or emails: those may be another lead's.
+    let owner_replies: String = request
+        .owner_replies
+        .iter()
+        .map(|r| r.reply.as_str())
         .collect::<Vec<_>>()
         .join("\n");
     let conversation_text = format!(
@@ -143,7 +150,7 @@ pub fn review(raw: &str, request: &DraftRequest) -> (String, Vec<Flag>) {
     );
     // Links and prices must come from the business itself: a link or price the
     // lead wrote is exactly what an injection would try to get repeated.
-    let trusted = format!("{profile_text}\n{business_text}");
+    let trusted = format!("{profile_text}\n{business_text}\n{owner_replies}");
     let trusted_links: Vec<String> = links(&trusted).iter().map(|l| normalize_link(l)).collect();
     for link in links(&text) {
         let normalized = normalize_link(&link);
@@ -162,7 +169,7 @@ pub fn review(raw: &str, request: &DraftRequest) -> (String, Vec<Flag>) {
         }
     }
     // Phone numbers and emails may also be the lead's own ("we'll call you on ...").
-    let everything = format!("{trusted}\n{conversation_text}");
+    let everything = format!("{profile_text}\n{business_text}\n{conversation_text}");
     let region = request.profile.phone_region.as_deref();
     let known_phones = extract::phones(&everything, region);
     for phone in extract::phones(&text, region) {
@@ -249,6 +256,17 @@ mod tests {
             flags.contains(&Flag::UnknownEmail("sales@other.example".into())),
             "{flags:?}"
         );
+    }
+
+    #[test]
+    fn the_owners_other_replies_vouch_for_prices_not_for_other_leads_numbers() {
+        let mut request = request("vouchers?");
+        request.owner_replies.push(crate::OwnerReply {
+            question: "Do you do vouchers?".into(),
+            reply: "Yes, from €20. I'll call you on 699 888 777, Marta.".into(),
+        });
+        let (_, flags) = review("Vouchers from €20; call 699 888 777.", &request);
+        assert_eq!(flags, vec![Flag::UnknownPhone("+34699888777".into())]);
     }
 
     #[test]

@@ -49,6 +49,12 @@ impl DraftRequest {
     }
 }
 
+/// How many of the owner's latest replies the built-in drafter looks
+/// through for each draft: enough for a small business's usual questions,
+/// few enough that a draft stays within a few milliseconds
+/// (`benches/offline_drafter.rs`).
+pub const OWNER_REPLIES_CONSIDERED: usize = 200;
+
 /// A reply the owner approved or wrote, and the lead's message it answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerReply {

@@ -24,6 +24,8 @@ pub enum Flag {
     /// The lead asked something the profile does not answer; the draft
     /// promises to check.
     Unanswered,
+    /// The draft reuses the owner's reply to another lead's similar question.
+    ReusedAnswer,
 }
 
 impl Flag {
@@ -39,6 +41,9 @@ impl Flag {
             Flag::Truncated => "The reply was shortened to fit the channel's length limit".into(),
             Flag::Unanswered => {
                 "The customer asked something your profile does not answer: the draft promises to check; answer it yourself, or add it to your FAQ".into()
+            }
+            Flag::ReusedAnswer => {
+                "This reuses your reply to another customer's similar question: check that it fits this person".into()
             }
             Flag::SuspiciousMessage => {
                 "The customer's message looks like an attempt to give the AI instructions; read the draft carefully".into()

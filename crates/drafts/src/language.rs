@@ -129,7 +129,10 @@ fn word_votes(text: &str) -> [usize; 3] {
 /// when one language clearly leads; `None` when the text gives no sign.
 pub fn detect(text: &str) -> Option<Lang> {
     let lower = text.to_lowercase();
-    let detector = whatlang::Detector::with_allowlist(Lang::ALL.map(Lang::whatlang).to_vec());
+    static DETECTOR: std::sync::LazyLock<whatlang::Detector> = std::sync::LazyLock::new(|| {
+        whatlang::Detector::with_allowlist(Lang::ALL.map(Lang::whatlang).to_vec())
+    });
+    let detector = &*DETECTOR;
     if let Some(info) = detector.detect(&lower)
         && info.is_reliable()
         && lower.split_whitespace().count() >= 4

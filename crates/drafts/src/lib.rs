@@ -17,7 +17,8 @@ pub mod redact;
 mod retrieval;
 
 pub use drafter::{
-    ConversationTurn, Draft, DraftError, DraftRequest, Drafter, OwnerReply, Speaker,
+    ConversationTurn, Draft, DraftError, DraftRequest, Drafter, OWNER_REPLIES_CONSIDERED,
+    OwnerReply, Speaker,
 };
 pub use language::Lang;
 pub use leadbox_envelope::Platform;

@@ -20,8 +20,6 @@ const AI_MODEL: &str = "ai_model";
 const AI_REDACT: &str = "ai_redact";
 /// How much of a conversation a drafter sees.
 const CONTEXT_MESSAGES: usize = 30;
-/// How many of the owner's latest replies the built-in drafter looks through.
-const OWNER_REPLIES: usize = 500;
 /// Drafts claimed at a time, and for how long: longer than a few provider
 /// calls at their timeout, so a claim outlives slow work but not a crash.
 const DRAFTS_PER_CLAIM: usize = 4;
@@ -235,7 +233,7 @@ impl Engine {
             let owner_replies: Vec<OwnerReply> = match drafter {
                 AnyDrafter::Offline(_) => self
                     .vault()
-                    .owner_replies(OWNER_REPLIES)?
+                    .owner_replies(leadbox_drafts::OWNER_REPLIES_CONSIDERED)?
                     .into_iter()
                     .map(|(question, reply)| OwnerReply { question, reply })
                     .collect(),

@@ -32,6 +32,8 @@ pub struct Composed {
     pub lang: Lang,
     /// The lead asked something the profile does not answer.
     pub unanswered: bool,
+    /// The body is the owner's earlier reply to another lead.
+    pub reused: bool,
 }
 
 /// The share of a question's words an FAQ entry must hold to answer it.
@@ -101,8 +103,20 @@ impl OfflineDrafter {
         let enquiries = classify(&request.new_message);
         let main = main_enquiry(&enquiries);
 
+        // "Do you open on Sunday?" is about hours: "do you …" makes it a
+        // services question too, which must not add a promise to check.
+        let about_something_else = enquiries
+            .iter()
+            .any(|e| !e.is_social() && *e != Enquiry::Services);
         let mut body: Vec<String> = Vec::new();
         for enquiry in enquiries.iter().filter(|e| !e.is_social()) {
+            if *enquiry == Enquiry::Services
+                && about_something_else
+                && context.mentioned.is_empty()
+                && !asks_for_every_service(&request.new_message)
+            {
+                continue;
+            }
             if let Some(line) = answer(*enquiry, &context)
                 && !body.contains(&line)
             {
@@ -128,6 +142,7 @@ impl OfflineDrafter {
             }
         }
         let asks = asks_something(&request.new_message) && !social;
+        let mut reused = false;
         // Where the profile has no answer, the owner's own earlier answer to
         // a similar question beats a promise to check.
         let promises = [phrases.will_check, phrases.services_unknown];
@@ -135,7 +150,10 @@ impl OfflineDrafter {
             && (asks || main == Enquiry::Other)
         {
             match owner_reply(&context) {
-                Some(reply) => body = vec![reply],
+                Some(reply) => {
+                    body = vec![reply];
+                    reused = true;
+                }
                 None if body.is_empty() && asks => body.push(phrases.will_check.to_owned()),
                 None if body.is_empty() && follow_up => body.push(phrases.noted.to_owned()),
                 None => {}
@@ -201,6 +219,7 @@ impl OfflineDrafter {
             text,
             lang,
             unanswered,
+            reused,
         }
     }
 }
@@ -400,22 +419,18 @@ fn questions(message: &str) -> Vec<&str> {
 fn owner_reply(context: &Context) -> Option<String> {
     let replies = &context.request.owner_replies;
     let lang = context.view.lang;
-    let usable: Vec<usize> = (0..replies.len())
-        .filter(|i| detect(&replies[*i].reply) == Some(lang))
-        .collect();
-    let questions: Vec<&str> = usable
-        .iter()
-        .map(|i| replies[*i].question.as_str())
-        .collect();
-    let (best, _) = closest(
+    // The closest questions first; the language of a reply is read only
+    // for those, not for every reply the owner ever wrote.
+    let questions: Vec<&str> = replies.iter().map(|r| r.question.as_str()).collect();
+    let reply = closest(
         &context.request.new_message,
         &questions,
         lang,
         OWNER_REPLY_SHARE,
     )
-    .first()
-    .copied()?;
-    let reply = &replies[usable[best]].reply;
+    .into_iter()
+    .map(|(index, _)| &replies[index].reply)
+    .find(|reply| detect(reply) == Some(lang))?;
     let sign_off = context.view.sign_off();
     let lines: Vec<&str> = reply
         .lines()
@@ -437,6 +452,9 @@ impl Drafter for OfflineDrafter {
         let (text, mut flags) = review(&composed.text, request);
         if composed.unanswered {
             flags.push(Flag::Unanswered);
+        }
+        if composed.reused {
+            flags.push(Flag::ReusedAnswer);
         }
         Ok(Draft {
             text,

@@ -38,6 +38,10 @@ fn the_owners_answer_to_a_similar_question_is_reused_without_its_greeting() {
     );
     assert!(!composed.text.contains("Marta"), "{}", composed.text);
     assert!(!composed.unanswered);
+    assert!(
+        composed.reused,
+        "the owner is told it is another lead's answer"
+    );
 }
 
 #[test]
@@ -45,6 +49,7 @@ fn an_unrelated_or_other_language_answer_is_not_reused() {
     let unrelated = OfflineDrafter.compose(&request("Can I bring my dog?", vouchers()));
     assert!(!unrelated.text.contains("€20"), "{}", unrelated.text);
     assert!(unrelated.unanswered);
+    assert!(!unrelated.reused);
     let spanish = vec![OwnerReply {
         question: "Do you do gift vouchers?".into(),
         reply: "Sí, tenemos tarjetas regalo desde 20 €.".into(),
@@ -64,4 +69,13 @@ proptest::proptest! {
         let composed = OfflineDrafter.compose(&request);
         proptest::prop_assert!(composed.text.ends_with("\nAna"));
     }
+}
+
+#[test]
+fn a_question_about_hours_that_starts_with_do_you_promises_nothing() {
+    let mut request = request("Do you open on Sunday?", Vec::new());
+    request.profile.hours = vec!["Sun closed".into()];
+    let composed = OfflineDrafter.compose(&request);
+    assert!(composed.text.contains("Sun closed"), "{}", composed.text);
+    assert!(!composed.unanswered, "{}", composed.text);
 }

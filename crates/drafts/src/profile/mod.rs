@@ -167,10 +167,12 @@ impl BusinessProfile {
         {
             return Err(ProfileError::BadBookingLink);
         }
+        // `languages` may hold codes the drafter does not write in ("fr"):
+        // they are skipped, as they always were, so a stored profile still
+        // opens. The newer fields name only languages it writes in.
         let codes = self
-            .languages
+            .written_in
             .iter()
-            .chain(&self.written_in)
             .chain(self.translations.keys())
             .chain(self.services.iter().flat_map(|s| s.translations.keys()))
             .chain(self.faq.iter().flat_map(|f| f.translations.keys()));
@@ -253,6 +255,17 @@ mod tests {
             BusinessProfile::from_toml(&profile.to_toml()).unwrap(),
             profile
         );
+    }
+
+    #[test]
+    fn a_stored_profile_with_a_language_leadbox_does_not_write_still_opens() {
+        let profile =
+            BusinessProfile::from_toml("name = \"x\"\nlanguages = [\"fr\", \"es\"]").unwrap();
+        assert_eq!(profile.languages, ["fr", "es"]);
+        assert!(matches!(
+            BusinessProfile::from_toml("name = \"x\"\nwritten_in = \"fr\""),
+            Err(ProfileError::UnknownLanguage(code)) if code == "fr"
+        ));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod world;
 
 mod accounts;
 mod computers;
+mod drafting;
 mod lead_forms;
 mod meta_login;
 mod sending;
