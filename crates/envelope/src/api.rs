@@ -143,6 +143,26 @@ pub struct WidgetSite {
     pub site_id: String,
     pub name: String,
     pub origins: Vec<String>,
+    /// Page addresses the chat was loaded on and refused (not in `origins`),
+    /// most recent first: the owner may have forgotten to list them.
+    #[serde(default)]
+    pub refused_origins: Vec<WidgetRefusedOrigin>,
+}
+
+/// A page address a website chat refused, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetRefusedOrigin {
+    pub origin: String,
+    pub refusals: u64,
+    /// Seconds since the Unix epoch.
+    pub last_refused_at: i64,
+}
+
+/// `POST /v1/widget/sites/{site_id}/origins`: let the chat be used on one
+/// more address (e.g. one it was refused on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetOriginRequest {
+    pub origin: String,
 }
 
 /// `POST /v1/widget/replies`: an approved reply to a website visitor. The

@@ -70,6 +70,9 @@ pub enum Payload {
         text: String,
         visitor_name: Option<String>,
         visitor_email: Option<String>,
+        /// Added later: absent in envelopes from older relays.
+        #[serde(default)]
+        visitor_phone: Option<String>,
         received_at_ms: i64,
     },
     /// Another business on the relay proved control of an account this

@@ -42,3 +42,30 @@ pub enum ReplyRefused {
     /// The visitor's session ended (or never belonged to that site).
     SessionGone,
 }
+
+/// Most addresses one website chat may be used on.
+pub const MAX_ORIGINS: usize = 20;
+
+/// Most page addresses remembered as refused per site: enough for every
+/// address an owner forgot to list, too few for forged `Origin` headers to
+/// fill the store.
+pub const MAX_REFUSED_ORIGINS: i64 = 20;
+
+/// A page address that tried to use a site's chat and was refused: what the
+/// owner is shown so they can add it. Nothing about the visitor is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedOrigin {
+    pub site_id: String,
+    pub origin: String,
+    pub refusals: u64,
+    pub last_refused_at: i64,
+}
+
+/// Why an address was not added to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginRefused {
+    /// No such site for this business.
+    UnknownSite,
+    /// The site already has [`MAX_ORIGINS`] addresses.
+    TooMany,
+}

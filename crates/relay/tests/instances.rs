@@ -146,4 +146,33 @@ async fn a_website_chat_added_on_one_instance_takes_visitors_on_the_other() {
         matches!(payloads.as_slice(), [Payload::WidgetMessage { text, .. }] if text == "Do you open on Sundays?"),
         "{payloads:?}"
     );
+    // An address the owner adds on A is allowed on B too.
+    let added = a
+        .http
+        .post(format!("{}/v1/widget/sites/{site_id}/origins", a.url))
+        .bearer_auth(&device.token)
+        .json(&serde_json::json!({"origin": "https://www.salon.example"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 200);
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        b.state.sites.until(&site_id, |site| {
+            site.origins
+                .iter()
+                .any(|o| o == "https://www.salon.example")
+        }),
+    )
+    .await
+    .expect("instance B learns of the added address");
+    let posted = b
+        .http
+        .post(format!("{}/widget/v1/{site_id}/messages", b.url))
+        .header("origin", "https://www.salon.example")
+        .json(&serde_json::json!({"text": "And on Mondays?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
 }

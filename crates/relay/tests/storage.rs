@@ -13,7 +13,7 @@ use leadbox_relay::meta_links::{Confirmation, LoginProvider};
 use leadbox_relay::store::{
     ClaimOutcome, PostgresStore, Registration, SqliteStore, Store, StoreError,
 };
-use leadbox_relay::widget_store::ReplyRefused;
+use leadbox_relay::widget_store::{MAX_REFUSED_ORIGINS, OriginRefused, ReplyRefused};
 
 /// A store and what keeps it alive; `second` opens another instance on the
 /// same database.
@@ -75,6 +75,7 @@ on_both!(
     a_login_state_needs_its_code_and_works_once,
     a_deletion_request_completes_when_every_business_confirmed,
     website_sessions_and_replies,
+    refused_page_addresses_are_counted_bounded_and_added_by_their_owner,
     the_migration_runs_once_when_two_instances_start,
     two_instances_pair_with_one_invite_once,
     two_instances_claiming_one_free_account_route_it_once,
@@ -582,6 +583,122 @@ async fn website_sessions_and_replies(backend: Backend) {
     );
 }
 
+async fn refused_page_addresses_are_counted_bounded_and_added_by_their_owner(backend: Backend) {
+    let store = &backend.store;
+    let salon = pair(store, "Salon").await;
+    let other = pair(store, "Other").await;
+    let site = store
+        .create_site(
+            &salon.business_id,
+            "Site",
+            &["https://salon.example".into()],
+            NOW,
+        )
+        .await
+        .unwrap();
+    for at in [NOW, NOW + 7] {
+        store
+            .record_refused_origin(&site.site_id, "https://www.salon.example", at)
+            .await
+            .unwrap();
+    }
+    // Forged origins fill at most the bound; the address already counted
+    // is still counted after that.
+    for n in 0..MAX_REFUSED_ORIGINS + 5 {
+        store
+            .record_refused_origin(&site.site_id, &format!("https://x{n}.example"), NOW)
+            .await
+            .unwrap();
+    }
+    store
+        .record_refused_origin(&site.site_id, "https://www.salon.example", NOW + 9)
+        .await
+        .unwrap();
+    store
+        .record_refused_origin("site_unknown", "https://a.example", NOW)
+        .await
+        .unwrap();
+    let refused = store.refused_origins(&salon.business_id).await.unwrap();
+    assert_eq!(refused.len() as i64, MAX_REFUSED_ORIGINS);
+    assert_eq!(
+        (
+            refused[0].origin.as_str(),
+            refused[0].refusals,
+            refused[0].last_refused_at
+        ),
+        ("https://www.salon.example", 3, NOW + 9),
+        "most recent first"
+    );
+    assert!(
+        store
+            .refused_origins(&other.business_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(
+        store
+            .add_site_origin(&other.business_id, &site.site_id, "https://evil.example")
+            .await
+            .unwrap(),
+        Err(OriginRefused::UnknownSite),
+        "only the site's business adds to it"
+    );
+    let added = store
+        .add_site_origin(
+            &salon.business_id,
+            &site.site_id,
+            "https://www.salon.example",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        added.origins,
+        ["https://salon.example", "https://www.salon.example"]
+    );
+    assert_eq!(store.sites().await.unwrap(), [added.clone()]);
+    let again = store
+        .add_site_origin(
+            &salon.business_id,
+            &site.site_id,
+            "https://www.salon.example",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.origins.len(), 2, "an address is listed once");
+    let refused = store.refused_origins(&salon.business_id).await.unwrap();
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.origin != "https://www.salon.example")
+    );
+    for n in 0..18 {
+        store
+            .add_site_origin(
+                &salon.business_id,
+                &site.site_id,
+                &format!("https://x{n}.example"),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .add_site_origin(
+                &salon.business_id,
+                &site.site_id,
+                "https://one-more.example"
+            )
+            .await
+            .unwrap(),
+        Err(OriginRefused::TooMany)
+    );
+}
+
 async fn the_migration_runs_once_when_two_instances_start(backend: Backend) {
     // A second instance on the same database opens it as it is.
     let a = pair(&backend.store, "A").await;
@@ -747,6 +864,11 @@ async fn an_operator_sees_counts_suspends_and_deletes_a_business(backend: Backen
         .await
         .unwrap();
     let deletion = store.record_deletion("U1", NOW).await.unwrap();
+    let site = store.sites().await.unwrap().remove(0);
+    store
+        .record_refused_origin(&site.site_id, "https://www.s.example", NOW)
+        .await
+        .unwrap();
 
     let businesses = store.businesses().await.unwrap();
     let counts: Vec<(&str, u64, u64, u64)> = businesses

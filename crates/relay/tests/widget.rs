@@ -200,43 +200,57 @@ async fn a_long_poll_for_replies_returns_when_the_reply_is_queued() {
 }
 
 #[tokio::test]
-async fn only_the_sites_own_origins_may_use_its_chat() {
+async fn only_the_sites_own_origins_may_use_its_chat_and_the_page_and_owner_learn_why() {
     let relay = start_relay(1 << 20).await;
     let device = relay.pair("Ana's Salon").await;
     let site = relay.add_site(&device).await;
-    let preflight = |origin: &'static str| {
+    let unlisted = "https://www.salon.example";
+    let preflight = relay
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/widget/v1/{}/messages", relay.url, site.site_id),
+        )
+        .header("origin", unlisted)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        unlisted,
+        "the page may send, so that it can read the refusal"
+    );
+    let hello = |origin: &'static str| {
         relay
             .http
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{}/widget/v1/{}/messages", relay.url, site.site_id),
-            )
+            .get(format!("{}/widget/v1/{}/hello", relay.url, site.site_id))
             .header("origin", origin)
-            .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "content-type")
             .send()
     };
-    let allowed = preflight(SITE_ORIGIN).await.unwrap();
-    assert_eq!(
-        allowed.headers()["access-control-allow-origin"],
-        SITE_ORIGIN
-    );
-    let refused = preflight("https://elsewhere.example").await.unwrap();
-    assert!(
-        refused
-            .headers()
-            .get("access-control-allow-origin")
-            .is_none()
-    );
+    let listed = hello(SITE_ORIGIN).await.unwrap();
+    assert_eq!(listed.status(), 200);
+    assert_eq!(listed.json::<Value>().await.unwrap()["available"], true);
+    let refused = hello(unlisted).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.headers()["access-control-allow-origin"], unlisted);
+    let reason: Value = refused.json().await.unwrap();
+    assert_eq!(reason["code"], "origin_not_allowed");
 
     let posted = relay
-        .visitor_post(
-            &site.site_id,
-            "https://elsewhere.example",
-            json!({"text": "hi"}),
-        )
+        .visitor_post(&site.site_id, unlisted, json!({"text": "hi"}))
         .await;
     assert_eq!(posted.status(), 403);
+    assert_eq!(
+        posted.json::<Value>().await.unwrap()["code"],
+        "origin_not_allowed"
+    );
+    // `null` (a sandboxed frame or a file) is refused and not shown to the owner.
+    let null = relay
+        .visitor_post(&site.site_id, "null", json!({"text": "hi"}))
+        .await;
+    assert_eq!(null.status(), 403);
     let unknown = relay
         .visitor_post("site_nope", SITE_ORIGIN, json!({"text": "hi"}))
         .await;
@@ -246,8 +260,51 @@ async fn only_the_sites_own_origins_may_use_its_chat() {
         relay
             .metric("leadbox_widget_rejected_total{reason=\"origin\"}")
             .await,
-        1
+        3
     );
+
+    // The owner sees the address with its count, and adds it in one call.
+    let sites = |device: &Device| {
+        relay
+            .http
+            .get(format!("{}/v1/widget/sites", relay.url))
+            .bearer_auth(&device.token)
+            .send_as::<Vec<WidgetSite>>()
+    };
+    let shown = sites(&device).await.remove(0);
+    let counted: Vec<(&str, u64)> = shown
+        .refused_origins
+        .iter()
+        .map(|r| (r.origin.as_str(), r.refusals))
+        .collect();
+    assert_eq!(counted, [(unlisted, 2)]);
+    let stranger = relay.pair("Other Shop").await;
+    let add = |device: &Device, origin: &str| {
+        relay
+            .http
+            .post(format!(
+                "{}/v1/widget/sites/{}/origins",
+                relay.url, site.site_id
+            ))
+            .bearer_auth(&device.token)
+            .json(&json!({ "origin": origin }))
+            .send()
+    };
+    assert_eq!(add(&stranger, unlisted).await.unwrap().status(), 404);
+    assert_eq!(
+        add(&device, "www.salon.example").await.unwrap().status(),
+        400
+    );
+    let added = add(&device, unlisted).await.unwrap();
+    assert_eq!(added.status(), 200);
+    let added: WidgetSite = added.json().await.unwrap();
+    assert_eq!(added.origins, [SITE_ORIGIN, unlisted]);
+    assert!(added.refused_origins.is_empty());
+    let posted = relay
+        .visitor_post(&site.site_id, unlisted, json!({"text": "hi"}))
+        .await;
+    assert_eq!(posted.status(), 201, "the added address works at once");
+    assert_eq!(relay.fetch(&device, 0).await.envelopes.len(), 1);
 }
 
 #[tokio::test]

@@ -7,8 +7,9 @@ use crate::Platform;
 
 /// The message event for a `WidgetMessage` payload; `None` for any other payload.
 /// The visitor is the contact, known by the widget session id; a name they
-/// typed becomes the contact's name (an email is appended to the text so the
-/// owner sees it, since the visitor chose to give it).
+/// typed becomes the contact's name; an email or phone number they gave is
+/// appended to the text, where the owner sees it and the lead's details are
+/// read from (so drafts stop asking for them).
 pub fn widget_message(payload: &Payload) -> Option<Event> {
     let Payload::WidgetMessage {
         site_id,
@@ -17,6 +18,7 @@ pub fn widget_message(payload: &Payload) -> Option<Event> {
         text,
         visitor_name,
         visitor_email,
+        visitor_phone,
         received_at_ms,
     } = payload
     else {
@@ -29,9 +31,17 @@ pub fn widget_message(payload: &Payload) -> Option<Event> {
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
-    let text = match clean(visitor_email) {
-        Some(email) => format!("{text}\n\n(email: {email})"),
-        None => text.clone(),
+    let details: Vec<String> = [
+        ("email", clean(visitor_email)),
+        ("phone", clean(visitor_phone)),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|value| format!("{label}: {value}")))
+    .collect();
+    let text = if details.is_empty() {
+        text.clone()
+    } else {
+        format!("{text}\n\n({})", details.join(" · "))
     };
     Some(Event::Message(MessageEvent {
         route: Platform::Website,
@@ -53,6 +63,10 @@ mod tests {
     use super::*;
 
     fn payload(name: Option<&str>, email: Option<&str>) -> Payload {
+        with_phone(name, email, None)
+    }
+
+    fn with_phone(name: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Payload {
         Payload::WidgetMessage {
             site_id: "site-1".into(),
             session_id: "sess-1".into(),
@@ -60,6 +74,7 @@ mod tests {
             text: "Do you do gel nails?".into(),
             visitor_name: name.map(Into::into),
             visitor_email: email.map(Into::into),
+            visitor_phone: phone.map(Into::into),
             received_at_ms: 1_700_000_000_000,
         }
     }
@@ -85,6 +100,20 @@ mod tests {
         };
         assert_eq!(message.contact_name, None);
         assert!(message.text.unwrap().ends_with("(email: a@b.co)"));
+    }
+
+    #[test]
+    fn an_email_and_a_phone_number_are_both_kept_and_read_as_the_leads_details() {
+        let Some(Event::Message(message)) =
+            widget_message(&with_phone(None, Some("a@b.co"), Some("+34 612 345 678")))
+        else {
+            panic!("not a message");
+        };
+        let text = message.text.unwrap();
+        assert!(
+            text.ends_with("(email: a@b.co · phone: +34 612 345 678)"),
+            "{text}"
+        );
     }
 
     #[test]

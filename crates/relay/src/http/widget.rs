@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::Json;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use leadbox_envelope::api::{
-    WIDGET_TEXT_LIMIT, WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+    WIDGET_TEXT_LIMIT, WidgetOriginRequest, WidgetRefusedOrigin, WidgetReplyAccepted,
+    WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
 };
 use serde::Deserialize;
 
@@ -18,16 +20,17 @@ use super::devices::authenticate;
 use super::{ApiFailure, SharedState};
 use crate::metrics::Metrics;
 use crate::now_ms;
-use crate::widget_store::{ReplyRefused, Site};
+use crate::widget_store::{MAX_ORIGINS, OriginRefused, RefusedOrigin, ReplyRefused, Site};
 
 mod visitor;
-pub use visitor::{MessageAccepted, RepliesPage, RepliesQuery, visitor_message, visitor_replies};
+pub use visitor::{
+    MessageAccepted, RepliesPage, RepliesQuery, visitor_hello, visitor_message, visitor_replies,
+};
 
 /// The header a visitor's page proves its session with.
 pub const SESSION_HEADER: &str = "x-leadbox-session";
 /// Longest wait of a visitor page's reply poll.
 const MAX_REPLY_WAIT: Duration = Duration::from_secs(25);
-const MAX_ORIGINS: usize = 20;
 
 static WIDGET_SCRIPT: &str = include_str!("widget.js");
 
@@ -75,8 +78,14 @@ impl SiteDirectory {
     /// Resolves once `site_id` is known here (added on this instance, or
     /// reloaded after another instance added it).
     pub async fn known(&self, site_id: &str) {
+        self.until(site_id, |_| true).await;
+    }
+
+    /// Resolves once `site_id` is known here and `check` holds for it (an
+    /// address added on another instance, say).
+    pub async fn until(&self, site_id: &str, check: impl Fn(&Site) -> bool) {
         let mut changes = self.changes.subscribe();
-        while self.get(site_id).is_none() {
+        while !self.get(site_id).is_some_and(|site| check(&site)) {
             if changes.changed().await.is_err() {
                 return;
             }
@@ -120,22 +129,6 @@ impl SiteDirectory {
         sites.sort_by(|a, b| a.name.cmp(&b.name));
         sites
     }
-
-    /// Whether a page on `origin` may use the chat of the site named in `path`
-    /// (`/widget/v1/{site}/...`). The CORS layer asks this.
-    pub fn allows(&self, path: &str, origin: &HeaderValue) -> bool {
-        let Some(site_id) = path
-            .strip_prefix("/widget/v1/")
-            .and_then(|rest| rest.split('/').next())
-        else {
-            return false;
-        };
-        let Ok(origin) = origin.to_str() else {
-            return false;
-        };
-        self.get(site_id)
-            .is_some_and(|site| site.origins.iter().any(|allowed| allowed == origin))
-    }
 }
 
 /// `https://Example.com:443/` → `https://example.com`; anything that is not
@@ -154,8 +147,14 @@ pub fn normalize_origin(text: &str) -> Result<String, String> {
     Ok(url.origin().ascii_serialization())
 }
 
-/// The site named in the path, when the request's `Origin` (if any) may use it.
-fn site_for(state: &SharedState, site_id: &str, headers: &HeaderMap) -> Result<Site, ApiFailure> {
+/// The site named in the path, when the request's `Origin` (if any) may use
+/// it. A refused origin is counted for the owner (only a well-formed web
+/// origin: `null` and forged junk are refused without a trace).
+async fn site_for(
+    state: &SharedState,
+    site_id: &str,
+    headers: &HeaderMap,
+) -> Result<Site, ApiFailure> {
     let site = state.sites.get(site_id).ok_or_else(|| {
         ApiFailure::new(
             StatusCode::NOT_FOUND,
@@ -169,10 +168,17 @@ fn site_for(state: &SharedState, site_id: &str, headers: &HeaderMap) -> Result<S
             .is_ok_and(|origin| site.origins.iter().any(|o| o == origin));
         if !allowed {
             Metrics::add(&state.metrics.widget_rejected_origin, 1);
+            let origin = origin.to_str().unwrap_or_default();
+            if origin.len() <= 200 && normalize_origin(origin).as_deref() == Ok(origin) {
+                state
+                    .store
+                    .record_refused_origin(&site.site_id, origin, now_ms() / 1000)
+                    .await?;
+            }
             return Err(ApiFailure::new(
                 StatusCode::FORBIDDEN,
                 "origin_not_allowed",
-                "this page is not one of the chat's allowed sites",
+                "this chat is not available on this page",
             ));
         }
     }
@@ -193,6 +199,8 @@ pub struct VisitorMessage {
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// Why a visitor's post was refused, in words for the visitor.
@@ -208,6 +216,8 @@ pub enum VisitorMessageError {
     FieldTooLong(&'static str),
     #[error("the email address does not look right")]
     BadEmail,
+    #[error("the phone number does not look right")]
+    BadPhone,
     #[error("the message id must be 8 to 64 letters, digits, - or _")]
     BadClientId,
 }
@@ -261,6 +271,10 @@ pub fn parse_visitor_message(body: &[u8]) -> Result<VisitorMessage, VisitorMessa
     {
         return Err(VisitorMessageError::BadEmail);
     }
+    let phone = optional_field(raw.phone, "the phone number", 32)?;
+    if phone.as_deref().is_some_and(|p| !looks_like_phone(p)) {
+        return Err(VisitorMessageError::BadPhone);
+    }
     let session = raw.session.filter(|s| !s.is_empty() && s.len() <= 64);
     let client_message_id = match raw.client_message_id {
         Some(id)
@@ -279,7 +293,21 @@ pub fn parse_visitor_message(body: &[u8]) -> Result<VisitorMessage, VisitorMessa
         text,
         name,
         email,
+        phone,
     })
+}
+
+/// Digits with the separators people type (`+34 612-345 678`, `(555) 010 0199`):
+/// the desktop reads the number itself; this only keeps other text out.
+fn looks_like_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (6..=17).contains(&digits)
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'))
+        && phone
+            .find('+')
+            .is_none_or(|at| at == 0 && phone.matches('+').count() == 1)
 }
 
 /// `POST /v1/widget/sites`: a desktop adds a website chat for its business.
@@ -312,14 +340,24 @@ pub async fn create_site(
         .await?;
     state.sites.insert(site.clone());
     tracing::info!(site = %site.site_id, "website chat added");
-    Ok((StatusCode::CREATED, Json(public_site(site))))
+    Ok((StatusCode::CREATED, Json(public_site(site, &[]))))
 }
 
-fn public_site(site: Site) -> WidgetSite {
+fn public_site(site: Site, refused: &[RefusedOrigin]) -> WidgetSite {
+    let refused_origins = refused
+        .iter()
+        .filter(|r| r.site_id == site.site_id)
+        .map(|r| WidgetRefusedOrigin {
+            origin: r.origin.clone(),
+            refusals: r.refusals,
+            last_refused_at: r.last_refused_at,
+        })
+        .collect();
     WidgetSite {
         site_id: site.site_id,
         name: site.name,
         origins: site.origins,
+        refused_origins,
     }
 }
 
@@ -329,14 +367,50 @@ pub async fn list_sites(
     headers: HeaderMap,
 ) -> Result<Json<Vec<WidgetSite>>, ApiFailure> {
     let device = authenticate(&state, &headers).await?;
+    let refused = state.store.refused_origins(&device.business_id).await?;
     Ok(Json(
         state
             .sites
             .of_business(&device.business_id)
             .into_iter()
-            .map(public_site)
+            .map(|site| public_site(site, &refused))
             .collect(),
     ))
+}
+
+/// `POST /v1/widget/sites/{site_id}/origins`: the chat may be used on one
+/// more address (the owner's one click on a refused one).
+pub async fn add_origin(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<WidgetOriginRequest>,
+) -> Result<Json<WidgetSite>, ApiFailure> {
+    let device = authenticate(&state, &headers).await?;
+    let origin = normalize_origin(&request.origin)
+        .map_err(|message| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_site", message))?;
+    match state
+        .store
+        .add_site_origin(&device.business_id, &site_id, &origin)
+        .await?
+    {
+        Ok(site) => {
+            state.sites.insert(site.clone());
+            tracing::info!(site = %site.site_id, "website chat address added");
+            let refused = state.store.refused_origins(&device.business_id).await?;
+            Ok(Json(public_site(site, &refused)))
+        }
+        Err(OriginRefused::UnknownSite) => Err(ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+            "this website chat is not one of your business's",
+        )),
+        Err(OriginRefused::TooMany) => Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_site",
+            format!("a website chat can be used on at most {MAX_ORIGINS} addresses"),
+        )),
+    }
 }
 
 /// `POST /v1/widget/replies`: an approved reply for a visitor.
@@ -431,6 +505,21 @@ mod tests {
             Err(VisitorMessageError::BadEmail)
         );
         assert_eq!(
+            parse_visitor_message(br#"{"text":"hi","phone":"+34 612-345 678"}"#)
+                .unwrap()
+                .phone
+                .as_deref(),
+            Some("+34 612-345 678")
+        );
+        for bad in ["call me", "12", "+34 612 345 678 +1", "612<b>345</b>"] {
+            let body = serde_json::json!({"text": "hi", "phone": bad}).to_string();
+            assert_eq!(
+                parse_visitor_message(body.as_bytes()),
+                Err(VisitorMessageError::BadPhone),
+                "{bad}"
+            );
+        }
+        assert_eq!(
             parse_visitor_message(br#"{"text":"hi","client_message_id":"x"}"#),
             Err(VisitorMessageError::BadClientId)
         );
@@ -442,23 +531,6 @@ mod tests {
         assert!(matches!(
             parse_visitor_message(br#"{"text":"hi","admin":true}"#),
             Err(VisitorMessageError::Unreadable(_))
-        ));
-    }
-
-    #[test]
-    fn the_cors_check_reads_the_site_from_the_path() {
-        let directory = SiteDirectory::load(vec![Site {
-            site_id: "site_a".into(),
-            business_id: "b".into(),
-            name: "A".into(),
-            origins: vec!["https://salon.example".into()],
-        }]);
-        let origin = HeaderValue::from_static("https://salon.example");
-        assert!(directory.allows("/widget/v1/site_a/messages", &origin));
-        assert!(!directory.allows("/widget/v1/site_b/messages", &origin));
-        assert!(!directory.allows(
-            "/widget/v1/site_a/messages",
-            &HeaderValue::from_static("https://evil.example")
         ));
     }
 

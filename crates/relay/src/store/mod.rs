@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256};
 use crate::meta_links::{
     Confirmation, DeletionRequest, DeletionStatus, LoginPrompt, LoginProvider, NewLoginState,
 };
-use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
+use crate::widget_store::{
+    OriginRefused, PendingReply, RefusedOrigin, ReplyRefused, Session, Site,
+};
 
 pub mod postgres;
 mod sqlite;
@@ -321,6 +323,19 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
         now: i64,
     ) -> Result<Site, StoreError>;
     async fn sites(&self) -> Result<Vec<Site>, StoreError>;
+    async fn record_refused_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn refused_origins(&self, business_id: &str) -> Result<Vec<RefusedOrigin>, StoreError>;
+    async fn add_site_origin(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<Result<Site, OriginRefused>, StoreError>;
     async fn visitor_session(
         &self,
         site_id: &str,

@@ -24,6 +24,24 @@ pub struct MessageAccepted {
     pub message_id: String,
 }
 
+/// What the page learns when it loads: whether the chat may be used here.
+#[derive(Debug, Serialize)]
+pub struct Hello {
+    pub available: bool,
+}
+
+/// `GET /widget/v1/{site}/hello`: asked once per page load, so a page on an
+/// address the owner did not list tells the visitor so before they write
+/// (and the owner is shown the address).
+pub async fn visitor_hello(
+    State(state): State<SharedState>,
+    Path(site_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Hello>, ApiFailure> {
+    site_for(&state, &site_id, &headers).await?;
+    Ok(Json(Hello { available: true }))
+}
+
 pub async fn visitor_message(
     State(state): State<SharedState>,
     Path(site_id): Path<String>,
@@ -31,7 +49,7 @@ pub async fn visitor_message(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<MessageAccepted>), ApiFailure> {
-    let site = site_for(&state, &site_id, &headers)?;
+    let site = site_for(&state, &site_id, &headers).await?;
     let message = parse_visitor_message(&body).map_err(|error| {
         Metrics::add(&state.metrics.widget_rejected_invalid, 1);
         ApiFailure::new(StatusCode::BAD_REQUEST, "bad_message", error.to_string())
@@ -94,6 +112,7 @@ pub async fn visitor_message(
         text: message.text,
         visitor_name: message.name,
         visitor_email: message.email,
+        visitor_phone: message.phone,
         received_at_ms: now_ms(),
     };
     deliver(
@@ -135,7 +154,7 @@ pub async fn visitor_replies(
     Query(query): Query<RepliesQuery>,
     headers: HeaderMap,
 ) -> Result<Json<RepliesPage>, ApiFailure> {
-    let site = site_for(&state, &site_id, &headers)?;
+    let site = site_for(&state, &site_id, &headers).await?;
     let secret = headers
         .get(SESSION_HEADER)
         .and_then(|v| v.to_str().ok())

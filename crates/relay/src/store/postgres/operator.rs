@@ -82,12 +82,13 @@ impl PostgresStore {
 }
 
 /// Everything of one business (`$1`), children first.
-const DELETE_BUSINESS: [&str; 11] = [
+const DELETE_BUSINESS: [&str; 12] = [
     "DELETE FROM envelopes WHERE device_id IN (SELECT id FROM devices WHERE business_id = $1)",
     "DELETE FROM oauth_states WHERE device_id IN (SELECT id FROM devices WHERE business_id = $1)",
     "DELETE FROM widget_replies WHERE session_hash IN (SELECT s.id_hash FROM widget_sessions s
          JOIN widget_sites w ON w.id = s.site_id WHERE w.business_id = $1)",
     "DELETE FROM widget_sessions WHERE site_id IN (SELECT id FROM widget_sites WHERE business_id = $1)",
+    "DELETE FROM widget_refused_origins WHERE site_id IN (SELECT id FROM widget_sites WHERE business_id = $1)",
     "DELETE FROM widget_sites WHERE business_id = $1",
     "DELETE FROM routes WHERE business_id = $1",
     "DELETE FROM business_account_routes WHERE business_id = $1",

@@ -113,6 +113,17 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     // The operator may suspend a business (its computers are refused).
     (2, "ALTER TABLE businesses ADD COLUMN suspended_at BIGINT;"),
+    // Page addresses refused by a website chat, for the owner to add.
+    (
+        3,
+        "CREATE TABLE widget_refused_origins (
+        site_id TEXT NOT NULL REFERENCES widget_sites(id),
+        origin TEXT NOT NULL,
+        refusals BIGINT NOT NULL,
+        last_refused_at BIGINT NOT NULL,
+        PRIMARY KEY (site_id, origin)
+    );",
+    ),
 ];
 
 /// Brings the database to the newest schema, in one transaction.

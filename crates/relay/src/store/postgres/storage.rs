@@ -11,7 +11,9 @@ use crate::store::{
     BusinessInfo, ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage,
     StoreError,
 };
-use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
+use crate::widget_store::{
+    OriginRefused, PendingReply, RefusedOrigin, ReplyRefused, Session, Site,
+};
 
 #[async_trait::async_trait]
 impl Storage for PostgresStore {
@@ -269,6 +271,28 @@ impl Storage for PostgresStore {
 
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         PostgresStore::sites(self).await
+    }
+
+    async fn record_refused_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        PostgresStore::record_refused_origin(self, site_id, origin, now).await
+    }
+
+    async fn refused_origins(&self, business_id: &str) -> Result<Vec<RefusedOrigin>, StoreError> {
+        PostgresStore::refused_origins(self, business_id).await
+    }
+
+    async fn add_site_origin(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<Result<Site, OriginRefused>, StoreError> {
+        PostgresStore::add_site_origin(self, business_id, site_id, origin).await
     }
 
     async fn visitor_session(

@@ -3,7 +3,10 @@
 use super::{PostgresStore, cursor, signed};
 use crate::secrets::random_token;
 use crate::store::{StoreError, hash_secret};
-use crate::widget_store::{PendingReply, ReplyRefused, SESSION_LIFETIME_SECONDS, Session, Site};
+use crate::widget_store::{
+    MAX_ORIGINS, MAX_REFUSED_ORIGINS, OriginRefused, PendingReply, RefusedOrigin, ReplyRefused,
+    SESSION_LIFETIME_SECONDS, Session, Site,
+};
 
 impl PostgresStore {
     pub async fn create_site(
@@ -36,6 +39,108 @@ impl PostgresStore {
             name: name.to_owned(),
             origins: origins.to_vec(),
         })
+    }
+
+    pub async fn record_refused_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        let counted = client
+            .execute(
+                "UPDATE widget_refused_origins SET refusals = refusals + 1, last_refused_at = $3
+                 WHERE site_id = $1 AND origin = $2",
+                &[&site_id, &origin, &now],
+            )
+            .await?;
+        if counted == 0 {
+            // Two instances may both see the address as new: the key keeps one row.
+            client
+                .execute(
+                    "INSERT INTO widget_refused_origins (site_id, origin, refusals, last_refused_at)
+                     SELECT $1, $2, 1, $3 WHERE EXISTS (SELECT 1 FROM widget_sites WHERE id = $1)
+                       AND (SELECT COUNT(*) FROM widget_refused_origins WHERE site_id = $1) < $4
+                     ON CONFLICT (site_id, origin) DO UPDATE
+                       SET refusals = widget_refused_origins.refusals + 1, last_refused_at = $3",
+                    &[&site_id, &origin, &now, &MAX_REFUSED_ORIGINS],
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn refused_origins(
+        &self,
+        business_id: &str,
+    ) -> Result<Vec<RefusedOrigin>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT r.site_id, r.origin, r.refusals, r.last_refused_at
+                 FROM widget_refused_origins r JOIN widget_sites w ON w.id = r.site_id
+                 WHERE w.business_id = $1 ORDER BY r.last_refused_at DESC, r.origin",
+                &[&business_id],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| RefusedOrigin {
+                site_id: r.get(0),
+                origin: r.get(1),
+                refusals: u64::try_from(r.get::<_, i64>(2)).unwrap_or(0),
+                last_refused_at: r.get(3),
+            })
+            .collect())
+    }
+
+    pub async fn add_site_origin(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<Result<Site, OriginRefused>, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let Some(row) = tx
+            .query_opt(
+                "SELECT id, business_id, name, origins FROM widget_sites
+                 WHERE id = $1 AND business_id = $2 FOR UPDATE",
+                &[&site_id, &business_id],
+            )
+            .await?
+        else {
+            return Ok(Err(OriginRefused::UnknownSite));
+        };
+        let mut site = Site {
+            site_id: row.get(0),
+            business_id: row.get(1),
+            name: row.get(2),
+            origins: serde_json::from_str(&row.get::<_, String>(3)).unwrap_or_default(),
+        };
+        if !site.origins.iter().any(|known| known == origin) {
+            if site.origins.len() >= MAX_ORIGINS {
+                return Ok(Err(OriginRefused::TooMany));
+            }
+            site.origins.push(origin.to_owned());
+            let origins_json = serde_json::to_string(&site.origins).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "UPDATE widget_sites SET origins = $2 WHERE id = $1",
+                &[&site_id, &origins_json],
+            )
+            .await?;
+        }
+        tx.execute(
+            "DELETE FROM widget_refused_origins WHERE site_id = $1 AND origin = $2",
+            &[&site_id, &origin],
+        )
+        .await?;
+        // Every instance's origin check reloads the sites.
+        tx.execute("SELECT pg_notify($1, '')", &[&super::notify::SITES])
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(site))
     }
 
     pub async fn sites(&self) -> Result<Vec<Site>, StoreError> {

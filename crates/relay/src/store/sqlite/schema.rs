@@ -133,5 +133,15 @@ pub(super) fn migrations() -> Migrations<'static> {
         ),
         // The operator may suspend a business (its computers are refused).
         M::up("ALTER TABLE businesses ADD COLUMN suspended_at INTEGER;"),
+        // Page addresses refused by a website chat, for the owner to add.
+        M::up(
+            "CREATE TABLE widget_refused_origins (
+            site_id TEXT NOT NULL REFERENCES widget_sites(id),
+            origin TEXT NOT NULL,
+            refusals INTEGER NOT NULL,
+            last_refused_at INTEGER NOT NULL,
+            PRIMARY KEY (site_id, origin)
+        );",
+        ),
     ])
 }

@@ -14,7 +14,9 @@ use crate::store::{
     BusinessInfo, ClaimOutcome, Device, DeviceInfo, Expired, Recipients, Registration, Storage,
     StoreError,
 };
-use crate::widget_store::{PendingReply, ReplyRefused, Session, Site};
+use crate::widget_store::{
+    OriginRefused, PendingReply, RefusedOrigin, ReplyRefused, Session, Site,
+};
 
 /// Runs a blocking store call off the async threads.
 async fn blocking<T: Send + 'static>(
@@ -364,6 +366,40 @@ impl Storage for SqliteStore {
 
     async fn sites(&self) -> Result<Vec<Site>, StoreError> {
         blocking(self, move |s| s.sites()).await
+    }
+
+    async fn record_refused_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let site_id = site_id.to_owned();
+        let origin = origin.to_owned();
+        blocking(self, move |s| {
+            s.record_refused_origin(&site_id, &origin, now)
+        })
+        .await
+    }
+
+    async fn refused_origins(&self, business_id: &str) -> Result<Vec<RefusedOrigin>, StoreError> {
+        let business_id = business_id.to_owned();
+        blocking(self, move |s| s.refused_origins(&business_id)).await
+    }
+
+    async fn add_site_origin(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<Result<Site, OriginRefused>, StoreError> {
+        let business_id = business_id.to_owned();
+        let site_id = site_id.to_owned();
+        let origin = origin.to_owned();
+        blocking(self, move |s| {
+            s.add_site_origin(&business_id, &site_id, &origin)
+        })
+        .await
     }
 
     async fn visitor_session(

@@ -1,7 +1,10 @@
 //! Website chats: sites, visitor sessions, replies waiting (see `widget_store`).
 
 use super::*;
-use crate::widget_store::{PendingReply, ReplyRefused, SESSION_LIFETIME_SECONDS, Session, Site};
+use crate::widget_store::{
+    MAX_ORIGINS, MAX_REFUSED_ORIGINS, OriginRefused, PendingReply, RefusedOrigin, ReplyRefused,
+    SESSION_LIFETIME_SECONDS, Session, Site,
+};
 
 fn site_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Site> {
     let origins: String = r.get(3)?;
@@ -43,6 +46,95 @@ impl SqliteStore {
             business_id: business_id.to_owned(),
             name: name.to_owned(),
             origins: origins.to_vec(),
+        })
+    }
+
+    /// Counts a refused page address of a site; a new address is remembered
+    /// only while the site has fewer than [`MAX_REFUSED_ORIGINS`].
+    pub fn record_refused_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let counted = tx.execute(
+                "UPDATE widget_refused_origins SET refusals = refusals + 1, last_refused_at = ?3
+                 WHERE site_id = ?1 AND origin = ?2",
+                params![site_id, origin, now],
+            )?;
+            if counted == 0 {
+                tx.execute(
+                    "INSERT INTO widget_refused_origins (site_id, origin, refusals, last_refused_at)
+                     SELECT ?1, ?2, 1, ?3 WHERE EXISTS (SELECT 1 FROM widget_sites WHERE id = ?1)
+                       AND (SELECT COUNT(*) FROM widget_refused_origins WHERE site_id = ?1) < ?4",
+                    params![site_id, origin, now, MAX_REFUSED_ORIGINS],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// The refused page addresses of a business's sites, most recent first.
+    pub fn refused_origins(&self, business_id: &str) -> Result<Vec<RefusedOrigin>, StoreError> {
+        self.with(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT r.site_id, r.origin, r.refusals, r.last_refused_at
+                 FROM widget_refused_origins r JOIN widget_sites w ON w.id = r.site_id
+                 WHERE w.business_id = ?1 ORDER BY r.last_refused_at DESC, r.origin",
+            )?;
+            let refused = statement.query_map(params![business_id], |r| {
+                Ok(RefusedOrigin {
+                    site_id: r.get(0)?,
+                    origin: r.get(1)?,
+                    refusals: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    last_refused_at: r.get(3)?,
+                })
+            })?;
+            Ok(refused.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Adds an address (already normalized) to a business's site; the
+    /// address is no longer counted as refused.
+    pub fn add_site_origin(
+        &self,
+        business_id: &str,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<Result<Site, OriginRefused>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let site = tx
+                .query_row(
+                    "SELECT id, business_id, name, origins FROM widget_sites WHERE id = ?1 AND business_id = ?2",
+                    params![site_id, business_id],
+                    site_row,
+                )
+                .optional()?;
+            let Some(mut site) = site else {
+                return Ok(Err(OriginRefused::UnknownSite));
+            };
+            if !site.origins.iter().any(|known| known == origin) {
+                if site.origins.len() >= MAX_ORIGINS {
+                    return Ok(Err(OriginRefused::TooMany));
+                }
+                site.origins.push(origin.to_owned());
+                let origins_json =
+                    serde_json::to_string(&site.origins).unwrap_or_else(|_| "[]".into());
+                tx.execute(
+                    "UPDATE widget_sites SET origins = ?2 WHERE id = ?1",
+                    params![site_id, origins_json],
+                )?;
+            }
+            tx.execute(
+                "DELETE FROM widget_refused_origins WHERE site_id = ?1 AND origin = ?2",
+                params![site_id, origin],
+            )?;
+            tx.commit()?;
+            Ok(Ok(site))
         })
     }
 
