@@ -54,6 +54,20 @@ pub async fn add_website(
     Ok(state.require_engine()?.add_website(&name, &origins).await?)
 }
 
+/// Lets a website chat be used on one more address (the owner's one click
+/// on an address it refused).
+#[tauri::command]
+pub async fn allow_website_origin(
+    state: State<'_, AppState>,
+    site_id: String,
+    origin: String,
+) -> Result<WebsiteChat, CommandError> {
+    Ok(state
+        .require_engine()?
+        .allow_website_origin(&site_id, &origin)
+        .await?)
+}
+
 /// Removes an account's token from the keychain (it stops sending; webhooks
 /// still arrive). With `erase`, its conversations are erased as for a
 /// per-person erasure. Returns what happened, in words.

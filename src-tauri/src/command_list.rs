@@ -38,6 +38,7 @@ macro_rules! with_window_commands {
             accounts_commands::connect_with_token [state] (platform: leadbox_inbox::Platform, account_id: String, connection: leadbox_inbox::Connection, token: String, human_agent: bool) -> leadbox_inbox::AccountRow;
             accounts_commands::list_websites [state] () -> Vec<leadbox_inbox::WebsiteChat>;
             accounts_commands::add_website [state] (name: String, origins: Vec<String>) -> leadbox_inbox::WebsiteChat;
+            accounts_commands::allow_website_origin [state] (site_id: String, origin: String) -> leadbox_inbox::WebsiteChat;
             accounts_commands::disconnect_account [state] (platform: leadbox_inbox::Platform, account_id: String, erase: bool) -> String;
             settings_commands::pair_with_relay [state] (relay_url: String, invite_code: String, device_name: String) -> leadbox_inbox::Pairing;
             settings_commands::sign_up_at_relay [state] (relay_url: String, business_name: String, signup_code: String, device_name: String) -> leadbox_inbox::Pairing;

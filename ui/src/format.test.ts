@@ -183,6 +183,12 @@ describe("replyWindowText", () => {
     );
   });
 
+  it("does not speak of Meta's 24 hours to a website visitor", () => {
+    expect(replyWindowText(window("open", at(24 * 6)), now, "website")).toBe(
+      "You can reply until Sun 10:00: the visitor's chat on your website keeps replies for 7 days after their last message.",
+    );
+  });
+
   it("adds the deadline to the explanation of a personal reply or a comment", () => {
     expect(replyWindowText(window("human_agent", at(48), "A personal reply."), now)).toBe("A personal reply. Until Wed 10:00.");
   });

@@ -206,12 +206,15 @@ export function retentionReportText(report: RetentionReport): string {
   );
 }
 
-/** The draft panel's line about Meta's reply window (what it means for this reply). */
-export function replyWindowText(window: ReplyWindow, now: Date = new Date()): string {
+/** The draft panel's line about the reply window (what it means for this
+ * reply): Meta's 24 hours, or the website visitor's 7-day chat. */
+export function replyWindowText(window: ReplyWindow, now: Date = new Date(), platform?: Platform): string {
   const until = window.closes_at_ms === null ? "" : deadline(window.closes_at_ms, now);
   switch (window.state) {
     case "open":
-      return `You can reply until ${until}: after 24 hours without a message from them, Meta limits replies.`;
+      return platform === "website"
+        ? `You can reply until ${until}: the visitor's chat on your website keeps replies for 7 days after their last message.`
+        : `You can reply until ${until}: after 24 hours without a message from them, Meta limits replies.`;
     case "human_agent":
     case "comment":
       return `${window.explanation} Until ${until}.`;

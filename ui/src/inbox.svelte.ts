@@ -8,6 +8,7 @@ import {
   inboxStatus,
   labelsInUse,
   listAccounts,
+  listWebsites,
   markConversationRead,
   type AccountRow,
   type DraftReview,
@@ -16,6 +17,7 @@ import {
   type ListedConversation,
   type PageCursor,
   type StoredMessage,
+  type WebsiteChat,
 } from "./ipc/commands";
 import { errorMessage } from "./format";
 
@@ -91,6 +93,20 @@ class Inbox {
     this.filter = filter;
     this.rows = [];
     await this.guard(() => this.loadList());
+  }
+
+  /** The business's website chats as the relay last listed them. */
+  websites: WebsiteChat[] = $state([]);
+
+  /** Asks the relay for the website chats (and the addresses they refused);
+   * an unreachable relay or no relay yet keeps the last list. */
+  async refreshWebsites() {
+    if (!this.status?.relay_url) return;
+    try {
+      this.websites = await listWebsites();
+    } catch {
+      // The sync status already says when the relay cannot be reached.
+    }
   }
 
   async refreshLabels() {

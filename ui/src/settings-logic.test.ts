@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyProfileForm, parseOrigins, pausedLabel, profileForm, profileLanguages, providerDisclosure, translationLanguages } from "./settings-logic";
-import type { BusinessProfile } from "./ipc/commands";
+import { applyProfileForm, parseOrigins, refusedAddresses, refusedAddressText, pausedLabel, profileForm, profileLanguages, providerDisclosure, translationLanguages } from "./settings-logic";
+import type { BusinessProfile, WebsiteChat } from "./ipc/commands";
 
 const profile: BusinessProfile = {
   name: "Ana's Salon",
@@ -45,6 +45,38 @@ describe("parseOrigins", () => {
       "https://c.example",
     ]);
     expect(parseOrigins("   ")).toEqual([]);
+  });
+});
+
+describe("refusedAddresses", () => {
+  const chat = (name: string, refused: Array<[string, number, number]>): WebsiteChat => ({
+    site_id: `site_${name}`,
+    name,
+    origins: ["https://salon.example"],
+    snippet: "",
+    refused_origins: refused.map(([origin, refusals, last_refused_at_ms]) => ({ origin, refusals, last_refused_at_ms })),
+  });
+
+  it("lists every chat's refused addresses, the most recent first", () => {
+    const listed = refusedAddresses([
+      chat("Salon", [["https://www.salon.example", 3, 2000]]),
+      chat("Shop", [["https://shop.example", 1, 5000], ["http://localhost:8080", 2, 1000]]),
+    ]);
+    expect(listed.map((r) => [r.siteId, r.origin])).toEqual([
+      ["site_Shop", "https://shop.example"],
+      ["site_Salon", "https://www.salon.example"],
+      ["site_Shop", "http://localhost:8080"],
+    ]);
+    expect(refusedAddresses([chat("Salon", [])])).toEqual([]);
+  });
+
+  it("tells the owner where, how often and that visitors were told", () => {
+    const now = new Date(2026, 11, 2, 15, 0);
+    const [refused] = refusedAddresses([chat("Salon", [["https://www.salon.example", 1, new Date(2026, 11, 2, 9, 30).getTime()]])]);
+    const text = refusedAddressText(refused, now);
+    expect(text).toContain('"Salon" was loaded on https://www.salon.example');
+    expect(text).toContain("(once, last 09:30)");
+    expect(refusedAddressText({ ...refused, refusals: 4 }, now)).toContain("(4 times,");
   });
 });
 

@@ -1,5 +1,6 @@
 // Pure helpers behind the onboarding and settings screens (unit-tested).
-import type { AiSettings, AiSettingsInput, BusinessProfile, ProviderKind } from "./ipc/commands";
+import type { AiSettings, AiSettingsInput, BusinessProfile, ProviderKind, WebsiteChat } from "./ipc/commands";
+import { messageTime } from "./format";
 
 /** What leaves this computer with each drafting provider, in plain words. */
 export function providerDisclosure(provider: string, baseUrl: string): string {
@@ -20,6 +21,33 @@ export function parseOrigins(text: string): string[] {
     .split(/[\s,]+/)
     .map((origin) => origin.trim())
     .filter((origin) => origin.length > 0);
+}
+
+/** A page address one of the owner's chats refused, to offer adding it. */
+export type RefusedAddress = { siteId: string; siteName: string; origin: string; refusals: number; lastMs: number };
+
+/** Every refused address of every chat, the most recent first. */
+export function refusedAddresses(websites: WebsiteChat[]): RefusedAddress[] {
+  return websites
+    .flatMap((chat) =>
+      chat.refused_origins.map((refused) => ({
+        siteId: chat.site_id,
+        siteName: chat.name,
+        origin: refused.origin,
+        refusals: refused.refusals,
+        lastMs: refused.last_refused_at_ms,
+      })),
+    )
+    .sort((a, b) => b.lastMs - a.lastMs);
+}
+
+/** What the owner is told about a refused address. */
+export function refusedAddressText(refused: RefusedAddress, now: Date = new Date()): string {
+  const times = refused.refusals === 1 ? "once" : `${refused.refusals} times`;
+  return (
+    `Your website chat "${refused.siteName}" was loaded on ${refused.origin}, which is not one of its addresses: ` +
+    `visitors there were told the chat is not available (${times}, last ${messageTime(refused.lastMs, now)}). Add it?`
+  );
 }
 
 /** "Paused until 15:40" or null when not paused. */

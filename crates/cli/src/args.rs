@@ -31,8 +31,17 @@ pub(crate) enum WebsiteAction {
         #[arg(long = "origin", required = true)]
         origins: Vec<String>,
     },
-    /// List your website chats with their snippet.
+    /// List your website chats with their snippet and any address they refused.
     List,
+    /// Let a website chat be used on one more address (one it refused, say).
+    Allow {
+        /// The chat's id, e.g. site_abc123 (shown by `website list`).
+        #[arg(long)]
+        site: String,
+        /// The address, e.g. https://www.example.com.
+        #[arg(long)]
+        origin: String,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]

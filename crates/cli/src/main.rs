@@ -179,6 +179,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     vec![runtime.block_on(engine.add_website(&name, &origins))?]
                 }
                 WebsiteAction::List => runtime.block_on(engine.websites())?,
+                WebsiteAction::Allow { site, origin } => {
+                    vec![runtime.block_on(engine.allow_website_origin(&site, &origin))?]
+                }
             };
             if chats.is_empty() {
                 writeln!(
@@ -195,6 +198,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     chat.origins.join(", "),
                     chat.snippet
                 )?;
+                for refused in &chat.refused_origins {
+                    writeln!(
+                        out,
+                        "  Refused on {} ({}): add it with `leadbox-cli website allow --site {} --origin {}`",
+                        refused.origin,
+                        match refused.refusals {
+                            1 => "once".to_owned(),
+                            n => format!("{n} times"),
+                        },
+                        chat.site_id,
+                        refused.origin
+                    )?;
+                }
             }
         }
         Command::Mentions { json } => {

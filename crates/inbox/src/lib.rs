@@ -52,7 +52,7 @@ pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
 pub use reply_window::{ReplyVerdict, ReplyWindow};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, ROUTE_MOVED_NOTICE, SyncReport};
-pub use website::WebsiteChat;
+pub use website::{RefusedOrigin, WebsiteChat};
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data
 /// folder joined with the app identifier, the same folder the desktop app uses.

@@ -5,7 +5,8 @@ use std::time::Duration;
 use leadbox_envelope::api::{
     AckRequest, AckResponse, ApiError, BusinessDevice, ClaimRouteRequest, ComputerInvite,
     DeletionCompleted, EnvelopePage, OAuthTicket, RegisterDeviceRequest, RegisterDeviceResponse,
-    SignUpRequest, WidgetReplyAccepted, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+    SignUpRequest, WidgetOriginRequest, WidgetReplyAccepted, WidgetReplyRequest, WidgetSite,
+    WidgetSiteRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -195,6 +196,24 @@ impl RelayClient {
     pub async fn sites(&self, token: &str) -> Result<Vec<WidgetSite>, InboxError> {
         let response = self
             .authed(reqwest::Method::GET, "/v1/widget/sites", token)
+            .send()
+            .await;
+        self.read(response).await
+    }
+
+    pub async fn add_site_origin(
+        &self,
+        token: &str,
+        site_id: &str,
+        request: &WidgetOriginRequest,
+    ) -> Result<WidgetSite, InboxError> {
+        let response = self
+            .authed(
+                reqwest::Method::POST,
+                &format!("/v1/widget/sites/{site_id}/origins"),
+                token,
+            )
+            .json(request)
             .send()
             .await;
         self.read(response).await

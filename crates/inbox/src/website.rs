@@ -3,7 +3,9 @@
 //! approved replies, which go back through the relay to the visitor's page.
 
 use leadbox_channels::{Connection, Platform};
-use leadbox_envelope::api::{WidgetReplyRequest, WidgetSite, WidgetSiteRequest};
+use leadbox_envelope::api::{
+    WidgetOriginRequest, WidgetRefusedOrigin, WidgetReplyRequest, WidgetSite, WidgetSiteRequest,
+};
 use leadbox_vault::ApprovedDraft;
 
 use crate::{Engine, InboxError};
@@ -16,6 +18,30 @@ pub struct WebsiteChat {
     pub name: String,
     pub origins: Vec<String>,
     pub snippet: String,
+    /// Page addresses the chat was loaded on and refused, most recent
+    /// first: visitors there were told the chat is not available.
+    pub refused_origins: Vec<RefusedOrigin>,
+}
+
+/// A page address a website chat refused (see [`Engine::allow_website_origin`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct RefusedOrigin {
+    pub origin: String,
+    /// How many times a page there asked (each page load, each message).
+    pub refusals: u64,
+    /// Milliseconds since the Unix epoch, like every time in the window.
+    pub last_refused_at_ms: i64,
+}
+
+impl From<WidgetRefusedOrigin> for RefusedOrigin {
+    fn from(refused: WidgetRefusedOrigin) -> Self {
+        RefusedOrigin {
+            origin: refused.origin,
+            refusals: refused.refusals,
+            last_refused_at_ms: refused.last_refused_at.saturating_mul(1000),
+        }
+    }
 }
 
 fn chat(relay_url: &str, site: WidgetSite) -> WebsiteChat {
@@ -29,6 +55,7 @@ fn chat(relay_url: &str, site: WidgetSite) -> WebsiteChat {
         name: site.name,
         origins: site.origins,
         snippet,
+        refused_origins: site.refused_origins.into_iter().map(Into::into).collect(),
     }
 }
 
@@ -77,6 +104,22 @@ impl Engine {
             .into_iter()
             .map(|site| chat(client.base(), site))
             .collect())
+    }
+
+    /// Lets the chat `site_id` be used on one more address, typically one it
+    /// refused; visitors there can write at once.
+    pub async fn allow_website_origin(
+        &self,
+        site_id: &str,
+        origin: &str,
+    ) -> Result<WebsiteChat, InboxError> {
+        let (client, token) = self.relay()?;
+        let request = WidgetOriginRequest {
+            origin: origin.trim().to_owned(),
+        };
+        let site = client.add_site_origin(&token, site_id, &request).await?;
+        tracing::info!(site = %site.site_id, "website chat address added");
+        Ok(chat(client.base(), site))
     }
 
     /// Hands an approved reply to the relay for the visitor's page. The

@@ -314,6 +314,19 @@ export type ProviderKind = "offline" | "openai_compatible" | "anthropic";
 export type QuietHours = { start: string, end: string, };
 
 /**
+ * A page address a website chat refused (see [`Engine::allow_website_origin`]).
+ */
+export type RefusedOrigin = { origin: string, 
+/**
+ * How many times a page there asked (each page load, each message).
+ */
+refusals: number, 
+/**
+ * Milliseconds since the Unix epoch, like every time in the window.
+ */
+last_refused_at_ms: number, };
+
+/**
  * Whether a reply can go out now, and how; or why not.
  */
 export type ReplyVerdict = "open" | "human_agent" | "comment" | "closed" | "template_needed" | "no_message_yet" | "visitor_gone" | "comment_answered" | "comment_closed";
@@ -426,4 +439,9 @@ export type VaultStatus = { "state": "open" } | { "state": "not_set_up" } | { "s
 /**
  * A website chat and the line of HTML that puts it on the owner's site.
  */
-export type WebsiteChat = { site_id: string, name: string, origins: Array<string>, snippet: string, };
+export type WebsiteChat = { site_id: string, name: string, origins: Array<string>, snippet: string, 
+/**
+ * Page addresses the chat was loaded on and refused, most recent
+ * first: visitors there were told the chat is not available.
+ */
+refused_origins: Array<RefusedOrigin>, };

@@ -56,6 +56,8 @@ export const listWebsites = () =>
   invoke<Array<WebsiteChat>>("list_websites");
 export const addWebsite = (name: string, origins: Array<string>) =>
   invoke<WebsiteChat>("add_website", { name, origins });
+export const allowWebsiteOrigin = (siteId: string, origin: string) =>
+  invoke<WebsiteChat>("allow_website_origin", { siteId, origin });
 export const disconnectAccount = (platform: Platform, accountId: string, erase: boolean) =>
   invoke<string>("disconnect_account", { platform, accountId, erase });
 export const pairWithRelay = (relayUrl: string, inviteCode: string, deviceName: string) =>
