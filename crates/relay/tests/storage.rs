@@ -658,7 +658,7 @@ async fn refused_page_addresses_are_counted_bounded_and_added_by_their_owner(bac
         added.origins,
         ["https://salon.example", "https://www.salon.example"]
     );
-    assert_eq!(store.sites().await.unwrap(), [added.clone()]);
+    assert_eq!(store.sites().await.unwrap(), std::slice::from_ref(&added));
     let again = store
         .add_site_origin(
             &salon.business_id,
