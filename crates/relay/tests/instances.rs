@@ -127,12 +127,14 @@ async fn a_website_chat_added_on_one_instance_takes_visitors_on_the_other() {
     )
     .await
     .expect("instance B learns of the new site");
-    let posted = b
-        .http
-        .post(format!("{}/widget/v1/{site_id}/messages", b.url))
-        .header("origin", "https://salon.example")
-        .json(&serde_json::json!({"text": "Do you open on Sundays?"}))
-        .send()
+    let visitor_writes = |origin: &'static str, text: &'static str| {
+        b.http
+            .post(format!("{}/widget/v1/{site_id}/messages", b.url))
+            .header("origin", origin)
+            .json(&serde_json::json!({ "text": text }))
+            .send()
+    };
+    let posted = visitor_writes("https://salon.example", "Do you open on Sundays?")
         .await
         .unwrap();
     assert_eq!(posted.status(), 201);
@@ -166,12 +168,7 @@ async fn a_website_chat_added_on_one_instance_takes_visitors_on_the_other() {
     )
     .await
     .expect("instance B learns of the added address");
-    let posted = b
-        .http
-        .post(format!("{}/widget/v1/{site_id}/messages", b.url))
-        .header("origin", "https://www.salon.example")
-        .json(&serde_json::json!({"text": "And on Mondays?"}))
-        .send()
+    let posted = visitor_writes("https://www.salon.example", "And on Mondays?")
         .await
         .unwrap();
     assert_eq!(posted.status(), 201);

@@ -497,8 +497,14 @@ async fn a_deletion_request_completes_when_every_business_confirmed(backend: Bac
     assert!(store.deletion_status("DEL-nope").await.unwrap().is_none());
 }
 
-async fn website_sessions_and_replies(backend: Backend) {
-    let store = &backend.store;
+/// The salon with a website chat on https://salon.example, and another business.
+async fn salon_site_and_another_business(
+    store: &Store,
+) -> (
+    Registration,
+    Registration,
+    leadbox_relay::widget_store::Site,
+) {
     let salon = pair(store, "Salon").await;
     let other = pair(store, "Other").await;
     let site = store
@@ -510,6 +516,12 @@ async fn website_sessions_and_replies(backend: Backend) {
         )
         .await
         .unwrap();
+    (salon, other, site)
+}
+
+async fn website_sessions_and_replies(backend: Backend) {
+    let store = &backend.store;
+    let (salon, other, site) = salon_site_and_another_business(store).await;
     assert_eq!(store.sites().await.unwrap(), std::slice::from_ref(&site));
     assert_eq!(
         store
@@ -585,17 +597,7 @@ async fn website_sessions_and_replies(backend: Backend) {
 
 async fn refused_page_addresses_are_counted_bounded_and_added_by_their_owner(backend: Backend) {
     let store = &backend.store;
-    let salon = pair(store, "Salon").await;
-    let other = pair(store, "Other").await;
-    let site = store
-        .create_site(
-            &salon.business_id,
-            "Site",
-            &["https://salon.example".into()],
-            NOW,
-        )
-        .await
-        .unwrap();
+    let (salon, other, site) = salon_site_and_another_business(store).await;
     for at in [NOW, NOW + 7] {
         store
             .record_refused_origin(&site.site_id, "https://www.salon.example", at)

@@ -159,6 +159,8 @@
     ".me{align-self:flex-end;background:#e7f3ee}.them{align-self:flex-start;background:#f1f1f3}" +
     ".note{color:#5f5f66;font-size:12px;text-align:center}" +
     ".note:empty{display:none}" +
+    /* On a page the chat may not be used on, its one message fills the panel. */
+    ".unavailable .log{display:none}.unavailable [role=status]{flex:1;display:flex;align-items:center;justify-content:center;padding:24px;font-size:15px;color:#1d1d1f}" +
     "form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #e5e5ea}" +
     /* 16 px: a smaller field makes iOS Safari zoom in when it is tapped. */
     "input,textarea{font:16px/1.4 system-ui,sans-serif;border:1px solid #8e8e93;border-radius:8px;padding:6px 8px;resize:none;min-width:0}" +
@@ -218,6 +220,7 @@
   function becomeUnavailable() {
     unavailable = true;
     if (form.parentNode) panel.removeChild(form);
+    panel.classList.add("unavailable");
     status.textContent = t("unavailable");
   }
 
