@@ -168,12 +168,13 @@ def test_a_visitor_on_an_unlisted_address_is_told_and_the_owner_adds_it_in_one_c
         WebDriverWait(browser, 20).until(
             lambda d: any("www address" in m.text for m in root.find_elements(By.CSS_SELECTOR, ".msg.me"))
         )
-        assert "Hello from the www address" in visitors_draft_conversation(desk)
+        assert "Hello from the www address" in synced_conversations(desk)
     finally:
         page.stop()
 
 
-def visitors_draft_conversation(desk) -> str:
+def synced_conversations(desk) -> str:
+    """The desktop syncs; its conversations as JSON lines."""
     desk.cli("sync", "--once")
     return desk.cli("conversations", "--json")
 

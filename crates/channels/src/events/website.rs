@@ -103,7 +103,7 @@ mod tests {
     }
 
     #[test]
-    fn an_email_and_a_phone_number_are_both_kept_and_read_as_the_leads_details() {
+    fn an_email_and_a_phone_number_the_visitor_gave_are_both_kept_with_the_text() {
         let Some(Event::Message(message)) =
             widget_message(&with_phone(None, Some("a@b.co"), Some("+34 612 345 678")))
         else {
