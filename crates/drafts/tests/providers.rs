@@ -208,7 +208,12 @@ async fn a_slow_provider_times_out() {
 #[tokio::test]
 async fn dropping_the_draft_future_cancels_the_call() {
     let server = FakeLlm::start(vec![Reply::openai_ok("late").slow(Duration::from_secs(30))]).await;
-    let drafter = OpenAiCompatible::new(settings(server.url()));
+    // Short attempts: a call that went on without its caller would try
+    // again after 1 s and the 500 ms pause between attempts (long enough
+    // for the first request to arrive on a loaded machine).
+    let mut short = settings(server.url());
+    short.timeout = Duration::from_secs(1);
+    let drafter = OpenAiCompatible::new(short);
     let request = request("hi");
     // The call runs until the provider has its request (on a loaded machine
     // that can take a while), then the caller stops waiting.
@@ -223,6 +228,9 @@ async fn dropping_the_draft_future_cancels_the_call() {
             arrived.expect("the provider never got the request");
         }
     }
+    // Nothing can be observed of a call that stopped: wait past the time
+    // its retry would come, and count.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(
         server.requests().await.len(),
         1,
