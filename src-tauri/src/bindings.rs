@@ -84,6 +84,10 @@ fn declarations() -> String {
         Stage,
         Dashboard,
         ExportProgress,
+        leadbox_inbox::SavedReply,
+        leadbox_inbox::Filled,
+        leadbox_inbox::ReplyWindow,
+        leadbox_inbox::TemplateList,
     );
     let mut file = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit:\n\
@@ -297,6 +301,28 @@ mod tests {
             "src-tauri/capabilities/main.json",
             &super::capability_file(),
         );
+    }
+
+    /// The saved-replies help in the window lists exactly the placeholders
+    /// the engine fills, with the same words.
+    #[test]
+    fn the_windows_placeholder_help_is_the_engines_list() {
+        let logic = std::fs::read_to_string(repo_file("ui/src/inbox-logic.ts")).unwrap();
+        let help = logic
+            .split_once("export const PLACEHOLDER_HELP")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(block, _)| block)
+            .expect("PLACEHOLDER_HELP in ui/src/inbox-logic.ts");
+        let shown: Vec<&str> = help
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("[\"{"))
+            .collect();
+        let expected: Vec<String> = leadbox_inbox::PLACEHOLDERS
+            .iter()
+            .map(|(name, what)| format!("[\"{{{name}}}\", \"{what}\"],"))
+            .collect();
+        assert_eq!(shown, expected);
     }
 
     #[test]

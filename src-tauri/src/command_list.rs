@@ -24,6 +24,14 @@ macro_rules! with_window_commands {
             commands::conversation_draft [state] (conversation_id: i64) -> Option<leadbox_inbox::DraftReview>;
             commands::approve_and_send_draft [state] (draft_id: i64, text: String) -> String;
             commands::reject_draft [state] (draft_id: i64) -> ();
+            composer_commands::composer_reply_window [state] (conversation_id: i64) -> leadbox_inbox::ReplyWindow;
+            composer_commands::send_owner_reply [state] (conversation_id: i64, text: String) -> String;
+            composer_commands::saved_replies [state] (query: String) -> Vec<leadbox_inbox::SavedReply>;
+            composer_commands::save_saved_reply [state] (id: Option<i64>, title: String, text: String) -> leadbox_inbox::SavedReply;
+            composer_commands::delete_saved_reply [state] (id: i64) -> ();
+            composer_commands::fill_saved_reply [state] (id: i64, conversation_id: i64) -> leadbox_inbox::Filled;
+            composer_commands::whatsapp_templates [state] (conversation_id: i64) -> leadbox_inbox::TemplateList;
+            composer_commands::send_whatsapp_template [state] (conversation_id: i64, name: String, language: String, values: Vec<String>) -> String;
             commands::regenerate_draft [state] (draft_id: i64) -> leadbox_inbox::DraftReview;
             data_commands::erase_conversation_person [state] (conversation_id: i64) -> crate::data_commands::ErasureView;
             data_commands::export_data [app, state] (format: String, conversation_id: Option<i64>) -> crate::data_commands::ExportDone;

@@ -10,6 +10,7 @@ mod background;
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod composer_commands;
 mod data_commands;
 mod engine_events;
 mod error;

@@ -224,6 +224,9 @@ class FakeGraph:
     without the person's consent)."""
 
     PAGE_ID = "104000000000001"
+    # A WhatsApp number and its WhatsApp Business Account, reached with `wa-token`.
+    PHONE_ID = "106540352242922"
+    WABA_ID = "102290129340398"
 
     def __init__(self, account_id: str):
         import http.server
@@ -235,6 +238,8 @@ class FakeGraph:
         self.leads = {}
         # User Profile API answers by the person's page-scoped id.
         self.profiles = {}
+        # The WhatsApp Business Account's message templates, as Meta lists them.
+        self.templates = []
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -261,8 +266,23 @@ class FakeGraph:
                     self.reply(200, graph.leads[resource])
                 elif resource in graph.profiles and authorized:
                     self.reply(200, graph.profiles[resource])
+                elif self.headers.get("Authorization") == "Bearer wa-token" and resource in self.whatsapp(graph):
+                    self.reply(200, self.whatsapp(graph)[resource])
                 else:
                     self.reply(400, {"error": {"message": "Invalid OAuth access token", "code": 190}})
+
+            @staticmethod
+            def whatsapp(graph):
+                """What a WhatsApp token reads: its number, the business account that
+                holds it (found through debug_token), and that account's templates."""
+                return {
+                    FakeGraph.PHONE_ID: {"id": FakeGraph.PHONE_ID, "display_phone_number": "15550001",
+                                         "verified_name": "Ana's Salon"},
+                    "debug_token": {"data": {"granular_scopes": [
+                        {"scope": "whatsapp_business_messaging", "target_ids": [FakeGraph.WABA_ID]}]}},
+                    f"{FakeGraph.WABA_ID}/phone_numbers": {"data": [{"id": FakeGraph.PHONE_ID}]},
+                    f"{FakeGraph.WABA_ID}/message_templates": {"data": graph.templates},
+                }
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -273,6 +293,10 @@ class FakeGraph:
                         "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "e2e"}})
                     return
                 graph.sends.append((self.path, self.headers.get("Authorization"), body))
+                if body.get("messaging_product") == "whatsapp":
+                    self.reply(200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                                     "messages": [{"id": f"wamid.e2e_{len(graph.sends)}"}]})
+                    return
                 self.reply(200, {"recipient_id": body["recipient"]["id"], "message_id": f"m_e2e_{len(graph.sends)}"})
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

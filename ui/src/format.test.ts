@@ -19,6 +19,7 @@ import {
   platformName,
   preview,
   syncLabel,
+  unfilledNotice,
 } from "./format";
 
 describe("preview", () => {
@@ -209,5 +210,13 @@ describe("loginLinkText", () => {
     expect(text).toContain("abcde-fghij");
     expect(text).toContain("https://relay.example.com/oauth/meta/start?state=s");
     expect(text.indexOf("abcde-fghij")).toBeLessThan(text.indexOf("https://"));
+  });
+});
+
+describe("unfilledNotice", () => {
+  it("names what is left to fill, and says nothing when all is filled", () => {
+    expect(unfilledNotice([])).toBe("");
+    expect(unfilledNotice(["phone"])).toContain("{phone} yourself");
+    expect(unfilledNotice(["phone", "first_name"])).toContain("{phone}, {first_name}");
   });
 });

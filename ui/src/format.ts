@@ -239,3 +239,10 @@ export function loginLinkText(link: LoginLink): string {
     `If no page opened, open this address (valid 10 minutes): ${link.url}`
   );
 }
+
+/** After a saved reply is inserted: the placeholders still to fill by hand. */
+export function unfilledNotice(unfilled: readonly string[]): string {
+  if (unfilled.length === 0) return "";
+  const names = unfilled.map((name) => `{${name}}`).join(", ");
+  return `Fill in ${names} yourself before sending: Leadbox does not know ${unfilled.length === 1 ? "it" : "them"} for this conversation.`;
+}

@@ -3,11 +3,15 @@ import {
   emptyListText,
   filterFromValue,
   filterValue,
+  insertAt,
+  isSendChord,
   keyboardApproval,
   parseLabels,
   scrollToReveal,
   shortcutFor,
+  slashOpensSavedReplies,
   step,
+  templatePreview,
   visibleRange,
 } from "./inbox-logic";
 import type { ListedConversation } from "./ipc/commands";
@@ -112,5 +116,62 @@ describe("keyboardApproval", () => {
   it("sends a draft without warnings and sends none with warnings", () => {
     expect(keyboardApproval([])).toBe("send");
     expect(keyboardApproval(["The draft names a price that is not in your profile"])).toBe("review");
+  });
+});
+
+describe("the composer", () => {
+  it("sends on Ctrl+Enter or Cmd+Enter only", () => {
+    expect(isSendChord({ key: "Enter", ctrlKey: true, metaKey: false })).toBe(true);
+    expect(isSendChord({ key: "Enter", ctrlKey: false, metaKey: true })).toBe(true);
+    expect(isSendChord({ key: "Enter", ctrlKey: false, metaKey: false })).toBe(false);
+    expect(isSendChord({ key: "s", ctrlKey: true, metaKey: false })).toBe(false);
+  });
+  it("opens saved replies on / at the start of the reply or of a word only", () => {
+    expect(slashOpensSavedReplies("", 0)).toBe(true);
+    expect(slashOpensSavedReplies("Hi ", 3)).toBe(true);
+    expect(slashOpensSavedReplies("Hi\n", 3)).toBe(true);
+    expect(slashOpensSavedReplies("and", 3)).toBe(false);
+    expect(slashOpensSavedReplies("https:", 6)).toBe(false);
+  });
+  it("inserts in place of the selection and puts the caret after it", () => {
+    expect(insertAt("Hi !", 3, 3, "Ana")).toEqual({ text: "Hi Ana!", caret: 6 });
+    expect(insertAt("Hi Bob!", 3, 6, "Ana")).toEqual({ text: "Hi Ana!", caret: 6 });
+    // A caret past the end (the text changed meanwhile) appends.
+    expect(insertAt("Hi", 10, 12, "!")).toEqual({ text: "Hi!", caret: 3 });
+  });
+  it("has keys to write a reply and to insert a saved one, not while typing", () => {
+    expect(shortcutFor("c", false, false)).toBe("reply");
+    expect(shortcutFor("s", false, false)).toBe("saved-replies");
+    expect(shortcutFor("s", true, false)).toBeNull();
+    expect(shortcutFor("c", false, true)).toBeNull();
+  });
+});
+
+describe("templatePreview", () => {
+  const shape = {
+    header: [{ kind: "text" as const, text: "Order " }, { kind: "variable" as const, name: "1" }],
+    body: [
+      { kind: "text" as const, text: "Hi " },
+      { kind: "variable" as const, name: "1" },
+      { kind: "text" as const, text: ", order " },
+      { kind: "variable" as const, name: "2" },
+      { kind: "text" as const, text: " is ready." },
+    ],
+    footer: "Ana's Salon",
+  };
+  const variables = [
+    { part: "header" as const, name: "1" },
+    { part: "body" as const, name: "1" },
+    { part: "body" as const, name: "2" },
+  ];
+  it("fills each part's variables with its own values", () => {
+    expect(templatePreview(shape, variables, ["#8", "Ana", "#8"])).toBe(
+      "Order #8\n\nHi Ana, order #8 is ready.\n\nAna's Salon",
+    );
+  });
+  it("shows what is not filled in yet as the variable", () => {
+    expect(templatePreview(shape, variables, ["", " ", "#8"])).toBe(
+      "Order {{1}}\n\nHi {{1}}, order #8 is ready.\n\nAna's Salon",
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers behind the inbox list and its keyboard (unit-tested).
-import type { ListFilter, ListedConversation, Platform, Stage } from "./ipc/commands";
+import type { ListFilter, ListedConversation, Platform, Segment, Stage, TemplatePart } from "./ipc/commands";
 
 /** The filter menu's values: "all", "needs_reply", "channel:whatsapp", "label:VIP". */
 export function filterFromValue(value: string): ListFilter {
@@ -50,7 +50,18 @@ export function step(conversations: ListedConversation[], selected: number | nul
   return conversations[next].id;
 }
 
-export type Shortcut = "next" | "previous" | "open" | "approve" | "edit" | "regenerate" | "reject" | "search" | "help";
+export type Shortcut =
+  | "next"
+  | "previous"
+  | "open"
+  | "approve"
+  | "edit"
+  | "regenerate"
+  | "reject"
+  | "reply"
+  | "saved-replies"
+  | "search"
+  | "help";
 
 const KEYS: Record<string, Shortcut> = {
   j: "next",
@@ -60,6 +71,8 @@ const KEYS: Record<string, Shortcut> = {
   e: "edit",
   r: "regenerate",
   x: "reject",
+  c: "reply",
+  s: "saved-replies",
   "/": "search",
   "?": "help",
 };
@@ -87,6 +100,8 @@ export const SHORTCUT_HELP: [string, string][] = [
   ["e", "edit the suggested reply"],
   ["r", "write a new suggestion"],
   ["x", "reject the suggestion"],
+  ["c", "write your own reply (Ctrl+Enter or ⌘+Enter sends it)"],
+  ["s", "insert a saved reply (or / at the start of a word while writing)"],
   ["/", "search"],
   ["?", "this list"],
 ];
@@ -142,4 +157,65 @@ export function scrollToReveal(
 
 export function stageName(stage: Stage): string {
   return STAGES.find(([value]) => value === stage)?.[1] ?? stage;
+}
+
+/** Ctrl+Enter (⌘+Enter on a Mac) sends what the owner wrote. */
+export function isSendChord(event: { key: string; ctrlKey: boolean; metaKey: boolean }): boolean {
+  return event.key === "Enter" && (event.ctrlKey || event.metaKey);
+}
+
+/**
+ * Whether "/" typed at `caret` opens the saved replies: at the start of the
+ * reply or of a word, so "and/or" or an address stays typeable.
+ */
+export function slashOpensSavedReplies(text: string, caret: number): boolean {
+  return caret === 0 || /\s/.test(text.charAt(caret - 1));
+}
+
+/** `text` with `inserted` put in place of the selection [start, end); the caret goes after it. */
+export function insertAt(
+  text: string,
+  start: number,
+  end: number,
+  inserted: string,
+): { text: string; caret: number } {
+  const from = Math.max(0, Math.min(start, text.length));
+  const to = Math.max(from, Math.min(end, text.length));
+  return { text: text.slice(0, from) + inserted + text.slice(to), caret: from + inserted.length };
+}
+
+/** The placeholders a saved reply can hold (filled by the engine; kept in step by a test there). */
+export const PLACEHOLDER_HELP: [string, string][] = [
+  ["{first_name}", "the person's first name"],
+  ["{name}", "the person's full name"],
+  ["{business_name}", "your business's name"],
+  ["{booking_link}", "your booking link"],
+  ["{phone}", "your phone number"],
+  ["{email}", "your email address"],
+  ["{location}", "your address"],
+  ["{hours}", "your opening hours"],
+  ["{sign_off}", "your sign-off"],
+];
+
+/**
+ * What a template will say with `values` (in the order of `variables`); a
+ * variable not filled in yet shows as {{name}}.
+ */
+export function templatePreview(
+  shape: { header: Segment[]; body: Segment[]; footer: string | null },
+  variables: readonly { part: TemplatePart; name: string }[],
+  values: readonly string[],
+): string {
+  const fill = (segments: Segment[], part: TemplatePart) =>
+    segments
+      .map((segment) => {
+        if (segment.kind === "text") return segment.text;
+        const at = variables.findIndex((v) => v.part === part && v.name === segment.name);
+        const value = at === -1 ? "" : (values[at] ?? "").trim();
+        return value || `{{${segment.name}}}`;
+      })
+      .join("");
+  return [fill(shape.header, "header"), fill(shape.body, "body"), shape.footer ?? ""]
+    .filter((part) => part.trim() !== "")
+    .join("\n\n");
 }

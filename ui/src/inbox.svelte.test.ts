@@ -26,7 +26,7 @@ vi.mock("./ipc/commands", () => ({
 
 const { inbox } = await import("./inbox.svelte");
 
-const draft = (id: number): DraftReview => ({ id, conversation_id: id, status: "pending", text: `draft ${id}`, warnings: [], problem: null, window: null });
+const draft = (id: number): DraftReview => ({ id, conversation_id: id, status: "pending", written_by: "drafter", text: `draft ${id}`, warnings: [], problem: null, window: null });
 const message = (id: number): StoredMessage => ({
   id,
   platform_message_id: `m${id}`,

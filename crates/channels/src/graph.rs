@@ -15,6 +15,8 @@ pub const DEFAULT_VERSION: &str = "v21.0";
 pub use crate::PAGE_WEBHOOK_FIELDS;
 
 mod business_accounts;
+mod whatsapp_templates;
+pub use whatsapp_templates::{ListedTemplate, TemplateSend};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -36,6 +38,14 @@ pub enum SendError {
         "more than 24 hours have passed since this person's last WhatsApp message: only an approved template can be sent"
     )]
     TemplateNeeded,
+    #[error(
+        "WhatsApp does not have this template in this language any more; refresh the list and choose again"
+    )]
+    TemplateNotFound,
+    #[error("WhatsApp has paused or disabled this template; choose another one")]
+    TemplateNotUsable,
+    #[error("the values do not fit this template: WhatsApp expects a different number of them")]
+    TemplateValues,
     #[error("WhatsApp is limiting how fast this number sends; try again in a minute")]
     ThroughputLimit,
     #[error(
@@ -79,6 +89,9 @@ impl SendError {
             (190, _) | (102, _) | (_, 463) | (_, 467) | (_, 460) => SendError::TokenExpired,
             (131_047, _) => SendError::TemplateNeeded,
             (130_429, _) => SendError::ThroughputLimit,
+            (132_001, _) => SendError::TemplateNotFound,
+            (132_015 | 132_016, _) => SendError::TemplateNotUsable,
+            (132_000 | 132_012, _) => SendError::TemplateValues,
             (131_056, _) => SendError::TooManyToPerson,
             (131_026, _) => SendError::Undeliverable,
             (131_049, _) => SendError::WithheldByMeta,

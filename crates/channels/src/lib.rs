@@ -9,6 +9,7 @@ pub mod events;
 pub mod graph;
 pub mod optout;
 pub mod routing;
+pub mod templates;
 pub mod window;
 
 pub use leadbox_envelope::{Platform, now_ms};

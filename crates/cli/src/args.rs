@@ -162,6 +162,16 @@ pub(crate) enum Command {
         #[arg(long)]
         override_opt_out: bool,
     },
+    /// Send a reply you wrote yourself to a conversation (ids from `conversations`),
+    /// under the same rules as an approved draft.
+    Reply {
+        conversation: i64,
+        #[arg(long)]
+        text: String,
+        /// Send even though this person asked not to be messaged (only if they asked you to reply).
+        #[arg(long)]
+        override_opt_out: bool,
+    },
     /// Reject a draft.
     Reject { id: i64 },
     /// Write a new draft for the same conversation.

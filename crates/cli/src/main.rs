@@ -173,6 +173,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 runtime.block_on(engine.approve_and_send(id, text.as_deref(), override_opt_out))?;
             writeln!(out, "Sent draft {id} (platform message id {message_id}).")?;
         }
+        Command::Reply {
+            conversation,
+            text,
+            override_opt_out,
+        } => {
+            let message_id =
+                runtime.block_on(engine.send_owner_reply(conversation, &text, override_opt_out))?;
+            writeln!(out, "Sent your reply (platform message id {message_id}).")?;
+        }
         Command::Website { action } => {
             let chats = match action {
                 WebsiteAction::Add { name, origins } => {

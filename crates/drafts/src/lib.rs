@@ -10,6 +10,7 @@ pub mod extract;
 mod flag;
 pub mod language;
 pub mod offline;
+pub mod placeholders;
 pub mod profile;
 pub mod prompt;
 pub mod providers;

@@ -3,6 +3,7 @@
 //! and acknowledging them only after the vault transaction has committed.
 
 mod clock;
+mod composer;
 mod computers;
 mod conversations;
 mod data_care;
@@ -22,6 +23,7 @@ mod sse;
 mod subscriptions;
 mod sync;
 mod website;
+mod whatsapp_templates;
 
 pub use clock::{Clock, SystemClock};
 pub use computers::Computer;
@@ -33,6 +35,7 @@ pub use leadbox_channels::Connection;
 pub use leadbox_channels::events::NoticeSeverity;
 pub use leadbox_drafts::BusinessProfile;
 pub use leadbox_drafts::checks::Flag;
+pub use leadbox_drafts::placeholders::{Filled, PLACEHOLDERS};
 pub use leadbox_envelope::Platform;
 pub use review::{DraftReview, explain_warnings};
 pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
@@ -40,12 +43,12 @@ pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
 // vault only through the engine, so they never depend on `leadbox-vault`.
 pub use leadbox_vault::{
     AccountRestriction, AccountRow, AccountStatus, ApprovedDraft, ContactSelector,
-    ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftRow, DraftStateError,
-    DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary, InMemorySecretStore,
-    LeadCard, LeadForm, LeadFormStatus, ListFilter, ListedConversation, MentionRow, NewContact,
-    OsKeychain, PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview,
-    RetentionReport, SearchHit, SecretError, SecretStore, SnippetPart, Stage, StoredMessage,
-    VaultError,
+    ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftAuthor, DraftRow,
+    DraftStateError, DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary,
+    InMemorySecretStore, LeadCard, LeadForm, LeadFormStatus, ListFilter, ListedConversation,
+    MentionRow, NewContact, OsKeychain, PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy,
+    RetentionPreview, RetentionReport, SavedReply, SearchHit, SecretError, SecretStore,
+    SnippetPart, Stage, StoredMessage, VaultError,
 };
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
@@ -53,6 +56,7 @@ pub use reply_window::{ReplyVerdict, ReplyWindow};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, ROUTE_MOVED_NOTICE, SyncReport};
 pub use website::{RefusedOrigin, WebsiteChat};
+pub use whatsapp_templates::{TemplateChoice, TemplateList};
 
 /// Where Leadbox keeps its data when no folder is given: the platform's data
 /// folder joined with the app identifier, the same folder the desktop app uses.

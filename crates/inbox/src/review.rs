@@ -3,7 +3,7 @@
 //! and the CLI both go through here, so they behave the same.
 
 use leadbox_drafts::checks::Flag;
-use leadbox_vault::{DraftRow, DraftStatus};
+use leadbox_vault::{DraftAuthor, DraftRow, DraftStatus};
 use serde::Serialize;
 
 use crate::{Engine, InboxError, ReplyWindow};
@@ -15,6 +15,8 @@ pub struct DraftReview {
     pub id: i64,
     pub conversation_id: i64,
     pub status: DraftStatus,
+    /// A suggested reply, or one the owner wrote (whose send failed).
+    pub written_by: DraftAuthor,
     pub text: String,
     /// Each of the checks' warnings, in words.
     pub warnings: Vec<String>,
@@ -94,6 +96,7 @@ impl Engine {
             id: row.id,
             conversation_id: row.conversation_id,
             status: row.status,
+            written_by: row.written_by,
             warnings: explain_warnings(&row.flags),
             text: row.text.unwrap_or_default(),
             problem: row.error,

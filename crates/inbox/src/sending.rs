@@ -6,7 +6,7 @@ use leadbox_channels::graph::{
     SendError,
 };
 use leadbox_channels::{Connection, Platform};
-use leadbox_vault::{AccountRow, AccountStatus, ApprovedDraft};
+use leadbox_vault::{AccountRow, AccountStatus, ApprovedDraft, ReplyTarget};
 use zeroize::Zeroizing;
 
 use crate::{Engine, InboxError};
@@ -120,6 +120,11 @@ impl Engine {
         } else {
             None
         };
+        // Kept at once: the number's templates are listed through it, paired or not.
+        if let Some(business_account) = &business_account {
+            self.vault()
+                .set_business_account(platform, account_id, business_account)?;
+        }
         match self
             .claim_with_business_account(
                 platform,
@@ -174,38 +179,13 @@ impl Engine {
             .vault()
             .reply_target(approved.conversation_id(), approved.draft_id())?;
         let account = &target.account;
-        let refuse = |engine: &Engine,
-                      approved: ApprovedDraft,
-                      reason: String|
-         -> Result<String, InboxError> {
-            // The error adds its own full stop.
-            let reason = reason.trim_end_matches('.').to_owned();
-            engine.vault().record_send_failure(approved, &reason)?;
-            Err(InboxError::NotSent(reason))
+        let connection = match sendable(&target, override_opt_out) {
+            Ok(connection) => connection,
+            Err(reason) => return self.refuse_send(approved, &reason),
         };
-        let (Some(connection), AccountStatus::Connected) = (account.connection, account.status)
-        else {
-            let reason = if account.status == AccountStatus::NeedsReconnect {
-                SendError::TokenExpired.to_string()
-            } else {
-                format!(
-                    "the {} account {} is not connected for sending; connect it with `leadbox-cli accounts add`",
-                    account.platform, account.platform_account_id
-                )
-            };
-            return refuse(self, approved, reason);
-        };
-        if target.opted_out && !override_opt_out {
-            return refuse(
-                self,
-                approved,
-                "this person asked not to receive messages (they wrote STOP or changed their preference); send anyway only if they asked you to reply"
-                    .to_owned(),
-            );
-        }
         let verdict = crate::reply_window::reply_window(&target, self.now_ms());
         if !verdict.can_send {
-            return refuse(self, approved, verdict.explanation);
+            return self.refuse_send(approved, &verdict.explanation);
         }
         let human_agent = verdict.human_agent;
         if account.platform == Platform::Website {
@@ -217,14 +197,9 @@ impl Engine {
                 )
                 .await;
         }
-        let Some(token) = self
-            .secrets()
-            .get(&self.token_name(account.platform, &account.platform_account_id))?
-        else {
-            self.vault().mark_needs_reconnect(account.id)?;
-            return refuse(self, approved, SendError::TokenExpired.to_string());
+        let Some(token) = self.account_token(account)? else {
+            return self.refuse_send(approved, &SendError::TokenExpired.to_string());
         };
-        let token = Zeroizing::new(String::from_utf8_lossy(&token).into_owned());
         let recipient = match (&target.comment, account.platform) {
             (Some(comment), _) => Recipient::Comment(comment.comment_id.clone()),
             (None, Platform::Whatsapp) => Recipient::Whatsapp(target.contact_platform_id.clone()),
@@ -240,6 +215,37 @@ impl Engine {
             human_agent,
         };
         let sent = self.graph().send_text(&reply).await;
+        self.record_send_outcome(approved, account, sent)
+    }
+
+    /// The account's token from the keychain; without one the account is
+    /// marked "needs reconnect".
+    pub(crate) fn account_token(
+        &self,
+        account: &AccountRow,
+    ) -> Result<Option<Zeroizing<String>>, InboxError> {
+        let stored = self
+            .secrets()
+            .get(&self.token_name(account.platform, &account.platform_account_id))?;
+        match stored {
+            Some(token) => Ok(Some(Zeroizing::new(
+                String::from_utf8_lossy(&token).into_owned(),
+            ))),
+            None => {
+                self.vault().mark_needs_reconnect(account.id)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Records what the platform answered: sent, with its message id, or
+    /// refused (an expired token also marks the account).
+    pub(crate) fn record_send_outcome(
+        &self,
+        approved: ApprovedDraft,
+        account: &AccountRow,
+        sent: Result<String, SendError>,
+    ) -> Result<String, InboxError> {
         match sent {
             Ok(message_id) => {
                 tracing::info!(draft = approved.draft_id(), "reply sent");
@@ -251,8 +257,41 @@ impl Engine {
                 if error.needs_reconnect() {
                     self.vault().mark_needs_reconnect(account.id)?;
                 }
-                refuse(self, approved, error.to_string())
+                self.refuse_send(approved, &error.to_string())
             }
         }
     }
+
+    /// A send that did not happen: the reply stays, marked with the reason.
+    pub(crate) fn refuse_send(
+        &self,
+        approved: ApprovedDraft,
+        reason: &str,
+    ) -> Result<String, InboxError> {
+        // The error adds its own full stop.
+        let reason = reason.trim_end_matches('.').to_owned();
+        self.vault().record_send_failure(approved, &reason)?;
+        Err(InboxError::NotSent(reason))
+    }
+}
+
+/// How a reply to `target` can go out, or why nothing may: the account is
+/// not connected, or the person asked not to be messaged (unless the owner
+/// confirmed with `override_opt_out`).
+pub(crate) fn sendable(target: &ReplyTarget, override_opt_out: bool) -> Result<Connection, String> {
+    let account = &target.account;
+    let (Some(connection), AccountStatus::Connected) = (account.connection, account.status) else {
+        return Err(if account.status == AccountStatus::NeedsReconnect {
+            SendError::TokenExpired.to_string()
+        } else {
+            format!(
+                "the {} account {} is not connected for sending; connect it with `leadbox-cli accounts add`",
+                account.platform, account.platform_account_id
+            )
+        });
+    };
+    if target.opted_out && !override_opt_out {
+        return Err("this person asked not to receive messages (they wrote STOP or changed their preference); send anyway only if they asked you to reply".to_owned());
+    }
+    Ok(connection)
 }

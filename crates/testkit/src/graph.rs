@@ -49,6 +49,12 @@ pub struct GraphLog {
     /// Pages whose webhooks reach the app, and the fields of each subscription.
     pub subscribed: HashSet<String>,
     pub subscriptions: Vec<(String, String)>,
+    /// A WhatsApp Business Account's message templates, as Meta lists them
+    /// (`GET /{waba}/message_templates` of any account the token was granted).
+    pub templates: Vec<Value>,
+    /// How many templates one page holds (0: as many as asked).
+    pub template_page_size: usize,
+    pub template_lists: usize,
 }
 
 /// A local Graph API serving on loopback until the test ends.
@@ -68,6 +74,10 @@ impl FakeGraph {
             .route("/{id}", get(node))
             .route("/{id}/phone_numbers", get(phone_numbers))
             .route("/{id}/messages", post(messages))
+            .route(
+                "/{id}/message_templates",
+                get(whatsapp_templates::message_templates),
+            )
             .route(
                 "/{id}/subscribed_apps",
                 get(subscribed_apps).post(subscribe_app),
@@ -406,6 +416,11 @@ async fn messages(
         return invalid_token();
     }
     let mut log = api.log.lock().await;
+    if body["type"] == "template"
+        && let Some(refused) = whatsapp_templates::refusal(&log, &body)
+    {
+        return refused;
+    }
     let auth = format!("Bearer {token}");
     log.sends.push((id, auth, body.clone()));
     let n = log.sends.len();
@@ -502,3 +517,5 @@ mod tests {
         assert_eq!(grant("page-token"), None);
     }
 }
+
+mod whatsapp_templates;

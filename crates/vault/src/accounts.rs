@@ -220,6 +220,19 @@ impl Vault {
         Ok(())
     }
 
+    /// The WhatsApp Business Account of a number, when Leadbox found it.
+    pub fn business_account_of(&self, account_id: i64) -> Result<Option<String>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT business_account_id FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// The latest notices of an account, newest first (at most `limit`).
     pub fn account_notices(
         &self,
@@ -285,12 +298,48 @@ impl Vault {
         conversation_id: i64,
         draft_id: i64,
     ) -> Result<ReplyTarget, VaultError> {
+        let answering: i64 = self.conn.query_row(
+            "SELECT reply_to_message_id FROM drafts WHERE id = ?1",
+            [draft_id],
+            |r| r.get(0),
+        )?;
+        self.reply_target_answering(conversation_id, Some(answering))
+    }
+
+    /// Where a reply the owner writes in the composer would go: an answer to
+    /// the person's latest message (a private reply when that was a comment).
+    pub fn composer_reply_target(&self, conversation_id: i64) -> Result<ReplyTarget, VaultError> {
+        let latest = self.latest_inbound_message(conversation_id)?;
+        self.reply_target_answering(conversation_id, latest)
+    }
+
+    /// The id of the person's latest message in a conversation.
+    pub(crate) fn latest_inbound_message(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Option<i64>, VaultError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM messages WHERE conversation_id = ?1 AND direction = 'inbound'
+                 ORDER BY sent_at DESC, id DESC LIMIT 1",
+                [conversation_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// A reply in `conversation_id` answering message `answering`.
+    fn reply_target_answering(
+        &self,
+        conversation_id: i64,
+        answering: Option<i64>,
+    ) -> Result<ReplyTarget, VaultError> {
         let comment = self
             .conn
             .query_row(
-                "SELECT m.platform_message_id, m.sent_at, m.id FROM drafts d JOIN messages m ON m.id = d.reply_to_message_id
-                 WHERE d.id = ?1 AND m.kind = 'comment'",
-                [draft_id],
+                "SELECT platform_message_id, sent_at, id FROM messages WHERE id = ?1 AND kind = 'comment'",
+                [answering],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
             )
             .optional()?;
@@ -315,7 +364,7 @@ impl Vault {
              FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
             [conversation_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        ).optional()?.ok_or(VaultError::NotFound("conversation"))?;
         let account = self.conn.query_row(
             &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
             [account_id],

@@ -119,3 +119,12 @@ mod tests {
         );
     }
 }
+
+text_enum! {
+    /// Who wrote a draft's text: the drafter (the owner then approves it,
+    /// maybe edited), or the owner in the composer.
+    pub enum DraftAuthor {
+        Drafter = "drafter",
+        Owner = "owner",
+    }
+}

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::{DraftStateError, DraftStatus, Vault, VaultError};
+use crate::{DraftAuthor, DraftStateError, DraftStatus, Vault, VaultError};
 use leadbox_channels::now_ms;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -14,6 +14,7 @@ pub struct DraftRow {
     pub conversation_id: i64,
     pub reply_to_message_id: i64,
     pub status: DraftStatus,
+    pub written_by: DraftAuthor,
     pub text: Option<String>,
     /// What the drafter wrote, when the owner edited it before approving.
     pub original_text: Option<String>,
@@ -60,6 +61,14 @@ pub struct ApprovedDraft {
 }
 
 impl ApprovedDraft {
+    /// Only for the vault's own approvals (a drafted reply, or the owner's own).
+    pub(crate) fn approved(draft_id: i64, conversation_id: i64, text: String) -> ApprovedDraft {
+        ApprovedDraft {
+            draft_id,
+            conversation_id,
+            text,
+        }
+    }
     pub fn draft_id(&self) -> i64 {
         self.draft_id
     }
@@ -73,7 +82,7 @@ impl ApprovedDraft {
 
 const COLUMNS: &str =
     "id, conversation_id, reply_to_message_id, status, text, original_text, flags, provider, model,
-    latency_ms, input_tokens, output_tokens, error, created_at";
+    latency_ms, input_tokens, output_tokens, error, created_at, written_by";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
     let flags: String = r.get(6)?;
@@ -92,6 +101,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
         output_tokens: r.get(11)?,
         error: r.get(12)?,
         created_at: r.get(13)?,
+        written_by: r.get(14)?,
     })
 }
 
@@ -304,11 +314,7 @@ impl Vault {
             "as drafted"
         };
         self.audit("draft_approved", &format!("draft {id}, {how}"))?;
-        Ok(ApprovedDraft {
-            draft_id: id,
-            conversation_id: draft.conversation_id,
-            text,
-        })
+        Ok(ApprovedDraft::approved(id, draft.conversation_id, text))
     }
 
     pub fn reject_draft(&self, id: i64) -> Result<(), VaultError> {
@@ -324,24 +330,15 @@ impl Vault {
     /// the old one becomes stale. Returns the new draft's id.
     pub fn regenerate_draft(&self, id: i64) -> Result<i64, VaultError> {
         let draft = self.transition(id, &DraftStatus::REGENERABLE, "regenerated")?;
-        let latest: i64 = self.conn.query_row(
-            "SELECT id FROM messages WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1",
-            [draft.conversation_id],
-            |r| r.get(0),
-        )?;
+        let latest = self
+            .latest_inbound_message(draft.conversation_id)?
+            .ok_or(VaultError::NotFound("message to answer"))?;
         let now = now_ms();
         let tx = rusqlite::Transaction::new_unchecked(
             &self.conn,
             rusqlite::TransactionBehavior::Immediate,
         )?;
-        tx.execute(
-            &format!(
-                "UPDATE drafts SET status = 'stale', updated_at = ?2
-                 WHERE conversation_id = ?1 AND status IN {open}",
-                open = DraftStatus::sql_set(&DraftStatus::OPEN)
-            ),
-            params![draft.conversation_id, now],
-        )?;
+        set_open_drafts_aside(&tx, draft.conversation_id, now)?;
         tx.execute(
             "INSERT INTO drafts (conversation_id, reply_to_message_id, status, created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?3)",
             params![draft.conversation_id, latest, now],
@@ -396,6 +393,22 @@ impl Vault {
             )
             .optional()?)
     }
+}
+
+/// Marks the conversation's open draft stale: a newer one replaces it.
+pub(crate) fn set_open_drafts_aside(
+    conn: &rusqlite::Connection,
+    conversation_id: i64,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        &format!(
+            "UPDATE drafts SET status = 'stale', updated_at = ?2
+             WHERE conversation_id = ?1 AND status IN {open}",
+            open = DraftStatus::sql_set(&DraftStatus::OPEN)
+        ),
+        params![conversation_id, now],
+    )
 }
 
 #[cfg(test)]

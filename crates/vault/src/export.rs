@@ -180,10 +180,13 @@ pub(crate) const LEAD_FORMS_SQL: &str = "SELECT f.id, a.platform_account_id, f.l
      FROM lead_forms f JOIN accounts a ON a.id = f.account_id
      WHERE (?1 = 0 OR f.id IN (SELECT id FROM temp.export_forms)) AND f.created_at >= ?2
      ORDER BY f.id";
-const DRAFTS_SQL: &str = "SELECT d.id, d.conversation_id, d.status, d.text, d.original_text, d.flags, d.provider, d.model, d.created_at, d.sent_message_id
+const DRAFTS_SQL: &str = "SELECT d.id, d.conversation_id, d.status, d.text, d.original_text, d.flags, d.provider, d.model, d.created_at, d.sent_message_id, d.written_by
      FROM drafts d JOIN conversations c ON c.id = d.conversation_id
      WHERE (?1 = 0 OR c.contact_id IN (SELECT id FROM temp.export_contacts)) AND d.created_at >= ?2
      ORDER BY d.id";
+/// Saved replies are the business's own words: full exports only.
+const SAVED_REPLIES_SQL: &str = "SELECT id, title, text, created_at, updated_at
+     FROM saved_replies WHERE ?1 = 0 AND updated_at >= ?2 ORDER BY id";
 /// What could not be read names no person: it belongs to a full export only.
 const UNREADABLE_SQL: &str = "SELECT id, platform, platform_account_id, field, kind, stored_at
      FROM unreadable_events WHERE ?1 = 0 AND stored_at >= ?2 ORDER BY id";
@@ -304,10 +307,21 @@ fn draft_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "model": r.get::<_, Option<String>>(7)?,
         "created_at": iso(r.get(8)?),
         "sent_message_id": r.get::<_, Option<String>>(9)?,
+        "written_by": r.get::<_, String>(10)?,
     }))
 }
 
-const JSON_FILES: [(&str, &str, RowToJson); 7] = [
+fn saved_reply_json(r: &Row<'_>) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?,
+        "title": r.get::<_, String>(1)?,
+        "text": r.get::<_, String>(2)?,
+        "created_at": iso(r.get(3)?),
+        "updated_at": iso(r.get(4)?),
+    }))
+}
+
+const JSON_FILES: [(&str, &str, RowToJson); 8] = [
     ("contacts.jsonl", CONTACTS_SQL, contact_json),
     ("conversations.jsonl", CONVERSATIONS_SQL, conversation_json),
     ("messages.jsonl", MESSAGES_SQL, message_json),
@@ -315,6 +329,7 @@ const JSON_FILES: [(&str, &str, RowToJson); 7] = [
     ("lead_forms.jsonl", LEAD_FORMS_SQL, lead_form_json),
     ("drafts.jsonl", DRAFTS_SQL, draft_json),
     ("unreadable_events.jsonl", UNREADABLE_SQL, unreadable_json),
+    ("saved_replies.jsonl", SAVED_REPLIES_SQL, saved_reply_json),
 ];
 
 impl Vault {

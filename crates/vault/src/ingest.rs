@@ -292,6 +292,25 @@ fn ingest_event(
             *code,
             message,
         ),
+        Event::TemplateStatus {
+            business_account_id,
+            name,
+            language,
+            status,
+        } => {
+            exec(
+                tx,
+                "UPDATE whatsapp_templates SET status = ?4
+                 WHERE business_account_id = ?1 AND name = ?2 AND language = ?3",
+                params![
+                    business_account_id,
+                    name,
+                    language,
+                    crate::TemplateStatus::from_meta(status)
+                ],
+            )?;
+            Ok(IngestReport::default())
+        }
         Event::MessageDeleted {
             route,
             account_id,

@@ -23,6 +23,7 @@ mod pipeline;
 mod pool;
 mod queries;
 mod retention;
+mod saved_replies;
 mod schema;
 mod search;
 mod secret_kind;
@@ -31,10 +32,11 @@ pub mod secrets;
 mod testing;
 mod text_enum;
 mod vault;
+mod whatsapp_templates;
 
 pub use accounts::{AccountRow, AccountStatus, CommentTarget, ReplyTarget, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
-pub use draft_status::DraftStatus;
+pub use draft_status::{DraftAuthor, DraftStatus};
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow};
 pub use erasure::{ContactSelector, ErasureReceipt};
 pub use error::{DraftStateError, VaultError};
@@ -51,7 +53,11 @@ pub use pipeline::{
 pub use pool::{DEFAULT_READERS, Reader, VaultPool, WriterGuard};
 pub use queries::{ConversationSummary, MentionRow, MessageKind, StoredMessage};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
+pub use saved_replies::{
+    MAX_SAVED_REPLIES, SAVED_REPLY_TEXT_MAX, SAVED_REPLY_TITLE_MAX, SavedReply,
+};
 pub use search::{SearchHit, SnippetPart};
 pub use secret_kind::SecretKind;
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
 pub use vault::{DATABASE_FILE, Opened, Vault};
+pub use whatsapp_templates::{TemplateStatus, WhatsappTemplate};

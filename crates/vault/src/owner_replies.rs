@@ -4,9 +4,65 @@
 //! the conversations themselves, so retention and erasure remove them with
 //! the messages; nothing is copied elsewhere.
 
-use crate::{Vault, VaultError};
+use rusqlite::params;
+
+use crate::drafts::set_open_drafts_aside;
+use crate::{ApprovedDraft, DraftStateError, Vault, VaultError};
+use leadbox_channels::now_ms;
 
 impl Vault {
+    /// The owner's click on "Send" in the composer: their own text becomes a
+    /// draft they wrote and approved, answering the person's latest message,
+    /// and the conversation's open draft is set aside. The send then takes
+    /// the same path, and obeys the same rules, as an approved draft.
+    pub fn approve_owner_reply(
+        &self,
+        conversation_id: i64,
+        text: &str,
+    ) -> Result<ApprovedDraft, VaultError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(DraftStateError::EmptyText.into());
+        }
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?1)",
+            [conversation_id],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(VaultError::NotFound("conversation"));
+        }
+        let answering = self
+            .latest_inbound_message(conversation_id)?
+            .ok_or_else(|| {
+                VaultError::Invalid(
+                    "this person has not written yet, so there is nothing to reply to".into(),
+                )
+            })?;
+        let now = now_ms();
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        set_open_drafts_aside(&tx, conversation_id, now)?;
+        tx.execute(
+            "INSERT INTO drafts (conversation_id, reply_to_message_id, status, text, written_by, created_at, updated_at)
+             VALUES (?1, ?2, 'approved', ?3, 'owner', ?4, ?4)",
+            params![conversation_id, answering, text, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'owner_reply_approved', ?2)",
+            params![now, format!("draft {id}")],
+        )?;
+        tx.commit()?;
+        Ok(ApprovedDraft::approved(
+            id,
+            conversation_id,
+            text.to_owned(),
+        ))
+    }
+
     /// Up to `limit` (lead's message, owner's reply) pairs, newest first.
     pub fn owner_replies(&self, limit: usize) -> Result<Vec<(String, String)>, VaultError> {
         // Newest first by row id: a reverse scan of the table that stops at

@@ -1,7 +1,7 @@
 //! Read models for the inbox list and the conversation view.
 
 use leadbox_channels::Platform;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::ingest::display_name;
@@ -90,7 +90,6 @@ impl Vault {
         &self,
         conversation_id: i64,
     ) -> Result<Option<crate::ContactSelector>, VaultError> {
-        use rusqlite::OptionalExtension as _;
         let row: Option<(String, String)> = self
             .conn
             .query_row(
@@ -105,6 +104,21 @@ impl Vault {
             let platform = platform.parse::<Platform>().ok()?;
             Some(crate::ContactSelector::Platform(platform, contact))
         }))
+    }
+
+    /// The name of the person in a conversation, as they are named (if at all).
+    pub fn conversation_contact_name(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Option<String>, VaultError> {
+        self.conn
+            .query_row(
+                "SELECT ct.name FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
+                [conversation_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(VaultError::NotFound("conversation"))
     }
 
     /// Conversations, most recent first.
@@ -178,7 +192,6 @@ impl Vault {
         message_id: i64,
         index: usize,
     ) -> Result<Option<String>, VaultError> {
-        use rusqlite::OptionalExtension as _;
         let attachments: Option<String> = self
             .conn
             .query_row(

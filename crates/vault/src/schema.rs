@@ -270,6 +270,36 @@ pub(crate) fn migrations() -> Migrations<'static> {
     // so two drafters (the app and the CLI, or a sync and a regenerate)
     // never draft the same message; a drafter that died leaves its claims to expire.
     M::up("ALTER TABLE drafts ADD COLUMN claimed_until INTEGER;"),
+    // The owner's own replies (written in the composer) are drafts they wrote
+    // and approved in one click, so a send has one path; saved replies are
+    // the owner's answers kept for reuse.
+    M::up(
+        "ALTER TABLE drafts ADD COLUMN written_by TEXT NOT NULL DEFAULT 'drafter'
+            CHECK (written_by IN ('drafter', 'owner'));
+        CREATE TABLE saved_replies (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );",
+    ),
+    // Each WhatsApp Business Account's message templates, as the Graph API
+    // last listed them; Meta's status webhooks update them in between.
+    M::up(
+        "CREATE TABLE whatsapp_templates (
+            id INTEGER PRIMARY KEY,
+            business_account_id TEXT NOT NULL,
+            template_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            language TEXT NOT NULL,
+            category TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('approved', 'pending', 'rejected', 'paused', 'disabled', 'other')),
+            components TEXT NOT NULL,
+            listed_at INTEGER NOT NULL,
+            UNIQUE (business_account_id, name, language)
+        );",
+    ),
     ])
 }
 

@@ -159,7 +159,17 @@ impl Vault {
         Vault::connect_with(path, Some(key), id)
     }
 
+    /// Opens the file and brings its schema up to date. A damaged file is
+    /// reported as [`VaultError::Damaged`], whichever step finds it.
     fn connect_with(path: &Path, key: Option<&VaultKey>, id: String) -> Result<Vault, VaultError> {
+        Vault::connect_and_upgrade(path, key, id).map_err(|error| error.damage_at(path))
+    }
+
+    fn connect_and_upgrade(
+        path: &Path,
+        key: Option<&VaultKey>,
+        id: String,
+    ) -> Result<Vault, VaultError> {
         let existed = path.exists();
         let mut conn = open_connection(path)?;
         if let Some(key) = key {
@@ -188,22 +198,16 @@ impl Vault {
         // page it reads, so re-reading evicted pages is what makes large
         // ingests and purges slow.
         conn.pragma_update(None, "cache_size", -65_536)?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|error| VaultError::from(error).damage_at(path))?;
+        migrations().to_latest(&mut conn)?;
         let mut vault = Vault {
             conn,
             path: path.to_owned(),
             id,
             key: key.map(VaultKey::duplicate),
         };
-        let repaired = vault
-            .ensure_index_secure_delete()
-            .and_then(|()| vault.ensure_index_delete_trigger());
-        match repaired {
-            Ok(()) => Ok(vault),
-            Err(error) => Err(error.damage_at(path)),
-        }
+        vault.ensure_index_secure_delete()?;
+        vault.ensure_index_delete_trigger()?;
+        Ok(vault)
     }
 
     pub fn path(&self) -> &Path {

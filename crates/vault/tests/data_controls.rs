@@ -116,6 +116,9 @@ fn seeded() -> (tempfile::TempDir, Vault) {
             created_ms: 1_700_000_200_000,
         })]])
         .unwrap();
+    vault
+        .save_saved_reply(None, "Opening hours", "Hi {first_name}, we open at 9.")
+        .unwrap();
     let form = vault.lead_forms().unwrap()[0].id;
     vault
         .complete_lead_form(
@@ -163,6 +166,16 @@ fn schema_validator(definition: &str) -> jsonschema::Validator {
 #[test]
 fn the_json_export_holds_every_field_and_matches_the_schema() {
     let (dir, vault) = seeded();
+    let ana_conversation = vault
+        .conversations()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.display_name == "Ana María Lima")
+        .unwrap();
+    // A reply Ana's owner wrote themselves, approved but not sent.
+    vault
+        .approve_owner_reply(ana_conversation.id, "See you at 10!")
+        .unwrap();
     let out = dir.path().join("export");
     let mut progress = Vec::new();
     let summary = vault
@@ -187,6 +200,7 @@ fn the_json_export_holds_every_field_and_matches_the_schema() {
         ("leads.jsonl", "leads"),
         ("lead_forms.jsonl", "lead_forms"),
         ("drafts.jsonl", "drafts"),
+        ("saved_replies.jsonl", "saved_replies"),
     ] {
         let validator = schema_validator(definition);
         let rows = read_jsonl(&out.join(file));
@@ -230,9 +244,26 @@ fn the_json_export_holds_every_field_and_matches_the_schema() {
     let drafts = read_jsonl(&out.join("drafts.jsonl"));
     assert_eq!(
         drafts.len(),
-        2,
-        "one queued draft per conversation with an inbound message"
+        3,
+        "one queued draft per conversation with an inbound message, and the owner's own reply"
     );
+    let written_by: Vec<(&str, &str)> = drafts
+        .iter()
+        .map(|d| {
+            (
+                d["written_by"].as_str().unwrap(),
+                d["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        written_by.contains(&("owner", "approved")),
+        "{written_by:?}"
+    );
+    assert!(written_by.contains(&("drafter", "stale")), "{written_by:?}");
+    let saved = read_jsonl(&out.join("saved_replies.jsonl"));
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["text"], "Hi {first_name}, we open at 9.");
 }
 
 #[test]
@@ -317,6 +348,10 @@ fn an_access_export_holds_only_that_person() {
     assert_eq!(read_jsonl(&out.join("messages.jsonl")).len(), 2);
     assert_eq!(read_jsonl(&out.join("leads.jsonl")).len(), 1);
     assert!(read_jsonl(&out.join("lead_forms.jsonl")).is_empty());
+    assert!(
+        read_jsonl(&out.join("saved_replies.jsonl")).is_empty(),
+        "the owner's saved replies are not about the person"
+    );
     let everything = std::fs::read_to_string(out.join("messages.jsonl")).unwrap();
     assert!(!everything.contains("preu"));
 }

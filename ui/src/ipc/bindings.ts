@@ -144,9 +144,19 @@ export type Delivery = "sent" | "delivered" | "read" | "failed";
 export type Direction = "inbound" | "outbound";
 
 /**
+ * Who wrote a draft's text: the drafter (the owner then approves it,
+ * maybe edited), or the owner in the composer.
+ */
+export type DraftAuthor = "drafter" | "owner";
+
+/**
  * A draft as the owner reviews it.
  */
-export type DraftReview = { id: number, conversation_id: number, status: DraftStatus, text: string, 
+export type DraftReview = { id: number, conversation_id: number, status: DraftStatus, 
+/**
+ * A suggested reply, or one the owner wrote (whose send failed).
+ */
+written_by: DraftAuthor, text: string, 
 /**
  * Each of the checks' warnings, in words.
  */
@@ -188,6 +198,15 @@ export type FaqEntry = { question: string, answer: string,
 translations?: { [key in string]: FaqWords }, };
 
 export type FaqWords = { question: string, answer: string, };
+
+/**
+ * A saved reply with its placeholders filled.
+ */
+export type Filled = { text: string, 
+/**
+ * Placeholders left in the text because their value is not known.
+ */
+unfilled: Array<string>, };
 
 export type InboxStatus = { vault: VaultStatus, sync: SyncStatus, business_name: string | null, relay_url: string | null, data_dir: string, recovery_code: string | null, };
 
@@ -385,11 +404,18 @@ export type RetentionView = { policy: RetentionPolicy,
  */
 preview: RetentionPreview, };
 
+export type SavedReply = { id: number, title: string, text: string, updated_at: number, };
+
 export type SearchHit = { conversation_id: number, 
 /**
  * The matching message, or `None` when the contact's name matched.
  */
 message_id: number | null, platform: Platform, display_name: string, sent_at: number, snippet: Array<SnippetPart>, };
+
+/**
+ * A piece of a template's text: as written, or a variable to fill.
+ */
+export type Segment = { "kind": "text", text: string, } | { "kind": "variable", name: string, };
 
 export type Service = { name: string, 
 /**
@@ -431,6 +457,55 @@ reaction: string | null, };
  * How syncing with the relay is going.
  */
 export type SyncStatus = { "state": "not_paired" } | { "state": "connecting" } | { "state": "online" } | { "state": "offline", message: string, } | { "state": "failed", message: string, };
+
+/**
+ * An approved template, as the owner chooses and fills it.
+ */
+export type TemplateChoice = { name: string, 
+/**
+ * Meta's language code (`en_US`, `es`, …).
+ */
+language: string, 
+/**
+ * `MARKETING`, `UTILITY` or `AUTHENTICATION`, as Meta names it.
+ */
+category: string, shape: TemplateShape, 
+/**
+ * What to fill in, in order, with Meta's example values.
+ */
+variables: Array<TemplateVariable>, };
+
+/**
+ * The templates a conversation can be answered with.
+ */
+export type TemplateList = { templates: Array<TemplateChoice>, 
+/**
+ * Why the list may be out of date (Meta could not be asked), in words.
+ */
+problem: string | null, };
+
+/**
+ * Where a variable is: Meta takes the header's and the body's apart.
+ */
+export type TemplatePart = "header" | "body";
+
+/**
+ * What a template says, read from its `components`.
+ */
+export type TemplateShape = { header: Array<Segment>, body: Array<Segment>, footer: string | null, 
+/**
+ * Why Leadbox cannot send it, when it cannot (a media header, say).
+ */
+unsupported: string | null, };
+
+/**
+ * One value the owner fills in before sending.
+ */
+export type TemplateVariable = { part: TemplatePart, name: string, 
+/**
+ * Meta's example value for it, when the template has one.
+ */
+example: string | null, };
 
 export type Tone = "friendly" | "formal";
 

@@ -2,7 +2,7 @@
 // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
 // The only module (with ./events.ts) that talks to the Rust side.
 import { invoke } from "@tauri-apps/api/core";
-import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SearchHit, Stage, StoredMessage, WebsiteChat } from "./bindings";
+import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, Filled, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, ReplyWindow, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SavedReply, SearchHit, Stage, StoredMessage, TemplateList, WebsiteChat } from "./bindings";
 
 export type * from "./bindings";
 
@@ -28,6 +28,22 @@ export const approveAndSendDraft = (draftId: number, text: string) =>
   invoke<string>("approve_and_send_draft", { draftId, text });
 export const rejectDraft = (draftId: number) =>
   invoke<void>("reject_draft", { draftId });
+export const composerReplyWindow = (conversationId: number) =>
+  invoke<ReplyWindow>("composer_reply_window", { conversationId });
+export const sendOwnerReply = (conversationId: number, text: string) =>
+  invoke<string>("send_owner_reply", { conversationId, text });
+export const savedReplies = (query: string) =>
+  invoke<Array<SavedReply>>("saved_replies", { query });
+export const saveSavedReply = (id: number | null, title: string, text: string) =>
+  invoke<SavedReply>("save_saved_reply", { id, title, text });
+export const deleteSavedReply = (id: number) =>
+  invoke<void>("delete_saved_reply", { id });
+export const fillSavedReply = (id: number, conversationId: number) =>
+  invoke<Filled>("fill_saved_reply", { id, conversationId });
+export const whatsappTemplates = (conversationId: number) =>
+  invoke<TemplateList>("whatsapp_templates", { conversationId });
+export const sendWhatsappTemplate = (conversationId: number, name: string, language: string, values: Array<string>) =>
+  invoke<string>("send_whatsapp_template", { conversationId, name, language, values });
 export const regenerateDraft = (draftId: number) =>
   invoke<DraftReview>("regenerate_draft", { draftId });
 export const eraseConversationPerson = (conversationId: number) =>

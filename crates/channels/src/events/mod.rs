@@ -238,6 +238,16 @@ pub enum Event {
         code: Option<i64>,
         message: String,
     },
+    /// WhatsApp's word on one of a business account's message templates
+    /// (approved, paused, disabled…): the stored list of templates follows
+    /// it. The same change also becomes an [`Event::AccountNotice`].
+    TemplateStatus {
+        business_account_id: String,
+        name: String,
+        language: String,
+        /// Meta's `event`: `APPROVED`, `REJECTED`, `PAUSED`, `DISABLED`, …
+        status: String,
+    },
     /// A part of a webhook that could not become a message, status or
     /// notice: a kind Leadbox does not read, or a shape it cannot make sense
     /// of. Kept (without its content) and counted, never silently lost.
@@ -294,6 +304,7 @@ pub fn parse_entry(
         | Event::MessagingPreference { .. }
         | Event::MessageDeleted { .. }
         | Event::AccountNotice { .. }
+        | Event::TemplateStatus { .. }
         | Event::Reaction { .. }
         | Event::Referral { .. }
         | Event::Unreadable { .. } => i64::MAX,

@@ -230,7 +230,7 @@ pub(super) fn parse_entry(context: EntryContext<'_>, entry: &Value) -> Vec<Event
         let value = change.get("value").unwrap_or(&Value::Null);
         if value.pointer("/metadata/phone_number_id").is_none() {
             // No number: the change is about the WhatsApp Business Account.
-            events.push(super::whatsapp_account::parse_change(context, field, value));
+            events.extend(super::whatsapp_account::parse_change(context, field, value));
             continue;
         }
         match field {

@@ -35,18 +35,33 @@ fn date(seconds: Option<i64>) -> Option<String> {
     chrono::DateTime::from_timestamp(seconds?, 0).map(|at| at.format("%Y-%m-%d").to_string())
 }
 
-pub(super) fn parse_change(context: EntryContext<'_>, field: &str, value: &Value) -> Event {
+pub(super) fn parse_change(context: EntryContext<'_>, field: &str, value: &Value) -> Vec<Event> {
     let Some((severity, message)) = describe(field, value) else {
-        return context.unreadable(field, "account_change");
+        return vec![context.unreadable(field, "account_change")];
     };
-    Event::AccountNotice {
+    let mut events = vec![Event::AccountNotice {
         route: Platform::Whatsapp,
         account_id: context.account_id.to_owned(),
         business_account: true,
         severity,
         code: None,
         message,
+    }];
+    if field == "message_template_status_update"
+        && let (Some(name), Some(language), Some(status)) = (
+            text(value, "/message_template_name"),
+            text(value, "/message_template_language"),
+            text(value, "/event"),
+        )
+    {
+        events.push(Event::TemplateStatus {
+            business_account_id: context.account_id.to_owned(),
+            name: name.to_owned(),
+            language: language.to_owned(),
+            status: status.to_owned(),
+        });
     }
+    events
 }
 
 fn describe(field: &str, value: &Value) -> Option<(NoticeSeverity, String)> {

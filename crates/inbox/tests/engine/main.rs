@@ -7,6 +7,7 @@
 mod world;
 
 mod accounts;
+mod composer;
 mod computers;
 mod drafting;
 mod lead_forms;
@@ -14,3 +15,4 @@ mod meta_login;
 mod sending;
 mod syncing;
 mod website;
+mod whatsapp_templates;

@@ -22,6 +22,9 @@ fn a_backup_restores_into_a_fresh_folder_identically() {
             inbound("m2", "u2", Some("Bo"), "price?", 20),
         ]])
         .unwrap();
+    vault
+        .save_saved_reply(None, "Hours", "Hi {first_name}, we open at 9.")
+        .unwrap();
     let file = home.path().join("leadbox.backup");
     let carried = [
         BackupSecret {
@@ -46,6 +49,10 @@ fn a_backup_restores_into_a_fresh_folder_identically() {
     let (restored, code) =
         Vault::restore(&restored_dir, &file, "correct horse battery", &new_machine).unwrap();
     assert_eq!(conversations_json(&restored), conversations_json(&vault));
+    assert_eq!(
+        restored.saved_replies("").unwrap(),
+        vault.saved_replies("").unwrap()
+    );
     assert_eq!(
         restored.search("cita", 5).unwrap().len(),
         1,

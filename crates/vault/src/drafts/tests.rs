@@ -209,3 +209,41 @@ fn reject_and_regenerate_are_audited() {
         Err(VaultError::DraftState(DraftStateError::NotFound(999)))
     ));
 }
+
+#[test]
+fn the_owners_own_reply_answers_the_latest_message_and_sets_the_draft_aside() {
+    let (_dir, mut vault) = vault();
+    inbound(&mut vault, "m1", "price?", 10);
+    inbound(&mut vault, "m2", "and on Saturday?", 20);
+    let drafted = vault.queued_drafts(1).unwrap().remove(0);
+    vault
+        .complete_draft(drafted.id, &outcome("It's €25"))
+        .unwrap();
+    assert!(matches!(
+        vault.approve_owner_reply(drafted.conversation_id, "  \n "),
+        Err(VaultError::DraftState(DraftStateError::EmptyText))
+    ));
+    assert_eq!(
+        vault.draft(drafted.id).unwrap().unwrap().status,
+        DraftStatus::Pending,
+        "a refused reply changes nothing"
+    );
+
+    let approved = vault
+        .approve_owner_reply(drafted.conversation_id, " Yes, Saturday at 10 works. ")
+        .unwrap();
+    assert_eq!(approved.text(), "Yes, Saturday at 10 works.");
+    let own = vault.draft(approved.draft_id()).unwrap().unwrap();
+    assert_eq!(own.written_by, DraftAuthor::Owner);
+    assert_eq!(own.status, DraftStatus::Approved);
+    assert_eq!(own.reply_to_message_id, drafted.reply_to_message_id);
+    assert_eq!(
+        vault.draft(drafted.id).unwrap().unwrap().status,
+        DraftStatus::Stale
+    );
+    assert_eq!(drafted.written_by, DraftAuthor::Drafter);
+    // A failed send leaves the owner's reply to try again, as a draft would.
+    vault.record_send_failure(approved, "offline").unwrap();
+    let open = vault.open_draft(drafted.conversation_id).unwrap().unwrap();
+    assert_eq!((open.id, open.status), (own.id, DraftStatus::SendFailed));
+}

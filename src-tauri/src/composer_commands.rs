@@ -1,0 +1,102 @@
+//! The composer under a conversation: the owner's own reply, saved
+//! replies, and WhatsApp templates after the 24 hours.
+
+use leadbox_inbox::{Filled, ReplyWindow, SavedReply, TemplateList};
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Whether a reply written now can go out, and until when.
+#[tauri::command]
+pub async fn composer_reply_window(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<ReplyWindow, CommandError> {
+    state
+        .with_engine(move |engine| engine.composer_reply_window(conversation_id))
+        .await
+}
+
+/// The owner's click on "Send" under a reply they wrote; returns the
+/// platform's message id. As for drafts, the window offers no opt-out
+/// override.
+#[tauri::command]
+pub async fn send_owner_reply(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+    text: String,
+) -> Result<String, CommandError> {
+    let engine = state.require_engine()?;
+    Ok(engine
+        .send_owner_reply(conversation_id, &text, false)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn saved_replies(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<Vec<SavedReply>, CommandError> {
+    state
+        .with_engine(move |engine| engine.saved_replies(&query))
+        .await
+}
+
+/// Saves a new reply (no `id`) or changes one.
+#[tauri::command]
+pub async fn save_saved_reply(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    title: String,
+    text: String,
+) -> Result<SavedReply, CommandError> {
+    state
+        .with_engine(move |engine| engine.save_saved_reply(id, &title, &text))
+        .await
+}
+
+#[tauri::command]
+pub async fn delete_saved_reply(state: State<'_, AppState>, id: i64) -> Result<(), CommandError> {
+    state
+        .with_engine(move |engine| engine.delete_saved_reply(id))
+        .await
+}
+
+/// A saved reply's text for a conversation, placeholders filled where known.
+#[tauri::command]
+pub async fn fill_saved_reply(
+    state: State<'_, AppState>,
+    id: i64,
+    conversation_id: i64,
+) -> Result<Filled, CommandError> {
+    state
+        .with_engine(move |engine| engine.fill_saved_reply(id, conversation_id))
+        .await
+}
+
+/// The approved WhatsApp templates this conversation can be answered with,
+/// listed afresh from Meta.
+#[tauri::command]
+pub async fn whatsapp_templates(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+) -> Result<TemplateList, CommandError> {
+    let engine = state.require_engine()?;
+    Ok(engine.whatsapp_templates(conversation_id).await?)
+}
+
+/// The owner's click on "Send template"; returns the message's id.
+#[tauri::command]
+pub async fn send_whatsapp_template(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+    name: String,
+    language: String,
+    values: Vec<String>,
+) -> Result<String, CommandError> {
+    let engine = state.require_engine()?;
+    Ok(engine
+        .send_whatsapp_template(conversation_id, &name, &language, &values, false)
+        .await?)
+}
