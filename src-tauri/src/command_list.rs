@@ -17,6 +17,8 @@ macro_rules! with_window_commands {
             commands::conversation_messages [state] (conversation_id: i64) -> Vec<leadbox_inbox::StoredMessage>;
             commands::mark_conversation_read [state] (conversation_id: i64) -> ();
             commands::open_attachment [app, state] (message_id: i64, index: usize) -> String;
+            commands::save_attachment [state] (message_id: i64, index: i64) -> String;
+            commands::fetch_attachment [state] (message_id: i64, index: usize) -> ();
             commands::dismiss_recovery_code [state] () -> ();
             vault_commands::create_vault [app, state] () -> ();
             vault_commands::restore_backup [app, state] (file: String, passphrase: String) -> ();
@@ -69,6 +71,8 @@ macro_rules! with_window_commands {
             leads_commands::list_lead_forms [state] () -> Vec<leadbox_inbox::LeadForm>;
             leads_commands::dashboard [state] () -> leadbox_inbox::Dashboard;
             startup::startup_painted [app] () -> ();
+            desktop_commands::start_at_login [app] () -> bool;
+            desktop_commands::set_start_at_login [app] (enabled: bool) -> bool;
         }
     };
 }

@@ -169,3 +169,30 @@ pub async fn open_attachment(
     })?;
     Ok(url)
 }
+
+/// Saves a photo or file a lead sent (kept in the vault) into the Downloads
+/// folder, under a new name; returns where it went.
+#[tauri::command]
+pub async fn save_attachment(
+    state: State<'_, AppState>,
+    message_id: i64,
+    index: i64,
+) -> Result<String, CommandError> {
+    let dir = crate::data_commands::export_parent();
+    let path = state
+        .with_engine(move |engine| engine.save_media(message_id, index, &dir))
+        .await?;
+    Ok(path.display().to_string())
+}
+
+/// Fetches an Instagram or Messenger attachment into the vault, so the
+/// window can show it (a photo) or save it; the owner's click asks for it.
+#[tauri::command]
+pub async fn fetch_attachment(
+    state: State<'_, AppState>,
+    message_id: i64,
+    index: usize,
+) -> Result<(), CommandError> {
+    let engine = state.require_engine()?;
+    Ok(engine.fetch_attachment(message_id, index).await?)
+}

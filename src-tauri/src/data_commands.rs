@@ -50,7 +50,7 @@ pub struct ExportDone {
 }
 
 /// Where exports go: `LEADBOX_EXPORT_DIR`, else the Downloads folder, else home.
-fn export_parent() -> PathBuf {
+pub(crate) fn export_parent() -> PathBuf {
     if let Some(dir) = std::env::var_os("LEADBOX_EXPORT_DIR") {
         return PathBuf::from(dir);
     }

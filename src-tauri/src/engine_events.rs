@@ -45,12 +45,16 @@ fn show(app: &tauri::AppHandle, engine: &Engine, event: EngineEvent) {
         EngineEvent::PeopleNamed(named) if named > 0 => {
             let _ = app.emit("inbox-changed", 0);
         }
+        EngineEvent::MediaFetched(fetched) if fetched > 0 => {
+            let _ = app.emit("inbox-changed", 0);
+        }
         EngineEvent::Drafted(report) if report.drafted + report.failed > 0 => {
             let _ = app.emit("drafts-changed", report.drafted);
         }
         EngineEvent::PeopleNamed(_)
         | EngineEvent::Drafted(_)
-        | EngineEvent::LeadFormsFetched(_) => {}
+        | EngineEvent::LeadFormsFetched(_)
+        | EngineEvent::MediaFetched(_) => {}
         // Logged by the engine; tried again after the next sync.
         EngineEvent::FollowUpFailed { .. } => {}
     }

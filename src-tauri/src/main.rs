@@ -12,9 +12,11 @@ mod bindings;
 mod commands;
 mod composer_commands;
 mod data_commands;
+mod desktop_commands;
 mod engine_events;
 mod error;
 mod leads_commands;
+mod media_protocol;
 mod notifications;
 mod retention_loop;
 mod settings_commands;
@@ -45,13 +47,45 @@ fn main() {
         .init();
 
     let result = tauri::Builder::default()
+        // First of all: a second start shows this window and exits, so one
+        // engine holds the vault and one tray icon shows.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_window(app);
+        }))
+        // Size, place and maximized state only: a window left in the tray
+        // still opens at the next start (unless started at login).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![desktop_commands::STARTED_AT_LOGIN]),
+        ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .register_asynchronous_uri_scheme_protocol(
+            media_protocol::SCHEME,
+            |ctx, request, responder| {
+                media_protocol::answer(ctx.app_handle(), &request, responder);
+            },
+        )
         .setup(|app| {
             let state = state::AppState::open(app.handle());
             let engine = state.engine();
             app.manage(state);
             webview::tune(app.handle());
+            // Started with the computer: Leadbox waits in the tray.
+            if std::env::args().any(|arg| arg == desktop_commands::STARTED_AT_LOGIN)
+                && let Some(window) = app.get_webview_window("main")
+            {
+                let _ = window.hide();
+            }
             tray::install(app.handle())?;
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {

@@ -240,6 +240,8 @@ class FakeGraph:
         self.profiles = {}
         # The WhatsApp Business Account's message templates, as Meta lists them.
         self.templates = []
+        # WhatsApp media by media id: (mime type, bytes), downloaded with the token.
+        self.media = {}
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -255,6 +257,9 @@ class FakeGraph:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if self.path.startswith("/media-download/"):
+                    self.download(graph)
+                    return
                 authorized = self.headers.get("Authorization") == "Bearer page-token"
                 # An Instagram account linked to a page is read by its id with the page's token.
                 resource = self.path.split("?")[0].removeprefix("/v21.0/")
@@ -271,6 +276,18 @@ class FakeGraph:
                 else:
                     self.reply(400, {"error": {"message": "Invalid OAuth access token", "code": 190}})
 
+            def download(self, graph):
+                media = graph.media.get(self.path.removeprefix("/media-download/"))
+                if self.headers.get("Authorization") != "Bearer wa-token" or media is None:
+                    self.reply(404, {"error": "not found"})
+                    return
+                mime_type, data = media
+                self.send_response(200)
+                self.send_header("Content-Type", mime_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             @staticmethod
             def whatsapp(graph):
                 """What a WhatsApp token reads: its number, the business account that
@@ -282,6 +299,10 @@ class FakeGraph:
                         {"scope": "whatsapp_business_messaging", "target_ids": [FakeGraph.WABA_ID]}]}},
                     f"{FakeGraph.WABA_ID}/phone_numbers": {"data": [{"id": FakeGraph.PHONE_ID}]},
                     f"{FakeGraph.WABA_ID}/message_templates": {"data": graph.templates},
+                    **{media_id: {"messaging_product": "whatsapp", "id": media_id, "mime_type": mime_type,
+                                  "file_size": len(data), "sha256": "e2e",
+                                  "url": f"{graph.url}/media-download/{media_id}"}
+                       for media_id, (mime_type, data) in graph.media.items()},
                 }
 
             def do_POST(self):
@@ -342,7 +363,7 @@ def fresh_app(workdir, relay, notification_log, fake_graph):
     yield from launch_app(workdir / "fresh", workdir, fake_graph)
 
 
-def launch_app(data_dir: Path, workdir: Path, fake_graph):
+def launch_app(data_dir: Path, workdir: Path, fake_graph, extra_env: dict | None = None):
     from selenium import webdriver
     from selenium.webdriver.common.options import ArgOptions
 
@@ -353,9 +374,10 @@ def launch_app(data_dir: Path, workdir: Path, fake_graph):
 
     home = workdir / "home"
     home.mkdir()
-    env = dict(os.environ, LEADBOX_DATA_DIR=str(data_dir), XDG_DATA_HOME=str(home / "data"),
+    # HOME too: a login item (Start with this computer) goes to ~/.config/autostart.
+    env = dict(os.environ, HOME=str(home), LEADBOX_DATA_DIR=str(data_dir), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
-               LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"))
+               LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"), **(extra_env or {}))
     port, native_port = free_port(), free_port()
     driver_bin = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
     driver_process = subprocess.Popen(

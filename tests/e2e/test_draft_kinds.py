@@ -59,11 +59,15 @@ def test_the_owner_chooses_the_languages_replies_are_in(app, desk):
     wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
     app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
     default = wait.until(EC.visibility_of_element_located((By.ID, "settings-profile-default_language")))
+    # WebKit's driver picks an option only once its list is in view inside the dialog's scrolling body.
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", default)
     Select(default).select_by_value("pt")
     # The default is not offered again among the others.
     assert app.find_elements(By.ID, "settings-profile-language-pt") == []
     app.find_element(By.ID, "settings-profile-language-es").click()
-    Select(app.find_element(By.ID, "settings-profile-written_in")).select_by_value("pt")
+    written_in = app.find_element(By.ID, "settings-profile-written_in")
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", written_in)
+    Select(written_in).select_by_value("pt")
     # Hours in each other language replies may be in; none for the profile's own.
     assert app.find_elements(By.ID, "settings-profile-hours-pt") == []
     app.find_element(By.ID, "settings-profile-hours-es").send_keys("Todos los días 9:00-18:00")

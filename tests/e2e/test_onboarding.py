@@ -93,8 +93,12 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     wait.until(EC.visibility_of_element_located((By.ID, "welcome-test-notification")))
     app.find_element(By.ID, "welcome-test-notification").click()
     wait_for_log(notification_log, "Leadbox notifications work")
+    # Starting with the computer is offered, ticked: the login item starts Leadbox in the tray.
+    assert app.find_element(By.ID, "welcome-start-at-login").is_selected()
     next_button.click()
     wait.until(lambda d: not d.execute_script("return document.getElementById('welcome-dialog').open"))
+    login_item = workdir / "home" / ".config" / "autostart" / "Leadbox.desktop"
+    assert "--hidden" in login_item.read_text()
 
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
     assert app.find_element(By.ID, "business").get_attribute("textContent") == "Ana's Salon"

@@ -20,6 +20,7 @@ import {
   preview,
   syncLabel,
   unfilledNotice,
+  mediaStateText,
 } from "./format";
 
 describe("preview", () => {
@@ -218,5 +219,16 @@ describe("unfilledNotice", () => {
     expect(unfilledNotice([])).toBe("");
     expect(unfilledNotice(["phone"])).toContain("{phone} yourself");
     expect(unfilledNotice(["phone", "first_name"])).toContain("{phone}, {first_name}");
+  });
+});
+
+describe("mediaStateText", () => {
+  it("says why an attachment is not shown, in words", () => {
+    expect(mediaStateText("waiting", null)).toContain("Fetching");
+    expect(mediaStateText("waiting", "Meta cannot be reached")).toContain("tries again");
+    expect(mediaStateText("expired", null)).toContain("30 days");
+    expect(mediaStateText("expired", "its address has expired")).toBe("Its address has expired.");
+    expect(mediaStateText("too_large", null)).toContain("open it in WhatsApp");
+    expect(mediaStateText("stored", null)).toBe("");
   });
 });

@@ -246,3 +246,19 @@ export function unfilledNotice(unfilled: readonly string[]): string {
   const names = unfilled.map((name) => `{${name}}`).join(", ");
   return `Fill in ${names} yourself before sending: Leadbox does not know ${unfilled.length === 1 ? "it" : "them"} for this conversation.`;
 }
+
+/** What the conversation says about an attachment Leadbox could not keep, or is fetching. */
+export function mediaStateText(state: string, problem: string | null): string {
+  switch (state) {
+    case "waiting":
+      return problem ? `Not fetched yet: ${problem}. Leadbox tries again.` : "Fetching from WhatsApp…";
+    case "too_large":
+      return problem ? sentence(problem) : "Too large to keep in Leadbox; open it in WhatsApp.";
+    case "expired":
+      return problem ? `${sentence(problem)}.` : "WhatsApp no longer has this attachment (it keeps media for 30 days).";
+    case "failed":
+      return problem ? `Could not be fetched: ${problem}.` : "Could not be fetched.";
+    default:
+      return "";
+  }
+}

@@ -38,6 +38,7 @@ const message = (id: number): StoredMessage => ({
   delivery: null,
   delivery_error: null,
   reaction: null,
+  media: [],
 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

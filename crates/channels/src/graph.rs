@@ -15,7 +15,9 @@ pub const DEFAULT_VERSION: &str = "v21.0";
 pub use crate::PAGE_WEBHOOK_FIELDS;
 
 mod business_accounts;
+mod whatsapp_media;
 mod whatsapp_templates;
+pub use whatsapp_media::{FetchedMedia, MediaError};
 pub use whatsapp_templates::{ListedTemplate, TemplateSend};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -340,6 +340,9 @@ fn printer() -> EventSink {
             EngineEvent::LeadFormsFetched(forms) if forms > 0 => {
                 writeln!(out, "{forms} lead form(s) fetched.")
             }
+            EngineEvent::MediaFetched(fetched) if fetched > 0 => {
+                writeln!(out, "{fetched} photo(s) or file(s) fetched.")
+            }
             EngineEvent::Drafted(drafted) if drafted.drafted + drafted.failed > 0 => writeln!(
                 out,
                 "{} draft(s) ready for review, {} failed.",
@@ -358,6 +361,7 @@ fn printer() -> EventSink {
             EngineEvent::Status(_)
             | EngineEvent::PeopleNamed(_)
             | EngineEvent::LeadFormsFetched(_)
+            | EngineEvent::MediaFetched(_)
             | EngineEvent::Drafted(_) => Ok(()),
         };
         // A closed pipe (`leadbox-cli sync | head`) is no reason to stop syncing.

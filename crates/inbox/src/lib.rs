@@ -11,6 +11,7 @@ mod drafting;
 mod engine;
 mod error;
 mod lead_forms;
+mod media;
 mod meta_login;
 mod notification_prefs;
 mod profiles;
@@ -46,10 +47,11 @@ pub use leadbox_vault::{
     ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftAuthor, DraftRow,
     DraftStateError, DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary,
     InMemorySecretStore, LeadCard, LeadForm, LeadFormStatus, ListFilter, ListedConversation,
-    MentionRow, NewContact, OsKeychain, PageCursor, PlannedDeletion, RecoveryCode, RetentionPolicy,
-    RetentionPreview, RetentionReport, SavedReply, SearchHit, SecretError, SecretStore,
-    SnippetPart, Stage, StoredMessage, VaultError,
+    MediaInfo, MediaState, MentionRow, NewContact, OsKeychain, PageCursor, PlannedDeletion,
+    RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport, SavedReply, SearchHit,
+    SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
 };
+pub use media::sniff_image;
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
 pub use reply_window::{ReplyVerdict, ReplyWindow};

@@ -34,6 +34,7 @@ pub enum SyncStatus {
 pub enum FollowUp {
     NamingPeople,
     FetchingLeadForms,
+    FetchingMedia,
     Drafting,
 }
 
@@ -43,6 +44,7 @@ impl FollowUp {
         match self {
             FollowUp::NamingPeople => "new people keep their neutral label",
             FollowUp::FetchingLeadForms => "lead-form answers were not fetched",
+            FollowUp::FetchingMedia => "photos and files were not fetched",
             FollowUp::Drafting => "no drafts were written",
         }
     }
@@ -59,6 +61,8 @@ pub enum EngineEvent {
     PeopleNamed(usize),
     /// Lead-ad answers were fetched.
     LeadFormsFetched(usize),
+    /// Photos and files leads sent were fetched and stored.
+    MediaFetched(usize),
     /// Queued drafts were written (or failed).
     Drafted(DraftingReport),
     /// A follow-up step failed. What was synced is stored; the step runs
@@ -181,6 +185,10 @@ impl Engine {
         match self.fetch_lead_forms().await {
             Ok(fetched) => events(EngineEvent::LeadFormsFetched(fetched)),
             Err(error) => events(failed(FollowUp::FetchingLeadForms, &error)),
+        }
+        match self.fetch_media().await {
+            Ok(fetched) => events(EngineEvent::MediaFetched(fetched)),
+            Err(error) => events(failed(FollowUp::FetchingMedia, &error)),
         }
         match self.draft_pending().await {
             Ok(drafted) => events(EngineEvent::Drafted(drafted)),

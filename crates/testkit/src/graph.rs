@@ -55,6 +55,11 @@ pub struct GraphLog {
     /// How many templates one page holds (0: as many as asked).
     pub template_page_size: usize,
     pub template_lists: usize,
+    /// WhatsApp media by media id (`GET /{media_id}`, then its download address).
+    pub media: HashMap<String, whatsapp_media::FakeMedia>,
+    pub media_downloads: usize,
+    /// Instagram and Messenger attachments at `{url}/cdn/{name}`, as on Meta's content servers.
+    pub content: HashMap<String, whatsapp_media::FakeMedia>,
 }
 
 /// A local Graph API serving on loopback until the test ends.
@@ -68,6 +73,10 @@ pub struct FakeGraph {
 impl FakeGraph {
     pub async fn start() -> FakeGraph {
         let log = Arc::new(Mutex::new(GraphLog::default()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
         let facebook = axum::Router::new()
             .route("/me", get(me))
             .route("/debug_token", get(debug_token))
@@ -85,6 +94,7 @@ impl FakeGraph {
             .with_state(Api {
                 log: log.clone(),
                 instagram: false,
+                base: url.clone(),
             });
         let instagram = axum::Router::new()
             .route("/v21.0/me", get(instagram_me))
@@ -94,14 +104,27 @@ impl FakeGraph {
             .with_state(Api {
                 log: log.clone(),
                 instagram: true,
+                base: url.clone(),
             });
         let app = axum::Router::new()
+            .route(
+                "/cdn/{name}",
+                get(whatsapp_media::content).with_state(Api {
+                    log: log.clone(),
+                    instagram: false,
+                    base: url.clone(),
+                }),
+            )
+            .route(
+                "/media-download/{id}",
+                get(whatsapp_media::download).with_state(Api {
+                    log: log.clone(),
+                    instagram: false,
+                    base: url.clone(),
+                }),
+            )
             .nest("/v21.0", facebook)
             .nest("/instagram", instagram);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a loopback port");
-        let url = format!("http://{}", listener.local_addr().expect("its address"));
         tokio::spawn(async move { axum::serve(listener, app).await });
         FakeGraph { url, log }
     }
@@ -219,6 +242,8 @@ fn ok(body: Value) -> Answer {
 struct Api {
     log: Arc<Mutex<GraphLog>>,
     instagram: bool,
+    /// The server's root address (for the media download addresses it gives).
+    base: String,
 }
 
 /// The caller's token, or the handler answers with Graph's error.
@@ -324,6 +349,9 @@ async fn node(
     headers: HeaderMap,
 ) -> Answer {
     let token = token_or_answer!(api, query, headers);
+    if let Some(media) = whatsapp_media::metadata(&api, &id, &token, &api.base).await {
+        return media;
+    }
     let Some(grant) = grant(&token) else {
         return invalid_token();
     };
@@ -518,4 +546,6 @@ mod tests {
     }
 }
 
+mod whatsapp_media;
 mod whatsapp_templates;
+pub use whatsapp_media::FakeMedia;

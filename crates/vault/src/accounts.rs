@@ -220,6 +220,14 @@ impl Vault {
         Ok(())
     }
 
+    pub(crate) fn account_by_id(&self, id: i64) -> Result<AccountRow, VaultError> {
+        Ok(self.conn.query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [id],
+            account,
+        )?)
+    }
+
     /// The WhatsApp Business Account of a number, when Leadbox found it.
     pub fn business_account_of(&self, account_id: i64) -> Result<Option<String>, VaultError> {
         Ok(self

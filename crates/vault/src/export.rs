@@ -91,12 +91,12 @@ pub(crate) fn split_name(name: &str) -> (String, String) {
 }
 
 pub(crate) struct Output {
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
     summary: ExportSummary,
 }
 
 impl Output {
-    fn create(&self, name: &str) -> Result<BufWriter<File>, VaultError> {
+    pub(crate) fn create(&self, name: &str) -> Result<BufWriter<File>, VaultError> {
         let path = self.dir.join(name);
         let file = File::options()
             .write(true)
@@ -138,7 +138,12 @@ impl Output {
         self.finish(name, rows, writer)
     }
 
-    fn finish(&mut self, name: &str, rows: u64, writer: BufWriter<File>) -> Result<(), VaultError> {
+    pub(crate) fn finish(
+        &mut self,
+        name: &str,
+        rows: u64,
+        writer: BufWriter<File>,
+    ) -> Result<(), VaultError> {
         let path = self.dir.join(name);
         let io = |source| VaultError::Io {
             path: path.clone(),
@@ -353,6 +358,7 @@ impl Vault {
                 for (name, sql, to_json) in JSON_FILES {
                     self.export_jsonl(&mut out, name, sql, to_json, filtered, since, progress)?;
                 }
+                self.export_media(&mut out, filtered, since, progress)?;
             }
             ExportFormat::Csv => {
                 self.export_leads_csv(&mut out, filtered, since, progress)?;

@@ -428,6 +428,8 @@ fn ingest_message(
             },
         ],
     )?;
+    let message_id = tx.last_insert_rowid();
+    crate::media::queue_whatsapp_media(tx, message_id, &message.attachments)?;
     let text = message.text.as_deref().unwrap_or_default();
     if inbound && is_stop_request(text) {
         // A "STOP" gets no reply draft: answering it is exactly what it asks us not to do.
@@ -442,7 +444,7 @@ fn ingest_message(
         if is_start_request(text) {
             set_opt_out(tx, account_id, &message.contact_id, false)?;
         }
-        drafts.answer(conversation_id, tx.last_insert_rowid());
+        drafts.answer(conversation_id, message_id);
     }
     let new_contacts = if is_new_contact && inbound {
         vec![NewContact {

@@ -15,9 +15,11 @@ mod erasure;
 mod error;
 mod export;
 mod export_csv;
+mod export_media;
 mod ingest;
 mod key;
 mod lead_forms;
+mod media;
 mod owner_replies;
 mod pipeline;
 mod pool;
@@ -47,6 +49,7 @@ pub use ingest::AccountRestriction;
 pub use ingest::{IngestReport, NewContact};
 pub use key::{RecoveryCode, VaultKey};
 pub use lead_forms::{LeadForm, LeadFormAnswers, LeadFormStatus};
+pub use media::{MAX_MEDIA_BYTES, MediaInfo, MediaState, MediaToFetch, file_extension};
 pub use pipeline::{
     ConversationPage, LeadCard, ListFilter, ListedConversation, PageCursor, Stage, clean_labels,
 };

@@ -53,6 +53,8 @@ pub struct StoredMessage {
     pub delivery_error: Option<String>,
     /// The person's reaction to this message (an emoji).
     pub reaction: Option<String>,
+    /// The attachments Leadbox keeps (or tried to): their state, by index.
+    pub media: Vec<crate::MediaInfo>,
 }
 
 /// An Instagram @mention of the business.
@@ -153,8 +155,11 @@ impl Vault {
     /// A conversation's messages in platform time order.
     pub fn messages(&self, conversation_id: i64) -> Result<Vec<StoredMessage>, VaultError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, platform_message_id, direction, body, attachments, sent_at, kind, delivery, delivery_error, reaction FROM messages
-             WHERE conversation_id = ?1 ORDER BY sent_at, id",
+            "SELECT id, platform_message_id, direction, body, attachments, sent_at, kind, delivery, delivery_error, reaction,
+                    (SELECT json_group_array(json_object('index', attachment_index, 'state', state,
+                            'mime_type', mime_type, 'size', size, 'problem', problem))
+                     FROM (SELECT * FROM media WHERE message_id = messages.id ORDER BY attachment_index))
+             FROM messages WHERE conversation_id = ?1 ORDER BY sent_at, id",
         )?;
         let rows = statement.query_map(params![conversation_id], |r| {
             let attachments: String = r.get(4)?;
@@ -179,6 +184,10 @@ impl Vault {
                     })?,
                 delivery_error: r.get(8)?,
                 reaction: r.get(9)?,
+                media: r
+                    .get::<_, Option<String>>(10)?
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -192,6 +201,18 @@ impl Vault {
         message_id: i64,
         index: usize,
     ) -> Result<Option<String>, VaultError> {
+        Ok(self
+            .attachment_address(message_id, index)?
+            .filter(|url| url.starts_with("https://") && !url.contains(char::is_whitespace)))
+    }
+
+    /// The address one attachment of a message came with, as it came (the
+    /// caller decides which addresses it may use).
+    pub fn attachment_address(
+        &self,
+        message_id: i64,
+        index: usize,
+    ) -> Result<Option<String>, VaultError> {
         let attachments: Option<String> = self
             .conn
             .query_row(
@@ -200,10 +221,9 @@ impl Vault {
                 |r| r.get(0),
             )
             .optional()?;
-        let url = attachments
+        Ok(attachments
             .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
-            .and_then(|list| list.get(index)?.get("url")?.as_str().map(str::to_owned));
-        Ok(url.filter(|url| url.starts_with("https://") && !url.contains(char::is_whitespace)))
+            .and_then(|list| list.get(index)?.get("url")?.as_str().map(str::to_owned)))
     }
 
     pub fn mark_read(&self, conversation_id: i64) -> Result<(), VaultError> {

@@ -300,6 +300,32 @@ pub(crate) fn migrations() -> Migrations<'static> {
             UNIQUE (business_account_id, name, language)
         );",
     ),
+    // Photos and files leads send, inside the encrypted vault. They go with
+    // their message: deleted with it, and emptied with its attachments (an
+    // unsent message, retention's text removal).
+    M::up(
+        "CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            attachment_index INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'stored', 'too_large', 'expired', 'failed')),
+            mime_type TEXT,
+            bytes BLOB,
+            size INTEGER,
+            problem TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (message_id, attachment_index)
+        );
+        CREATE INDEX media_to_fetch ON media(state, next_attempt_at);
+        CREATE TRIGGER media_goes_with_its_attachments AFTER UPDATE OF attachments ON messages
+        WHEN NEW.attachments = '[]'
+        BEGIN
+            DELETE FROM media WHERE message_id = NEW.id;
+        END;",
+    ),
     ])
 }
 

@@ -263,6 +263,24 @@ urgency: string | null, draft_waiting: boolean, };
 export type LoginLink = { url: string, confirmation_code: string, };
 
 /**
+ * What the window knows about one attachment.
+ */
+export type MediaInfo = { 
+/**
+ * The attachment's place in the message's list.
+ */
+index: number, state: MediaState, mime_type: string | null, size: number | null, 
+/**
+ * Why it is not here, in words.
+ */
+problem: string | null, };
+
+/**
+ * Where an attachment's bytes are.
+ */
+export type MediaState = "waiting" | "stored" | "too_large" | "expired" | "failed";
+
+/**
  * Where in a conversation a message was written.
  */
 export type MessageKind = "direct" | "comment";
@@ -451,7 +469,11 @@ delivery: Delivery | null, delivery_error: string | null,
 /**
  * The person's reaction to this message (an emoji).
  */
-reaction: string | null, };
+reaction: string | null, 
+/**
+ * The attachments Leadbox keeps (or tried to): their state, by index.
+ */
+media: Array<MediaInfo>, };
 
 /**
  * How syncing with the relay is going.

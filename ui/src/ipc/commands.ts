@@ -14,6 +14,10 @@ export const markConversationRead = (conversationId: number) =>
   invoke<void>("mark_conversation_read", { conversationId });
 export const openAttachment = (messageId: number, index: number) =>
   invoke<string>("open_attachment", { messageId, index });
+export const saveAttachment = (messageId: number, index: number) =>
+  invoke<string>("save_attachment", { messageId, index });
+export const fetchAttachment = (messageId: number, index: number) =>
+  invoke<void>("fetch_attachment", { messageId, index });
 export const dismissRecoveryCode = () =>
   invoke<void>("dismiss_recovery_code");
 export const createVault = () =>
@@ -118,3 +122,7 @@ export const dashboard = () =>
   invoke<Dashboard>("dashboard");
 export const startupPainted = () =>
   invoke<void>("startup_painted");
+export const startAtLogin = () =>
+  invoke<boolean>("start_at_login");
+export const setStartAtLogin = (enabled: boolean) =>
+  invoke<boolean>("set_start_at_login", { enabled });

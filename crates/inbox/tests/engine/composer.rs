@@ -5,40 +5,21 @@
 use leadbox_inbox::{
     BusinessProfile, Connection, DraftAuthor, DraftStatus, InboxError, Platform, ReplyVerdict,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::world::{World, messenger_dm, now_ms};
-
-fn whatsapp_message(mid: &str, name: &str, text: &str, age_ms: i64) -> Value {
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
-        "contacts": [{"profile": {"name": name}, "wa_id": "34600111222"}],
-        "messages": [{"from": "34600111222", "id": mid, "timestamp": ((now_ms() - age_ms) / 1000).to_string(), "type": "text", "text": {"body": text}}]
-    }}]}]})
-}
+use crate::world::{World, messenger_dm, whatsapp_text};
 
 async fn whatsapp_world(age_ms: i64) -> World {
     let world = World::new(Platform::Whatsapp, "P1").await;
     world
-        .webhook(whatsapp_message(
+        .webhook(whatsapp_text(
             "wamid.IN1",
             "Ana García",
             "¿Abrís el sábado?",
             age_ms,
         ))
         .await;
-    world
-        .engine
-        .add_account(
-            Platform::Whatsapp,
-            "P1",
-            Connection::WhatsappCloud,
-            leadbox_testkit::graph::WHATSAPP_TOKEN,
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_whatsapp().await;
     world
 }
 
@@ -179,7 +160,7 @@ async fn whatsapp_after_24_hours_refuses_a_written_reply_and_stop_is_respected()
 
     let world = whatsapp_world(60_000).await;
     world
-        .webhook(whatsapp_message("wamid.IN2", "Ana García", "STOP", 30_000))
+        .webhook(whatsapp_text("wamid.IN2", "Ana García", "STOP", 30_000))
         .await;
     let conversation = only_conversation(&world);
     let error = world

@@ -11,6 +11,7 @@ mod composer;
 mod computers;
 mod drafting;
 mod lead_forms;
+mod media;
 mod meta_login;
 mod sending;
 mod syncing;

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use leadbox_inbox::{Connection, DraftStatus, InboxError, Platform, ReplyVerdict};
+use leadbox_inbox::{DraftStatus, InboxError, Platform, ReplyVerdict};
 use serde_json::{Value, json};
 
-use crate::world::{World, now_ms};
+use crate::world::{World, whatsapp_text};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -20,32 +20,18 @@ fn template(name: &str, language: &str, status: &str, body: &str) -> Value {
                {"type": "FOOTER", "text": "Ana's Salon"}]})
 }
 
-fn whatsapp_message(mid: &str, text: &str) -> Value {
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
-        "contacts": [{"profile": {"name": "Ana García"}, "wa_id": "34600111222"}],
-        "messages": [{"from": "34600111222", "id": mid, "timestamp": (now_ms() / 1000).to_string(), "type": "text", "text": {"body": text}}]
-    }}]}]})
-}
-
 /// A conversation whose last message is two days old, with the number's templates at Meta.
 async fn two_days_later() -> (World, i64) {
     let world = World::new(Platform::Whatsapp, "P1").await;
     world
-        .webhook(whatsapp_message("wamid.IN1", "Is my order ready?"))
+        .webhook(whatsapp_text(
+            "wamid.IN1",
+            "Ana García",
+            "Is my order ready?",
+            0,
+        ))
         .await;
-    world
-        .engine
-        .add_account(
-            Platform::Whatsapp,
-            "P1",
-            Connection::WhatsappCloud,
-            leadbox_testkit::graph::WHATSAPP_TOKEN,
-            false,
-        )
-        .await
-        .unwrap();
+    world.connect_whatsapp().await;
     {
         let mut graph = world.graph.lock().await;
         graph.templates = vec![

@@ -9,7 +9,7 @@ use leadbox_channels::graph::GraphClient;
 use leadbox_inbox::{Connection, Engine, InMemorySecretStore, Platform};
 use leadbox_testkit::clock::ManualClock;
 use leadbox_testkit::relay::TestRelay;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use leadbox_testkit::graph::{FakeGraph, GraphLog, token_for};
 
@@ -19,6 +19,7 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub relay: TestRelay,
     pub graph: Arc<tokio::sync::Mutex<GraphLog>>,
+    graph_root: String,
     _desk_dir: tempfile::TempDir,
 }
 
@@ -58,6 +59,7 @@ impl World {
             engine,
             clock,
             relay,
+            graph_root: graph.url.clone(),
             graph: graph.log,
             _desk_dir: desk_dir,
         }
@@ -74,6 +76,20 @@ impl World {
         let token = token_for(&platform.to_string(), account, None);
         self.engine
             .add_account(platform, account, Connection::Page, &token, false)
+            .await
+            .unwrap();
+    }
+
+    /// Connects WhatsApp number `P1` (of business account `WABA`) with its token.
+    pub async fn connect_whatsapp(&self) {
+        self.engine
+            .add_account(
+                Platform::Whatsapp,
+                "P1",
+                Connection::WhatsappCloud,
+                leadbox_testkit::graph::WHATSAPP_TOKEN,
+                false,
+            )
             .await
             .unwrap();
     }
@@ -132,6 +148,11 @@ impl World {
             .completed_at
     }
 
+    /// The local Graph API's root address (its content server is under `/cdn`).
+    pub fn graph_root(&self) -> &str {
+        &self.graph_root
+    }
+
     pub async fn sends(&self) -> Vec<(String, String, Value)> {
         self.graph.lock().await.sends.clone()
     }
@@ -147,4 +168,30 @@ pub fn now_ms() -> i64 {
 /// A Messenger message between PAGE1 and PSID7, `age_ms` old.
 pub fn messenger_dm(mid: &str, text: &str, age_ms: i64, echo: bool) -> Value {
     leadbox_testkit::webhooks::messenger_dm("PAGE1", "PSID7", mid, text, now_ms() - age_ms, echo)
+}
+
+/// A WhatsApp message to number `P1` from Ana (+34 600 111 222), `age_ms`
+/// old: `content` is its type's part, e.g. `json!({"type": "text", "text": {"body": "Hi"}})`.
+pub fn whatsapp_message(mid: &str, name: &str, content: Value, age_ms: i64) -> Value {
+    let mut message = json!({"from": "34600111222", "id": mid,
+                             "timestamp": ((now_ms() - age_ms) / 1000).to_string()});
+    if let (Some(message), Some(content)) = (message.as_object_mut(), content.as_object()) {
+        message.extend(content.clone());
+    }
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550001", "phone_number_id": "P1"},
+        "contacts": [{"profile": {"name": name}, "wa_id": "34600111222"}],
+        "messages": [message]
+    }}]}]})
+}
+
+/// A WhatsApp text message (see [`whatsapp_message`]).
+pub fn whatsapp_text(mid: &str, name: &str, text: &str, age_ms: i64) -> Value {
+    whatsapp_message(
+        mid,
+        name,
+        json!({"type": "text", "text": {"body": text}}),
+        age_ms,
+    )
 }
