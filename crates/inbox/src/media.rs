@@ -56,6 +56,7 @@ impl Engine {
                     item.index,
                     MediaState::Waiting,
                     Some("the number's connection has expired; reconnect it in Accounts…"),
+                    self.now_ms(),
                 )?;
                 continue;
             };
@@ -81,6 +82,7 @@ impl Engine {
                         item.index,
                         MediaState::Expired,
                         Some(&problem),
+                        self.now_ms(),
                     )?;
                 }
                 Err(error @ MediaError::TooLarge { .. }) => {
@@ -90,6 +92,7 @@ impl Engine {
                         item.index,
                         MediaState::TooLarge,
                         Some(&problem),
+                        self.now_ms(),
                     )?;
                 }
                 Err(MediaError::Graph(error)) => {
@@ -103,6 +106,7 @@ impl Engine {
                         item.index,
                         MediaState::Waiting,
                         Some(&problem),
+                        self.now_ms(),
                     )?;
                 }
             }

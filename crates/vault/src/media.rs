@@ -152,7 +152,7 @@ impl Vault {
         bytes: &[u8],
     ) -> Result<(), VaultError> {
         if bytes.len() as u64 > MAX_MEDIA_BYTES {
-            return self.media_not_kept(message_id, index, MediaState::TooLarge, None);
+            return self.media_not_kept(message_id, index, MediaState::TooLarge, None, now_ms());
         }
         self.conn.execute(
             "UPDATE media SET state = 'stored', mime_type = ?3, bytes = ?4, size = ?5, problem = NULL, updated_at = ?6
@@ -163,15 +163,16 @@ impl Vault {
     }
 
     /// An attachment that will not be fetched (too large, expired), or, with
-    /// [`MediaState::Waiting`], a failure to try again later.
+    /// [`MediaState::Waiting`], a failure to try again later, `now` being
+    /// the caller's clock (the one `media_to_fetch` is asked with).
     pub fn media_not_kept(
         &self,
         message_id: i64,
         index: i64,
         state: MediaState,
         problem: Option<&str>,
+        now: i64,
     ) -> Result<(), VaultError> {
-        let now = now_ms();
         let attempts: i64 = self
             .conn
             .query_row(

@@ -106,6 +106,7 @@ fn a_failed_fetch_waits_longer_each_time_then_gives_up_and_a_large_file_is_not_k
                 0,
                 MediaState::Waiting,
                 Some("Meta cannot be reached"),
+                now,
             )
             .unwrap();
         assert!(
@@ -124,13 +125,15 @@ fn a_failed_fetch_waits_longer_each_time_then_gives_up_and_a_large_file_is_not_k
             "then again"
         );
     }
-    assert!(waits.windows(2).all(|w| w[1] > w[0]), "{waits:?}");
+    // A minute, doubling.
+    assert_eq!(waits, [60_000, 120_000, 240_000, 480_000, 960_000]);
     vault
         .media_not_kept(
             message,
             0,
             MediaState::Waiting,
             Some("Meta cannot be reached"),
+            now,
         )
         .unwrap();
     assert_eq!(
