@@ -79,9 +79,9 @@ impl FakeGraph {
         let url = format!("http://{}", listener.local_addr().expect("its address"));
         let facebook = axum::Router::new()
             .route("/me", get(me))
-            .route("/debug_token", get(debug_token))
+            .route("/debug_token", get(whatsapp_numbers::debug_token))
             .route("/{id}", get(node))
-            .route("/{id}/phone_numbers", get(phone_numbers))
+            .route("/{id}/phone_numbers", get(whatsapp_numbers::phone_numbers))
             .route("/{id}/messages", post(messages))
             .route(
                 "/{id}/message_templates",
@@ -89,7 +89,7 @@ impl FakeGraph {
             )
             .route(
                 "/{id}/subscribed_apps",
-                get(subscribed_apps).post(subscribe_app),
+                get(logins::subscribed_apps).post(logins::subscribe_app),
             )
             .with_state(Api {
                 log: log.clone(),
@@ -97,10 +97,10 @@ impl FakeGraph {
                 base: url.clone(),
             });
         let instagram = axum::Router::new()
-            .route("/v21.0/me", get(instagram_me))
+            .route("/v21.0/me", get(logins::instagram_me))
             .route("/v21.0/{id}", get(node))
             .route("/v21.0/{id}/messages", post(messages))
-            .route("/refresh_access_token", get(refresh_token))
+            .route("/refresh_access_token", get(logins::refresh_token))
             .with_state(Api {
                 log: log.clone(),
                 instagram: true,
@@ -318,26 +318,6 @@ async fn me(State(api): State<Api>, Query(query): Params, headers: HeaderMap) ->
     }
 }
 
-/// `debug_token` for a WhatsApp system-user token: the WhatsApp Business
-/// Accounts it was granted (Meta lists them per scope).
-async fn debug_token(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    match grant(&token) {
-        Some(Grant::Whatsapp {
-            business_account: Some(business_account),
-            ..
-        }) => ok(
-            json!({"data": {"app_id": "111", "type": "SYSTEM_USER", "is_valid": true, "granular_scopes": [
-                {"scope": "whatsapp_business_management", "target_ids": [OTHER_BUSINESS_ACCOUNT, business_account]},
-                {"scope": "whatsapp_business_messaging", "target_ids": [business_account]},
-                {"scope": "business_management"}
-            ]}}),
-        ),
-        Some(_) => ok(json!({"data": {"app_id": "111", "is_valid": true, "granular_scopes": []}})),
-        None => invalid_token(),
-    }
-}
-
 /// A node read by id: a person's profile (the Messenger User Profile API,
 /// refused until the person has written), a lead (the first fetch fails as
 /// Meta's transient errors do), the token's page, Instagram account or
@@ -403,33 +383,6 @@ async fn node(
     }
 }
 
-/// A WhatsApp Business Account's numbers, for a token granted that account.
-async fn phone_numbers(
-    State(api): State<Api>,
-    Path(id): Path<String>,
-    Query(query): Params,
-    headers: HeaderMap,
-) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    match grant(&token) {
-        Some(Grant::Whatsapp {
-            number,
-            business_account: Some(business_account),
-        }) if business_account == id => ok(json!({
-            "data": [{"id": "OTHER-NUMBER", "display_phone_number": "15550009"},
-                     {"id": number, "display_phone_number": "15550001"}],
-            "paging": {"cursors": {"before": "a", "after": "b"}}})),
-        Some(Grant::Whatsapp {
-            business_account: Some(_),
-            ..
-        }) if id == OTHER_BUSINESS_ACCOUNT => {
-            ok(json!({"data": [{"id": "OTHER-NUMBER", "display_phone_number": "15550009"}]}))
-        }
-        Some(_) => missing_object(&id),
-        None => invalid_token(),
-    }
-}
-
 /// The Send API (Messenger, Instagram) and WhatsApp's Cloud API: every send
 /// is logged and answered with a new message id.
 async fn messages(
@@ -460,64 +413,6 @@ async fn messages(
     ok(json!({"recipient_id": body["recipient"]["id"], "message_id": format!("m_SENT{n}")}))
 }
 
-/// `GET /{page}/subscribed_apps` lists the app only while the page is subscribed.
-async fn subscribed_apps(
-    State(api): State<Api>,
-    Path(page): Path<String>,
-    Query(query): Params,
-    headers: HeaderMap,
-) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    if !matches!(grant(&token), Some(Grant::Page { .. })) {
-        return expired_token();
-    }
-    let data = if api.log.lock().await.subscribed.contains(&page) {
-        json!([{"category": "Business", "link": "https://leadbox.example", "name": "Leadbox", "id": "424242",
-                "subscribed_fields": ["messages", "message_echoes", "leadgen"]}])
-    } else {
-        json!([])
-    };
-    ok(json!({"data": data}))
-}
-
-async fn subscribe_app(
-    State(api): State<Api>,
-    Path(page): Path<String>,
-    Query(query): Params,
-    headers: HeaderMap,
-) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    if !matches!(grant(&token), Some(Grant::Page { .. })) {
-        return expired_token();
-    }
-    let mut log = api.log.lock().await;
-    let fields = query.get("subscribed_fields").cloned().unwrap_or_default();
-    log.subscriptions.push((page.clone(), fields));
-    log.subscribed.insert(page);
-    ok(json!({"success": true}))
-}
-
-/// graph.instagram.com's `/me` for an Instagram Login token.
-async fn instagram_me(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    match grant(&token) {
-        Some(Grant::Instagram { account }) => {
-            ok(json!({"user_id": account, "id": "APP-SCOPED-1", "username": "anas_salon"}))
-        }
-        _ => invalid_token(),
-    }
-}
-
-/// Instagram's `refresh_access_token`: a fresh 60-day token for a live one.
-async fn refresh_token(State(api): State<Api>, Query(query): Params, headers: HeaderMap) -> Answer {
-    let token = token_or_answer!(api, query, headers);
-    match grant(&token) {
-        Some(Grant::Instagram { account }) => ok(json!({
-            "access_token": format!("ig:{account}:refreshed"), "token_type": "bearer", "expires_in": 5_183_944})),
-        _ => expired_token(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +441,8 @@ mod tests {
     }
 }
 
+mod logins;
 mod whatsapp_media;
+mod whatsapp_numbers;
 mod whatsapp_templates;
 pub use whatsapp_media::FakeMedia;

@@ -24,6 +24,7 @@ mod owner_replies;
 mod pipeline;
 mod pool;
 mod queries;
+mod replies;
 mod retention;
 mod saved_replies;
 mod schema;
@@ -36,7 +37,7 @@ mod text_enum;
 mod vault;
 mod whatsapp_templates;
 
-pub use accounts::{AccountRow, AccountStatus, CommentTarget, ReplyTarget, UnnamedContact};
+pub use accounts::{AccountRow, AccountStatus, UnnamedContact};
 pub use dashboard::{DailyLeads, Dashboard};
 pub use draft_status::{DraftAuthor, DraftStatus};
 pub use drafts::{ApprovedDraft, DraftContext, DraftOutcome, DraftRow};
@@ -55,6 +56,7 @@ pub use pipeline::{
 };
 pub use pool::{DEFAULT_READERS, Reader, VaultPool, WriterGuard};
 pub use queries::{ConversationSummary, MentionRow, MessageKind, StoredMessage};
+pub use replies::{CommentTarget, ReplyTarget};
 pub use retention::{DAY_MS, PlannedDeletion, RetentionPolicy, RetentionPreview, RetentionReport};
 pub use saved_replies::{
     MAX_SAVED_REPLIES, SAVED_REPLY_TEXT_MAX, SAVED_REPLY_TITLE_MAX, SavedReply,
