@@ -55,6 +55,7 @@ fn declarations() -> String {
     }
     roots!(
         crate::commands::InboxStatus,
+        leadbox_inbox::FileType,
         DraftReview,
         crate::error::CommandError,
         crate::data_commands::ErasureView,

@@ -28,6 +28,8 @@ macro_rules! with_window_commands {
             commands::reject_draft [state] (draft_id: i64) -> ();
             composer_commands::composer_reply_window [state] (conversation_id: i64) -> leadbox_inbox::ReplyWindow;
             composer_commands::send_owner_reply [state] (conversation_id: i64, text: String) -> String;
+            composer_commands::check_outgoing_file [state] (conversation_id: i64, head_base64: String, size: u64, text: String) -> leadbox_inbox::FileType;
+            composer_commands::send_owner_file [state] (conversation_id: i64, text: String, file_name: String, file_base64: String) -> String;
             composer_commands::saved_replies [state] (query: String) -> Vec<leadbox_inbox::SavedReply>;
             composer_commands::save_saved_reply [state] (id: Option<i64>, title: String, text: String) -> leadbox_inbox::SavedReply;
             composer_commands::delete_saved_reply [state] (id: i64) -> ();

@@ -18,6 +18,10 @@ pub enum ErrorCode {
     ProfileInvalid,
     SettingsInvalid,
     NotSent,
+    /// A photo or file this conversation's platform does not take.
+    FileRefused,
+    /// A file went but the words sent after it did not.
+    PartlySent,
     VaultExists,
     /// The conversation, draft or person is gone (erased, or purged).
     NotFound,
@@ -111,6 +115,8 @@ fn code_of(error: &InboxError) -> ErrorCode {
         InboxError::Profile(_) => ErrorCode::ProfileInvalid,
         InboxError::Settings(_) => ErrorCode::SettingsInvalid,
         InboxError::NotSent(_) => ErrorCode::NotSent,
+        InboxError::FileRefused(_) => ErrorCode::FileRefused,
+        InboxError::PartlySent { .. } => ErrorCode::PartlySent,
         InboxError::VaultExists(_) => ErrorCode::VaultExists,
         InboxError::NoSuchConversation(_) | InboxError::NoSuchDraft(_) => ErrorCode::NotFound,
     }
@@ -159,6 +165,14 @@ mod tests {
             ErrorCode::ProfileInvalid => InboxError::Profile("no name".into()).into(),
             ErrorCode::SettingsInvalid => InboxError::Settings("no model".into()).into(),
             ErrorCode::NotSent => InboxError::NotSent("the window closed".into()).into(),
+            ErrorCode::FileRefused => {
+                InboxError::FileRefused(leadbox_inbox::FileRefused::UnknownType).into()
+            }
+            ErrorCode::PartlySent => InboxError::PartlySent {
+                file: "photo",
+                reason: "Meta is rate-limiting this account".into(),
+            }
+            .into(),
             ErrorCode::VaultExists => InboxError::VaultExists(path()).into(),
             ErrorCode::NotFound => InboxError::NoSuchConversation(7).into(),
             ErrorCode::DraftState => vault(VaultError::DraftState(
@@ -207,6 +221,8 @@ mod tests {
             ErrorCode::ProfileInvalid,
             ErrorCode::SettingsInvalid,
             ErrorCode::NotSent,
+            ErrorCode::FileRefused,
+            ErrorCode::PartlySent,
             ErrorCode::VaultExists,
             ErrorCode::NotFound,
             ErrorCode::DraftState,

@@ -242,6 +242,8 @@ class FakeGraph:
         self.templates = []
         # WhatsApp media by media id: (mime type, bytes), downloaded with the token.
         self.media = {}
+        # Files uploaded to the number's media (POST /{number}/media): (media id, mime type, name, bytes).
+        self.uploads = []
         graph = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -305,8 +307,29 @@ class FakeGraph:
                        for media_id, (mime_type, data) in graph.media.items()},
                 }
 
+            def upload(self, graph, data):
+                """WhatsApp's media upload: a form with messaging_product, type and the file."""
+                import email.parser
+                import email.policy
+
+                form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+                    f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + data)
+                fields = {part.get_param("name", header="content-disposition"): part for part in form.iter_parts()}
+                file = fields.get("file")
+                if self.headers.get("Authorization") != "Bearer wa-token" or file is None \
+                        or fields["messaging_product"].get_content().strip() != "whatsapp":
+                    self.reply(400, {"error": {"message": "(#100) Invalid parameter", "code": 100}})
+                    return
+                media_id = f"e2e-media-{len(graph.uploads) + 1}"
+                graph.uploads.append((media_id, file.get_content_type(), file.get_filename(), file.get_payload(decode=True)))
+                self.reply(200, {"id": media_id})
+
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                data = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.path.split("?")[0].endswith("/media"):
+                    self.upload(graph, data)
+                    return
+                body = json.loads(data)
                 if graph.token_expired:
                     # Meta's answer once the owner's session (and so the page token) expired.
                     self.reply(400, {"error": {

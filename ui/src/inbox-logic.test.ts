@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  bytesToBase64,
+  droppedFile,
+  fileSizeText,
   emptyListText,
   filterFromValue,
   filterValue,
@@ -173,5 +176,29 @@ describe("templatePreview", () => {
     expect(templatePreview(shape, variables, ["", " ", "#8"])).toBe(
       "Order {{1}}\n\nHi {{1}}, order #8 is ready.\n\nAna's Salon",
     );
+  });
+});
+
+describe("files the owner attaches", () => {
+  it("carries bytes as base64, megabytes included", () => {
+    expect(bytesToBase64(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toBe("iVBORw==");
+    expect(bytesToBase64(new Uint8Array())).toBe("");
+    const big = new Uint8Array(3 * 0x8000 + 5).map((_, i) => i % 251);
+    expect(atob(bytesToBase64(big)).length).toBe(big.length);
+    expect(atob(bytesToBase64(big)).charCodeAt(0x8000 + 7)).toBe((0x8000 + 7) % 251);
+  });
+
+  it("words sizes as the checks do", () => {
+    expect(fileSizeText(5 * 1024 * 1024)).toBe("5.0 MB");
+    expect(fileSizeText(5 * 1024 * 1024 + 1)).toBe("5.1 MB");
+    expect(fileSizeText(1)).toBe("0.1 MB");
+  });
+
+  it("takes one dropped file, not several", () => {
+    const one = new File(["x"], "a.png");
+    expect(droppedFile([one])).toBe(one);
+    expect(droppedFile([one, one])).toBeNull();
+    expect(droppedFile([])).toBeNull();
+    expect(droppedFile(null)).toBeNull();
   });
 });

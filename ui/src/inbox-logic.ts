@@ -219,3 +219,24 @@ export function templatePreview(
     .filter((part) => part.trim() !== "")
     .join("\n\n");
 }
+
+/** Bytes as base64, the way the command bridge carries a file. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  // In slices: `String.fromCharCode(...all)` overflows the stack for megabytes.
+  const parts: string[] = [];
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    parts.push(String.fromCharCode(...bytes.subarray(start, start + 0x8000)));
+  }
+  return btoa(parts.join(""));
+}
+
+/** A file's size for people, as the checks word it: "0.2 MB". */
+export function fileSizeText(size: number): string {
+  const tenths = Math.ceil((size * 10) / (1024 * 1024));
+  return `${Math.floor(tenths / 10)}.${tenths % 10} MB`;
+}
+
+/** The file a drop carries, when it carries exactly one. */
+export function droppedFile(files: ArrayLike<File> | null | undefined): File | null {
+  return files && files.length === 1 ? files[0] : null;
+}

@@ -15,8 +15,10 @@ pub const DEFAULT_VERSION: &str = "v21.0";
 pub use crate::PAGE_WEBHOOK_FIELDS;
 
 mod business_accounts;
+mod outgoing_files;
 mod whatsapp_media;
 mod whatsapp_templates;
+pub use outgoing_files::{OutgoingFile, file_name_for};
 pub use whatsapp_media::{FetchedMedia, MediaError};
 pub use whatsapp_templates::{ListedTemplate, TemplateSend};
 
@@ -60,6 +62,8 @@ pub enum SendError {
     WithheldByMeta,
     #[error("Meta is rate-limiting this account; try again in a few minutes")]
     RateLimited,
+    #[error("Meta did not take this file: {0}")]
+    FileRefused(String),
     #[error("Meta cannot be reached ({0}); the draft is kept, try again")]
     Network(String),
     #[error("Meta refused the message: {message} (code {code})")]
@@ -97,6 +101,8 @@ impl SendError {
             (131_056, _) => SendError::TooManyToPerson,
             (131_026, _) => SendError::Undeliverable,
             (131_049, _) => SendError::WithheldByMeta,
+            // WhatsApp's "media upload error"; the Send API's failed upload or fetch.
+            (131_053, _) | (_, 2_018_047 | 2_018_008) => SendError::FileRefused(message),
             (4 | 17 | 32 | 613 | 80_006, _) => SendError::RateLimited,
             _ => SendError::Other { code, message },
         }

@@ -8,6 +8,7 @@ pub mod events;
 #[cfg(feature = "graph-client")]
 pub mod graph;
 pub mod optout;
+pub mod outgoing_files;
 pub mod routing;
 pub mod templates;
 pub mod window;

@@ -166,8 +166,11 @@ pub(crate) enum Command {
     /// under the same rules as an approved draft.
     Reply {
         conversation: i64,
-        #[arg(long)]
+        #[arg(long, default_value = "")]
         text: String,
+        /// A photo (JPEG, PNG) or PDF to send with the words (checked against the platform first).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
         /// Send even though this person asked not to be messaged (only if they asked you to reply).
         #[arg(long)]
         override_opt_out: bool,

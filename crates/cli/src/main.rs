@@ -176,10 +176,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reply {
             conversation,
             text,
+            file,
             override_opt_out,
         } => {
-            let message_id =
-                runtime.block_on(engine.send_owner_reply(conversation, &text, override_opt_out))?;
+            let message_id = match file {
+                Some(path) => {
+                    let bytes = read_file_to_send(&path)?;
+                    let name = path
+                        .file_name()
+                        .map(|name| name.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let file = leadbox_inbox::FileToSend { name, bytes };
+                    runtime.block_on(engine.send_owner_file(
+                        conversation,
+                        &text,
+                        &file,
+                        override_opt_out,
+                    ))?
+                }
+                None => runtime.block_on(engine.send_owner_reply(
+                    conversation,
+                    &text,
+                    override_opt_out,
+                ))?,
+            };
             writeln!(out, "Sent your reply (platform message id {message_id}).")?;
         }
         Command::Website { action } => {
@@ -447,6 +467,17 @@ fn unlock(
         "The vault is unlocked and its key is back in this computer's keychain."
     )?;
     Ok(())
+}
+
+/// A file to send, read only when it is no larger than Leadbox sends.
+fn read_file_to_send(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > leadbox_inbox::MAX_MEDIA_BYTES {
+        anyhow::bail!("{} is larger than the 16 MB Leadbox sends", path.display());
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 #[cfg(test)]

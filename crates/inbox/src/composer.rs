@@ -80,7 +80,7 @@ impl Engine {
     }
 }
 
-fn no_such_conversation(error: VaultError, conversation_id: i64) -> InboxError {
+pub(crate) fn no_such_conversation(error: VaultError, conversation_id: i64) -> InboxError {
     match error {
         VaultError::NotFound("conversation") => InboxError::NoSuchConversation(conversation_id),
         other => other.into(),

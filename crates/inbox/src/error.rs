@@ -34,6 +34,14 @@ pub enum InboxError {
     Settings(String),
     #[error("not sent: {0}. The reply is kept; you can try again")]
     NotSent(String),
+    /// Checked before anything was stored or sent.
+    #[error("this file cannot be sent: {0}")]
+    FileRefused(#[from] leadbox_channels::outgoing_files::FileRefused),
+    /// The file went; the words after it did not, and are not kept as sent.
+    #[error(
+        "the {file} was sent, but your words after it were not: {reason}. Send the words again"
+    )]
+    PartlySent { file: &'static str, reason: String },
     #[error("the device key in the keychain is damaged; pair this computer again")]
     DamagedDeviceKey,
     #[error("{0} already holds a Leadbox vault; nothing was changed")]

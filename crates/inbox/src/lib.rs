@@ -14,6 +14,7 @@ mod lead_forms;
 mod media;
 mod meta_login;
 mod notification_prefs;
+mod outgoing_files;
 mod profiles;
 mod relay_client;
 mod reply_window;
@@ -42,18 +43,20 @@ pub use review::{DraftReview, explain_warnings};
 pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
 // The vault's types that the shells show or pass back: the shells reach the
 // vault only through the engine, so they never depend on `leadbox-vault`.
+pub use leadbox_channels::outgoing_files::{FileKind, FileRefused, FileType};
 pub use leadbox_vault::{
     AccountRestriction, AccountRow, AccountStatus, ApprovedDraft, ContactSelector,
     ConversationPage, ConversationSummary, DailyLeads, Dashboard, DraftAuthor, DraftRow,
     DraftStateError, DraftStatus, ErasureReceipt, ExportFormat, ExportProgress, ExportSummary,
     InMemorySecretStore, LeadCard, LeadForm, LeadFormStatus, ListFilter, ListedConversation,
-    MediaInfo, MediaState, MentionRow, NewContact, OsKeychain, PageCursor, PlannedDeletion,
-    RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport, SavedReply, SearchHit,
-    SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
+    MAX_MEDIA_BYTES, MediaInfo, MediaState, MentionRow, NewContact, OsKeychain, PageCursor,
+    PlannedDeletion, RecoveryCode, RetentionPolicy, RetentionPreview, RetentionReport, SavedReply,
+    SearchHit, SecretError, SecretStore, SnippetPart, Stage, StoredMessage, VaultError,
 };
 pub use media::sniff_image;
 pub use meta_login::{DeletionOutcome, LoginLink, META_DELETION_ERASES};
 pub use notification_prefs::{Happening, NotificationPrefs, Notify, QuietHours};
+pub use outgoing_files::FileToSend;
 pub use reply_window::{ReplyVerdict, ReplyWindow};
 pub use subscriptions::SubscriptionReport;
 pub use sync::{Backoff, PushSession, ROUTE_MOVED_NOTICE, SyncReport};

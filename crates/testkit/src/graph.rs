@@ -60,6 +60,10 @@ pub struct GraphLog {
     pub media_downloads: usize,
     /// Instagram and Messenger attachments at `{url}/cdn/{name}`, as on Meta's content servers.
     pub content: HashMap<String, whatsapp_media::FakeMedia>,
+    /// Every file sent: uploaded to WhatsApp or Instagram, or inside a Messenger send.
+    pub uploads: Vec<outgoing_files::Upload>,
+    /// Sends of words alone are refused as rate-limited (Meta's code 4).
+    pub refuse_words: bool,
 }
 
 /// A local Graph API serving on loopback until the test ends.
@@ -83,6 +87,11 @@ impl FakeGraph {
             .route("/{id}", get(node))
             .route("/{id}/phone_numbers", get(whatsapp_numbers::phone_numbers))
             .route("/{id}/messages", post(messages))
+            .route("/{id}/media", post(outgoing_files::whatsapp_upload))
+            .route(
+                "/{id}/message_attachments",
+                post(outgoing_files::attachment_upload),
+            )
             .route(
                 "/{id}/message_templates",
                 get(whatsapp_templates::message_templates),
@@ -91,6 +100,8 @@ impl FakeGraph {
                 "/{id}/subscribed_apps",
                 get(logins::subscribed_apps).post(logins::subscribe_app),
             )
+            // Meta takes files of up to 100 MB; axum's default stops at 2.
+            .layer(axum::extract::DefaultBodyLimit::max(128 * 1024 * 1024))
             .with_state(Api {
                 log: log.clone(),
                 instagram: false,
@@ -390,21 +401,65 @@ async fn messages(
     Path(id): Path<String>,
     Query(query): Params,
     headers: HeaderMap,
-    Json(body): Json<Value>,
+    request: axum::extract::Request,
 ) -> Answer {
+    use axum::extract::FromRequest as _;
     let token = token_or_answer!(api, query, headers);
     if grant(&token).is_none() {
         return invalid_token();
     }
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (body, file) = if is_form {
+        let form = match axum::extract::Multipart::from_request(request, &()).await {
+            Ok(multipart) => match outgoing_files::Form::read(multipart).await {
+                Ok(form) => form,
+                Err(answer) => return answer,
+            },
+            Err(_) => return error(100, 0, "(#100) The request could not be read as a form"),
+        };
+        match outgoing_files::messenger_file_send(&token, form) {
+            Ok((body, file)) => (body, Some(file)),
+            Err(answer) => return answer,
+        }
+    } else {
+        match Json::<Value>::from_request(request, &()).await {
+            Ok(Json(body)) => (body, None),
+            Err(_) => return error(100, 0, "(#100) The request body is not JSON"),
+        }
+    };
     let mut log = api.log.lock().await;
     if body["type"] == "template"
         && let Some(refused) = whatsapp_templates::refusal(&log, &body)
     {
         return refused;
     }
+    let words_alone = body.pointer("/message/text").is_some() || body["type"] == "text";
+    if log.refuse_words && words_alone {
+        return error(4, 0, "(#4) Application request limit reached");
+    }
+    let refused = if body["messaging_product"] == "whatsapp" {
+        outgoing_files::whatsapp_file_refusal(&log, &body)
+    } else {
+        outgoing_files::instagram_attachment_refusal(&log, &body)
+    };
+    if let Some(refused) = refused {
+        return refused;
+    }
     let auth = format!("Bearer {token}");
     log.sends.push((id, auth, body.clone()));
     let n = log.sends.len();
+    if let Some((mime_type, file_name, bytes)) = file {
+        log.uploads.push(outgoing_files::Upload {
+            id: format!("m_SENT{n}"),
+            platform: "messenger",
+            mime_type,
+            file_name,
+            bytes,
+        });
+    }
     if body["messaging_product"] == "whatsapp" {
         return ok(json!({"messaging_product": "whatsapp",
             "contacts": [{"input": body["to"], "wa_id": body["to"]}],
@@ -442,7 +497,9 @@ mod tests {
 }
 
 mod logins;
+mod outgoing_files;
 mod whatsapp_media;
 mod whatsapp_numbers;
 mod whatsapp_templates;
+pub use outgoing_files::Upload;
 pub use whatsapp_media::FakeMedia;

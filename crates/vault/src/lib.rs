@@ -31,6 +31,7 @@ mod schema;
 mod search;
 mod secret_kind;
 pub mod secrets;
+mod sent_files;
 #[cfg(test)]
 mod testing;
 mod text_enum;
@@ -64,5 +65,6 @@ pub use saved_replies::{
 pub use search::{SearchHit, SnippetPart};
 pub use secret_kind::SecretKind;
 pub use secrets::{InMemorySecretStore, OsKeychain, SecretError, SecretStore};
+pub use sent_files::{SentFile, SentWords};
 pub use vault::{DATABASE_FILE, Opened, Vault};
 pub use whatsapp_templates::{TemplateStatus, WhatsappTemplate};

@@ -14,9 +14,9 @@ use crate::{AccountRow, Vault, VaultError};
 use leadbox_channels::events::Attachment;
 use leadbox_channels::now_ms;
 
-/// The most one attachment may weigh in the vault: WhatsApp's own limit
-/// for video and audio (photos are at most 5 MB there).
-pub const MAX_MEDIA_BYTES: u64 = 16 * 1024 * 1024;
+/// The most one attachment may weigh in the vault, received or sent:
+/// WhatsApp's own limit for video and audio (photos are at most 5 MB there).
+pub const MAX_MEDIA_BYTES: u64 = leadbox_channels::outgoing_files::MAX_KEPT_FILE_BYTES;
 /// Fetches after which a failing attachment is left as failed.
 const MAX_ATTEMPTS: i64 = 6;
 const FIRST_RETRY_MS: i64 = 60_000;

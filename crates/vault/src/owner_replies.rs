@@ -20,8 +20,27 @@ impl Vault {
         conversation_id: i64,
         text: &str,
     ) -> Result<ApprovedDraft, VaultError> {
+        self.approve_owner(conversation_id, text, false)
+    }
+
+    /// The same click on "Send" under a photo or file the owner attached:
+    /// the words may be empty, the file being the reply.
+    pub fn approve_owner_file_reply(
+        &self,
+        conversation_id: i64,
+        text: &str,
+    ) -> Result<ApprovedDraft, VaultError> {
+        self.approve_owner(conversation_id, text, true)
+    }
+
+    fn approve_owner(
+        &self,
+        conversation_id: i64,
+        text: &str,
+        with_file: bool,
+    ) -> Result<ApprovedDraft, VaultError> {
         let text = text.trim();
-        if text.is_empty() {
+        if text.is_empty() && !with_file {
             return Err(DraftStateError::EmptyText.into());
         }
         let exists: bool = self.conn.query_row(

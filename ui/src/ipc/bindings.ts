@@ -182,7 +182,7 @@ export type ErasureView = { confirmation_code: string, conversations: number, me
 /**
  * Every reason a command can fail, as the window sees it.
  */
-export type ErrorCode = "not_paired" | "relay_unreachable" | "relay_refused" | "bad_relay_url" | "unsafe_address" | "device_key_damaged" | "profile_invalid" | "settings_invalid" | "not_sent" | "vault_exists" | "not_found" | "draft_state" | "vault_locked" | "vault_damaged" | "keychain_failed" | "backup_failed" | "backup_not_found" | "disk_failed" | "invalid_input" | "vault_failed" | "not_set_up" | "already_open" | "bad_format" | "bad_provider" | "no_link" | "no_browser" | "notification_failed" | "stopped";
+export type ErrorCode = "not_paired" | "relay_unreachable" | "relay_refused" | "bad_relay_url" | "unsafe_address" | "device_key_damaged" | "profile_invalid" | "settings_invalid" | "not_sent" | "file_refused" | "partly_sent" | "vault_exists" | "not_found" | "draft_state" | "vault_locked" | "vault_damaged" | "keychain_failed" | "backup_failed" | "backup_not_found" | "disk_failed" | "invalid_input" | "vault_failed" | "not_set_up" | "already_open" | "bad_format" | "bad_provider" | "no_link" | "no_browser" | "notification_failed" | "stopped";
 
 export type ExportDone = { folder: string, files: Array<[string, number]>, bytes: number, };
 
@@ -198,6 +198,16 @@ export type FaqEntry = { question: string, answer: string,
 translations?: { [key in string]: FaqWords }, };
 
 export type FaqWords = { question: string, answer: string, };
+
+/**
+ * What a file is, to the person who receives it.
+ */
+export type FileKind = "image" | "document";
+
+/**
+ * A file Leadbox can send: its kind and its true type.
+ */
+export type FileType = { kind: FileKind, mime_type: string, };
 
 /**
  * A saved reply with its placeholders filled.

@@ -2,7 +2,7 @@
 // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
 // The only module (with ./events.ts) that talks to the Rust side.
 import { invoke } from "@tauri-apps/api/core";
-import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, Filled, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, ReplyWindow, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SavedReply, SearchHit, Stage, StoredMessage, TemplateList, WebsiteChat } from "./bindings";
+import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, FileType, Filled, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, ReplyWindow, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SavedReply, SearchHit, Stage, StoredMessage, TemplateList, WebsiteChat } from "./bindings";
 
 export type * from "./bindings";
 
@@ -36,6 +36,10 @@ export const composerReplyWindow = (conversationId: number) =>
   invoke<ReplyWindow>("composer_reply_window", { conversationId });
 export const sendOwnerReply = (conversationId: number, text: string) =>
   invoke<string>("send_owner_reply", { conversationId, text });
+export const checkOutgoingFile = (conversationId: number, headBase64: string, size: number, text: string) =>
+  invoke<FileType>("check_outgoing_file", { conversationId, headBase64, size, text });
+export const sendOwnerFile = (conversationId: number, text: string, fileName: string, fileBase64: string) =>
+  invoke<string>("send_owner_file", { conversationId, text, fileName, fileBase64 });
 export const savedReplies = (query: string) =>
   invoke<Array<SavedReply>>("saved_replies", { query });
 export const saveSavedReply = (id: number | null, title: string, text: string) =>

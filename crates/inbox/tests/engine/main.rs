@@ -13,6 +13,7 @@ mod drafting;
 mod lead_forms;
 mod media;
 mod meta_login;
+mod outgoing_files;
 mod sending;
 mod syncing;
 mod website;
