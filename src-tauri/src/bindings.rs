@@ -56,6 +56,7 @@ fn declarations() -> String {
     roots!(
         crate::commands::InboxStatus,
         leadbox_inbox::FileType,
+        crate::updates::UpdateView,
         DraftReview,
         crate::error::CommandError,
         crate::data_commands::ErasureView,

@@ -46,6 +46,8 @@ pub enum ErrorCode {
     BadProvider,
     NoLink,
     NoBrowser,
+    /// Checking for, downloading or installing a new version failed.
+    UpdateFailed,
     NotificationFailed,
     /// The job stopped unexpectedly (a panic on its thread).
     Stopped,
@@ -197,6 +199,7 @@ mod tests {
             | ErrorCode::BadProvider
             | ErrorCode::NoLink
             | ErrorCode::NoBrowser
+            | ErrorCode::UpdateFailed
             | ErrorCode::NotificationFailed
             | ErrorCode::Stopped => CommandError::new(code, "made by the shell itself"),
         }
@@ -240,6 +243,7 @@ mod tests {
             ErrorCode::BadProvider,
             ErrorCode::NoLink,
             ErrorCode::NoBrowser,
+            ErrorCode::UpdateFailed,
             ErrorCode::NotificationFailed,
             ErrorCode::Stopped,
         ];

@@ -24,6 +24,7 @@ mod startup;
 mod state;
 mod subscription_loop;
 mod tray;
+mod updates;
 mod vault_commands;
 mod webview;
 
@@ -35,6 +36,13 @@ macro_rules! register_handlers {
         tauri::generate_handler![$($module::$name),*]
     };
 }
+
+/// What is remembered of the window: size, place and maximized state only,
+/// so a window left in the tray still opens at the next start.
+const WINDOW_STATE: tauri_plugin_window_state::StateFlags =
+    tauri_plugin_window_state::StateFlags::SIZE
+        .union(tauri_plugin_window_state::StateFlags::POSITION)
+        .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
 
 fn main() {
     startup::mark_process_start();
@@ -52,21 +60,18 @@ fn main() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show_window(app);
         }))
-        // Size, place and maximized state only: a window left in the tray
-        // still opens at the next start (unless started at login).
+        // Size, place and maximized state (unless started at login, it opens).
         .plugin(
             tauri_plugin_window_state::Builder::default()
-                .with_state_flags(
-                    tauri_plugin_window_state::StateFlags::SIZE
-                        | tauri_plugin_window_state::StateFlags::POSITION
-                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
-                )
+                .with_state_flags(WINDOW_STATE)
                 .build(),
         )
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![desktop_commands::STARTED_AT_LOGIN]),
         ))
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updates::PendingUpdate::default())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(
@@ -87,6 +92,7 @@ fn main() {
                 let _ = window.hide();
             }
             tray::install(app.handle())?;
+            updates::start_checking(app.handle());
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
                 background::start(app.handle(), engine);
@@ -105,6 +111,12 @@ fn main() {
                     .is_none_or(|prefs| prefs.close_to_tray);
                 if keep {
                     api.prevent_close();
+                    // Kept now: the window state is otherwise written only when
+                    // Leadbox quits, which a logout that kills the tray app skips.
+                    use tauri_plugin_window_state::AppHandleExt as _;
+                    if let Err(error) = window.app_handle().save_window_state(WINDOW_STATE) {
+                        tracing::debug!(%error, "window size and place not kept");
+                    }
                     let _ = window.hide();
                 }
             }

@@ -35,6 +35,12 @@ export type AiSettingsInput = { provider: ProviderKind, base_url: string | null,
 
 export type AppInfo = { version: string, tauri_version: string, data_dir: string, vault_file: string, relay_url: string | null, device_id: string | null, business_name: string | null, };
 
+export type AvailableUpdate = { version: string, 
+/**
+ * What is new, as the release wrote it (shown as text).
+ */
+notes: string | null, published: string | null, };
+
 export type BackupDone = { file: string, bytes: number, };
 
 export type BusinessProfile = { name: string, 
@@ -182,7 +188,7 @@ export type ErasureView = { confirmation_code: string, conversations: number, me
 /**
  * Every reason a command can fail, as the window sees it.
  */
-export type ErrorCode = "not_paired" | "relay_unreachable" | "relay_refused" | "bad_relay_url" | "unsafe_address" | "device_key_damaged" | "profile_invalid" | "settings_invalid" | "not_sent" | "file_refused" | "partly_sent" | "vault_exists" | "not_found" | "draft_state" | "vault_locked" | "vault_damaged" | "keychain_failed" | "backup_failed" | "backup_not_found" | "disk_failed" | "invalid_input" | "vault_failed" | "not_set_up" | "already_open" | "bad_format" | "bad_provider" | "no_link" | "no_browser" | "notification_failed" | "stopped";
+export type ErrorCode = "not_paired" | "relay_unreachable" | "relay_refused" | "bad_relay_url" | "unsafe_address" | "device_key_damaged" | "profile_invalid" | "settings_invalid" | "not_sent" | "file_refused" | "partly_sent" | "vault_exists" | "not_found" | "draft_state" | "vault_locked" | "vault_damaged" | "keychain_failed" | "backup_failed" | "backup_not_found" | "disk_failed" | "invalid_input" | "vault_failed" | "not_set_up" | "already_open" | "bad_format" | "bad_provider" | "no_link" | "no_browser" | "update_failed" | "notification_failed" | "stopped";
 
 export type ExportDone = { folder: string, files: Array<[string, number]>, bytes: number, };
 
@@ -540,6 +546,19 @@ export type TemplateVariable = { part: TemplatePart, name: string,
 example: string | null, };
 
 export type Tone = "friendly" | "formal";
+
+/**
+ * What the window shows about updates.
+ */
+export type UpdateView = { current_version: string, 
+/**
+ * Whether this build knows where to look for new versions.
+ */
+has_source: boolean, 
+/**
+ * A newer version, when there is one.
+ */
+available: AvailableUpdate | null, };
 
 export type VaultStatus = { "state": "open" } | { "state": "not_set_up" } | { "state": "locked", message: string, key_missing: boolean, };
 

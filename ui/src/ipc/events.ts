@@ -1,5 +1,5 @@
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { ExportProgress, SyncStatus } from "./bindings";
+import type { AvailableUpdate, ExportProgress, SyncStatus } from "./bindings";
 
 export const onInboxChanged = (handler: () => void): Promise<UnlistenFn> =>
   listen<number>("inbox-changed", () => handler());
@@ -25,3 +25,7 @@ export const onExportProgress = (handler: (progress: ExportProgress) => void): P
 /** Notifications paused until then (ms), or `null` when resumed (tray or settings). */
 export const onNotificationsPaused = (handler: (until: number | null) => void): Promise<UnlistenFn> =>
   listen<number | null>("notifications-paused", (event) => handler(event.payload));
+
+/** The daily check found a newer Leadbox (Settings › Updates installs it). */
+export const onUpdateAvailable = (handler: (update: AvailableUpdate) => void): Promise<UnlistenFn> =>
+  listen<AvailableUpdate>("update-available", (event) => handler(event.payload));
