@@ -29,6 +29,19 @@ APP_SECRET = "e2e-app-secret"
 SCREENSHOTS = TARGET / "e2e"
 
 
+# The dialogs the top bar opens: (its button, whether it is in the More menu, the dialog).
+TOP_BAR_DIALOGS = [
+    ("accounts-open", False, "accounts-dialog"),
+    ("dashboard-open", False, "dashboard-dialog"),
+    ("settings-open", False, "settings-dialog"),
+    ("lead-forms-open", True, "lead-forms-dialog"),
+    ("retention-open", True, "retention-dialog"),
+    ("export-open", True, "export-dialog"),
+    ("backup-open", True, "backup-dialog"),
+    ("shortcuts-open", True, "shortcuts-dialog"),
+]
+
+
 def screenshot(driver, name: str):
     """Saves the screen under target/e2e/ once the latest change is painted
     (two animation frames), not the frame before it. Taken from the X display:

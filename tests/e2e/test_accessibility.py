@@ -11,20 +11,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import instagram_dm, launch_app, screenshot
+from conftest import TOP_BAR_DIALOGS, instagram_dm, launch_app, screenshot
 
 AXE = Path(__file__).resolve().parents[2] / "ui/node_modules/axe-core/axe.min.js"
 
-# (the button that opens it, whether it is in the More menu, the dialog)
-DIALOGS = [
-    ("accounts-open", False, "accounts-dialog"),
-    ("dashboard-open", False, "dashboard-dialog"),
-    ("settings-open", False, "settings-dialog"),
-    ("lead-forms-open", True, "lead-forms-dialog"),
-    ("retention-open", True, "retention-dialog"),
-    ("export-open", True, "export-dialog"),
-    ("backup-open", True, "backup-dialog"),
-    ("shortcuts-open", True, "shortcuts-dialog"),
+# The top bar's dialogs, and those of an open conversation.
+DIALOGS = TOP_BAR_DIALOGS + [
     ("composer-saved", False, "saved-replies-dialog"),
     ("erase-open", False, "erase-dialog"),
 ]

@@ -5,19 +5,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import instagram_dm, screenshot
+from conftest import TOP_BAR_DIALOGS, instagram_dm, screenshot
 
-# (the button that opens it, whether it is in the More menu, the dialog)
-DIALOGS = [
-    ("accounts-open", False, "accounts-dialog"),
-    ("dashboard-open", False, "dashboard-dialog"),
-    ("settings-open", False, "settings-dialog"),
-    ("lead-forms-open", True, "lead-forms-dialog"),
-    ("retention-open", True, "retention-dialog"),
-    ("export-open", True, "export-dialog"),
-    ("backup-open", True, "backup-dialog"),
-    ("shortcuts-open", True, "shortcuts-dialog"),
-]
+DIALOGS = TOP_BAR_DIALOGS
 
 FITS = """
 const dialog = document.getElementById(arguments[0]);

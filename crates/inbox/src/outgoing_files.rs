@@ -10,7 +10,7 @@ use leadbox_channels::graph::{Outgoing, OutgoingFile, Recipient};
 use leadbox_channels::outgoing_files::{FileDestination, FileType, check_outgoing_file};
 use leadbox_vault::{ReplyTarget, SentFile, SentWords};
 
-use crate::sending::sendable;
+use crate::sending::{may_send, sendable};
 use crate::{Engine, InboxError};
 
 /// A file the owner picked, as the window read it.
@@ -90,14 +90,10 @@ impl Engine {
             .vault()
             .approve_owner_file_reply(conversation_id, text)?;
         let account = &target.account;
-        let connection = match sendable(&target, override_opt_out) {
-            Ok(connection) => connection,
+        let (connection, verdict) = match may_send(&target, override_opt_out, self.now_ms()) {
+            Ok(allowed) => allowed,
             Err(reason) => return self.refuse_send(approved, &reason),
         };
-        let verdict = crate::reply_window::reply_window(&target, self.now_ms());
-        if !verdict.can_send {
-            return self.refuse_send(approved, &verdict.explanation);
-        }
         let Some(token) = self.account_token(account)? else {
             return self.refuse_send(
                 approved,

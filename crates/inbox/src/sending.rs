@@ -179,14 +179,10 @@ impl Engine {
             .vault()
             .reply_target(approved.conversation_id(), approved.draft_id())?;
         let account = &target.account;
-        let connection = match sendable(&target, override_opt_out) {
-            Ok(connection) => connection,
+        let (connection, verdict) = match may_send(&target, override_opt_out, self.now_ms()) {
+            Ok(allowed) => allowed,
             Err(reason) => return self.refuse_send(approved, &reason),
         };
-        let verdict = crate::reply_window::reply_window(&target, self.now_ms());
-        if !verdict.can_send {
-            return self.refuse_send(approved, &verdict.explanation);
-        }
         let human_agent = verdict.human_agent;
         if account.platform == Platform::Website {
             return self
@@ -273,6 +269,21 @@ impl Engine {
         self.vault().record_send_failure(approved, &reason)?;
         Err(InboxError::NotSent(reason))
     }
+}
+
+/// Whether a reply to `target` may go out now: the connection it goes
+/// through and the reply window's verdict, or why not (in words).
+pub(crate) fn may_send(
+    target: &ReplyTarget,
+    override_opt_out: bool,
+    now_ms: i64,
+) -> Result<(Connection, crate::ReplyWindow), String> {
+    let connection = sendable(target, override_opt_out)?;
+    let verdict = crate::reply_window::reply_window(target, now_ms);
+    if !verdict.can_send {
+        return Err(verdict.explanation);
+    }
+    Ok((connection, verdict))
 }
 
 /// How a reply to `target` can go out, or why nothing may: the account is

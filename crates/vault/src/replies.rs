@@ -135,18 +135,7 @@ impl Vault {
              VALUES (?1, ?2, ?3, 'outbound', ?4, '[]', ?5, ?5, 'sent') ON CONFLICT(account_id, platform_message_id) DO NOTHING",
             params![approved.conversation_id(), account_id, platform_message_id, approved.text(), now],
         )?;
-        tx.execute(
-            "UPDATE conversations SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
-            params![approved.conversation_id(), now],
-        )?;
-        tx.execute(
-            "UPDATE drafts SET status = 'sent', sent_message_id = ?2, error = NULL, updated_at = ?3 WHERE id = ?1",
-            params![approved.draft_id(), platform_message_id, now],
-        )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'reply_sent', ?2)",
-            params![now, format!("draft {}", approved.draft_id())],
-        )?;
+        mark_sent(&tx, &approved, platform_message_id, "reply_sent", now)?;
         tx.commit()?;
         Ok(())
     }
@@ -166,4 +155,28 @@ impl Vault {
             &format!("draft {}", approved.draft_id()),
         )
     }
+}
+
+/// The draft as sent with the platform's message id, the conversation's
+/// time moved on, and `action` in the audit log; inside the caller's write.
+pub(crate) fn mark_sent(
+    tx: &rusqlite::Connection,
+    approved: &ApprovedDraft,
+    platform_message_id: &str,
+    action: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE conversations SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
+        params![approved.conversation_id(), now],
+    )?;
+    tx.execute(
+        "UPDATE drafts SET status = 'sent', sent_message_id = ?2, error = NULL, updated_at = ?3 WHERE id = ?1",
+        params![approved.draft_id(), platform_message_id, now],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+        params![now, action, format!("draft {}", approved.draft_id())],
+    )?;
+    Ok(())
 }

@@ -83,18 +83,7 @@ impl Vault {
                 params![approved.conversation_id(), account_id, message_id, text, now],
             )?;
         }
-        tx.execute(
-            "UPDATE conversations SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
-            params![approved.conversation_id(), now],
-        )?;
-        tx.execute(
-            "UPDATE drafts SET status = 'sent', sent_message_id = ?2, error = NULL, updated_at = ?3 WHERE id = ?1",
-            params![approved.draft_id(), file.message_id, now],
-        )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, action, detail) VALUES (?1, 'file_sent', ?2)",
-            params![now, format!("draft {}", approved.draft_id())],
-        )?;
+        crate::replies::mark_sent(&tx, &approved, file.message_id, "file_sent", now)?;
         tx.commit()?;
         Ok(())
     }
