@@ -146,4 +146,5 @@ def test_an_update_signed_with_another_key_is_refused_and_nothing_changes(desk, 
         assert "signature does not match" in said and "nothing was changed" in said, said
         assert appimage.read_bytes() == INSTALLED
         assert not app.find_elements(By.ID, "update-restart")
+        assert not app.find_elements(By.ID, "update-install"), "the refused update is not offered again as is"
         screenshot(app, "update-refused.png")
