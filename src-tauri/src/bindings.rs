@@ -57,6 +57,7 @@ fn declarations() -> String {
         crate::commands::InboxStatus,
         leadbox_inbox::FileType,
         crate::updates::UpdateView,
+        crate::language::LanguageView,
         DraftReview,
         crate::error::CommandError,
         crate::data_commands::ErasureView,
@@ -306,23 +307,32 @@ mod tests {
     }
 
     /// The saved-replies help in the window lists exactly the placeholders
-    /// the engine fills, with the same words.
+    /// the engine fills, in its order, and in English with the same words
+    /// (`ph_<name>` in ui/messages/en.json).
     #[test]
     fn the_windows_placeholder_help_is_the_engines_list() {
         let logic = std::fs::read_to_string(repo_file("ui/src/inbox-logic.ts")).unwrap();
         let help = logic
-            .split_once("export const PLACEHOLDER_HELP")
+            .split_once("export const placeholderHelp")
             .and_then(|(_, rest)| rest.split_once("];"))
             .map(|(block, _)| block)
-            .expect("PLACEHOLDER_HELP in ui/src/inbox-logic.ts");
-        let shown: Vec<&str> = help
+            .expect("placeholderHelp in ui/src/inbox-logic.ts");
+        let shown: Vec<String> = help
             .lines()
             .map(str::trim)
             .filter(|line| line.starts_with("[\"{"))
+            .map(str::to_owned)
             .collect();
+        let english: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(repo_file("ui/messages/en.json")).unwrap(),
+        )
+        .unwrap();
         let expected: Vec<String> = leadbox_inbox::PLACEHOLDERS
             .iter()
-            .map(|(name, what)| format!("[\"{{{name}}}\", \"{what}\"],"))
+            .map(|(name, what)| {
+                assert_eq!(english[format!("ph_{name}")], *what, "ph_{name} in en.json");
+                format!("[\"{{{name}}}\", m.ph_{name}()],")
+            })
             .collect();
         assert_eq!(shown, expected);
     }

@@ -75,6 +75,8 @@ macro_rules! with_window_commands {
             startup::startup_painted [app] () -> ();
             desktop_commands::start_at_login [app] () -> bool;
             desktop_commands::set_start_at_login [app] (enabled: bool) -> bool;
+            desktop_commands::window_language [state] () -> crate::language::LanguageView;
+            desktop_commands::choose_window_language [app, state] (chosen: Option<leadbox_inbox::Lang>) -> crate::language::LanguageView;
             updates::check_for_update [app] () -> crate::updates::UpdateView;
             updates::found_update [app] () -> Option<crate::updates::AvailableUpdate>;
             updates::install_update [app] () -> String;

@@ -35,3 +35,32 @@ pub async fn set_start_at_login(
     }
     launcher.is_enabled().map_err(failed)
 }
+
+/// The window's language: the owner's choice and the system's.
+#[tauri::command]
+pub async fn window_language(
+    state: tauri::State<'_, crate::state::AppState>,
+) -> Result<crate::language::LanguageView, CommandError> {
+    Ok(state.language.view())
+}
+
+/// Chooses the window's language (`None`: the system's again); the tray and
+/// the notifications follow.
+#[tauri::command]
+pub async fn choose_window_language(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, crate::state::AppState>,
+    chosen: Option<leadbox_inbox::Lang>,
+) -> Result<crate::language::LanguageView, CommandError> {
+    let view = state.language.choose(chosen).map_err(|error| {
+        CommandError::new(
+            ErrorCode::DiskFailed,
+            format!("the language could not be kept for the next start ({error})"),
+        )
+    })?;
+    match state.engine() {
+        Some(engine) => crate::tray::refresh_unread(&app, &engine),
+        None => crate::tray::refresh_menu(&app),
+    }
+    Ok(view)
+}

@@ -15,6 +15,7 @@ mod data_commands;
 mod desktop_commands;
 mod engine_events;
 mod error;
+mod language;
 mod leads_commands;
 mod media_protocol;
 mod notifications;
@@ -27,6 +28,7 @@ mod tray;
 mod updates;
 mod vault_commands;
 mod webview;
+mod words;
 
 use tauri::Manager as _;
 

@@ -7,6 +7,11 @@ use leadbox_inbox::{Engine, Happening, NewContact, Notify};
 use tauri::{Emitter as _, Manager as _};
 use tauri_plugin_notification::NotificationExt as _;
 
+fn words(app: &tauri::AppHandle) -> (leadbox_inbox::Lang, &'static crate::words::Words) {
+    let lang = app.state::<crate::state::AppState>().language.current();
+    (lang, crate::words::words(lang))
+}
+
 fn decision(engine: &Engine, happening: Happening) -> Notify {
     engine.should_notify(happening).unwrap_or_else(|error| {
         tracing::warn!(%error, "notification settings unreadable; using the defaults");
@@ -32,14 +37,12 @@ pub fn new_lead(app: &tauri::AppHandle, engine: &Engine, contact: &NewContact) {
     let Notify::Show { preview } = decision(engine, Happening::NewLead) else {
         return;
     };
+    let (lang, words) = words(app);
+    let platform = crate::words::platform_name(lang, contact.platform);
     let mut builder = app
         .notification()
         .builder()
-        .title(format!(
-            "New lead on {}: {}",
-            contact.platform.label(),
-            contact.display_name
-        ))
+        .title((words.new_lead)(platform, &contact.display_name))
         .extra("conversation_id", contact.conversation_id);
     if preview && let Some(words) = &contact.first_words {
         builder = builder.body(as_plain_text(words));
@@ -59,16 +62,12 @@ pub fn new_lead_forms(app: &tauri::AppHandle, engine: &Engine, count: usize) {
     let Notify::Show { .. } = decision(engine, Happening::NewLead) else {
         return;
     };
-    let title = if count == 1 {
-        "New lead from your ad form".to_owned()
-    } else {
-        format!("{count} new leads from your ad forms")
-    };
+    let (_, words) = words(app);
     let shown = app
         .notification()
         .builder()
-        .title(title)
-        .body("Their answers are in Lead forms…")
+        .title((words.new_lead_forms)(count))
+        .body(words.lead_forms_body)
         .extra("open", "lead-forms")
         .show();
     if let Err(error) = shown {
@@ -83,6 +82,7 @@ pub fn account_restrictions(
     engine: &Engine,
     restrictions: &[leadbox_inbox::AccountRestriction],
 ) {
+    let (lang, words) = words(app);
     for restriction in restrictions {
         let Notify::Show { .. } = decision(engine, Happening::AccountRestricted) else {
             return;
@@ -90,10 +90,10 @@ pub fn account_restrictions(
         let shown = app
             .notification()
             .builder()
-            .title(format!(
-                "{} restricted your account",
-                restriction.platform.label()
-            ))
+            .title((words.account_restricted)(crate::words::platform_name(
+                lang,
+                restriction.platform,
+            )))
             // Meta's own words about the account; no lead's text is in them.
             .body(as_plain_text(&restriction.message))
             .extra("open", "accounts")
@@ -109,11 +109,7 @@ pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
     if count == 0 || decision(engine, Happening::NewMessage) == Notify::Silent {
         return;
     }
-    let title = if count == 1 {
-        "1 new message".to_owned()
-    } else {
-        format!("{count} new messages")
-    };
+    let title = (words(app).1.new_messages)(count);
     if let Err(error) = app.notification().builder().title(title).show() {
         tracing::warn!(%error, "the notification could not be shown");
     }
@@ -122,8 +118,8 @@ pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
 pub fn test(app: &tauri::AppHandle) -> Result<(), String> {
     app.notification()
         .builder()
-        .title("Leadbox notifications work")
-        .body("New leads will appear like this.")
+        .title(words(app).1.test_title)
+        .body(words(app).1.test_body)
         .show()
         .map_err(|error| format!("your system did not show the notification: {error}"))
 }

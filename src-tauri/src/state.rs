@@ -29,6 +29,8 @@ pub struct AppState {
     pub sync: Mutex<SyncStatus>,
     /// Shown once after the vault is created or restored, until the owner dismisses it.
     pub recovery_code: Mutex<Option<String>>,
+    /// The window's language, which the tray and notifications speak too.
+    pub language: crate::language::WindowLanguage,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             .or_else(leadbox_inbox::default_data_dir)
             .unwrap_or_else(|| PathBuf::from("leadbox-data"));
         let secrets: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+        let language = crate::language::WindowLanguage::load(&data_dir);
         let state = AppState {
             engine: OnceLock::new(),
             closed: Mutex::new(Closed::NotSetUp),
@@ -47,6 +50,7 @@ impl AppState {
             secrets,
             sync: Mutex::new(SyncStatus::NotPaired),
             recovery_code: Mutex::new(None),
+            language,
         };
         if !Engine::vault_exists(&state.data_dir) {
             tracing::info!("no vault yet: the window offers to start one or restore a backup");

@@ -11,20 +11,19 @@ use crate::error::CommandError;
 const TRAY_ID: &str = "leadbox-tray";
 const PAUSE_MINUTES: u32 = 60;
 
+fn words(app: &tauri::AppHandle) -> &'static crate::words::Words {
+    crate::words::words(app.state::<crate::state::AppState>().language.current())
+}
+
 fn menu(app: &tauri::AppHandle, paused: bool) -> tauri::Result<Menu<tauri::Wry>> {
-    let open = MenuItem::with_id(app, "open", "Open Leadbox", true, None::<&str>)?;
+    let words = words(app);
+    let open = MenuItem::with_id(app, "open", words.open, true, None::<&str>)?;
     let pause = if paused {
-        MenuItem::with_id(app, "resume", "Resume notifications", true, None::<&str>)?
+        MenuItem::with_id(app, "resume", words.resume, true, None::<&str>)?
     } else {
-        MenuItem::with_id(
-            app,
-            "pause",
-            "Pause notifications for 1 hour",
-            true,
-            None::<&str>,
-        )?
+        MenuItem::with_id(app, "pause", words.pause_hour, true, None::<&str>)?
     };
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", words.quit, true, None::<&str>)?;
     Menu::with_items(app, &[&open, &pause, &quit])
 }
 
@@ -96,10 +95,7 @@ pub fn refresh_unread(app: &tauri::AppHandle, engine: &Engine) {
         let (tooltip, title) = if unread == 0 {
             ("Leadbox".to_owned(), None)
         } else {
-            (
-                format!("Leadbox: {unread} unread"),
-                Some(unread.to_string()),
-            )
+            ((words(app).unread)(unread), Some(unread.to_string()))
         };
         let _ = tray.set_tooltip(Some(tooltip));
         // Next to the icon on macOS and on Linux panels that show labels.

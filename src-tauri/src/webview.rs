@@ -6,13 +6,21 @@
 #[cfg(target_os = "linux")]
 pub fn tune(app: &tauri::AppHandle) {
     use tauri::Manager as _;
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
+    use webkit2gtk::{
+        CacheModel, HardwareAccelerationPolicy, SettingsExt as _, WebContextExt as _,
+        WebViewExt as _,
+    };
     let Some(window) = app.get_webview_window("main") else {
         return;
     };
     let applied = window.with_webview(|webview| {
-        if let Some(settings) = webview.inner().settings() {
+        let view = webview.inner();
+        if let Some(settings) = view.settings() {
             settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+        // One local page, never browsed away from: no page or resource cache.
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
         }
     });
     if let Err(error) = applied {

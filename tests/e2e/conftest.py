@@ -413,7 +413,9 @@ def launch_app(data_dir: Path, workdir: Path, fake_graph, extra_env: dict | None
     # HOME too: a login item (Start with this computer) goes to ~/.config/autostart.
     env = dict(os.environ, HOME=str(home), LEADBOX_DATA_DIR=str(data_dir), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
-               LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"), **(extra_env or {}))
+               LEADBOX_GRAPH_URL=fake_graph.url, LEADBOX_EXPORT_DIR=str(workdir / "exports"),
+               # English whatever this machine's language, unless a test asks for another.
+               **{"LEADBOX_LANGUAGE": "en", **(extra_env or {})})
     port, native_port = free_port(), free_port()
     driver_bin = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
     driver_process = subprocess.Popen(
@@ -429,6 +431,9 @@ def launch_app(data_dir: Path, workdir: Path, fake_graph, extra_env: dict | None
         options.set_capability("tauri:options", {"application": str(binary("leadbox"))})
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         try:
+            # The window mounts once it knows its language (one call to the Rust side).
+            from selenium.webdriver.support.ui import WebDriverWait
+            WebDriverWait(driver, 40).until(lambda d: d.execute_script("return document.querySelector('.topbar') !== null"))
             yield driver
         finally:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ def test_a_lost_laptop_is_removed_from_settings(app, relay, desk, workdir):
     wait = WebDriverWait(app, 40)
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
     app.find_element(By.ID, "settings-open").click()
-    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog')?.open === true"))
     app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
     wait.until(EC.text_to_be_present_in_element_attribute((By.ID, "settings-computers"), "textContent", "Old laptop"))
 
@@ -45,7 +45,7 @@ def test_the_owner_invites_another_computer_from_settings(app, relay, desk, work
     wait = WebDriverWait(app, 40)
     wait.until(EC.text_to_be_present_in_element((By.ID, "sync-status"), "Connected"))
     app.find_element(By.ID, "settings-open").click()
-    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog')?.open === true"))
     app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
     button = app.find_element(By.ID, "settings-invite-computer")
     app.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)

@@ -77,7 +77,7 @@ def test_a_backup_made_in_the_window_restores_on_another_computer(app, relay, wo
 
     app.find_element(By.ID, "menu-open").click()
     app.find_element(By.ID, "backup-open").click()
-    wait.until(lambda d: d.execute_script("return document.getElementById('backup-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('backup-dialog')?.open === true"))
     passphrase = app.find_element(By.ID, "backup-passphrase")
     passphrase.send_keys("short")
     assert "at least 8 characters" in text_of(app, "backup-status")
@@ -105,7 +105,7 @@ def test_a_new_computer_restores_a_backup_from_the_window(fresh_app, relay, desk
 
     app = fresh_app
     wait = WebDriverWait(app, 60)
-    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog')?.open === true"))
     app.find_element(By.ID, "welcome-start-backup").click()
     # Typed as text: Selenium would otherwise upload an existing file's path.
     with app.file_detector_context(UselessFileDetector):

@@ -56,7 +56,7 @@ def test_each_kind_of_message_gets_a_fitting_draft(app, relay, desk, fake_graph)
 def test_the_owner_chooses_the_languages_replies_are_in(app, desk):
     wait = WebDriverWait(app, 40)
     app.find_element(By.ID, "settings-open").click()
-    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog')?.open === true"))
     app.execute_script("document.querySelectorAll('#settings-dialog details').forEach(d => d.open = true)")
     default = wait.until(EC.visibility_of_element_located((By.ID, "settings-profile-default_language")))
     # WebKit's driver picks an option only once its list is in view inside the dialog's scrolling body.

@@ -22,7 +22,7 @@ def notify_calls(log) -> str:
 def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, notification_log):
     app = fresh_app
     wait = WebDriverWait(app, 40)
-    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog')?.open === true"))
     # Nothing is created until the owner chooses a new inbox or a backup.
     assert not (workdir / "fresh" / "leadbox.vault").exists()
     assert not app.find_element(By.ID, "welcome-later").is_displayed()
@@ -113,7 +113,7 @@ def test_a_new_computer_is_set_up_from_the_window(fresh_app, relay, workdir, not
     screenshot(app, "onboarding-done-inbox.png")
 
     app.find_element(By.ID, "settings-open").click()
-    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('settings-dialog')?.open === true"))
     wait.until(
         lambda d: d.find_element(By.ID, "settings-profile-description").get_attribute("value")
         == "Hair and nails in Gràcia."

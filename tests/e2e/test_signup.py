@@ -14,7 +14,7 @@ ACCOUNT = "17841400000000077"
 def test_a_new_owner_signs_up_to_a_relay_service_and_receives_a_lead(fresh_app, relay, workdir):
     app = fresh_app
     wait = WebDriverWait(app, 40)
-    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog').open"))
+    wait.until(lambda d: d.execute_script("return document.getElementById('welcome-dialog')?.open === true"))
     next_button = app.find_element(By.ID, "welcome-next")
     next_button.click()
     wait.until(EC.visibility_of_element_located((By.ID, "welcome-recovery-code")))

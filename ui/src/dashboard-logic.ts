@@ -1,11 +1,13 @@
 // Shapes the dashboard's figures for the charts (unit-tested).
+import { m } from "./paraglide/messages";
+import { formatLocale } from "./i18n.svelte";
 import type { Dashboard, Platform } from "./ipc/commands";
 
 export const CHANNELS: Platform[] = ["instagram", "messenger", "whatsapp", "website"];
 
 /** "23 Nov" for a day number (days since the epoch, UTC). */
 export function dayLabel(day: number): string {
-  return new Date(day * 86_400_000).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  return new Date(day * 86_400_000).toLocaleDateString(formatLocale(), { day: "numeric", month: "short", timeZone: "UTC" });
 }
 
 /** One count per day of the period for each channel (zeros where none). */
@@ -20,10 +22,11 @@ export function leadSeries(board: Dashboard): { labels: string[]; series: Record
 }
 
 function minutes(value: number): string {
-  if (value < 1) return "under a minute";
+  if (value < 1) return m.minutes_under_one();
+  const one = (n: number) => new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(n);
   if (value < 90) return `${Math.round(value)} min`;
-  if (value < 48 * 60) return `${(value / 60).toFixed(1)} h`;
-  return `${(value / 1440).toFixed(1)} days`;
+  if (value < 48 * 60) return `${one(value / 60)} h`;
+  return m.duration_days({ days: one(value / 1440) });
 }
 
 /** The sentence above the charts. */
@@ -31,11 +34,10 @@ export function dashboardSummary(board: Dashboard): string {
   const total = board.leads
     .filter((row) => row.day >= board.first_day && row.day < board.first_day + board.days)
     .reduce((sum, row) => sum + row.leads, 0);
-  const leads = total === 1 ? "1 new lead" : `${total} new leads`;
   const reply =
     board.overall_median_first_reply_minutes === null
-      ? "no replies yet"
-      : `half of them answered within ${minutes(board.overall_median_first_reply_minutes)}`;
-  const waiting = board.unanswered > 0 ? `; ${board.unanswered} still waiting for a first reply` : "";
-  return `${leads} in the last ${board.days} days, ${reply}${waiting}.`;
+      ? m.dashboard_no_replies()
+      : m.dashboard_half_within({ time: minutes(board.overall_median_first_reply_minutes) });
+  const waiting = board.unanswered > 0 ? m.dashboard_waiting({ count: board.unanswered }) : "";
+  return m.dashboard_summary({ count: total, days: board.days, reply, waiting });
 }

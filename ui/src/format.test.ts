@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { useLanguage } from "./i18n.svelte";
 import type { ReplyVerdict } from "./ipc/commands";
 import {
   inert,
@@ -21,6 +22,9 @@ import {
   syncLabel,
   unfilledNotice,
   mediaStateText,
+  count,
+  size,
+  warningText,
 } from "./format";
 
 describe("preview", () => {
@@ -192,11 +196,25 @@ describe("replyWindowText", () => {
   });
 
   it("adds the deadline to the explanation of a personal reply or a comment", () => {
-    expect(replyWindowText(window("human_agent", at(48), "A personal reply."), now)).toBe("A personal reply. Until Wed 10:00.");
+    expect(replyWindowText(window("human_agent", at(48)), now)).toMatch(/personal reply .* Until Wed 10:00\.$/);
+    expect(replyWindowText(window("comment", at(48)), now)).toMatch(/^A public comment: .* Until Wed 10:00\.$/);
   });
 
   it("gives the reason alone when nothing can be sent", () => {
-    expect(replyWindowText(window("template_needed", null, "Only a template."), now)).toBe("Only a template.");
+    expect(replyWindowText(window("template_needed", null), now)).toMatch(/only an approved WhatsApp template/);
+    expect(replyWindowText(window("visitor_gone", null), now)).not.toMatch(/Until/);
+  });
+
+  it("speaks the window's language, with its own date format", () => {
+    useLanguage("es");
+    try {
+      expect(replyWindowText(window("open", at(24)), now)).toBe(
+        "Puedes responder hasta mar 10:00: tras 24 horas sin un mensaje suyo, Meta limita las respuestas.",
+      );
+      expect(deadline(at(1), now)).toBe("hoy a las 11:00");
+    } finally {
+      useLanguage("en");
+    }
   });
 
   it("names the day of a deadline that is not today", () => {
@@ -230,5 +248,47 @@ describe("mediaStateText", () => {
     expect(mediaStateText("expired", "its address has expired")).toBe("Its address has expired.");
     expect(mediaStateText("too_large", null)).toContain("open it in WhatsApp");
     expect(mediaStateText("stored", null)).toBe("");
+  });
+});
+
+describe("in another language", () => {
+  it("words errors by their code, and an unknown code in the Rust side's words", () => {
+    useLanguage("pt");
+    try {
+      expect(errorMessage({ code: "relay_unreachable", message: "the relay at http://r cannot be reached" })).toMatch(/^Não foi possível contatar o relay/);
+      expect(errorMessage({ code: "a_newer_code", message: "something new" })).toBe("Something new");
+      expect(errorMessage(42)).toBe("Algo deu errado. Tente de novo.");
+    } finally {
+      useLanguage("en");
+    }
+    expect(errorMessage({ code: "relay_unreachable", message: "the relay at http://r cannot be reached" })).toBe(
+      "The relay at http://r cannot be reached",
+    );
+  });
+
+  it("words a draft's warnings with the value found in the draft", () => {
+    const price = { flag: { kind: "unknown_price" as const, value: "€99" }, text: "States a price that is not in your profile: €99" };
+    expect(warningText(price)).toBe(price.text);
+    useLanguage("es");
+    try {
+      expect(warningText(price)).toBe("Indica un precio que no está en tu perfil: €99");
+      expect(warningText({ flag: null, text: "x" })).toMatch(/^Una comprobación marcó/);
+    } finally {
+      useLanguage("en");
+    }
+  });
+
+  it("writes counts and sizes in the locale's format", () => {
+    useLanguage("es");
+    try {
+      expect(count(12345)).toBe("12.345");
+      expect(size(1536)).toBe("1,5 KB");
+      expect(retentionReportText({ conversations: 1, messages: 2000, leads: 0, lead_forms: 0, bodies_sanitized: 0, contacts: 0 })).toBe(
+        "Se eliminaron 1 conversación (2000 mensajes), 0 fichas de contacto; se quitó el texto de 0 mensajes.",
+      );
+    } finally {
+      useLanguage("en");
+    }
+    expect(count(12345)).toBe("12,345");
   });
 });

@@ -1,6 +1,8 @@
 // Pure presentation helpers: no DOM, no Tauri, so they are unit-tested.
 import type {
   CommandError,
+  DraftWarning,
+  ErrorCode,
   ErasureView,
   ExportDone,
   LoginLink,
@@ -10,33 +12,41 @@ import type {
   RetentionView,
   SyncStatus,
 } from "./ipc/commands";
+import { m } from "./paraglide/messages";
+import { formatLocale, language } from "./i18n.svelte";
 
-const PLATFORM_NAMES: Record<Platform, string> = {
-  instagram: "Instagram",
-  messenger: "Messenger",
-  whatsapp: "WhatsApp",
-  website: "Website",
+const PLATFORM_NAMES: Record<Platform, () => string> = {
+  instagram: () => "Instagram",
+  messenger: () => "Messenger",
+  whatsapp: () => "WhatsApp",
+  website: m.platform_website,
 };
 
 export function platformName(platform: Platform): string {
-  return PLATFORM_NAMES[platform] ?? "Unknown channel";
+  return PLATFORM_NAMES[platform]?.() ?? m.platform_unknown();
+}
+
+/** A count in the window's locale ("12,345", "12.345"). */
+export function count(n: number): string {
+  return new Intl.NumberFormat(formatLocale()).format(n);
 }
 
 /** "14:05" today, "Mon 14:05" within a week, "3 Nov" before that, "3 Nov 2025" another year. */
 export function messageTime(epochMs: number, now: Date = new Date()): string {
   const when = new Date(epochMs);
-  const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  const locale = formatLocale();
+  const time = when.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
   const sameDay = when.toDateString() === now.toDateString();
   if (sameDay) return time;
   const ageMs = now.getTime() - when.getTime();
   if (ageMs >= 0 && ageMs < 6 * 24 * 3600 * 1000) {
-    return `${when.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
+    return `${when.toLocaleDateString(locale, { weekday: "short" })} ${time}`;
   }
   const options: Intl.DateTimeFormatOptions =
     when.getFullYear() === now.getFullYear()
       ? { day: "numeric", month: "short" }
       : { day: "numeric", month: "short", year: "numeric" };
-  return when.toLocaleDateString("en-GB", options);
+  return when.toLocaleDateString(locale, options);
 }
 
 /** One line of preview: whitespace folded, cut at `limit` characters. */
@@ -51,7 +61,7 @@ export function inert(text: string): string {
 }
 
 export function preview(text: string | null, limit = 80): string {
-  if (!text) return "(attachment)";
+  if (!text) return m.preview_attachment();
   const folded = inert(text).replace(/\s+/g, " ").trim();
   const chars = Array.from(folded);
   return chars.length <= limit ? folded : `${chars.slice(0, limit - 1).join("")}…`;
@@ -60,27 +70,62 @@ export function preview(text: string | null, limit = 80): string {
 export function syncLabel(status: SyncStatus): string {
   switch (status.state) {
     case "online":
-      return "Connected to your relay";
+      return m.sync_online();
     case "connecting":
-      return "Connecting…";
+      return m.sync_connecting();
     case "not_paired":
-      return "Not paired with a relay yet";
+      return m.sync_not_paired();
     case "offline":
-      return "Offline: showing what is on this computer";
+      return m.sync_offline();
     case "failed":
-      return status.message;
+      return language() === "en" ? status.message : m.sync_failed();
   }
 }
 
-/** Turns whatever a rejected command gave into a sentence for the owner. */
+const ERROR_SENTENCES: Record<ErrorCode, () => string> = {
+  not_paired: m.error_not_paired,
+  relay_unreachable: m.error_relay_unreachable,
+  relay_refused: m.error_relay_refused,
+  bad_relay_url: m.error_bad_relay_url,
+  unsafe_address: m.error_unsafe_address,
+  device_key_damaged: m.error_device_key_damaged,
+  profile_invalid: m.error_profile_invalid,
+  settings_invalid: m.error_settings_invalid,
+  not_sent: m.error_not_sent,
+  file_refused: m.error_file_refused,
+  partly_sent: m.error_partly_sent,
+  vault_exists: m.error_vault_exists,
+  not_found: m.error_not_found,
+  draft_state: m.error_draft_state,
+  vault_locked: m.error_vault_locked,
+  vault_damaged: m.error_vault_damaged,
+  keychain_failed: m.error_keychain_failed,
+  backup_failed: m.error_backup_failed,
+  backup_not_found: m.error_backup_not_found,
+  disk_failed: m.error_disk_failed,
+  invalid_input: m.error_invalid_input,
+  vault_failed: m.error_vault_failed,
+  not_set_up: m.error_not_set_up,
+  already_open: m.error_already_open,
+  bad_format: m.error_bad_format,
+  bad_provider: m.error_bad_provider,
+  no_link: m.error_no_link,
+  no_browser: m.error_no_browser,
+  update_failed: m.error_update_failed,
+  notification_failed: m.error_notification_failed,
+  stopped: m.error_stopped,
+};
+
+/** Turns whatever a rejected command gave into a sentence for the owner.
+ * The Rust side words its errors in English, with the particulars (which
+ * file, which limit); in another language the window says what the code
+ * means instead, in that language. */
 export function errorMessage(error: unknown): string {
-  const text =
-    typeof error === "object" && error !== null && "message" in error
-      ? String((error as CommandError).message)
-      : typeof error === "string"
-        ? error
-        : "";
-  return text ? sentence(text) : "Something went wrong. Try again.";
+  const failure = typeof error === "object" && error !== null ? (error as Partial<CommandError>) : null;
+  const translated = failure?.code ? ERROR_SENTENCES[failure.code] : undefined;
+  if (language() !== "en" && translated) return translated();
+  const text = failure && "message" in failure ? String(failure.message) : typeof error === "string" ? error : "";
+  return text ? sentence(text) : m.error_unknown();
 }
 
 /** The Rust side words problems as clauses ("not sent: …"); shown alone, they start a sentence. */
@@ -92,13 +137,13 @@ export function sentence(text: string): string {
 export function draftStatusLabel(status: string): string {
   switch (status) {
     case "pending":
-      return "Waiting for your approval. Nothing is sent until you click.";
+      return m.draft_pending();
     case "queued":
-      return "Writing a draft…";
+      return m.draft_queued();
     case "failed":
-      return "The draft could not be written.";
+      return m.draft_failed();
     case "send_failed":
-      return "Not sent. Fix the problem below and try again.";
+      return m.draft_send_failed();
     default:
       return "";
   }
@@ -108,72 +153,73 @@ export function draftStatusLabel(status: string): string {
 export function deliveryLabel(delivery: string | null, error: string | null): string {
   switch (delivery) {
     case "sent":
-      return "Sent";
+      return m.delivery_sent();
     case "delivered":
-      return "Delivered";
+      return m.delivery_delivered();
     case "read":
-      return "Read";
+      return m.delivery_read();
     case "failed":
-      return `Not delivered${error ? `: ${error}` : ""}`;
+      return error ? m.delivery_failed_because({ reason: error }) : m.delivery_failed();
     default:
       return "";
   }
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** What the erase dialog says once the person is gone. */
 export function erasureSummary(receipt: ErasureView): string {
-  return (
-    `Erased ${plural(receipt.conversations, "conversation", "conversations")}, ` +
-    `${plural(receipt.messages, "message", "messages")} and ${plural(receipt.leads, "lead record", "lead records")}. ` +
-    `Confirmation code: ${receipt.confirmation_code}`
-  );
+  return m.erasure_summary({
+    conversations: m.count_conversations({ count: receipt.conversations }),
+    messages: m.count_messages({ count: receipt.messages }),
+    leads: m.count_lead_records({ count: receipt.leads }),
+    code: receipt.confirmation_code,
+  });
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A size in bytes, KB or MB, in the window's number format. */
+export function size(bytes: number): string {
+  const format = (n: number, unit: string) =>
+    `${new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(n)} ${unit}`;
+  if (bytes < 1024) return m.count_bytes({ count: bytes });
+  if (bytes < 1024 * 1024) return format(bytes / 1024, "KB");
+  return format(bytes / 1024 / 1024, "MB");
 }
 
 /** What the export dialog says when the files are written. */
 export function exportSummary(done: ExportDone): string {
-  const files = done.files.map(([name, rows]) => `${name} (${plural(rows, "row", "rows")})`).join(", ");
-  return `Exported ${size(done.bytes)} to ${done.folder}: ${files}`;
+  const files = done.files.map(([name, rows]) => `${name} (${m.count_rows({ count: rows })})`).join(", ");
+  return m.export_summary({ size: size(done.bytes), folder: done.folder, files });
 }
 
 /** How an attachment is described under a message: as text, remote content is never loaded. */
 export function attachmentLabel(kind: string, url: string | null): string {
   switch (kind) {
     case "postback":
-      return "Tapped a button";
+      return m.attachment_postback();
     case "unsupported":
-      return "Instagram does not show this message to apps: open Instagram to see it";
+      return m.attachment_unsupported();
     case "story_reply":
-      return `Replied to your story${url ? `: ${url}` : ""}`;
+      return url ? m.attachment_story_reply_at({ url }) : m.attachment_story_reply();
     default:
-      return `${kind}: ${url ?? "(no link)"}`;
+      return `${kind}: ${url ?? m.attachment_no_link()}`;
   }
 }
 
 /** How an account's state reads in the accounts panel. */
 /** What an account's count of unreadable webhook parts means to the owner. */
 export function unreadableLabel(count: number): string {
-  const what = count === 1 ? "1 event" : `${count} events`;
-  return `${what} from this account could not be read. Nothing else was lost: they are kept (without their content) and listed in exports as unreadable_events.`;
+  return m.unreadable_events({ count });
 }
 
 export function accountStatusLabel(status: string): string {
   switch (status) {
     case "connected":
-      return "Connected: replies can be sent";
+      return m.account_connected();
     case "needs_reconnect":
-      return "Needs reconnecting: its token expired or was revoked";
+      return m.account_needs_reconnect();
     case "disconnected":
-      return "Disconnected";
+      return m.account_disconnected();
     default:
-      return "Receiving only: connect it to send replies";
+      return m.account_receiving_only();
   }
 }
 
@@ -181,13 +227,17 @@ export function accountStatusLabel(status: string): string {
 export function retentionPreviewText(preview: RetentionView["preview"]): string {
   const parts: string[] = [];
   if (preview.conversations.length > 0) {
-    const names = preview.conversations.slice(0, 5).map((c) => c.display_name);
-    const more = preview.conversations.length > 5 ? ` and ${preview.conversations.length - 5} more` : "";
-    parts.push(`${plural(preview.conversations.length, "conversation", "conversations")} (${names.join(", ")}${more})`);
+    const names = preview.conversations
+      .slice(0, 5)
+      .map((c) => c.display_name)
+      .join(", ");
+    const others = preview.conversations.length - 5;
+    const who = others > 0 ? m.names_and_more({ names, count: others }) : names;
+    parts.push(`${m.count_conversations({ count: preview.conversations.length })} (${who})`);
   }
-  if (preview.leads + preview.lead_forms > 0) parts.push(plural(preview.leads + preview.lead_forms, "lead record", "lead records"));
-  if (preview.bodies > 0) parts.push(`the text of ${plural(preview.bodies, "message", "messages")}`);
-  return parts.length > 0 ? `In the next 7 days this removes ${parts.join(", ")}.` : "Nothing is due in the next 7 days.";
+  if (preview.leads + preview.lead_forms > 0) parts.push(m.count_lead_records({ count: preview.leads + preview.lead_forms }));
+  if (preview.bodies > 0) parts.push(m.retention_text_of({ messages: m.count_messages({ count: preview.bodies }) }));
+  return parts.length > 0 ? m.retention_preview({ parts: parts.join(", ") }) : m.retention_nothing_due_soon();
 }
 
 /** What a retention run removed. */
@@ -196,14 +246,14 @@ export function retentionReportText(report: RetentionReport): string {
     report.conversations + report.leads + report.lead_forms + report.bodies_sanitized + report.contacts ===
     0
   ) {
-    return "Nothing was due.";
+    return m.retention_nothing_was_due();
   }
-  return (
-    `Deleted ${plural(report.conversations, "conversation", "conversations")} ` +
-    `(${plural(report.messages, "message", "messages")}), ` +
-    `${plural(report.leads + report.lead_forms, "lead record", "lead records")}; ` +
-    `removed the text of ${plural(report.bodies_sanitized, "message", "messages")}.`
-  );
+  return m.retention_report({
+    conversations: m.count_conversations({ count: report.conversations }),
+    messages: m.count_messages({ count: report.messages }),
+    leads: m.count_lead_records({ count: report.leads + report.lead_forms }),
+    bodies: m.count_messages({ count: report.bodies_sanitized }),
+  });
 }
 
 /** The draft panel's line about the reply window (what it means for this
@@ -212,53 +262,120 @@ export function replyWindowText(window: ReplyWindow, now: Date = new Date(), pla
   const until = window.closes_at_ms === null ? "" : deadline(window.closes_at_ms, now);
   switch (window.state) {
     case "open":
-      return platform === "website"
-        ? `You can reply until ${until}: the visitor's chat on your website keeps replies for 7 days after their last message.`
-        : `You can reply until ${until}: after 24 hours without a message from them, Meta limits replies.`;
+      return platform === "website" ? m.window_open_website({ until }) : m.window_open({ until });
     case "human_agent":
+      return m.window_human_agent({ until });
     case "comment":
-      return `${window.explanation} Until ${until}.`;
-    default:
-      return window.explanation;
+      return m.window_comment({ until });
+    case "closed":
+      return m.window_closed();
+    case "template_needed":
+      return m.window_template_needed();
+    case "no_message_yet":
+      return m.window_no_message_yet();
+    case "visitor_gone":
+      return m.window_visitor_gone();
+    case "comment_answered":
+      return m.window_comment_answered();
+    case "comment_closed":
+      return m.window_comment_closed();
   }
 }
 
 /** A time in the next days: "18:30 today", "Tue 09:15". */
 export function deadline(epochMs: number, now: Date = new Date()): string {
   const when = new Date(epochMs);
-  const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-  if (when.toDateString() === now.toDateString()) return `${time} today`;
-  return `${when.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
+  const locale = formatLocale();
+  const time = when.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  if (when.toDateString() === now.toDateString()) return m.time_today({ time });
+  return `${when.toLocaleDateString(locale, { weekday: "short" })} ${time}`;
 }
 
 /** What to do with a login link: the code the relay's page asks for comes
  * first, since without it the page goes no further. */
 export function loginLinkText(link: LoginLink): string {
-  return (
-    `In the page that opens in your browser, type the code ${link.confirmation_code}, then finish there and come back. ` +
-    `If no page opened, open this address (valid 10 minutes): ${link.url}`
-  );
+  return m.login_link({ code: link.confirmation_code, url: link.url });
 }
 
 /** After a saved reply is inserted: the placeholders still to fill by hand. */
 export function unfilledNotice(unfilled: readonly string[]): string {
   if (unfilled.length === 0) return "";
   const names = unfilled.map((name) => `{${name}}`).join(", ");
-  return `Fill in ${names} yourself before sending: Leadbox does not know ${unfilled.length === 1 ? "it" : "them"} for this conversation.`;
+  return m.unfilled_placeholders({ names, count: unfilled.length });
 }
+
+/** Problems worded by the Rust side are English: shown as they are in English only. */
+const english = () => language() === "en";
 
 /** What the conversation says about an attachment Leadbox could not keep, or is fetching. */
 export function mediaStateText(state: string, problem: string | null): string {
   switch (state) {
     case "waiting":
-      return problem ? `Not fetched yet: ${problem}. Leadbox tries again.` : "Fetching from WhatsApp…";
+      return problem && english() ? `Not fetched yet: ${problem}. Leadbox tries again.` : m.media_waiting();
     case "too_large":
-      return problem ? sentence(problem) : "Too large to keep in Leadbox; open it in WhatsApp.";
+      return problem && english() ? sentence(problem) : m.media_too_large();
     case "expired":
-      return problem ? `${sentence(problem)}.` : "WhatsApp no longer has this attachment (it keeps media for 30 days).";
+      return problem && english() ? `${sentence(problem)}.` : m.media_expired();
     case "failed":
-      return problem ? `Could not be fetched: ${problem}.` : "Could not be fetched.";
+      return problem && english() ? `Could not be fetched: ${problem}.` : m.media_failed();
     default:
       return "";
   }
+}
+
+/** A draft's warning in the window's language; the value (a link, a price)
+ * comes from the draft and is shown as text. */
+export function warningText(warning: DraftWarning): string {
+  const flag = warning.flag;
+  switch (flag?.kind) {
+    case "unknown_link":
+      return m.warning_unknown_link({ link: inert(flag.value) });
+    case "unknown_price":
+      return m.warning_unknown_price({ price: inert(flag.value) });
+    case "unknown_phone":
+      return m.warning_unknown_phone({ phone: inert(flag.value) });
+    case "unknown_email":
+      return m.warning_unknown_email({ email: inert(flag.value) });
+    case "image_removed":
+      return m.warning_image_removed({ url: inert(flag.value) });
+    case "markup_removed":
+      return m.warning_markup_removed();
+    case "truncated":
+      return m.warning_truncated();
+    case "suspicious_message":
+      return m.warning_suspicious_message();
+    case "unanswered":
+      return m.warning_unanswered();
+    case "reused_answer":
+      return m.warning_reused_answer();
+    case undefined:
+      return m.warning_unknown();
+  }
+}
+
+const ENQUIRIES: Record<string, () => string> = {
+  complaint: m.enquiry_complaint,
+  reschedule: m.enquiry_reschedule,
+  budget: m.enquiry_budget,
+  price: m.enquiry_price,
+  duration: m.enquiry_duration,
+  booking: m.enquiry_booking,
+  hours: m.enquiry_hours,
+  location: m.enquiry_location,
+  services: m.enquiry_services,
+  compliment: m.enquiry_compliment,
+  thanks: m.enquiry_thanks,
+  greeting: m.enquiry_greeting,
+  other: m.enquiry_other,
+};
+
+const URGENCIES: Record<string, () => string> = { low: m.urgency_low, normal: m.urgency_normal, high: m.urgency_high };
+
+/** What a lead asked about, as the extractor named it; a name this version does not know as it came. */
+export function enquiryName(enquiry: string): string {
+  return ENQUIRIES[enquiry]?.() ?? enquiry;
+}
+
+export function urgencyName(urgency: string): string {
+  return URGENCIES[urgency]?.() ?? urgency;
 }

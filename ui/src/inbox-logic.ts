@@ -1,4 +1,5 @@
 // Pure helpers behind the inbox list and its keyboard (unit-tested).
+import { m } from "./paraglide/messages";
 import type { ListFilter, ListedConversation, Platform, Segment, Stage, TemplatePart } from "./ipc/commands";
 
 /** The filter menu's values: "all", "needs_reply", "channel:whatsapp", "label:VIP". */
@@ -27,17 +28,17 @@ export function filterValue(filter: ListFilter): string {
 export function emptyListText(filter: ListFilter): string {
   switch (filter.kind) {
     case "all":
-      return "No conversations yet. New leads appear here as soon as they write.";
+      return m.list_empty_all();
     case "new_leads":
-      return "No new leads: everyone has a stage.";
+      return m.list_empty_new_leads();
     case "needs_reply":
-      return "Nobody is waiting for a reply.";
+      return m.list_empty_needs_reply();
     case "drafts_to_review":
-      return "No suggested replies waiting for you.";
+      return m.list_empty_drafts();
     case "channel":
-      return "No conversations on this channel.";
+      return m.list_empty_channel();
     case "label":
-      return `Nobody is labelled "${filter.value}".`;
+      return m.list_empty_label({ label: filter.value });
   }
 }
 
@@ -89,30 +90,32 @@ export function shortcutFor(key: string, typing: boolean, modified: boolean): Sh
  * only bring the owner to the button, so nothing with a warning goes out on
  * a single key press without a look.
  */
-export function keyboardApproval(warnings: readonly string[]): "send" | "review" {
+export function keyboardApproval(warnings: readonly unknown[]): "send" | "review" {
   return warnings.length === 0 ? "send" : "review";
 }
 
-export const SHORTCUT_HELP: [string, string][] = [
-  ["j / k", "next / previous conversation"],
-  ["Enter", "open it"],
-  ["a", "approve and send the suggested reply (one with warnings: shows the button to check first)"],
-  ["e", "edit the suggested reply"],
-  ["r", "write a new suggestion"],
-  ["x", "reject the suggestion"],
-  ["c", "write your own reply (Ctrl+Enter or ⌘+Enter sends it)"],
-  ["s", "insert a saved reply (or / at the start of a word while writing)"],
-  ["/", "search"],
-  ["?", "this list"],
+export const shortcutHelp = (): [string, string][] => [
+  ["j / k", m.shortcut_next()],
+  [m.shortcut_enter_key(), m.shortcut_open()],
+  ["a", m.shortcut_approve()],
+  ["e", m.shortcut_edit()],
+  ["r", m.shortcut_regenerate()],
+  ["x", m.shortcut_reject()],
+  ["c", m.shortcut_reply()],
+  ["s", m.shortcut_saved()],
+  ["/", m.shortcut_search()],
+  ["?", m.shortcut_help()],
 ];
 
-export const STAGES: [Stage, string][] = [
-  ["new", "New"],
-  ["qualified", "Qualified"],
-  ["booked", "Booked"],
-  ["won", "Won"],
-  ["lost", "Lost"],
-];
+export const STAGES: readonly Stage[] = ["new", "qualified", "booked", "won", "lost"];
+
+const STAGE_NAMES: Record<Stage, () => string> = {
+  new: m.stage_new,
+  qualified: m.stage_qualified,
+  booked: m.stage_booked,
+  won: m.stage_won,
+  lost: m.stage_lost,
+};
 
 /** "VIP, nails ,, VIP" → ["VIP", "nails"] (the vault has the final say). */
 export function parseLabels(text: string): string[] {
@@ -156,7 +159,7 @@ export function scrollToReveal(
 }
 
 export function stageName(stage: Stage): string {
-  return STAGES.find(([value]) => value === stage)?.[1] ?? stage;
+  return STAGE_NAMES[stage]?.() ?? stage;
 }
 
 /** Ctrl+Enter (⌘+Enter on a Mac) sends what the owner wrote. */
@@ -185,16 +188,16 @@ export function insertAt(
 }
 
 /** The placeholders a saved reply can hold (filled by the engine; kept in step by a test there). */
-export const PLACEHOLDER_HELP: [string, string][] = [
-  ["{first_name}", "the person's first name"],
-  ["{name}", "the person's full name"],
-  ["{business_name}", "your business's name"],
-  ["{booking_link}", "your booking link"],
-  ["{phone}", "your phone number"],
-  ["{email}", "your email address"],
-  ["{location}", "your address"],
-  ["{hours}", "your opening hours"],
-  ["{sign_off}", "your sign-off"],
+export const placeholderHelp = (): [string, string][] => [
+  ["{first_name}", m.ph_first_name()],
+  ["{name}", m.ph_name()],
+  ["{business_name}", m.ph_business_name()],
+  ["{booking_link}", m.ph_booking_link()],
+  ["{phone}", m.ph_phone()],
+  ["{email}", m.ph_email()],
+  ["{location}", m.ph_location()],
+  ["{hours}", m.ph_hours()],
+  ["{sign_off}", m.ph_sign_off()],
 ];
 
 /**

@@ -2,5 +2,12 @@
 // drafts) is rendered by Svelte as text, never parsed as HTML.
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { windowLanguage } from "./ipc/commands";
+import { applyLanguageChoice } from "./i18n.svelte";
 
-mount(App, { target: document.body });
+// The first paint is in the owner's language: asked before mounting (one
+// local call); if it fails the window opens in English rather than not at all.
+windowLanguage()
+  .then(applyLanguageChoice)
+  .catch(() => undefined)
+  .finally(() => mount(App, { target: document.body }));

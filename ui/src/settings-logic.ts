@@ -1,18 +1,20 @@
 // Pure helpers behind the onboarding and settings screens (unit-tested).
+import { m } from "./paraglide/messages";
 import type { AiSettings, AiSettingsInput, BusinessProfile, ProviderKind, WebsiteChat } from "./ipc/commands";
 import { messageTime } from "./format";
+import { formatLocale } from "./i18n.svelte";
 
 /** What leaves this computer with each drafting provider, in plain words. */
 export function providerDisclosure(provider: string, baseUrl: string): string {
   if (provider === "offline") {
-    return "Built in. Drafts are written on this computer; nothing is sent anywhere.";
+    return m.provider_offline();
   }
   const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(baseUrl.trim());
   if (local) {
-    return "A model server on this computer (such as Ollama): the conversation and your business profile go to it, and stay on this computer.";
+    return m.provider_local();
   }
-  const who = provider === "anthropic" ? "Anthropic" : baseUrl.trim() ? new URL(baseUrl.trim(), "https://x.invalid").host : "the server you enter";
-  return `For each draft, the recent messages of that conversation and your business profile are sent to ${who}. Email addresses and phone numbers are replaced before sending. Nothing is sent until a message arrives, and nothing is ever sent to your leads without your click.`;
+  const who = provider === "anthropic" ? "Anthropic" : baseUrl.trim() ? new URL(baseUrl.trim(), "https://x.invalid").host : m.provider_server_you_enter();
+  return m.provider_remote({ who });
 }
 
 /** One address per line or comma: `https://example.com`. Empty lines are ignored. */
@@ -43,18 +45,19 @@ export function refusedAddresses(websites: WebsiteChat[]): RefusedAddress[] {
 
 /** What the owner is told about a refused address. */
 export function refusedAddressText(refused: RefusedAddress, now: Date = new Date()): string {
-  const times = refused.refusals === 1 ? "once" : `${refused.refusals} times`;
-  return (
-    `Your website chat "${refused.siteName}" was loaded on ${refused.origin}, which is not one of its addresses: ` +
-    `visitors there were told the chat is not available (${times}, last ${messageTime(refused.lastMs, now)}). Add it?`
-  );
+  return m.refused_address({
+    site: refused.siteName,
+    origin: refused.origin,
+    count: refused.refusals,
+    last: messageTime(refused.lastMs, now),
+  });
 }
 
 /** "Paused until 15:40" or null when not paused. */
 export function pausedLabel(pausedUntil: number | null, now: number = Date.now()): string | null {
   if (pausedUntil === null || pausedUntil <= now) return null;
-  const time = new Date(pausedUntil).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-  return `Notifications paused until ${time}`;
+  const time = new Date(pausedUntil).toLocaleTimeString(formatLocale(), { hour: "2-digit", minute: "2-digit" });
+  return m.paused_until({ time });
 }
 
 const blankToNull = (value: string): string | null => (value.trim() ? value.trim() : null);
@@ -106,10 +109,10 @@ export function translationLanguages(form: ProfileForm): string[] {
 }
 
 /** The languages the drafter writes in: code and the owner's word for it. */
-export const REPLY_LANGUAGES: ReadonlyArray<{ code: string; label: string }> = [
-  { code: "en", label: "English" },
-  { code: "es", label: "Spanish (español)" },
-  { code: "pt", label: "Portuguese (português)" },
+export const REPLY_LANGUAGES: ReadonlyArray<{ code: string; label: () => string }> = [
+  { code: "en", label: m.language_en },
+  { code: "es", label: m.language_es },
+  { code: "pt", label: m.language_pt },
 ];
 
 /** The profile's `languages`: the default first, then the others ticked, in a fixed order. */

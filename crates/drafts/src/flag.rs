@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Something in a draft the owner should look at before sending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Flag {
     /// A link that is not in the profile nor in the business's own messages.

@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The languages the drafter writes in.
+/// The languages Leadbox speaks: the drafter writes replies in them, and the
+/// window, tray and notifications show in them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,

@@ -37,9 +37,10 @@ pub use leadbox_channels::Connection;
 pub use leadbox_channels::events::NoticeSeverity;
 pub use leadbox_drafts::BusinessProfile;
 pub use leadbox_drafts::checks::Flag;
+pub use leadbox_drafts::language::Lang;
 pub use leadbox_drafts::placeholders::{Filled, PLACEHOLDERS};
 pub use leadbox_envelope::Platform;
-pub use review::{DraftReview, explain_warnings};
+pub use review::{DraftReview, DraftWarning, explain_warnings};
 pub use run_loop::{EngineEvent, EventSink, FollowUp, OnFailure, SyncStatus};
 // The vault's types that the shells show or pass back: the shells reach the
 // vault only through the engine, so they never depend on `leadbox-vault`.

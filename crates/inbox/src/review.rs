@@ -18,8 +18,8 @@ pub struct DraftReview {
     /// A suggested reply, or one the owner wrote (whose send failed).
     pub written_by: DraftAuthor,
     pub text: String,
-    /// Each of the checks' warnings, in words.
-    pub warnings: Vec<String>,
+    /// Each of the checks' warnings.
+    pub warnings: Vec<DraftWarning>,
     /// Why the last attempt failed (drafting or sending), in plain words.
     pub problem: Option<String>,
     /// Whether the reply can go out now, and until when (Meta's windows);
@@ -27,17 +27,43 @@ pub struct DraftReview {
     pub window: Option<ReplyWindow>,
 }
 
-/// A draft's warnings in words. A warning this version does not know (a
-/// vault written by a newer Leadbox) is still shown, never dropped.
-pub fn explain_warnings(flags: &serde_json::Value) -> Vec<String> {
+/// One warning on a draft: what the check found (for the window to word in
+/// the owner's language) and the English sentence the CLI prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct DraftWarning {
+    /// `None` for a check this version does not know.
+    pub flag: Option<Flag>,
+    pub text: String,
+}
+
+const UNKNOWN_CHECK: &str = "A check flagged this draft; read it carefully before sending";
+
+/// A draft's warnings. A warning this version does not know (a vault
+/// written by a newer Leadbox) is still shown, never dropped.
+pub fn draft_warnings(flags: &serde_json::Value) -> Vec<DraftWarning> {
     flags
         .as_array()
         .into_iter()
         .flatten()
         .map(|flag| match serde_json::from_value::<Flag>(flag.clone()) {
-            Ok(flag) => flag.explain(),
-            Err(_) => "A check flagged this draft; read it carefully before sending".to_owned(),
+            Ok(flag) => DraftWarning {
+                text: flag.explain(),
+                flag: Some(flag),
+            },
+            Err(_) => DraftWarning {
+                flag: None,
+                text: UNKNOWN_CHECK.to_owned(),
+            },
         })
+        .collect()
+}
+
+/// A draft's warnings in words.
+pub fn explain_warnings(flags: &serde_json::Value) -> Vec<String> {
+    draft_warnings(flags)
+        .into_iter()
+        .map(|warning| warning.text)
         .collect()
 }
 
@@ -97,7 +123,7 @@ impl Engine {
             conversation_id: row.conversation_id,
             status: row.status,
             written_by: row.written_by,
-            warnings: explain_warnings(&row.flags),
+            warnings: draft_warnings(&row.flags),
             text: row.text.unwrap_or_default(),
             problem: row.error,
             window,
@@ -120,5 +146,8 @@ mod tests {
         assert!(warnings[0].contains("€99"));
         assert!(warnings[1].contains("read it carefully"));
         assert!(explain_warnings(&serde_json::json!([])).is_empty());
+        let kept = draft_warnings(&flags);
+        assert_eq!(kept[0].flag, Some(Flag::UnknownPrice("€99".into())));
+        assert_eq!(kept[1].flag, None);
     }
 }

@@ -164,9 +164,9 @@ export type DraftReview = { id: number, conversation_id: number, status: DraftSt
  */
 written_by: DraftAuthor, text: string, 
 /**
- * Each of the checks' warnings, in words.
+ * Each of the checks' warnings.
  */
-warnings: Array<string>, 
+warnings: Array<DraftWarning>, 
 /**
  * Why the last attempt failed (drafting or sending), in plain words.
  */
@@ -182,6 +182,16 @@ window: ReplyWindow | null, };
  * (sending), rejected (by the owner) and stale (a newer message came).
  */
 export type DraftStatus = "queued" | "pending" | "stale" | "approved" | "rejected" | "failed" | "sent" | "send_failed";
+
+/**
+ * One warning on a draft: what the check found (for the window to word in
+ * the owner's language) and the English sentence the CLI prints.
+ */
+export type DraftWarning = { 
+/**
+ * `None` for a check this version does not know.
+ */
+flag: Flag | null, text: string, };
 
 export type ErasureView = { confirmation_code: string, conversations: number, messages: number, leads: number, };
 
@@ -224,7 +234,23 @@ export type Filled = { text: string,
  */
 unfilled: Array<string>, };
 
+/**
+ * Something in a draft the owner should look at before sending.
+ */
+export type Flag = { "kind": "unknown_link", "value": string } | { "kind": "unknown_price", "value": string } | { "kind": "unknown_phone", "value": string } | { "kind": "unknown_email", "value": string } | { "kind": "markup_removed" } | { "kind": "image_removed", "value": string } | { "kind": "truncated" } | { "kind": "suspicious_message" } | { "kind": "unanswered" } | { "kind": "reused_answer" };
+
 export type InboxStatus = { vault: VaultStatus, sync: SyncStatus, business_name: string | null, relay_url: string | null, data_dir: string, recovery_code: string | null, };
+
+/**
+ * The languages Leadbox speaks: the drafter writes replies in them, and the
+ * window, tray and notifications show in them.
+ */
+export type Lang = "en" | "es" | "pt";
+
+/**
+ * What Settings shows: the owner's choice, if any, and the system's language.
+ */
+export type LanguageView = { chosen: Lang | null, system: Lang, };
 
 /**
  * The lead panel of one conversation.

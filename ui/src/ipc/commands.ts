@@ -2,7 +2,7 @@
 // LEADBOX_WRITE_BINDINGS=1 cargo test --bin leadbox bindings
 // The only module (with ./events.ts) that talks to the Rust side.
 import { invoke } from "@tauri-apps/api/core";
-import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, AvailableUpdate, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, FileType, Filled, InboxStatus, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, ReplyWindow, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SavedReply, SearchHit, Stage, StoredMessage, TemplateList, UpdateView, WebsiteChat } from "./bindings";
+import type { AccountRow, AiSettings, AiSettingsInput, AppInfo, AvailableUpdate, BackupDone, BusinessProfile, Computer, Connection, ConversationPage, Dashboard, DraftReview, ErasureView, ExportDone, FileType, Filled, InboxStatus, Lang, LanguageView, LeadCard, LeadForm, ListFilter, LoginLink, NotificationPrefs, NotificationView, PageCursor, Pairing, Platform, ReplyWindow, RetentionPolicy, RetentionPreview, RetentionReport, RetentionView, SavedReply, SearchHit, Stage, StoredMessage, TemplateList, UpdateView, WebsiteChat } from "./bindings";
 
 export type * from "./bindings";
 
@@ -130,6 +130,10 @@ export const startAtLogin = () =>
   invoke<boolean>("start_at_login");
 export const setStartAtLogin = (enabled: boolean) =>
   invoke<boolean>("set_start_at_login", { enabled });
+export const windowLanguage = () =>
+  invoke<LanguageView>("window_language");
+export const chooseWindowLanguage = (chosen: Lang | null) =>
+  invoke<LanguageView>("choose_window_language", { chosen });
 export const checkForUpdate = () =>
   invoke<UpdateView>("check_for_update");
 export const foundUpdate = () =>
