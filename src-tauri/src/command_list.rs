@@ -72,7 +72,7 @@ macro_rules! with_window_commands {
             leads_commands::update_lead [state] (conversation_id: i64, stage: leadbox_inbox::Stage, notes: String, labels: Vec<String>) -> leadbox_inbox::LeadCard;
             leads_commands::list_lead_forms [state] () -> Vec<leadbox_inbox::LeadForm>;
             leads_commands::dashboard [state] () -> leadbox_inbox::Dashboard;
-            startup::startup_painted [app] () -> ();
+            startup::startup_painted [app] (page_ms: f64, marks: Vec<(String, f64)>) -> ();
             desktop_commands::start_at_login [app] () -> bool;
             desktop_commands::set_start_at_login [app] (enabled: bool) -> bool;
             desktop_commands::window_language [state] () -> crate::language::LanguageView;

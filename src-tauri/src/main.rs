@@ -83,7 +83,9 @@ fn main() {
             },
         )
         .setup(|app| {
+            startup::mark("setup");
             let state = state::AppState::open(app.handle());
+            startup::mark("vault opened");
             let engine = state.engine();
             app.manage(state);
             webview::tune(app.handle());
@@ -94,11 +96,13 @@ fn main() {
                 let _ = window.hide();
             }
             tray::install(app.handle())?;
+            startup::mark("tray");
             updates::start_checking(app.handle());
             notifications::route_clicks_to_conversations(app.handle());
             if let Some(engine) = engine {
                 background::start(app.handle(), engine);
             }
+            startup::mark("setup done");
             Ok(())
         })
         .invoke_handler(with_window_commands!(register_handlers))

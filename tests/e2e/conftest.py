@@ -408,8 +408,9 @@ def launch_app(data_dir: Path, workdir: Path, fake_graph, extra_env: dict | None
         def default_capabilities(self):
             return {"browserName": "wry"}
 
+    # The same workdir twice is the same computer started again (its settings, its window state).
     home = workdir / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     # HOME too: a login item (Start with this computer) goes to ~/.config/autostart.
     env = dict(os.environ, HOME=str(home), LEADBOX_DATA_DIR=str(data_dir), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),

@@ -3,6 +3,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DraftReview, StoredMessage } from "./ipc/commands";
 
+/** The first-start test answers list pages itself; the others get empty ones at once. */
+let mockHoldPages = false;
 const pending = new Map<string, ((value: unknown) => void)[]>();
 function deferred(name: string) {
   return new Promise((resolve) => pending.set(name, [...(pending.get(name) ?? []), resolve]));
@@ -18,7 +20,7 @@ vi.mock("./ipc/commands", () => ({
   conversationMessages: (id: number) => deferred(`messages:${id}`),
   conversationDraft: (id: number) => deferred(`draft:${id}`),
   markConversationRead: () => Promise.resolve(),
-  conversationPage: () => Promise.resolve({ conversations: [], next: null }),
+  conversationPage: () => (mockHoldPages ? deferred("page") : Promise.resolve({ conversations: [], next: null })),
   inboxStatus: () => deferred("status"),
   labelsInUse: () => Promise.resolve([]),
   listAccounts: () => Promise.resolve([]),
@@ -73,5 +75,27 @@ describe("opening a conversation", () => {
     expect(inbox.selected).toBe(4);
     expect(inbox.messages.map((m) => m.id)).toEqual([4]);
     expect(inbox.draft?.id).toBe(44);
+  });
+});
+
+describe("the first start", () => {
+  it("asks for the first page with the status, not after it, and shows it once the status is in", async () => {
+    mockHoldPages = true;
+    pending.clear();
+    const started = inbox.start();
+    await settle();
+    // Both asked before either answered.
+    expect(pending.get("page")?.length).toBe(1);
+    expect(pending.get("status")?.length).toBe(1);
+    answer("page", { conversations: [{ id: 7, display_name: "Ana" }], next: null });
+    await settle();
+    // Not shown before the status says the vault is open.
+    expect(inbox.rows.map((row) => row.id)).not.toEqual([7]);
+    answer("status", { vault: { state: "open" }, sync: { state: "connecting" }, business_name: null, relay_url: null, data_dir: "", recovery_code: null });
+    await started;
+    expect(inbox.rows.map((row) => row.id)).toEqual([7]);
+    expect(inbox.listLoaded).toBe(true);
+    // Started once: a second call is the same start.
+    expect(inbox.start()).toBe(started);
   });
 });

@@ -20,6 +20,7 @@ import {
   type WebsiteChat,
 } from "./ipc/commands";
 import { errorMessage } from "./format";
+import { mark } from "./startup-marks";
 
 /** Which dialog is open (one at a time; they are modal). */
 export type DialogName =
@@ -125,22 +126,58 @@ class Inbox {
     if (current) this.selectedName = current.display_name;
   }
 
+  private started: Promise<void> | null = null;
+
+  /** The first refresh, started once: main.ts starts it before the window
+   * mounts, so the vault is read while Svelte builds the page. */
+  start(): Promise<void> {
+    this.started ??= this.guard(async () => {
+      // Nothing is on screen yet: the first page is asked with the status,
+      // not after it (a locked vault refuses it, and the status says why).
+      const firstPage = conversationPage($state.snapshot(this.filter), null, PAGE).catch(() => null);
+      const accounts = listAccounts().catch(() => []);
+      this.status = await inboxStatus();
+      mark("status");
+      if (this.status.vault.state !== "open") {
+        this.rows = [];
+        this.listLoaded = true;
+        return;
+      }
+      const page = await firstPage;
+      if (page) {
+        this.rows = page.conversations;
+        this.nextPage = page.next;
+        this.listLoaded = true;
+      } else {
+        await this.loadList();
+      }
+      mark("list");
+      // The inbox is shown; the accounts' state (a banner at most) follows.
+      void accounts.then((listed) => (this.accounts = listed));
+    });
+    return this.started;
+  }
+
   async refresh() {
     await this.guard(async () => {
       this.status = await inboxStatus();
+      mark("status");
       if (this.status.vault.state !== "open") {
         // Nothing can be read: say so instead of "loading" for ever.
         this.rows = [];
         this.listLoaded = true;
         return;
       }
+      // Asked together: the accounts do not wait for the list.
+      const accounts = listAccounts();
       await this.refreshList();
+      mark("list");
       const id = this.selected;
       if (id !== null) {
         const messages = await conversationMessages(id);
         if (this.selected === id) this.messages = messages;
       }
-      this.accounts = await listAccounts();
+      this.accounts = await accounts;
     });
   }
 

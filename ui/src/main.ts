@@ -4,10 +4,21 @@ import { mount } from "svelte";
 import App from "./App.svelte";
 import { windowLanguage } from "./ipc/commands";
 import { applyLanguageChoice } from "./i18n.svelte";
+import { mark } from "./startup-marks";
+import { inbox } from "./inbox.svelte";
+
+mark("script");
 
 // The first paint is in the owner's language: asked before mounting (one
 // local call); if it fails the window opens in English rather than not at all.
-windowLanguage()
+const language = windowLanguage()
   .then(applyLanguageChoice)
-  .catch(() => undefined)
-  .finally(() => mount(App, { target: document.body }));
+  .catch(() => undefined);
+// The inbox is read meanwhile; the window shows it once mounted.
+void inbox.start();
+language
+  .finally(() => {
+    mark("language");
+    mount(App, { target: document.body });
+    mark("mounted");
+  });

@@ -124,8 +124,8 @@ export const listLeadForms = () =>
   invoke<Array<LeadForm>>("list_lead_forms");
 export const dashboard = () =>
   invoke<Dashboard>("dashboard");
-export const startupPainted = () =>
-  invoke<void>("startup_painted");
+export const startupPainted = (pageMs: number, marks: Array<[string, number]>) =>
+  invoke<void>("startup_painted", { pageMs, marks });
 export const startAtLogin = () =>
   invoke<boolean>("start_at_login");
 export const setStartAtLogin = (enabled: boolean) =>
