@@ -9,8 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import TOP_BAR_DIALOGS, instagram_dm, launch_app, screenshot, wait_for_log
-from test_small_window import FITS
+from conftest import instagram_dm, launch_app, screenshot, wait_for_log
+from test_small_window import FITS, each_dialog_fits
 
 
 def title(app) -> str:
@@ -66,19 +66,7 @@ def test_the_inbox_in_portuguese_fits_and_notifies_in_it(desk, workdir, relay, n
         wait.until(EC.text_to_be_present_in_element((By.ID, "composer"), "A sua resposta"))
         screenshot(app, "language-inbox-pt.png")
 
-        for opener, in_menu, dialog in TOP_BAR_DIALOGS:
-            if in_menu:
-                app.find_element(By.ID, "menu-open").click()
-            app.find_element(By.ID, opener).click()
-            wait.until(lambda _: app.execute_script(FITS, dialog) is not None)
-            app.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "requestAnimationFrame(() => requestAnimationFrame(() => done()))")
-            fit = app.execute_script(FITS, dialog)
-            assert all(value <= 0 for value in fit.values()), f"{dialog} in Portuguese: {fit}"
-            screenshot(app, f"language-pt-{dialog}.png")
-            app.execute_script("document.getElementById(arguments[0]).close()", dialog)
-            wait.until(lambda _: not app.execute_script("return document.getElementById(arguments[0]).open", dialog))
+        each_dialog_fits(app, wait, "language-pt")
 
         # Chosen in Settings: the window changes at once and the dialog stays open.
         app.find_element(By.ID, "settings-open").click()

@@ -33,6 +33,11 @@ def test_each_dialog_fits_the_smallest_window(app, relay):
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#conversations li.conversation-item"))).click()
     assert app.execute_script("return document.documentElement.scrollWidth - innerWidth") <= 0
     screenshot(app, "small-inbox.png")
+    each_dialog_fits(app, wait, "small")
+
+
+def each_dialog_fits(app, wait, pictures: str):
+    """Opens each top-bar dialog in turn: it fits the window, its buttons in view."""
     for opener, in_menu, dialog in DIALOGS:
         if in_menu:
             app.find_element(By.ID, "menu-open").click()
@@ -44,7 +49,7 @@ def test_each_dialog_fits_the_smallest_window(app, relay):
             "requestAnimationFrame(() => requestAnimationFrame(() => done()))")
         fit = app.execute_script(FITS, dialog)
         assert all(value <= 0 for value in fit.values()), f"{dialog}: {fit}"
-        screenshot(app, f"small-{dialog}.png")
+        screenshot(app, f"{pictures}-{dialog}.png")
         app.execute_script("document.getElementById(arguments[0]).close()", dialog)
         wait.until(lambda _: not app.execute_script("return document.getElementById(arguments[0]).open", dialog))
 

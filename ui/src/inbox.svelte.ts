@@ -128,6 +128,17 @@ class Inbox {
 
   private started: Promise<void> | null = null;
 
+  /** Reads the inbox status; false when the vault is not open. */
+  private async readStatus(): Promise<boolean> {
+    this.status = await inboxStatus();
+    mark("status");
+    if (this.status.vault.state === "open") return true;
+    // Nothing can be read: say so instead of "loading" for ever.
+    this.rows = [];
+    this.listLoaded = true;
+    return false;
+  }
+
   /** The first refresh, started once: main.ts starts it before the window
    * mounts, so the vault is read while Svelte builds the page. */
   start(): Promise<void> {
@@ -136,13 +147,7 @@ class Inbox {
       // not after it (a locked vault refuses it, and the status says why).
       const firstPage = conversationPage($state.snapshot(this.filter), null, PAGE).catch(() => null);
       const accounts = listAccounts().catch(() => []);
-      this.status = await inboxStatus();
-      mark("status");
-      if (this.status.vault.state !== "open") {
-        this.rows = [];
-        this.listLoaded = true;
-        return;
-      }
+      if (!(await this.readStatus())) return;
       const page = await firstPage;
       if (page) {
         this.rows = page.conversations;
@@ -160,14 +165,7 @@ class Inbox {
 
   async refresh() {
     await this.guard(async () => {
-      this.status = await inboxStatus();
-      mark("status");
-      if (this.status.vault.state !== "open") {
-        // Nothing can be read: say so instead of "loading" for ever.
-        this.rows = [];
-        this.listLoaded = true;
-        return;
-      }
+      if (!(await this.readStatus())) return;
       // Asked together: the accounts do not wait for the list.
       const accounts = listAccounts();
       await this.refreshList();
