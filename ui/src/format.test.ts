@@ -25,6 +25,7 @@ import {
   count,
   size,
   warningText,
+  leadSummaryText,
 } from "./format";
 
 describe("preview", () => {
@@ -273,6 +274,17 @@ describe("in another language", () => {
     try {
       expect(warningText(price)).toBe("Indica un precio que no está en tu perfil: €99");
       expect(warningText({ flag: null, text: "x" })).toMatch(/^Una comprobación marcó/);
+    } finally {
+      useLanguage("en");
+    }
+  });
+
+  it("keeps the lead's own words of the English summary line", () => {
+    expect(leadSummaryText('Price enquiry: "Hola!"')).toBe('Price enquiry: "Hola!"');
+    useLanguage("pt");
+    try {
+      expect(leadSummaryText('Price enquiry: "Olá, quanto custa?"')).toBe('"Olá, quanto custa?"');
+      expect(leadSummaryText("Other enquiry (no text yet)")).toBe("(ainda sem texto)");
     } finally {
       useLanguage("en");
     }

@@ -379,3 +379,14 @@ export function enquiryName(enquiry: string): string {
 export function urgencyName(urgency: string): string {
   return URGENCIES[urgency]?.() ?? urgency;
 }
+
+/** The lead panel's summary line. The extractor writes it in English
+ * ("Price enquiry: "Hola!""); in another language the window keeps the
+ * lead's quoted words, since "Asking about" already names the enquiry. */
+export function leadSummaryText(summary: string): string {
+  if (language() === "en") return summary;
+  const quoted = /^\S+ enquiry: (".*")$/s.exec(summary)?.[1];
+  if (quoted) return quoted;
+  if (/ enquiry \(no text yet\)$/.test(summary)) return m.summary_no_text();
+  return summary;
+}
