@@ -116,10 +116,11 @@ pub fn new_messages(app: &tauri::AppHandle, engine: &Engine, count: usize) {
 }
 
 pub fn test(app: &tauri::AppHandle) -> Result<(), String> {
+    let (_, words) = words(app);
     app.notification()
         .builder()
-        .title(words(app).1.test_title)
-        .body(words(app).1.test_body)
+        .title(words.test_title)
+        .body(words.test_body)
         .show()
         .map_err(|error| format!("your system did not show the notification: {error}"))
 }

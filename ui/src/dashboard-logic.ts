@@ -1,6 +1,6 @@
 // Shapes the dashboard's figures for the charts (unit-tested).
 import { m } from "./paraglide/messages";
-import { formatLocale } from "./i18n.svelte";
+import { formatLocale, oneDecimal } from "./i18n.svelte";
 import type { Dashboard, Platform } from "./ipc/commands";
 
 export const CHANNELS: Platform[] = ["instagram", "messenger", "whatsapp", "website"];
@@ -23,10 +23,9 @@ export function leadSeries(board: Dashboard): { labels: string[]; series: Record
 
 function minutes(value: number): string {
   if (value < 1) return m.minutes_under_one();
-  const one = (n: number) => new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(n);
   if (value < 90) return `${Math.round(value)} min`;
-  if (value < 48 * 60) return `${one(value / 60)} h`;
-  return m.duration_days({ days: one(value / 1440) });
+  if (value < 48 * 60) return `${oneDecimal(value / 60)} h`;
+  return m.duration_days({ days: oneDecimal(value / 1440) });
 }
 
 /** The sentence above the charts. */

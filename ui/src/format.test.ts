@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useLanguage } from "./i18n.svelte";
+import { fileSizeText } from "./inbox-logic";
+import { m } from "./paraglide/messages";
 import type { ReplyVerdict } from "./ipc/commands";
 import {
   inert,
@@ -22,7 +24,6 @@ import {
   syncLabel,
   unfilledNotice,
   mediaStateText,
-  count,
   size,
   warningText,
   leadSummaryText,
@@ -293,7 +294,8 @@ describe("in another language", () => {
   it("writes counts and sizes in the locale's format", () => {
     useLanguage("es");
     try {
-      expect(count(12345)).toBe("12.345");
+      expect(m.count_conversations({ count: 12345 })).toBe("12.345 conversaciones");
+      expect(fileSizeText(5 * 1024 * 1024 + 1)).toBe("5,1 MB");
       expect(size(1536)).toBe("1,5 KB");
       expect(retentionReportText({ conversations: 1, messages: 2000, leads: 0, lead_forms: 0, bodies_sanitized: 0, contacts: 0 })).toBe(
         "Se eliminaron 1 conversación (2000 mensajes), 0 fichas de contacto; se quitó el texto de 0 mensajes.",
@@ -301,6 +303,6 @@ describe("in another language", () => {
     } finally {
       useLanguage("en");
     }
-    expect(count(12345)).toBe("12,345");
+    expect(m.count_conversations({ count: 12345 })).toBe("12,345 conversations");
   });
 });

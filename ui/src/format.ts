@@ -13,7 +13,7 @@ import type {
   SyncStatus,
 } from "./ipc/commands";
 import { m } from "./paraglide/messages";
-import { formatLocale, language } from "./i18n.svelte";
+import { formatLocale, language, oneDecimal } from "./i18n.svelte";
 
 const PLATFORM_NAMES: Record<Platform, () => string> = {
   instagram: () => "Instagram",
@@ -26,10 +26,7 @@ export function platformName(platform: Platform): string {
   return PLATFORM_NAMES[platform]?.() ?? m.platform_unknown();
 }
 
-/** A count in the window's locale ("12,345", "12.345"). */
-export function count(n: number): string {
-  return new Intl.NumberFormat(formatLocale()).format(n);
-}
+
 
 /** "14:05" today, "Mon 14:05" within a week, "3 Nov" before that, "3 Nov 2025" another year. */
 export function messageTime(epochMs: number, now: Date = new Date()): string {
@@ -177,11 +174,9 @@ export function erasureSummary(receipt: ErasureView): string {
 
 /** A size in bytes, KB or MB, in the window's number format. */
 export function size(bytes: number): string {
-  const format = (n: number, unit: string) =>
-    `${new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(n)} ${unit}`;
   if (bytes < 1024) return m.count_bytes({ count: bytes });
-  if (bytes < 1024 * 1024) return format(bytes / 1024, "KB");
-  return format(bytes / 1024 / 1024, "MB");
+  if (bytes < 1024 * 1024) return `${oneDecimal(bytes / 1024)} KB`;
+  return `${oneDecimal(bytes / 1024 / 1024)} MB`;
 }
 
 /** What the export dialog says when the files are written. */

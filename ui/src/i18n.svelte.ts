@@ -43,3 +43,8 @@ export function formatLocale(
   const regional = preferred.find((tag) => tag.split(/[-_]/)[0]?.toLowerCase() === locale);
   return regional && regional.includes("-") ? regional : DEFAULT_REGION[locale];
 }
+
+/** A number with one decimal in the window's locale: "1.5", "1,5". */
+export function oneDecimal(n: number): string {
+  return new Intl.NumberFormat(formatLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+}

@@ -1,5 +1,6 @@
 // Pure helpers behind the inbox list and its keyboard (unit-tested).
 import { m } from "./paraglide/messages";
+import { oneDecimal } from "./i18n.svelte";
 import type { ListFilter, ListedConversation, Platform, Segment, Stage, TemplatePart } from "./ipc/commands";
 
 /** The filter menu's values: "all", "needs_reply", "channel:whatsapp", "label:VIP". */
@@ -233,10 +234,9 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(parts.join(""));
 }
 
-/** A file's size for people, as the checks word it: "0.2 MB". */
+/** A file's size for people, rounded up as the checks round it: "0.2 MB" ("0,2 MB"). */
 export function fileSizeText(size: number): string {
-  const tenths = Math.ceil((size * 10) / (1024 * 1024));
-  return `${Math.floor(tenths / 10)}.${tenths % 10} MB`;
+  return `${oneDecimal(Math.ceil((size * 10) / (1024 * 1024)) / 10)} MB`;
 }
 
 /** The file a drop carries, when it carries exactly one. */

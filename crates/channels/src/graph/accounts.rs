@@ -127,18 +127,7 @@ impl GraphClient {
                 });
             }
         };
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|_| SendError::Network("connection failed".into()))?;
-        let ok = response.status().is_success();
-        let body: Value = response.json().await.unwrap_or_default();
-        if !ok {
-            return Err(SendError::from_graph_error(&body));
-        }
+        let body = self.call(self.http.get(url), token).await?;
         let text = |key: &str| {
             body.get(key).and_then(|v| {
                 v.as_str()
